@@ -1,0 +1,17 @@
+/** A project's alsx.config.ts: where its database, models and rules are. */
+export interface ProjectConfig {
+  /** shown in the workbench and reports; the folder name by default */
+  name?: string;
+  /** the database: built from SQL files, or a copy of an existing SQLite file, into .alsx/db.sqlite */
+  db?: { schema?: string; seed?: string; file?: string };
+  /** drizzle models module (default models.ts) */
+  models?: string;
+  /** rules module (default logic/rules.ts) */
+  rules?: string;
+  /** SQLite synchronous mode: NORMAL (default: a crash loses nothing, a power loss may lose the last commits) or FULL */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+export function defineConfig(config: ProjectConfig): ProjectConfig {
+  return config;
+}

@@ -1,0 +1,145 @@
+/**
+ * Opens a project folder: its config, its working database (.alsx/db.sqlite, built from the
+ * project's SQL or copied from its SQLite file on first use), and its rules, compiled against that
+ * database.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../store/sqlite.js';
+import { compile } from '../rules/compile.js';
+import type { CompiledRules } from '../rules/compiled.js';
+import type { RuleSet } from '../rules/dsl.js';
+import { Engine, type EngineOptions } from '../rules/engine.js';
+import { RuleDefinitionError } from '../rules/errors.js';
+import type { ProjectConfig } from './config.js';
+
+export class ProjectError extends Error {
+  override name = 'ProjectError';
+}
+
+export interface Project {
+  dir: string;
+  name: string;
+  config: ProjectConfig;
+  /** the runtime state folder (git-ignored) */
+  stateDir: string;
+  dbFile: string;
+}
+
+export interface OpenProject extends Project {
+  store: SqliteStore;
+  rules: CompiledRules;
+  engine: Engine;
+  close(): void;
+}
+
+export async function readProject(dir: string): Promise<Project> {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new ProjectError(`${dir} is not a folder; give a project folder such as projects/northwind`);
+  const configFile = join(abs, 'alsx.config.ts');
+  let config: ProjectConfig = {};
+  if (existsSync(configFile)) {
+    const mod = (await import(pathToFileURL(configFile).href)) as { default?: ProjectConfig };
+    config = mod.default ?? {};
+  } else if (!existsSync(join(abs, 'db'))) {
+    throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
+  }
+  const stateDir = join(abs, '.alsx');
+  return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
+}
+
+/** Builds the working database from the project's SQL (or copies its SQLite file) when it is missing. */
+export function ensureDatabase(project: Project, options: { reset?: boolean } = {}): { created: boolean } {
+  if (existsSync(project.dbFile) && !options.reset) return { created: false };
+  mkdirSync(project.stateDir, { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(project.dbFile + suffix)) rmQuiet(project.dbFile + suffix);
+  const db = project.config.db ?? {};
+  if (db.file) {
+    const src = join(project.dir, db.file);
+    if (!existsSync(src)) throw new ProjectError(`the project's database ${db.file} does not exist (alsx.config.ts db.file)`);
+    copyFileSync(src, project.dbFile);
+    return { created: true };
+  }
+  const schema = join(project.dir, db.schema ?? 'db/schema.sql');
+  if (!existsSync(schema)) throw new ProjectError(`the project has no database: ${db.schema ?? 'db/schema.sql'} is missing`);
+  const seed = join(project.dir, db.seed ?? 'db/seed.sql');
+  const tmp = `${project.dbFile}.building`;
+  rmQuiet(tmp);
+  const conn = new Database(tmp);
+  try {
+    conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
+    conn.exec(readFileSync(schema, 'utf8'));
+    if (existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
+    const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
+    if (broken.length) throw new Error(`${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`);
+  } catch (e) {
+    conn.close();
+    rmQuiet(tmp);
+    throw new ProjectError(`building the database from ${basename(schema)}${existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`);
+  }
+  conn.close();
+  // rename last, so a half-built database is never taken for a good one
+  renameSync(tmp, project.dbFile);
+  return { created: true };
+}
+
+export async function loadRules(project: Project): Promise<RuleSet | undefined> {
+  const file = join(project.dir, project.config.rules ?? 'logic/rules.ts');
+  if (!existsSync(file)) return undefined;
+  let mod: { default?: RuleSet };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: RuleSet };
+  } catch (e) {
+    throw new ProjectError(`loading ${relative(project, file)} failed: ${(e as Error).message}`);
+  }
+  if (!mod.default || !Array.isArray(mod.default.declarations)) {
+    throw new ProjectError(`${relative(project, file)} must \`export default rules(models, (…) => [ … ])\``);
+  }
+  return mod.default;
+}
+
+export interface OpenOptions extends EngineOptions {
+  /** run against this SQLite file instead of the project's working database */
+  db?: string;
+}
+
+export async function openProject(dir: string, options: OpenOptions = {}): Promise<OpenProject> {
+  const project = await readProject(dir);
+  let dbFile = project.dbFile;
+  if (options.db) {
+    dbFile = resolve(options.db);
+    if (!existsSync(dbFile)) throw new ProjectError(`--db ${options.db}: no such file`);
+  } else {
+    ensureDatabase(project);
+  }
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(dbFile, { synchronous: project.config.synchronous ?? 'NORMAL' });
+  } catch (e) {
+    throw new ProjectError(`${dbFile} could not be opened as a SQLite database: ${(e as Error).message}`);
+  }
+  try {
+    const ruleSet = await loadRules(project);
+    const rules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [] };
+    const engine = new Engine(store, rules, options);
+    return { ...project, dbFile, store, rules, engine, close: () => store.close() };
+  } catch (e) {
+    store.close();
+    if (e instanceof RuleDefinitionError) throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}`);
+    throw e;
+  }
+}
+
+const relative = (project: Project, file: string): string => file.slice(project.dir.length + 1);
+
+function rmQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* not there */
+  }
+}
+
+

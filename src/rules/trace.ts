@@ -1,0 +1,90 @@
+/** What the engine tells about a transaction: one step per rule firing, and the logic log text. */
+import type { Key, Value } from '../store/types.js';
+
+export type StepKind =
+  | 'insert' | 'update' | 'delete'
+  | 'early' | 'copy' | 'formula' | 'sum' | 'count' | 'constraint' | 'event' | 'afterFlush' | 'commit' | 'log';
+
+export interface TraceStep {
+  tx: string;
+  origin: string;
+  /** 1, 2, 3 … in firing order */
+  seq: number;
+  /** 0 for the transaction's own operations; +1 for each rule reached through another */
+  depth: number;
+  kind: StepKind;
+  /** the rule's name (absent for operations) */
+  rule?: string;
+  table: string;
+  key: Key;
+  column?: string;
+  old?: Value;
+  new?: Value;
+  /** seq of the step whose change caused this one */
+  cause?: number;
+  /** free text: a constraint's message, an event's log line, "cascade from Order 10643" … */
+  note?: string;
+  /** constraints: whether it held */
+  passed?: boolean;
+}
+
+export class TraceRecorder {
+  readonly steps: TraceStep[] = [];
+  constructor(readonly tx: string, readonly origin: string) {}
+
+  add(step: Omit<TraceStep, 'tx' | 'origin' | 'seq'>): TraceStep {
+    const full = { tx: this.tx, origin: this.origin, seq: this.steps.length + 1, ...step } as TraceStep;
+    this.steps.push(full);
+    return full;
+  }
+}
+
+const show = (v: Value | undefined): string =>
+  v === undefined ? '∅' : v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? '<blob>' : String(v);
+const showKey = (k: Key): string => (k !== null && typeof k === 'object' && !(k instanceof Uint8Array) ? Object.values(k).map(show).join('/') : show(k as Value).replace(/^"(.*)"$/, '$1'));
+
+/**
+ * The indented "logic log": one line per step, nested by cause.
+ *
+ *   insert OrderDetail 2481
+ *     copy     OrderDetail.UnitPrice = copy(Product.UnitPrice)   UnitPrice ∅ → 19
+ *     formula  OrderDetail.Amount = Quantity * UnitPrice          Amount ∅ → 38
+ *     sum      Order.AmountTotal = sum(OrderDetail.Amount)        Order 11078  AmountTotal 18 → 56
+ */
+export function renderLogicLog(steps: TraceStep[], paint: Paint = plain): string {
+  const lines: string[] = [];
+  for (const s of steps) {
+    const indent = '  '.repeat(s.depth);
+    const where = `${s.table} ${showKey(s.key)}`;
+    const change = s.column !== undefined ? `  ${s.column} ${show(s.old)} → ${show(s.new)}` : '';
+    let line: string;
+    switch (s.kind) {
+      case 'insert':
+      case 'update':
+      case 'delete':
+        line = `${paint.op(s.kind)} ${where}${s.note ? paint.dim(`  ${s.note}`) : ''}`;
+        break;
+      case 'constraint':
+        line = s.passed ? `${paint.kind(pad(s.kind))} ${s.rule}  ${paint.ok('ok')}  ${paint.dim(where)}` : `${paint.bad(`${pad(s.kind)} ${s.rule}  FAILED  ${where}: ${s.note}`)}`;
+        break;
+      case 'log':
+        line = `${paint.kind(pad(s.kind))} ${s.note}  ${paint.dim(where)}`;
+        break;
+      default:
+        line = `${paint.kind(pad(s.kind))} ${s.rule}  ${paint.dim(where)}${change}${s.note ? paint.dim(`  (${s.note})`) : ''}`;
+    }
+    lines.push(indent + line);
+  }
+  return lines.join('\n');
+}
+
+const pad = (s: string): string => s.padEnd(10);
+
+export interface Paint {
+  op(s: string): string;
+  kind(s: string): string;
+  dim(s: string): string;
+  ok(s: string): string;
+  bad(s: string): string;
+}
+export const plain: Paint = { op: (s) => s, kind: (s) => s, dim: (s) => s, ok: (s) => s, bad: (s) => s };

@@ -1,0 +1,77 @@
+/**
+ * The narrow data-access interface the rules engine uses. It knows tables, keys and rows — no
+ * rules — so another database (PostgreSQL) can be added behind it later.
+ */
+
+/** A value as SQLite holds it (dates are ISO text, booleans 0/1, money a number rounded to scale). */
+export type Value = string | number | bigint | null | Uint8Array;
+export type Row = Record<string, Value>;
+/** A primary key: the value for a one-column key, an object for a composite key. */
+export type Key = Value | Record<string, Value>;
+
+/** How the engine treats a column's values, from its declared type (SQLite affinity + a few names). */
+export type ColumnKind = 'integer' | 'decimal' | 'real' | 'text' | 'boolean' | 'date' | 'datetime' | 'blob' | 'numeric';
+
+export interface ColumnInfo {
+  name: string;
+  declaredType: string;
+  kind: ColumnKind;
+  /** digits after the point for DECIMAL(p, s); null when not declared */
+  scale: number | null;
+  notNull: boolean;
+  /** the DEFAULT as a literal value, or undefined when there is none (or it is an expression SQLite computes) */
+  defaultValue: Value | undefined;
+  /** DEFAULT is an expression (CURRENT_TIMESTAMP …) SQLite must compute itself */
+  defaultIsExpression: boolean;
+  /** position in the primary key (1-based), 0 when not part of it */
+  pk: number;
+}
+
+export type OnDelete = 'CASCADE' | 'SET NULL' | 'SET DEFAULT' | 'RESTRICT' | 'NO ACTION';
+
+export interface ForeignKey {
+  /** the referencing (child) table and its columns */
+  childTable: string;
+  childColumns: string[];
+  /** the referenced (parent) table and its columns (usually its primary key) */
+  parentTable: string;
+  parentColumns: string[];
+  onDelete: OnDelete;
+  /** the relationship's name seen from the child: the parent table's name, or the FK column when a table has several FKs to one parent */
+  role: string;
+}
+
+export interface TableInfo {
+  name: string;
+  columns: ColumnInfo[];
+  columnsByName: Map<string, ColumnInfo>;
+  primaryKey: string[];
+  /** the key is an INTEGER PRIMARY KEY (rowid alias): SQLite assigns it on insert when it is missing */
+  generatedKey: boolean;
+  isView: boolean;
+  /** FKs from this table to its parents */
+  parents: ForeignKey[];
+  /** FKs from other tables to this one */
+  children: ForeignKey[];
+}
+
+export interface Schema {
+  tables: Map<string, TableInfo>;
+}
+
+export interface Store {
+  readonly schema: Schema;
+  /** the row with this key, or undefined */
+  get(table: TableInfo, key: Row): Row | undefined;
+  /** primary keys of the rows whose `fk` columns equal `parentKey` (in the parent's column order) */
+  childKeys(fk: ForeignKey, parentKey: Value[]): Row[];
+  /** every row of a table (used by audits, never by the engine's per-change path) */
+  scan(table: TableInfo): Iterable<Row>;
+  /** inserts the row; returns its primary key, with a generated key filled in */
+  insert(table: TableInfo, row: Row): Row;
+  update(table: TableInfo, key: Row, values: Row): void;
+  delete(table: TableInfo, key: Row): void;
+  /** runs fn in a transaction; commits when it returns, rolls back when it throws or `rollback` is set */
+  transaction<T>(fn: () => T, options?: { rollback?: boolean }): T;
+  close(): void;
+}
