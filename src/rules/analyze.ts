@@ -77,10 +77,19 @@ export function analyze(fn: Function): Reads {
   function parentRead(call: AnyNode | undefined, outer: AnyNode | undefined, callee: AnyNode): void {
     if (call?.type !== 'CallExpression' || call.callee !== callee) throw new AnalysisError('parent must be called: parent(Table).Column');
     const [tableArg, roleArg] = call.arguments as AnyNode[];
-    if (tableArg?.type !== 'Identifier') throw new AnalysisError('parent(…) takes the parent table by name: parent(Order)');
+    const tableName = modelName(tableArg);
+    if (!tableName) throw new AnalysisError('parent(…) takes the parent table by name: parent(Order)');
     if (roleArg && roleArg.type !== 'Literal') throw new AnalysisError('parent(Table, role): the role must be a string literal');
-    reads.parents.push({ table: tableArg.name, role: roleArg?.value, column: memberName(call, outer, `parent(${tableArg.name})`) });
+    reads.parents.push({ table: tableName, role: roleArg?.value, column: memberName(call, outer, `parent(${tableName})`) });
   }
+}
+
+/** `Order`, `models.Order` (or a bundler's `import_models.Order`): the model's export name */
+function modelName(node: AnyNode | undefined): string | undefined {
+  if (node?.type === 'Identifier') return node.name;
+  if (node?.type === 'MemberExpression' && !node.computed) return node.property.name;
+  if (node?.type === 'SequenceExpression') return modelName(node.expressions[node.expressions.length - 1]);
+  return undefined;
 }
 
 /** `old == null`, `!old`, `old ? … : …`, `old && …`: tests whether the row exists, reads no column */

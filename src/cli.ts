@@ -1,0 +1,46 @@
+/** The `alsx` command: one registry of subcommands, each with --help; errors as messages with exit codes. */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ProjectError } from './project/load.js';
+import { BadInput } from './rules/errors.js';
+import { registerTx } from './cli/commands/tx.js';
+import { registerProjectTools } from './cli/commands/project-tools.js';
+import { CliError, EXIT } from './cli/exit.js';
+import { theme } from './cli/color.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('alsx')
+    .description(
+      'A terminal workbench for rule-based database apps: declarative rules (copy → formula → sum → constraint) ' +
+        'that govern every write, made visible and testable.',
+    )
+    .version(pkg.version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .exitOverride();
+  registerTx(program);
+  registerProjectTools(program);
+  program.addHelpText('after', '\nExamples:\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code) || e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    const known = e instanceof CliError || e instanceof ProjectError || e instanceof BadInput;
+    const message = e instanceof Error ? e.message : String(e);
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'bad-input', message } })}\n`);
+    process.stderr.write(`${theme(false).bad('alsx: ')}${known ? message : (e as Error).stack ?? message}\n`);
+    return e instanceof CliError ? e.exitCode : known ? EXIT.badInput : EXIT.internal;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

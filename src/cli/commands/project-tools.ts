@@ -1,0 +1,88 @@
+/** `alsx rules`, `alsx check`, `alsx reset`: look at a project's rules and its working database. */
+import type { Command } from 'commander';
+import { ensureDatabase, openProject, readProject } from '../../project/load.js';
+import { audit } from '../../rules/audit.js';
+import type { TableLogic } from '../../rules/compiled.js';
+import { theme } from '../color.js';
+import { EXIT } from '../exit.js';
+
+export function registerProjectTools(program: Command): void {
+  program
+    .command('rules')
+    .summary("list a project's rules per table, in the order the engine runs them")
+    .description("List a project's rules per table in execution order, with what each reads — the engine's view of logic/rules.ts.\n\nLoading them also checks them: an unknown column, an ambiguous foreign key or a cycle is reported with the rule's line.")
+    .argument('<project>', 'project folder')
+    .option('--json', 'print the rules as JSON')
+    .action(async (dir: string, flags: { json?: boolean }) => {
+      const project = await openProject(dir);
+      try {
+        const tables = [...project.rules.tables.values()].sort((a, b) => a.table.name.localeCompare(b.table.name));
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(tables.map(describeTable), null, 2)}\n`);
+          return;
+        }
+        const t = theme();
+        const out: string[] = [];
+        for (const logic of tables) {
+          const d = describeTable(logic);
+          if (d.rules.length === 0) continue;
+          out.push(t.title(logic.table.name));
+          for (const r of d.rules) out.push(`  ${t.kind(r.kind.padEnd(10))} ${r.name}${r.reads.length ? t.dim(`   reads ${r.reads.join(', ')}`) : ''}${t.dim(`   ${r.site}`)}`);
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        project.close();
+      }
+    });
+
+  program
+    .command('check')
+    .summary('recompute every derived column from scratch and report drift')
+    .description('Recompute every sum, count and formula of the working database from scratch (the engine itself only adjusts) and report each stored value that differs.\n\nExit codes: 0 consistent, 1 drift found, 2 bad input.')
+    .argument('<project>', 'project folder')
+    .option('--db <path>', 'check another SQLite file with the same tables')
+    .option('--json', 'print {checked, drift: [{rule, table, key, column, stored, expected}]}')
+    .action(async (dir: string, flags: { db?: string; json?: boolean }) => {
+      const project = await openProject(dir, { db: flags.db });
+      try {
+        const result = audit(project.store, project.rules);
+        process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        const t = theme();
+        for (const d of result.drift) process.stdout.write(`${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`);
+        process.stdout.write(result.drift.length ? t.bad(`${result.drift.length} derived values differ (of ${result.checked} checked)\n`) : t.ok(`✔ ${result.checked} derived values checked, all consistent\n`));
+      } finally {
+        project.close();
+      }
+    });
+
+  program
+    .command('reset')
+    .summary("rebuild the project's working database from its seed")
+    .description("Rebuild .alsx/db.sqlite from the project's db/schema.sql and db/seed.sql (or its SQLite file), discarding every change made since.")
+    .argument('<project>', 'project folder')
+    .action(async (dir: string) => {
+      const project = await readProject(dir);
+      ensureDatabase(project, { reset: true });
+      process.stdout.write(`${theme().ok('✔')} ${project.name}: working database rebuilt (${project.dbFile})\n`);
+    });
+}
+
+function describeTable(logic: TableLogic) {
+  const reads = (set: Iterable<string>) => [...set];
+  const rules = [
+    ...logic.early.map((r) => ({ kind: 'early', name: r.name, reads: [] as string[], site: r.site })),
+    ...(logic.defaults.length ? [{ kind: 'defaults', name: logic.defaults.map((d) => d.column).join(', '), reads: [] as string[], site: '' }] : []),
+    ...logic.copies.map((r) => ({ kind: 'copy', name: r.name, reads: r.fk.childColumns, site: r.site })),
+    ...logic.formulas.map((r) => ({ kind: 'formula', name: r.name, reads: [...reads(r.reads), ...r.parentReads.map((p) => `${p.fk.parentTable}.${p.column}`)], site: r.site })),
+    ...logic.aggregatesByFk.flatMap((g) => g.rules.map((r) => ({ kind: `${r.kind} →`, name: r.name, reads: reads(r.relevant), site: r.site }))),
+    ...logic.constraints.map((r) => ({ kind: 'constraint', name: r.name, reads: reads(r.reads), site: r.site })),
+    ...logic.rowEvents.map((r) => ({ kind: 'event', name: r.name, reads: [], site: r.site })),
+    ...logic.afterFlush.map((r) => ({ kind: 'afterFlush', name: r.name, reads: [], site: r.site })),
+    ...logic.commit.map((r) => ({ kind: 'commit', name: r.name, reads: [], site: r.site })),
+  ];
+  return { table: logic.table.name, rules };
+}

@@ -1,0 +1,46 @@
+/** A fresh, private copy of the Northwind database per test, with the project's real rules. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureDatabase, openProject, readProject, type OpenProject, type OpenOptions } from '../../src/project/load.js';
+import type { Row } from '../../src/store/types.js';
+
+export const NORTHWIND = resolve(import.meta.dirname, '../../projects/northwind');
+let template: string | undefined;
+
+/** builds the seed database once per test file, into a temp folder (never the project's .alsx) */
+async function templateDb(): Promise<string> {
+  if (template) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-'));
+  const project = await readProject(NORTHWIND);
+  ensureDatabase({ ...project, stateDir: dir, dbFile: join(dir, 'seed.sqlite') });
+  template = join(dir, 'seed.sqlite');
+  return template;
+}
+
+export async function freshNorthwind(options: OpenOptions = {}): Promise<OpenProject & { file: string; row(table: string, key: unknown): Row | undefined; dispose(): void }> {
+  const src = await templateDb();
+  const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-test-'));
+  const file = join(dir, 'db.sqlite');
+  copyFileSync(src, file);
+  const project = await openProject(NORTHWIND, { clock: () => new Date('2026-01-15T10:00:00Z'), ...options, db: file });
+  return {
+    ...project,
+    file,
+    row(table, key) {
+      const t = project.store.schema.tables.get(table)!;
+      return project.store.get(t, { [t.primaryKey[0]!]: key as never });
+    },
+    dispose() {
+      project.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** the order of the scenarios: ALFKI buys 1 Chai and `chang` Chang */
+export const alfkiOrder = (chang: number) => [
+  { insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 5, Freight: 10 }, as: 'o' },
+  { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 1, Quantity: 1 } },
+  { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 2, Quantity: chang } },
+];
