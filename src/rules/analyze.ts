@@ -158,6 +158,8 @@ function walk(node: AnyNode, ancestors: AnyNode[], visit: (n: AnyNode, ancestors
   ancestors.pop();
 }
 
+const KEYWORDS = new Set(['if', 'for', 'while', 'return', 'typeof', 'in', 'of', 'new', 'throw', 'case', 'switch', 'catch']);
+
 /** re-spaces source that a bundler minified (`a<=b` → `a <= b`), for rule names */
 function pretty(src: string): string {
   let out = '';
@@ -165,7 +167,7 @@ function pretty(src: string): string {
   try {
     for (const t of tokenizer(src, { ecmaVersion: 'latest' })) {
       const text = src.slice(t.start, t.end);
-      const call = (text === '(' || text === '[') && /[\w)\]]$/.test(prev);
+      const call = (text === '(' || text === '[') && /[\w)\]]$/.test(prev) && !KEYWORDS.has(prev);
       const tight = call || ['.', '?.', ')', ']', ',', ';'].includes(text) || ['.', '?.', '(', '[', '!', ''].includes(prev);
       out += (tight ? '' : ' ') + text + (text === ',' ? ' ' : '');
       prev = text;
