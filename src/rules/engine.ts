@@ -441,7 +441,8 @@ export class UnitOfWork {
   // ── end of transaction ────────────────────────────────────────────────────────────────────
 
   finish(): void {
-    const live = [...this.states.values()].filter((s) => !s.deleted && (s.inserted || s.dirty.size > 0));
+    // every row the transaction changed (its writes may already be flushed, so not `dirty`)
+    const live = [...this.states.values()].filter((s) => !s.deleted && (s.inserted || this.changedSinceStart(s)));
     for (const state of live) {
       for (const c of state.logic.constraints) {
         if (state.old && !c.readsOld && ![...c.reads].some((col) => !sameValue(state.old![col], state.cur[col]))) continue;

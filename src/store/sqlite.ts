@@ -84,18 +84,29 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: () => T, options: { rollback?: boolean } = {}): T {
-    // A savepoint nests inside an outer transaction (a test's, a scenario's) and is one on its own.
-    this.stmt('SAVEPOINT alsx_tx').run();
+    // On its own: a real transaction (IMMEDIATE takes the write lock up front, so two processes never
+    // deadlock upgrading a read) whose rollback leaves the file byte-for-byte as it was. Inside an
+    // outer transaction (a test's, a scenario's): a savepoint.
+    const outer = !this.db.inTransaction;
+    const [begin, commit, rollback] = outer
+      ? ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK']
+      : ['SAVEPOINT alsx_tx', 'RELEASE alsx_tx', 'ROLLBACK TO alsx_tx'];
+    this.stmt(begin).run();
+    let result: T;
     try {
-      const result = fn();
-      if (options.rollback) this.stmt('ROLLBACK TO alsx_tx').run();
-      this.stmt('RELEASE alsx_tx').run();
-      return result;
+      result = fn();
     } catch (e) {
-      this.stmt('ROLLBACK TO alsx_tx').run();
-      this.stmt('RELEASE alsx_tx').run();
+      this.stmt(rollback).run();
+      if (!outer) this.stmt(commit).run();
       throw e;
     }
+    if (options.rollback) {
+      this.stmt(rollback).run();
+      if (!outer) this.stmt(commit).run();
+    } else {
+      this.stmt(commit).run();
+    }
+    return result;
   }
 
   close(): void {

@@ -229,6 +229,12 @@ describe('bad input changes nothing and says what is wrong', () => {
     expect(nw.store.db.prepare('SELECT count(*) n FROM Customer').get()).toEqual({ n: 47 });
   });
 
+  it('a constraint holds even when a later delete in the same transaction flushed the row early (found by the property test)', () => {
+    const out = run([{ update: 'Customer', key: 'ALFKI', set: { CreditLimit: 0 } }, { delete: 'OrderDetail', key: 1 }]);
+    expect(out.error).toMatchObject({ rule: 'Customer: Balance <= CreditLimit', key: 'ALFKI' });
+    expect(nw.row('Customer', 'ALFKI')!.CreditLimit).toBe(2300);
+  });
+
   it('an order for a product that does not exist is an integrity error naming the key', () => {
     const out = run([{ insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 5 }, as: 'o' }, { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 999 } }]);
     expect(out.error).toMatchObject({ kind: 'integrity', table: 'OrderDetail' });
