@@ -27,7 +27,7 @@ const Emp = sqliteTable('Emp', {
 const Line = sqliteTable('Line', { A: text('A').notNull(), B: integer('B').notNull(), DeptId: integer('DeptId').notNull(), Amount: money('Amount').notNull() }, (t) => [primaryKey({ columns: [t.A, t.B] })]);
 const models = { Dept, Emp, Line };
 
-let calls: Record<string, number>;
+let calls: { cost: number; rate: number };
 const ruleSet = () => rules(models, ({ sum, count, formula }) => [
   sum(Dept.Spent, Emp.Cost, { via: Emp.WorksFor }),
   sum(Dept.Loaned, Emp.Cost, { via: Emp.OnLoan }),

@@ -19,7 +19,7 @@ const productId = fc.integer({ min: 1, max: 78 }); // 78 does not exist
 const qty = fc.integer({ min: 1, max: 60 });
 const date = fc.constantFrom(null, '2026-02-01', '2026-03-15');
 
-const op: fc.Arbitrary<unknown[]> = fc.oneof(
+const op: fc.Arbitrary<readonly unknown[]> = fc.oneof(
   fc.record({ c: fc.constantFrom(...customers), items: fc.array(fc.tuple(productId, qty), { minLength: 0, maxLength: 3 }), shipped: date }).map(({ c, items, shipped }) => [
     { insert: 'Order', values: { CustomerId: c, EmployeeId: 5, ShippedDate: shipped }, as: 'o' },
     ...items.map(([p, q]) => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: p, Quantity: q } })),

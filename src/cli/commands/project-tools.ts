@@ -12,9 +12,10 @@ export function registerProjectTools(program: Command): void {
     .summary("list a project's rules per table, in the order the engine runs them")
     .description("List a project's rules per table in execution order, with what each reads — the engine's view of logic/rules.ts.\n\nLoading them also checks them: an unknown column, an ambiguous foreign key or a cycle is reported with the rule's line.")
     .argument('<project>', 'project folder')
+    .option('--db <path>', 'resolve the rules against another SQLite file with the same tables')
     .option('--json', 'print the rules as JSON')
-    .action(async (dir: string, flags: { json?: boolean }) => {
-      const project = await openProject(dir);
+    .action(async (dir: string, flags: { db?: string; json?: boolean }) => {
+      const project = await openProject(dir, { db: flags.db });
       try {
         const tables = [...project.rules.tables.values()].sort((a, b) => a.table.name.localeCompare(b.table.name));
         if (flags.json) {

@@ -1,0 +1,15 @@
+/** Runs the real `alsx` command in a child process, as a user's shell would. */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = resolve(ROOT, 'bin/alsx.js');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+export function alsx(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env } as Record<string, string>;
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input: options.input ?? '', env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
