@@ -122,7 +122,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
   }
   try {
     const ruleSet = await loadRules(project);
-    const rules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [] };
+    const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
     const engine = new Engine(store, rules, options);
     return { ...project, dbFile, store, rules, engine, close: () => store.close() };
   } catch (e) {

@@ -20,6 +20,7 @@ export function compile(ruleSet: RuleSet, schema: Schema): CompiledRules {
 class Compiler {
   private readonly tables = new Map<string, TableLogic>();
   private readonly all: CompiledRules['all'] = [];
+  private readonly warnings: string[] = [];
   /** identifier used in the rules file (an export of models.ts) → database table name */
   private readonly modelNames = new Map<string, string>();
 
@@ -38,19 +39,26 @@ class Compiler {
     for (const logic of this.tables.values()) logic.formulas = this.orderFormulas(logic);
     this.linkCascades();
     this.checkCycles();
-    return { tables: this.tables, all: this.all };
+    return { tables: this.tables, all: this.all, warnings: this.warnings };
   }
 
-  /** models.ts must describe the database the rules run against */
+  /**
+   * models.ts should describe the database; where it does not, only the rules that use the missing
+   * part fail (with their own error), so the rules can run against another database with the same
+   * tables (`--db`, API Logic Server's own Northwind) — the rest is a warning.
+   */
   private checkModels(): void {
     for (const [exportName, value] of Object.entries(this.ruleSet.models)) {
       if (!isTable(value)) continue;
       const name = tableName(value);
       const table = this.schema.tables.get(name);
-      if (!table) throw new RuleDefinitionError(`models: table ${name} (export ${exportName}) is not in the database${suggest(name, this.schema.tables.keys())}`);
+      if (!table) {
+        this.warnings.push(`models: table ${name} (export ${exportName}) is not in the database${suggest(name, this.schema.tables.keys())}`);
+        continue;
+      }
       for (const col of Object.values(value as unknown as Record<string, unknown>)) {
         if (isColumn(col) && !table.columnsByName.has(col.name)) {
-          throw new RuleDefinitionError(`models: column ${name}.${col.name} is not in the database${suggest(col.name, table.columnsByName.keys())}`);
+          this.warnings.push(`models: column ${name}.${col.name} is not in the database${suggest(col.name, table.columnsByName.keys())}`);
         }
       }
     }

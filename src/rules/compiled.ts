@@ -100,4 +100,6 @@ export interface CompiledRules {
   tables: Map<string, TableLogic>;
   /** every rule in execution-relevant order, for listings */
   all: (CompiledFormula | CompiledCopy | CompiledAggregate | CompiledConstraint | CompiledEvent)[];
+  /** what does not stop the rules from running but deserves a look (models out of step with the database) */
+  warnings: string[];
 }

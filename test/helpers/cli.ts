@@ -8,7 +8,7 @@ const BIN = resolve(ROOT, 'bin/alsx.js');
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 export function alsx(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
-  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env } as Record<string, string>;
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input: options.input ?? '', env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

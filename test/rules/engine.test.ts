@@ -176,8 +176,9 @@ describe('loading rules', () => {
   it('refuses deriving one column twice', () => {
     expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Cost, (e) => e.Pay * 2)])).toThrow(/Emp\.Cost is already derived by "Emp\.Cost = Pay"/);
   });
-  it('refuses a models table that is not in the database', () => {
-    const Ghost = sqliteTable('Ghost', { Id: integer('Id').primaryKey() });
-    expect(() => compile(rules({ ...models, Ghost }, () => []), db.store.schema)).toThrow(/models: table Ghost \(export Ghost\) is not in the database/);
+  it('warns about a models table that is not in the database, and refuses a rule that uses it', () => {
+    const Ghost = sqliteTable('Ghost', { Id: integer('Id').primaryKey(), N: integer('N') });
+    expect(compile(rules({ ...models, Ghost }, () => []), db.store.schema).warnings).toEqual(['models: table Ghost (export Ghost) is not in the database']);
+    expect(() => compile(rules({ ...models, Ghost }, ({ formula }) => [formula(Ghost.N, () => 1)]), db.store.schema)).toThrow(/formula: table Ghost is not in the database/);
   });
 });

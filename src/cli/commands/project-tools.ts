@@ -30,6 +30,7 @@ export function registerProjectTools(program: Command): void {
           out.push(t.title(logic.table.name));
           for (const r of d.rules) out.push(`  ${t.kind(r.kind.padEnd(10))} ${r.name}${r.reads.length ? t.dim(`   reads ${r.reads.join(', ')}`) : ''}${t.dim(`   ${r.site}`)}`);
         }
+        for (const w of project.rules.warnings) out.push(t.warn(`warning: ${w}`));
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
         project.close();
