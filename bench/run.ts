@@ -1,0 +1,302 @@
+/**
+ * `npm run bench`: what the rules engine costs, as ratios against baselines measured in the same run
+ * (absolute numbers vary by machine; ratios are what the targets are about).
+ *
+ *   (a) insert an order with 3 items through the engine vs. the same writes hand-coded with
+ *       better-sqlite3 prepared statements — target: the engine at most 1.5× slower.
+ *   (b) update one item's Quantity when its order has 10 items vs. 10,000 items — target: the big
+ *       order at most 1.2× the cost of the small one (sums are adjusted, never recomputed).
+ *
+ * Every side works on its own fresh copy of the Northwind database in os.tmpdir(); all transactions
+ * commit (no dry runs), with SqliteStore's defaults: WAL, synchronous=NORMAL.
+ *
+ * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds (to see the noise).
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { ensureDatabase, openProject, readProject, type OpenProject } from '../src/project/load.js';
+import type { TxOp } from '../src/rules/engine.js';
+
+const NORTHWIND = resolve(import.meta.dirname, '../projects/northwind');
+
+const ROUNDS = 3;
+const TX_PER_ROUND = 2000;
+const WARMUP = 1000;
+
+/** ≤ 1.5×: the engine may cost half again what a careful hand-written transaction costs */
+const TARGET_INSERT_RATIO = 1.5;
+/** ≤ 1.2: an update's cost must not grow with the number of siblings */
+const TARGET_SCALE_RATIO = 1.2;
+
+/** a credit limit nothing in this benchmark comes near, so no transaction is refused */
+const HUGE_CREDIT = 99_999_999.99;
+/** the order of part (a): whole and fractional prices (18, 21.35, 23.25), so exact decimal sums are exercised */
+const ORDER_ITEMS = [
+  { productId: 1, quantity: 2 },
+  { productId: 5, quantity: 3 },
+  { productId: 14, quantity: 1 },
+];
+const EMPLOYEE_ID = 5;
+const FREIGHT = 10;
+
+class BenchFailure extends Error {}
+
+// ── databases ─────────────────────────────────────────────────────────────────────────────────
+
+const workDir = mkdtempSync(join(tmpdir(), 'alsx-bench-'));
+
+/** builds the seed database once (never into the project's .alsx folder) */
+async function buildTemplate(): Promise<string> {
+  const project = await readProject(NORTHWIND);
+  const dbFile = join(workDir, 'template.sqlite');
+  ensureDatabase({ ...project, stateDir: workDir, dbFile });
+  return dbFile;
+}
+
+/** a private copy of the template, opened as a project (SqliteStore: WAL, synchronous=NORMAL) */
+async function openCopy(template: string, name: string): Promise<OpenProject> {
+  const file = join(workDir, `${name}.sqlite`);
+  copyFileSync(template, file);
+  return openProject(NORTHWIND, { db: file });
+}
+
+/** a customer of our own, with a credit limit nothing reaches */
+function addCustomer(db: Database.Database, id: string): void {
+  db.prepare(`INSERT INTO "Customer" ("Id", "CompanyName", "CreditLimit") VALUES (?, ?, ?)`).run(id, `Bench ${id}`, HUGE_CREDIT);
+}
+
+/** money as integer cents, so the hand-written side is exact too (21.35 × 3 is not 64.05 in floating point) */
+const cents = (amount: number): number => Math.round(amount * 100);
+
+// ── correctness ───────────────────────────────────────────────────────────────────────────────
+
+/** every derived column of the customer, its orders and their items, recomputed with SQL */
+function checkConsistent(db: Database.Database, customerId: string, side: string): void {
+  const fail = (what: string): never => {
+    throw new BenchFailure(`${side}: ${what} — the results are wrong, so the timings would mean nothing`);
+  };
+  const badItem = db.prepare(`
+    SELECT d."Id", d."Amount", d."Quantity", d."UnitPrice", p."UnitPrice" AS "ProductPrice"
+      FROM "OrderDetail" d JOIN "Order" o ON o."Id" = d."OrderId" JOIN "Product" p ON p."Id" = d."ProductId"
+     WHERE o."CustomerId" = ? AND (ABS(d."Amount" - ROUND(d."Quantity" * d."UnitPrice", 2)) > 0.004 OR d."UnitPrice" <> p."UnitPrice")
+     LIMIT 1`).get(customerId) as Record<string, unknown> | undefined;
+  if (badItem) fail(`OrderDetail ${badItem.Id} has Amount ${badItem.Amount} for ${badItem.Quantity} × ${badItem.UnitPrice} (product price ${badItem.ProductPrice})`);
+
+  const badOrder = db.prepare(`
+    SELECT o."Id", o."AmountTotal", o."OrderDetailCount",
+           ROUND(COALESCE(SUM(d."Amount"), 0), 2) AS "sum", COUNT(d."Id") AS "count"
+      FROM "Order" o LEFT JOIN "OrderDetail" d ON d."OrderId" = o."Id"
+     WHERE o."CustomerId" = ?
+     GROUP BY o."Id"
+    HAVING ABS(o."AmountTotal" - "sum") > 0.004 OR o."OrderDetailCount" <> "count"
+     LIMIT 1`).get(customerId) as Record<string, unknown> | undefined;
+  if (badOrder) fail(`Order ${badOrder.Id} has AmountTotal ${badOrder.AmountTotal} / OrderDetailCount ${badOrder.OrderDetailCount}, its items sum to ${badOrder.sum} / count ${badOrder.count}`);
+
+  const c = db.prepare(`
+    SELECT c."Balance", c."CreditLimit", c."OrderCount", c."UnpaidOrderCount",
+           (SELECT ROUND(COALESCE(SUM(o."AmountTotal"), 0), 2) FROM "Order" o WHERE o."CustomerId" = c."Id" AND o."ShippedDate" IS NULL) AS "unpaidSum",
+           (SELECT COUNT(*) FROM "Order" o WHERE o."CustomerId" = c."Id") AS "orders",
+           (SELECT COUNT(*) FROM "Order" o WHERE o."CustomerId" = c."Id" AND o."ShippedDate" IS NULL) AS "unpaid"
+      FROM "Customer" c WHERE c."Id" = ?`).get(customerId) as Record<string, number> | undefined;
+  if (!c) return fail(`customer ${customerId} is missing`);
+  if (Math.abs(c.Balance! - c.unpaidSum!) > 0.004) fail(`customer ${customerId} has Balance ${c.Balance}, its unshipped orders sum to ${c.unpaidSum}`);
+  if (c.OrderCount !== c.orders) fail(`customer ${customerId} has OrderCount ${c.OrderCount}, it has ${c.orders} orders`);
+  if (c.UnpaidOrderCount !== c.unpaid) fail(`customer ${customerId} has UnpaidOrderCount ${c.UnpaidOrderCount}, it has ${c.unpaid} unshipped orders`);
+  if (c.Balance! > c.CreditLimit!) fail(`customer ${customerId} is over its credit limit, so transactions were refused`);
+}
+
+/** the engine refusing anything here is a bug in the benchmark or the engine, not a result */
+function runOk(project: OpenProject, ops: TxOp[]): void {
+  const outcome = project.engine.run(ops, { origin: 'bench' });
+  if (!outcome.ok) throw new BenchFailure(`the engine refused a benchmark transaction: ${outcome.error?.message}`);
+}
+
+// ── timing ────────────────────────────────────────────────────────────────────────────────────
+
+/** milliseconds for n calls */
+function time(n: number, fn: (i: number) => void): number {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  return performance.now() - start;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Runs the sides in turn, round after round, so drift (GC, WAL growth, other load) hits them alike;
+ * the order flips every round, so neither side always pays for following the other. ms per round per side.
+ */
+function interleaved<K extends string>(sides: Record<K, (i: number) => void>): Record<K, number[]> {
+  const names = Object.keys(sides) as K[];
+  for (const name of names) time(WARMUP, sides[name]); // JIT, statement caches, page cache
+  const ms = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const name of r % 2 ? [...names].reverse() : names) ms[name].push(time(TX_PER_ROUND, sides[name]));
+  }
+  if (process.env.BENCH_ROUNDS) for (const name of names) console.log(`    [${name}: ${ms[name].map((x) => x.toFixed(0)).join(', ')} ms]`);
+  return ms;
+}
+
+// ── (a) insert an order with 3 items ──────────────────────────────────────────────────────────
+
+const orderOps = (customerId: string): TxOp[] => [
+  { insert: 'Order', values: { CustomerId: customerId, EmployeeId: EMPLOYEE_ID, Freight: FREIGHT }, as: 'o' },
+  ...ORDER_ITEMS.map((it): TxOp => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: it.productId, Quantity: it.quantity } })),
+];
+
+/** what the rules do for this order, written by hand: copy prices, compute amounts, total, counts, balance, check credit */
+function handWrittenInsertOrder(db: Database.Database, customerId: string): () => void {
+  const productPrice = db.prepare(`SELECT "UnitPrice" FROM "Product" WHERE "Id" = ?`).pluck();
+  const insertOrder = db.prepare(`INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight", "AmountTotal", "OrderDetailCount") VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertItem = db.prepare(`INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`);
+  const addToCustomer = db.prepare(`UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`);
+  const customerCredit = db.prepare(`SELECT "Balance", "CreditLimit" FROM "Customer" WHERE "Id" = ?`);
+
+  const tx = db.transaction(() => {
+    const items = ORDER_ITEMS.map((it) => {
+      const price = productPrice.get(it.productId) as number;
+      return { ...it, price, amountCents: it.quantity * cents(price) };
+    });
+    const totalCents = items.reduce((t, it) => t + it.amountCents, 0);
+    const orderId = insertOrder.run(customerId, EMPLOYEE_ID, new Date().toISOString().slice(0, 10), FREIGHT, totalCents / 100, items.length).lastInsertRowid;
+    for (const it of items) insertItem.run(orderId, it.productId, it.price, it.quantity, it.amountCents / 100);
+    addToCustomer.run(totalCents / 100, customerId);
+    const c = customerCredit.get(customerId) as { Balance: number; CreditLimit: number };
+    if (c.Balance > c.CreditLimit) throw new Error(`balance (${c.Balance}) exceeds credit (${c.CreditLimit})`);
+  });
+  // IMMEDIATE, as the engine's store begins its transactions
+  return () => tx.immediate();
+}
+
+async function benchInsertOrder(template: string): Promise<{ engineTps: number; handTps: number }> {
+  const engineSide = await openCopy(template, 'insert-engine');
+  const handSide = await openCopy(template, 'insert-hand');
+  try {
+    addCustomer(engineSide.store.db, 'BENCH');
+    addCustomer(handSide.store.db, 'BENCH');
+    const ops = orderOps('BENCH');
+    const engine = (): void => runOk(engineSide, ops);
+    const hand = handWrittenInsertOrder(handSide.store.db, 'BENCH');
+
+    // before timing: one order each way, checked against SQL
+    engine();
+    hand();
+    checkConsistent(engineSide.store.db, 'BENCH', '(a) engine');
+    checkConsistent(handSide.store.db, 'BENCH', '(a) hand-written');
+
+    const ms = interleaved({ engine, hand });
+    checkConsistent(engineSide.store.db, 'BENCH', '(a) engine, after timing');
+    checkConsistent(handSide.store.db, 'BENCH', '(a) hand-written, after timing');
+    const tps = (roundsMs: number[]): number => TX_PER_ROUND / (median(roundsMs) / 1000);
+    return { engineTps: tps(ms.engine), handTps: tps(ms.hand) };
+  } finally {
+    engineSide.close();
+    handSide.close();
+  }
+}
+
+// ── (b) update one item: 10 siblings vs. 10,000 ──────────────────────────────────────────────
+
+/** an unshipped order of `n` items inserted with plain SQL, every derived column as the rules would have it; returns its first item */
+function insertOrderBySql(db: Database.Database, customerId: string, n: number): { orderId: number; itemId: number; quantity: number } {
+  const prices = new Map((db.prepare(`SELECT "Id", "UnitPrice" FROM "Product"`).all() as { Id: number; UnitPrice: number }[]).map((p) => [p.Id, p.UnitPrice]));
+  const productIds = [...prices.keys()];
+  return db.transaction(() => {
+    const orderId = Number(db.prepare(`INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight") VALUES (?, ?, '2026-01-15', ?)`).run(customerId, EMPLOYEE_ID, FREIGHT).lastInsertRowid);
+    const insertItem = db.prepare(`INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`);
+    let totalCents = 0;
+    let first: { itemId: number; quantity: number } | undefined;
+    for (let i = 0; i < n; i++) {
+      const productId = productIds[i % productIds.length]!;
+      const price = prices.get(productId)!;
+      const quantity = 1 + (i % 5);
+      const amountCents = quantity * cents(price);
+      totalCents += amountCents;
+      const itemId = Number(insertItem.run(orderId, productId, price, quantity, amountCents / 100).lastInsertRowid);
+      first ??= { itemId, quantity };
+    }
+    db.prepare(`UPDATE "Order" SET "AmountTotal" = ?, "OrderDetailCount" = ? WHERE "Id" = ?`).run(totalCents / 100, n, orderId);
+    db.prepare(`UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`).run(totalCents / 100, customerId);
+    return { orderId, ...first! };
+  })();
+}
+
+/** flips the item's Quantity between two values, so every update changes Amount, AmountTotal and Balance */
+function quantityFlipper(project: OpenProject, item: { itemId: number; quantity: number }): (i: number) => void {
+  const values = [item.quantity + 10, item.quantity + 11];
+  return (i) => runOk(project, [{ update: 'OrderDetail', key: item.itemId, set: { Quantity: values[i % 2] } }]);
+}
+
+async function benchUpdateItem(template: string): Promise<{ smallUs: number; bigUs: number }> {
+  const project = await openCopy(template, 'update');
+  try {
+    const db = project.store.db;
+    addCustomer(db, 'BENCHU');
+    const small = quantityFlipper(project, insertOrderBySql(db, 'BENCHU', 10));
+    const big = quantityFlipper(project, insertOrderBySql(db, 'BENCHU', 10_000));
+    checkConsistent(db, 'BENCHU', '(b) after building the orders with SQL');
+
+    // before timing: one update each through the engine, checked against SQL
+    small(0);
+    big(0);
+    checkConsistent(db, 'BENCHU', '(b) engine');
+
+    const ms = interleaved({ small, big });
+    checkConsistent(db, 'BENCHU', '(b) engine, after timing');
+    const usPer = (roundsMs: number[]): number => (median(roundsMs) * 1000) / TX_PER_ROUND;
+    return { smallUs: usPer(ms.small), bigUs: usPer(ms.big) };
+  } finally {
+    project.close();
+  }
+}
+
+// ── report ────────────────────────────────────────────────────────────────────────────────────
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+function printHeader(): void {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
+  console.log('alsx bench — the rules engine against baselines measured in this same run');
+  console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cpus (${cpu})`);
+  console.log(`each figure: median of ${ROUNDS} interleaved rounds × ${fmt(TX_PER_ROUND)} committed transactions, after ${fmt(WARMUP)} warm-up transactions per side;`);
+  console.log('SQLite in WAL with synchronous=NORMAL; every side on its own fresh copy of Northwind in the temp folder.');
+  console.log('');
+}
+
+async function main(): Promise<void> {
+  printHeader();
+  const template = await buildTemplate();
+
+  const a = await benchInsertOrder(template);
+  const slower = a.handTps / a.engineTps;
+  console.log('(a) insert an order with 3 items — engine.run vs. hand-written better-sqlite3 statements');
+  console.log('    (hand-written: read 3 prices, insert order with total and count, insert 3 items, update balance and counts, check credit)');
+  console.log(`    hand-written    ${fmt(a.handTps).padStart(8)} tx/s`);
+  console.log(`    engine          ${fmt(a.engineTps).padStart(8)} tx/s`);
+  console.log(`    engine is ${fmt(slower, 2)}× slower   target ≤ ${TARGET_INSERT_RATIO}×   ${verdict(slower <= TARGET_INSERT_RATIO)}`);
+  console.log('');
+
+  const b = await benchUpdateItem(template);
+  const growth = b.bigUs / b.smallUs;
+  console.log("(b) update one item's Quantity (engine.run, committed) — order of 10 items vs. order of 10,000 items");
+  console.log(`    10 items        ${fmt(b.smallUs, 1).padStart(8)} µs/update`);
+  console.log(`    10,000 items    ${fmt(b.bigUs, 1).padStart(8)} µs/update`);
+  console.log(`    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof BenchFailure)) throw e;
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
