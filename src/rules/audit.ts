@@ -34,7 +34,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
       }
       for (const parent of store.scan(rule.parent)) {
         checked++;
-        const expected = normalize(rule.target, (totals.get(JSON.stringify(keyOf(rule.fk.parentColumns, parent))) ?? new Big(0)).toNumber(), '', rule.parent.name);
+        const expected = normalize(rule.target, (totals.get(JSON.stringify(keyOf(rule.fk.parentColumns, parent))) ?? new Big(0)).toNumber(), rule.target.name, rule.parent.name);
         const stored = parent[rule.target.name] ?? null;
         if (!sameValue(stored === null ? 0 : Number(stored), expected)) {
           drift.push({ rule: rule.name, table: rule.parent.name, key: keyOf(rule.parent.primaryKey, parent), column: rule.target.name, stored, expected });
@@ -56,7 +56,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
           void t;
           return parents.get(id) ?? {};
         };
-        const expected = normalize(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }), '', f.table.name);
+        const expected = normalize(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }), f.target.name, f.table.name);
         if (!sameValue(row[f.target.name] ?? null, expected)) {
           drift.push({ rule: f.name, table: f.table.name, key: keyOf(f.table.primaryKey, row), column: f.target.name, stored: row[f.target.name] ?? null, expected });
           if (drift.length >= limit) return { checked, drift };

@@ -36,7 +36,10 @@ class Compiler {
       if (!decl || typeof decl !== 'object' || !('kind' in decl)) throw new RuleDefinitionError(`rules: the list holds ${String(decl)}, not a rule declaration`);
       this.declare(decl);
     }
-    for (const logic of this.tables.values()) logic.formulas = this.orderFormulas(logic);
+    for (const logic of this.tables.values()) {
+      logic.formulas = this.orderFormulas(logic);
+      logic.usesBefore = logic.early.length > 0 || logic.rowEvents.length > 0 || logic.aggregatesByFk.length > 0 || logic.formulas.some((f) => f.readsOld);
+    }
     this.linkCascades();
     this.checkCycles();
     return { tables: this.tables, all: this.all, warnings: this.warnings };
@@ -69,7 +72,7 @@ class Compiler {
     if (!l) {
       l = {
         table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [],
-        cascades: [], constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(),
+        cascades: [], constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: true,
       };
       this.tables.set(table.name, l);
     }
@@ -132,7 +135,7 @@ class Compiler {
         const rule: CompiledFormula = {
           kind: 'formula', name: decl.name ?? `${table.name}.${target.name} = ${reads.body}`, site: decl.site, table, target, fn: decl.fn,
           reads: new Set([...reads.own].filter((c) => c !== target.name)),
-          parentReads, fkReads: new Set(parentReads.flatMap((p) => p.fk.childColumns)), stateful, parentFks,
+          parentReads, fkReads: new Set(parentReads.flatMap((p) => p.fk.childColumns)), stateful, readsOld: reads.old.size > 0, parentFks,
         };
         this.derive(table, target, rule, where);
         this.logic(table).formulas.push(rule);

@@ -21,6 +21,8 @@ export interface CompiledFormula extends RuleBase {
   fkReads: Set<string>;
   /** reads its own current or old value (a running balance like UnitsInStock): callers may set the column directly */
   stateful: boolean;
+  /** reads the row before the change (`old.X`) */
+  readsOld: boolean;
   /** parent(table, role) at run time → the foreign key it means */
   parentFks: Map<string, ForeignKey>;
 }
@@ -92,6 +94,8 @@ export interface TableLogic {
   rowEvents: CompiledEvent[];
   afterFlush: CompiledEvent[];
   commit: CompiledEvent[];
+  /** its rules look at the row before a change (events, adjustments of its parents, formulas reading old): keep a copy */
+  usesBefore: boolean;
   /** column → the rule that derives it (callers may not change it directly, except stateful formulas and copies) */
   derivedBy: Map<string, CompiledFormula | CompiledAggregate | CompiledCopy>;
 }

@@ -103,23 +103,44 @@ export class Engine {
     } catch (e) {
       error = toTxError(e);
     }
-    const outcome: TxOutcome = {
-      ok: error === undefined,
-      tx: uow.trace.tx,
-      origin: uow.trace.origin,
-      dryRun: options.dryRun ?? false,
-      durationMs: performance.now() - started,
-      changes: error ? [] : uow.changes(),
-      trace: uow.trace.steps,
-      aliases: error ? {} : uow.aliasRows(),
-      ...(error ? { error } : {}),
-    };
+    const outcome = new Outcome(uow, options.dryRun ?? false, performance.now() - started, error);
     this.options.onOutcome?.(outcome);
     return outcome;
   }
 
   logicOf(name: string): TableLogic | undefined {
     return this.rules.tables.get(name);
+  }
+}
+
+/** A finished transaction. Its changes and aliases are computed when first read: most callers on a hot path never look. */
+class Outcome implements TxOutcome {
+  readonly ok: boolean;
+  readonly tx: string;
+  readonly origin: string;
+  readonly trace: TraceStep[];
+  private computed: { changes: Change[]; aliases: Record<string, Row> } | undefined;
+
+  constructor(private readonly uow: UnitOfWork, readonly dryRun: boolean, readonly durationMs: number, readonly error: TxError | undefined) {
+    this.ok = error === undefined;
+    this.tx = uow.trace.tx;
+    this.origin = uow.trace.origin;
+    this.trace = uow.trace.steps;
+  }
+
+  private get result(): { changes: Change[]; aliases: Record<string, Row> } {
+    return (this.computed ??= this.ok ? { changes: this.uow.changes(), aliases: this.uow.aliasRows() } : { changes: [], aliases: {} });
+  }
+  get changes(): Change[] {
+    return this.result.changes;
+  }
+  get aliases(): Record<string, Row> {
+    return this.result.aliases;
+  }
+
+  toJSON(): TxOutcome {
+    const { ok, tx, origin, dryRun, durationMs, changes, trace, aliases, error } = this;
+    return { ok, tx, origin, dryRun, durationMs, changes, trace, aliases, ...(error ? { error } : {}) };
   }
 }
 
@@ -143,16 +164,21 @@ interface RowState {
   deleted: boolean;
   /** being deleted: its children's adjustments to it are pruned */
   deleting: boolean;
-  /** columns changed since the row was last written */
-  dirty: Set<string>;
+  /** columns changed since the row was last written (null: none) */
+  dirty: Set<string> | null;
+  /** changed at some point in the transaction (it may have changed back) */
+  touched: boolean;
 }
 
 const EMPTY_LOGIC = (table: TableInfo): TableLogic => ({
   table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [], cascades: [],
-  constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(),
+  constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: false,
 });
 
 const NO_PARENT: Row = Object.freeze({}) as Row;
+const noParents = (): never => {
+  throw new Error('parent(…) is not among what this rule was found to read; declare it in deps');
+};
 
 export class UnitOfWork {
   readonly trace: TraceRecorder;
@@ -160,6 +186,9 @@ export class UnitOfWork {
   private readonly aliases = new Map<string, RowState>();
   private readonly emptyLogic = new Map<string, TableLogic>();
   private readonly now: string;
+  private txApi: TxApi | undefined;
+  /** the event running now: its log lines and its writes through the TxApi nest under it */
+  private running: { ev: CompiledEvent; key: Key; depth: number; cause: number } | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -195,20 +224,25 @@ export class UnitOfWork {
     }
   }
 
-  /** The API events and custom code use: the same operations, by table object or name. */
-  api(depth: number, cause: number | undefined): TxApi {
+  /**
+   * The API events and custom code use: the same operations, by table object or name. One object per
+   * transaction; the trace depth and cause of its writes are those of the event running it.
+   */
+  api(): TxApi {
+    if (this.txApi) return this.txApi;
     const table = (t: unknown): TableInfo => this.tableByName(isTable(t) ? tableName(t) : t, 'table');
-    return {
-      insert: (t, values) => this.insert(table(t), values as Row, depth, cause, 'values').cur as never,
+    this.txApi = {
+      insert: (t, values) => this.insert(table(t), values as Row, this.running?.depth ?? 0, this.running?.cause, 'values').cur as never,
       update: (t, key, set) => {
         const state = this.mustGet(table(t), key, 'key');
-        this.update(state, set as Row, depth, cause, 'set');
+        this.update(state, set as Row, this.running?.depth ?? 0, this.running?.cause, 'set');
         return state.cur as never;
       },
-      delete: (t, key) => this.delete(this.mustGet(table(t), key, 'key'), depth, cause),
+      delete: (t, key) => this.delete(this.mustGet(table(t), key, 'key'), this.running?.depth ?? 0, this.running?.cause),
       get: (t, key) => this.state(table(t), this.keyRow(table(t), key, 'key'))?.cur as never,
       find: (t, where) => this.find(table(t), where as Row).map((s) => s.cur) as never,
     };
+    return this.txApi;
   }
 
   insert(table: TableInfo, values: Row, depth: number, cause: number | undefined, pointer: string): RowState {
@@ -219,28 +253,26 @@ export class UnitOfWork {
       if (col.defaultValue !== undefined) row[col.name] = col.defaultValue;
       else if (!col.defaultIsExpression) row[col.name] = null;
     }
-    for (const [name, value] of Object.entries(values)) {
+    for (const name in values) {
       const col = table.columnsByName.get(name);
       if (!col) throw unknownColumn(table, name, pointer);
-      row[name] = normalize(col, value, `${pointer}.${name}`, table.name);
+      row[name] = normalize(col, values[name], pointer, table.name, name);
     }
     const step = this.trace.add({ depth, kind: 'insert', table: table.name, key: this.keyOf(table, row), cause });
-    const given = new Set(Object.keys(values).filter((k) => values[k] !== null && values[k] !== undefined));
-
     for (const d of logic.defaults) {
-      if (given.has(d.column)) continue;
+      if (values[d.column] !== null && values[d.column] !== undefined) continue; // the caller's value wins
       const value = typeof d.value === 'function' ? d.value(this.now) : d.value;
       const col = table.columnsByName.get(d.column)!;
-      const nv = normalize(col, value, `defaults ${table.name}.${d.column}`, table.name);
+      const nv = normalize(col, value, 'defaults', table.name, d.column);
       if (!sameValue(row[d.column], nv)) {
         this.trace.add({ depth: depth + 1, kind: 'early', rule: `${table.name} defaults`, table: table.name, key: step.key, column: d.column, old: row[d.column] ?? null, new: nv, cause: step.seq });
         row[d.column] = nv;
       }
     }
-    this.runEvents(logic.early, row, null, 'insert', depth + 1, step, {});
+    if (logic.early.length) this.runEvents(logic.early, row, null, 'insert', depth + 1, step, {});
     for (const agg of logic.aggregateTargets) row[agg.target.name] = 0;
     for (const copy of logic.copies) {
-      const parent = this.parentRow(copy.fk, row, `${pointer}.${copy.fk.childColumns[0]}`);
+      const parent = this.parentRow(copy.fk, row);
       this.set(row, copy.target.name, parent[copy.from] ?? null, copy, depth + 1, step, table);
     }
     for (const f of logic.formulas) this.evaluate(f, row, null, 'insert', depth + 1, step);
@@ -259,10 +291,10 @@ export class UnitOfWork {
       const s = this.trace.steps[i]!;
       if (s.table === table.name && s.key === null) s.key = assigned;
     }
-    const state: RowState = { logic, table, id: this.idOf(table, key), key, old: null, cur: row, inserted: true, deleted: false, deleting: false, dirty: new Set() };
+    const state: RowState = { logic, table, id: this.idOf(table, key), key, old: null, cur: row, inserted: true, deleted: false, deleting: false, dirty: null, touched: true };
     this.states.set(state.id, state);
     this.adjustParents(state, null, row, null, depth + 1, step.seq);
-    this.runEvents(logic.rowEvents, row, null, 'insert', depth + 1, step, { tx: this.api(depth + 1, step.seq) });
+    if (logic.rowEvents.length) this.runEvents(logic.rowEvents, row, null, 'insert', depth + 1, step, { tx: this.api() });
     return state;
   }
 
@@ -271,10 +303,11 @@ export class UnitOfWork {
     const { table, logic } = state;
     const before = { ...state.cur };
     const changed = new Set<string>();
-    for (const [name, value] of Object.entries(set)) {
+    for (const name in set) {
+      const value = set[name];
       const col = table.columnsByName.get(name);
       if (!col) throw unknownColumn(table, name, pointer);
-      const nv = normalize(col, value, `${pointer}.${name}`, table.name);
+      const nv = normalize(col, value, pointer, table.name, name);
       if (sameValue(before[name], nv)) continue;
       if (col.pk) throw new BadInput(`${table.name}.${name} is the primary key; it cannot change (insert a new row instead)`, `${pointer}.${name}`, 'key-change');
       const rule = logic.derivedBy.get(name);
@@ -286,13 +319,14 @@ export class UnitOfWork {
     }
     const step = this.trace.add({ depth, kind: 'update', table: table.name, key: this.keyOf(table, state.cur), cause, note: changed.size ? undefined : 'no change' });
     if (changed.size === 0) return;
-    this.process(state, before, changed, depth, step, new Set());
+    this.process(state, before, changed, depth, step, NONE);
   }
 
   delete(state: RowState, depth: number, cause: number | undefined): void {
     if (state.deleted || state.deleting) return;
     const { table, logic } = state;
     state.deleting = true;
+    state.touched = true;
     const step = this.trace.add({ depth, kind: 'delete', table: table.name, key: this.keyOf(table, state.cur), cause });
     for (const fk of table.children) {
       const children = this.children(fk, state);
@@ -318,13 +352,13 @@ export class UnitOfWork {
     this.flushWrites(); // SQLite's own ON DELETE actions must see every pending change
     this.store.delete(table, state.key);
     state.deleted = true;
-    this.runEvents(logic.rowEvents, state.cur, state.cur, 'delete', depth + 1, step, { tx: this.api(depth + 1, step.seq) });
+    if (logic.rowEvents.length) this.runEvents(logic.rowEvents, state.cur, state.cur, 'delete', depth + 1, step, { tx: this.api() });
   }
 
   // ── one row's logic ───────────────────────────────────────────────────────────────────────
 
   /** the row changed `changed` (from `before`): run its rules; `forced` formulas run whatever changed (cascades) */
-  private process(state: RowState, before: Row, changed: Set<string>, depth: number, step: TraceStep, forced: Set<CompiledFormula>): void {
+  private process(state: RowState, before: Row, changed: Set<string>, depth: number, step: TraceStep, forced: ReadonlySet<CompiledFormula>): void {
     const { logic, table } = state;
     const row = state.cur;
     if (logic.early.length) {
@@ -333,7 +367,7 @@ export class UnitOfWork {
     }
     for (const copy of logic.copies) {
       if (copy.fk.childColumns.some((c) => changed.has(c))) {
-        const parent = this.parentRow(copy.fk, row, copy.fk.childColumns[0]!);
+        const parent = this.parentRow(copy.fk, row);
         if (this.set(row, copy.target.name, parent[copy.from] ?? null, copy, depth + 1, step, table)) changed.add(copy.target.name);
       }
     }
@@ -342,7 +376,9 @@ export class UnitOfWork {
         if (this.evaluate(f, row, before, 'update', depth + 1, step)) changed.add(f.target.name);
       }
     }
-    for (const c of changed) state.dirty.add(c);
+    if (state.dirty) for (const c of changed) state.dirty.add(c);
+    else state.dirty = new Set(changed);
+    state.touched = true;
     this.adjustParents(state, before, row, changed, depth + 1, step.seq);
     for (const cascade of logic.cascades) {
       if (!intersects(cascade.parentColumns, changed)) continue;
@@ -351,14 +387,15 @@ export class UnitOfWork {
         this.process(child, { ...child.cur }, new Set(), depth + 1, childStep, cascade.formulas);
       }
     }
-    this.runEvents(logic.rowEvents, row, before, 'update', depth + 1, step, { tx: this.api(depth + 1, step.seq) });
+    if (logic.rowEvents.length) this.runEvents(logic.rowEvents, row, before, 'update', depth + 1, step, { tx: this.api() });
   }
 
   /** evaluates a formula into the row; true when the value changed */
   private evaluate(f: CompiledFormula, row: Row, old: Row | null, op: Op, depth: number, step: TraceStep): boolean {
     let value: unknown;
+    const parent = f.parentFks.size ? (t: unknown, role?: string) => this.formulaParent(f, row, t, role) : noParents;
     try {
-      value = f.fn(row, { old, op, parent: ((t: unknown, role?: string) => this.formulaParent(f, row, t, role)) as never });
+      value = f.fn(row, { old, op, parent: parent as never });
     } catch (e) {
       throw new RuleViolation(f.name, f.table.name, this.keyOf(f.table, row), `formula ${f.name} failed: ${(e as Error).message ?? e}`, 'error');
     }
@@ -403,7 +440,7 @@ export class UnitOfWork {
         const oldC = oldKey ? contribution(rule, before!) : 0;
         const newC = newKey ? contribution(rule, after!) : 0;
         if (sameParent) {
-          if (oldC !== newC) (toNew ??= []).push([rule, rule.kind === 'count' ? newC - oldC : subtractExact(newC, oldC)]);
+          if (oldC !== newC) (toNew ??= []).push([rule, rule.kind === 'count' ? newC - oldC : subtractExact(newC, oldC, rule.target.scale)]);
         } else {
           if (oldKey && oldC !== 0) (toOld ??= []).push([rule, -oldC]);
           if (newKey && newC !== 0) (toNew ??= []).push([rule, newC]);
@@ -423,27 +460,27 @@ export class UnitOfWork {
         `${child.table.name}.${fk.childColumns.join('+')} = ${Object.values(key).join('/')}: there is no ${table.name} with ${table.primaryKey.join('+')} ${Object.values(key).join('/')}`, 'integrity');
     }
     if (parent.deleting || parent.deleted) return; // pruned: the parent is going away
-    const before = { ...parent.cur };
+    const before = parent.logic.usesBefore ? { ...parent.cur } : parent.cur;
     const changed = new Set<string>();
     let first: TraceStep | undefined;
     for (const [rule, delta] of deltas) {
       const col = rule.target.name;
-      const old = (parent.cur[col] as number | null) ?? 0;
-      const nv = rule.kind === 'count' || rule.target.kind === 'integer' ? old + delta : addExact(old, delta);
+      const old = (parent.cur[col] as number | null) ?? 0; // a NULL total counts as 0
+      const nv = rule.kind === 'count' || rule.target.kind === 'integer' ? old + delta : addExact(old, delta, rule.target.scale);
       parent.cur[col] = nv;
       changed.add(col);
-      const s = this.trace.add({ depth, kind: rule.kind, rule: rule.name, table: table.name, key: this.keyOf(table, parent.cur), column: col, old: before[col] ?? null, new: nv, cause });
+      const s = this.trace.add({ depth, kind: rule.kind, rule: rule.name, table: table.name, key: this.keyOf(table, parent.cur), column: col, old, new: nv, cause });
       first ??= s;
     }
-    this.process(parent, before, changed, depth, first!, new Set());
+    this.process(parent, before, changed, depth, first!, NONE);
   }
 
   // ── end of transaction ────────────────────────────────────────────────────────────────────
 
   finish(): void {
     // every row the transaction changed (its writes may already be flushed, so not `dirty`)
-    const live = [...this.states.values()].filter((s) => !s.deleted && (s.inserted || this.changedSinceStart(s)));
-    for (const state of live) {
+    for (const state of this.states.values()) {
+      if (state.deleted || !(state.inserted || this.changedSinceStart(state))) continue;
       for (const c of state.logic.constraints) {
         if (state.old && !c.readsOld && ![...c.reads].some((col) => !sameValue(state.old![col], state.cur[col]))) continue;
         const op: Op = state.inserted ? 'insert' : 'update';
@@ -482,7 +519,7 @@ export class UnitOfWork {
 
   private flushWrites(): void {
     for (const state of this.states.values()) {
-      if (state.dirty.size === 0 || state.deleted) continue;
+      if (!state.dirty || state.deleted) continue;
       const values: Row = {};
       for (const c of state.dirty) values[c] = state.cur[c]!;
       try {
@@ -490,7 +527,7 @@ export class UnitOfWork {
       } catch (e) {
         throw this.explainWriteError(e, state.table, state.cur, 'set');
       }
-      state.dirty.clear();
+      state.dirty = null;
     }
   }
 
@@ -519,7 +556,7 @@ export class UnitOfWork {
   }
 
   private changedSinceStart(s: RowState): boolean {
-    return s.table.columns.some((c) => !sameValue(s.old![c.name], s.cur[c.name]));
+    return s.touched && s.table.columns.some((c) => !sameValue(s.old![c.name], s.cur[c.name]));
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
@@ -528,16 +565,26 @@ export class UnitOfWork {
     for (const ev of events) {
       const table = ev.table.name;
       const key = step.key;
-      const log = (message: string): void => void this.trace.add({ depth: depth + 1, kind: 'log', rule: ev.name, table, key, note: String(message), cause: step.seq });
       if (!when) this.trace.add({ depth, kind: ev.when === 'early' ? 'early' : 'event', rule: ev.name, table, key, cause: step.seq });
+      const saved = this.running;
+      this.running = { ev, key, depth: depth + 1, cause: step.seq };
       try {
-        ev.fn(row, { old, op, log, now: this.now, ...extra });
+        ev.fn(row, { old, op, log: this.log, now: this.now, ...extra });
       } catch (e) {
         if (e instanceof RuleViolation || e instanceof BadInput) throw e;
         throw new RuleViolation(ev.name, table, key, `event ${ev.name} failed: ${(e as Error).message ?? e}`, 'error');
+      } finally {
+        this.running = saved;
       }
     }
   }
+
+  /** `log` in an event's context: a line in the logic log, under the event running now */
+  private readonly log = (message: string): void => {
+    const r = this.running;
+    if (r) this.trace.add({ depth: r.depth, kind: 'log', rule: r.ev.name, table: r.ev.table.name, key: r.key, note: String(message), cause: r.cause });
+  };
+
 
   // ── rows ──────────────────────────────────────────────────────────────────────────────────
 
@@ -566,7 +613,7 @@ export class UnitOfWork {
     if (!row) return undefined;
     const state: RowState = {
       logic: this.logicOf(table), table, id, key: pick(row, table.primaryKey), old: { ...row }, cur: row,
-      inserted: false, deleted: false, deleting: false, dirty: new Set(),
+      inserted: false, deleted: false, deleting: false, dirty: null, touched: false,
     };
     this.states.set(id, state);
     return state;
@@ -578,7 +625,7 @@ export class UnitOfWork {
     return state;
   }
 
-  private parentRow(fk: TableInfo['parents'][number], row: Row, pointer: string): Row {
+  private parentRow(fk: TableInfo['parents'][number], row: Row): Row {
     const key = fkValue(fk.childColumns, row);
     if (!key) return NO_PARENT;
     const parent = this.state(this.store.schema.tables.get(fk.parentTable)!, keyRowFrom(fk.parentColumns, key));
@@ -586,7 +633,6 @@ export class UnitOfWork {
       throw new RuleViolation(`${fk.childTable}.${fk.childColumns.join('+')} → ${fk.parentTable}`, fk.childTable, this.keyOf(this.store.schema.tables.get(fk.childTable)!, row),
         `${fk.childTable}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`, 'integrity');
     }
-    void pointer;
     return parent.cur;
   }
 
@@ -619,7 +665,7 @@ export class UnitOfWork {
       const out: Row = {};
       for (const c of pk) {
         if (!(c in k)) throw new BadInput(`${pointer}: the key of ${table.name} needs ${pk.join(', ')}`, pointer, 'bad-key');
-        out[c] = normalize(table.columnsByName.get(c)!, k[c], `${pointer}.${c}`, table.name);
+        out[c] = normalize(table.columnsByName.get(c)!, k[c], pointer, table.name, c);
       }
       return out;
     }
@@ -656,8 +702,9 @@ export class UnitOfWork {
   }
 
   /** "$o1.Id" → the current Id of the row inserted "as": "o1" */
-  private resolveAliasValue(value: unknown, pointer: string): unknown {
-    if (typeof value !== 'string' || !value.startsWith('$')) return value;
+  private resolveAliasValue(value: unknown, at: string, field?: string): unknown {
+    if (typeof value !== 'string' || value.charCodeAt(0) !== 36 /* $ */) return value;
+    const pointer = field === undefined ? at : `${at}.${field}`;
     const m = /^\$(\w+)\.(\w+)$/.exec(value);
     if (!m) return value;
     const state = this.aliases.get(m[1]!);
@@ -668,7 +715,7 @@ export class UnitOfWork {
 
   private resolveAliases(values: Row, pointer: string): Row {
     const out: Row = {};
-    for (const [k, v] of Object.entries(values)) out[k] = this.resolveAliasValue(v, `${pointer}.${k}`) as Value;
+    for (const k in values) out[k] = this.resolveAliasValue(values[k], pointer, k) as Value;
     return out;
   }
 
@@ -723,9 +770,18 @@ function fkValue(cols: string[], row: Row): Value[] | null {
   return out;
 }
 
-const keyRowFrom = (cols: string[], values: Value[]): Row => Object.fromEntries(cols.map((c, i) => [c, values[i]!]));
+function keyRowFrom(cols: string[], values: Value[]): Row {
+  const out: Row = {};
+  for (let i = 0; i < cols.length; i++) out[cols[i]!] = values[i]!;
+  return out;
+}
 const sameKey = (a: Value[], b: Value[]): boolean => a.length === b.length && a.every((v, i) => sameValue(v, b[i]!));
-const pick = (row: Row, cols: string[]): Row => Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
+function pick(row: Row, cols: string[]): Row {
+  const out: Row = {};
+  for (const c of cols) out[c] = row[c] ?? null;
+  return out;
+}
+const NONE: ReadonlySet<CompiledFormula> = new Set();
 
 function intersects(a: Set<string>, b: Set<string>): boolean {
   if (a.size === 0 || b.size === 0) return false;

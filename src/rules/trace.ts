@@ -32,10 +32,14 @@ export class TraceRecorder {
   readonly steps: TraceStep[] = [];
   constructor(readonly tx: string, readonly origin: string) {}
 
-  add(step: Omit<TraceStep, 'tx' | 'origin' | 'seq'>): TraceStep {
-    const full = { tx: this.tx, origin: this.origin, seq: this.steps.length + 1, ...step } as TraceStep;
-    this.steps.push(full);
-    return full;
+  /** records a step; the caller's fresh object literal becomes the step itself (the hot path of every rule) */
+  add(s: Omit<TraceStep, 'tx' | 'origin' | 'seq'>): TraceStep {
+    const step = s as TraceStep;
+    step.tx = this.tx;
+    step.origin = this.origin;
+    step.seq = this.steps.length + 1;
+    this.steps.push(step);
+    return step;
   }
 }
 

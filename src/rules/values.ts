@@ -8,20 +8,19 @@ import { roundToScale } from './decimal.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-export function normalize(col: ColumnInfo, value: unknown, pointer: string, table: string): Value {
+/** `at` (+ `.field`) says where the value came from, for the error: built only when there is one */
+export function normalize(col: ColumnInfo, value: unknown, at: string, table: string, field?: string): Value {
   if (value === null || value === undefined) return null;
-  const bad = (expected: string): BadInput =>
-    new BadInput(`${table}.${col.name} expects ${expected}, got ${JSON.stringify(value) ?? String(value)}`, pointer, 'type');
   switch (col.kind) {
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'bigint') return value;
       if (typeof value === 'boolean') return value ? 1 : 0;
-      throw bad('an integer');
+      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'an integer');
     case 'boolean':
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (value === 0 || value === 1) return value;
-      throw bad('true or false');
+      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'true or false');
     case 'decimal':
     case 'real':
     case 'numeric': {
@@ -29,22 +28,26 @@ export function normalize(col: ColumnInfo, value: unknown, pointer: string, tabl
       if (typeof value === 'number') n = value;
       else if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) n = Number(value);
       else if (typeof value === 'bigint') n = Number(value);
-      else throw bad('a number');
-      if (!Number.isFinite(n)) throw bad('a finite number');
+      else throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a number');
+      if (!Number.isFinite(n)) throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a finite number');
       return col.scale !== null ? roundToScale(n, col.scale) : n;
     }
     case 'date':
     case 'datetime':
       if (typeof value === 'string' && ISO_DATE.test(value)) return value;
       if (value instanceof Date && !Number.isNaN(value.getTime())) return col.kind === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
-      throw bad('an ISO date (YYYY-MM-DD)');
+      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'an ISO date (YYYY-MM-DD)');
     case 'text':
       if (typeof value === 'string') return value;
-      throw bad('text');
+      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'text');
     case 'blob':
       if (value instanceof Uint8Array || typeof value === 'string') return value;
-      throw bad('bytes');
+      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'bytes');
   }
+}
+
+function typeError(col: ColumnInfo, value: unknown, pointer: string, table: string, expected: string): BadInput {
+  return new BadInput(`${table}.${col.name} expects ${expected}, got ${JSON.stringify(value) ?? String(value)}`, pointer, 'type');
 }
 
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {

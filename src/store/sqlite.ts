@@ -41,9 +41,23 @@ export class SqliteStore implements Store {
     return cols.map((c) => `${q(c)} = ?`).join(' AND ');
   }
 
+  /** statements whose SQL depends only on the table (the engine's hot path): built once per table */
+  private readonly byTable = new Map<string, Database.Statement>();
+  private tableStmt(kind: 'get' | 'delete', table: TableInfo): Database.Statement {
+    const id = `${kind}\u0000${table.name}`;
+    let s = this.byTable.get(id);
+    if (!s) {
+      const where = SqliteStore.where(table.primaryKey);
+      s = this.stmt(kind === 'get' ? `SELECT * FROM ${q(table.name)} WHERE ${where}` : `DELETE FROM ${q(table.name)} WHERE ${where}`);
+      this.byTable.set(id, s);
+    }
+    return s;
+  }
+
   get(table: TableInfo, key: Row): Row | undefined {
     const pk = table.primaryKey;
-    return this.stmt(`SELECT * FROM ${q(table.name)} WHERE ${SqliteStore.where(pk)}`).get(...pk.map((c) => key[c])) as Row | undefined;
+    const s = this.tableStmt('get', table);
+    return (pk.length === 1 ? s.get(key[pk[0]!]) : s.get(...pk.map((c) => key[c]))) as Row | undefined;
   }
 
   childKeys(fk: ForeignKey, parentKey: Value[]): Row[] {
@@ -56,15 +70,35 @@ export class SqliteStore implements Store {
     yield* this.stmt(`SELECT * FROM ${q(table.name)}`).iterate() as Iterable<Row>;
   }
 
+  /** insert statements per table, by which columns the row sends (a bit per column) */
+  private readonly inserts = new Map<string, Map<number | string, { stmt: Database.Statement; cols: string[] }>>();
+
   insert(table: TableInfo, row: Row): Row {
-    const cols = Object.keys(row).filter((c) => row[c] !== undefined);
-    const sql = cols.length
-      ? `INSERT INTO ${q(table.name)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`
-      : `INSERT INTO ${q(table.name)} DEFAULT VALUES`;
-    const info = this.stmt(sql).run(...cols.map((c) => row[c]));
+    // a NULL whose column defaults to NULL anyway need not be sent (fewer bindings, fewer statement shapes)
+    let shape: number | string = 0;
+    const wide = table.columns.length > 30;
+    for (let i = 0; i < table.columns.length; i++) {
+      const c = table.columns[i]!;
+      const v = row[c.name];
+      if (v === undefined || (v === null && (c.defaultValue ?? null) === null && !c.defaultIsExpression)) continue;
+      shape = wide ? `${shape},${i}` : (shape as number) | (1 << i);
+    }
+    let byShape = this.inserts.get(table.name);
+    if (!byShape) this.inserts.set(table.name, (byShape = new Map()));
+    let entry = byShape.get(shape);
+    if (!entry) {
+      const cols = table.columns.filter((c, i) => (wide ? String(shape).split(',').includes(String(i)) : ((shape as number) & (1 << i)) !== 0)).map((c) => c.name);
+      const sql = cols.length
+        ? `INSERT INTO ${q(table.name)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`
+        : `INSERT INTO ${q(table.name)} DEFAULT VALUES`;
+      byShape.set(shape, (entry = { stmt: this.stmt(sql), cols }));
+    }
+    const args: Value[] = new Array(entry.cols.length);
+    for (let i = 0; i < entry.cols.length; i++) args[i] = row[entry.cols[i]!]!;
+    const info = entry.stmt.run(...args);
     const key: Row = {};
     for (const c of table.primaryKey) key[c] = row[c] ?? null;
-    if (table.generatedKey && (key[table.primaryKey[0]!] === null)) key[table.primaryKey[0]!] = Number(info.lastInsertRowid);
+    if (table.generatedKey && key[table.primaryKey[0]!] === null) key[table.primaryKey[0]!] = Number(info.lastInsertRowid);
     return key;
   }
 
@@ -72,15 +106,17 @@ export class SqliteStore implements Store {
     const cols = Object.keys(values);
     if (cols.length === 0) return;
     const pk = table.primaryKey;
-    this.stmt(`UPDATE ${q(table.name)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${SqliteStore.where(pk)}`).run(
+    const id = `update\u0000${table.name}\u0000${cols.join('\u0000')}`;
+    let s = this.byTable.get(id);
+    if (!s) this.byTable.set(id, (s = this.stmt(`UPDATE ${q(table.name)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${SqliteStore.where(pk)}`)));
+    s.run(
       ...cols.map((c) => values[c]),
       ...pk.map((c) => key[c]),
     );
   }
 
   delete(table: TableInfo, key: Row): void {
-    const pk = table.primaryKey;
-    this.stmt(`DELETE FROM ${q(table.name)} WHERE ${SqliteStore.where(pk)}`).run(...pk.map((c) => key[c]));
+    this.tableStmt('delete', table).run(...table.primaryKey.map((c) => key[c]));
   }
 
   transaction<T>(fn: () => T, options: { rollback?: boolean } = {}): T {
