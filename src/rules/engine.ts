@@ -95,6 +95,7 @@ export class Engine {
     const started = performance.now();
     const uow = new UnitOfWork(this, this.store, this.rules, txId(), options.origin ?? 'api', this.options);
     let error: TxError | undefined;
+    const outer = this.active;
     try {
       this.store.transaction(() => {
         fn(uow);
@@ -102,10 +103,32 @@ export class Engine {
       }, { rollback: options.dryRun ?? false });
     } catch (e) {
       error = toTxError(e);
+    } finally {
+      this.active = outer;
     }
     const outcome = new Outcome(uow, options.dryRun ?? false, performance.now() - started, error);
     this.options.onOutcome?.(outcome);
     return outcome;
+  }
+
+  private active: UnitOfWork | undefined;
+  private sharedApi: TxApi | undefined;
+
+  /** the TxApi events receive, bound to the transaction running now */
+  eventApi(uow: UnitOfWork): TxApi {
+    this.active = uow;
+    return (this.sharedApi ??= this.createEventApi());
+  }
+
+  private createEventApi(): TxApi {
+    const current = (): UnitOfWork => this.active!;
+    return {
+      insert: (t, values) => current().eventInsert(t, values as Row) as never,
+      update: (t, key, set) => current().eventUpdate(t, key, set as Row) as never,
+      delete: (t, key) => current().eventDelete(t, key),
+      get: (t, key) => current().eventGet(t, key) as never,
+      find: (t, where) => current().eventFind(t, where as Row) as never,
+    };
   }
 
   logicOf(name: string): TableLogic | undefined {
@@ -186,7 +209,6 @@ export class UnitOfWork {
   private readonly aliases = new Map<string, RowState>();
   private readonly emptyLogic = new Map<string, TableLogic>();
   private readonly now: string;
-  private txApi: TxApi | undefined;
   /** the event running now: its log lines and its writes through the TxApi nest under it */
   private running: { ev: CompiledEvent; key: Key; depth: number; cause: number } | undefined;
 
@@ -225,24 +247,34 @@ export class UnitOfWork {
   }
 
   /**
-   * The API events and custom code use: the same operations, by table object or name. One object per
-   * transaction; the trace depth and cause of its writes are those of the event running it.
+   * The API events and custom code use: the same operations, by table object or name, nested in the
+   * trace under the event running now. One object per engine (events run synchronously, one
+   * transaction at a time), so a row event costs no allocation.
    */
   api(): TxApi {
-    if (this.txApi) return this.txApi;
-    const table = (t: unknown): TableInfo => this.tableByName(isTable(t) ? tableName(t) : t, 'table');
-    this.txApi = {
-      insert: (t, values) => this.insert(table(t), values as Row, this.running?.depth ?? 0, this.running?.cause, 'values').cur as never,
-      update: (t, key, set) => {
-        const state = this.mustGet(table(t), key, 'key');
-        this.update(state, set as Row, this.running?.depth ?? 0, this.running?.cause, 'set');
-        return state.cur as never;
-      },
-      delete: (t, key) => this.delete(this.mustGet(table(t), key, 'key'), this.running?.depth ?? 0, this.running?.cause),
-      get: (t, key) => this.state(table(t), this.keyRow(table(t), key, 'key'))?.cur as never,
-      find: (t, where) => this.find(table(t), where as Row).map((s) => s.cur) as never,
-    };
-    return this.txApi;
+    return this.engine.eventApi(this);
+  }
+
+  eventTable(t: unknown): TableInfo {
+    return this.tableByName(isTable(t) ? tableName(t) : t, 'table');
+  }
+  eventInsert(t: unknown, values: Row): Row {
+    return this.insert(this.eventTable(t), values, this.running?.depth ?? 0, this.running?.cause, 'values').cur;
+  }
+  eventUpdate(t: unknown, key: unknown, set: Row): Row {
+    const state = this.mustGet(this.eventTable(t), key, 'key');
+    this.update(state, set, this.running?.depth ?? 0, this.running?.cause, 'set');
+    return state.cur;
+  }
+  eventDelete(t: unknown, key: unknown): void {
+    this.delete(this.mustGet(this.eventTable(t), key, 'key'), this.running?.depth ?? 0, this.running?.cause);
+  }
+  eventGet(t: unknown, key: unknown): Row | undefined {
+    const table = this.eventTable(t);
+    return this.state(table, this.keyRow(table, key, 'key'))?.cur;
+  }
+  eventFind(t: unknown, where: Row): Row[] {
+    return this.find(this.eventTable(t), where).map((s) => s.cur);
   }
 
   insert(table: TableInfo, values: Row, depth: number, cause: number | undefined, pointer: string): RowState {
