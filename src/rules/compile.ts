@@ -146,6 +146,9 @@ class Compiler {
         const [table, target] = this.column(decl.target, where);
         const [parent, from] = this.column(decl.from, `${where} from`);
         const fk = this.fk(table, parent, decl.via, where);
+        if (isNumeric(target) !== isNumeric(from)) {
+          throw new RuleDefinitionError(`${where} ${table.name}.${target.name}: copies ${parent.name}.${from.name} (${from.declaredType || 'untyped'}) into a ${target.declaredType || 'untyped'} column`);
+        }
         const rule: CompiledCopy = {
           kind: 'copy', name: decl.name ?? `${table.name}.${target.name} = copy(${parent.name}.${from.name})`, site: decl.site,
           table, target, fk, from: from.name,
@@ -255,7 +258,7 @@ class Compiler {
   }
 
   private checkNumeric(col: ColumnInfo, where: string): void {
-    if (!['integer', 'decimal', 'real', 'numeric'].includes(col.kind)) {
+    if (!isNumeric(col)) {
       throw new RuleDefinitionError(`${where}: a sum or count needs a numeric column, and ${col.name} is ${col.declaredType || 'untyped'}`);
     }
   }
@@ -333,6 +336,8 @@ class Compiler {
     for (const node of edges.keys()) visit(node);
   }
 }
+
+const isNumeric = (col: ColumnInfo): boolean => ['integer', 'decimal', 'real', 'numeric', 'boolean'].includes(col.kind);
 
 function describe(v: unknown): string {
   if (v === undefined) return 'undefined (is it exported from models.ts?)';

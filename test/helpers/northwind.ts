@@ -1,5 +1,6 @@
 /** A fresh, private copy of the Northwind database per test, with the project's real rules. */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDatabase, openProject, readProject, type OpenProject, type OpenOptions } from '../../src/project/load.js';
@@ -8,13 +9,26 @@ import type { Row } from '../../src/store/types.js';
 export const NORTHWIND = resolve(import.meta.dirname, '../../projects/northwind');
 let template: string | undefined;
 
-/** builds the seed database once per test file, into a temp folder (never the project's .alsx) */
+/**
+ * The seed database, built once per version of schema + seed and shared by every test file (never
+ * the project's own .alsx): named by a hash of the SQL, built under a temporary name, renamed last.
+ */
 async function templateDb(): Promise<string> {
   if (template) return template;
-  const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-'));
-  const project = await readProject(NORTHWIND);
-  ensureDatabase({ ...project, stateDir: dir, dbFile: join(dir, 'seed.sqlite') });
-  template = join(dir, 'seed.sqlite');
+  const hash = createHash('sha256');
+  for (const f of ['db/schema.sql', 'db/seed.sql']) hash.update(readFileSync(join(NORTHWIND, f)));
+  const file = join(tmpdir(), `alsx-northwind-seed-${hash.digest('hex').slice(0, 16)}.sqlite`);
+  if (!existsSync(file)) {
+    const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-build-'));
+    try {
+      const project = await readProject(NORTHWIND);
+      ensureDatabase({ ...project, stateDir: dir, dbFile: join(dir, 'seed.sqlite') });
+      renameSync(join(dir, 'seed.sqlite'), file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  template = file;
   return template;
 }
 

@@ -173,6 +173,10 @@ describe('loading rules', () => {
     const helper = (row: unknown) => row;
     expect(load(({ formula }) => [formula(Emp.Cost, (e) => Number(helper(e)))])).toThrow(/the row is used as a whole .* declare deps/);
   });
+  it('refuses a sum into a text column, and a copy between text and numbers', () => {
+    expect(load(({ sum }) => [sum(Dept.Name as any, Emp.Cost, { via: Emp.WorksFor })])).toThrow(/a sum or count needs a numeric column, and Name is TEXT/);
+    expect(load(({ copy }) => [copy(Emp.Pay, Dept.Name, { via: Emp.WorksFor })])).toThrow(/copies Dept\.Name \(TEXT\) into a DECIMAL\(12,2\) column/);
+  });
   it('refuses deriving one column twice', () => {
     expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Cost, (e) => e.Pay * 2)])).toThrow(/Emp\.Cost is already derived by "Emp\.Cost = Pay"/);
   });

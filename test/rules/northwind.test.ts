@@ -221,6 +221,9 @@ describe('bad input changes nothing and says what is wrong', () => {
     [[{ update: 'Customer', key: "ALFKI'; DROP TABLE Customer; --", set: { City: 'x' } }], 'not-found', /does not exist/],
     [[{ insert: 'OrderDetail', values: { OrderId: '$nope.Id', ProductId: 1 } }], 'unknown-alias', /\$nope\.Id names no earlier operation/],
     [[{ upsert: 'Order' }], 'bad-op', /say one of "insert", "update" or "delete"/],
+    [[{ insert: 'Customer', values: { Id: 'ALFKI', CompanyName: 'Again' } }], 'duplicate', /Customer ALFKI already exists/],
+    [[{ update: 'Order', key: 10643, set: { Id: 1 } }], 'key-change', /Order\.Id is the primary key; it cannot change/],
+    [[{ update: 'Customer', key: 42, set: { City: 'x' } }], 'type', /Customer\.Id expects text, got 42/],
   ])('%j → %s', (ops, code, message) => {
     const out = run(ops);
     expect(out.ok).toBe(false);
