@@ -30,7 +30,10 @@ export function normalize(col: ColumnInfo, value: unknown, at: string, table: st
       else if (typeof value === 'bigint') n = Number(value);
       else throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a number');
       if (!Number.isFinite(n)) throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a finite number');
-      return col.scale !== null ? roundToScale(n, col.scale) : n;
+      if (col.scale !== null) return roundToScale(n, col.scale);
+      // DECIMAL with no declared scale: drop binary noise (3 × 19.99 = 59.970000000000006 → 59.97) by
+      // keeping the 15 significant digits a double holds faithfully
+      return col.kind === 'decimal' && !Number.isInteger(n) ? Number(n.toPrecision(15)) : n;
     }
     case 'date':
     case 'datetime':

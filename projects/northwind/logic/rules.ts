@@ -27,10 +27,10 @@ export default rules(models, ({ constraint, sum, count, formula, copy, defaults,
   // Unlike a copy, a formula from a parent cascades: shipping an order ships its items.
   formula(OrderDetail.ShippedDate, (d, { parent }) => parent(Order).ShippedDate),
 
-  constraint(Customer, (c) => c.CompanyName !== 'x', 'CompanyName cannot be x'),
-  constraint(Employee, (e) => e.LastName !== 'x', 'LastName cannot be x'),
+  constraint(Customer, (c) => c.CompanyName !== 'x', "CustomerName cannot be 'x'"),
+  constraint(Employee, (e) => e.LastName !== 'x', "LastName cannot be 'x'"),
   constraint(Employee, (e, { old }) => old == null || e.Salary == null || old.Salary == null || e.Salary <= old.Salary || dec(e.Salary).gte(dec(old.Salary).times(1.2)),
-    (e, { old }) => `a raise must be at least 20%: ${money(old?.Salary)} → ${money(e.Salary)}`, { name: 'Employee: raise >= 20%' }),
+    (e, { old }) => `${e.LastName} needs a more meaningful raise: 20% or more (${money(old?.Salary)} → ${money(e.Salary)})`, { name: 'Employee: raise >= 20%' }),
 
   defaults(Customer, { Balance: 0, CreditLimit: 1000 }),
   defaults(Order, { Freight: 10, AmountTotal: 0, OrderDate: (now) => now.slice(0, 10) }),
