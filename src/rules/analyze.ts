@@ -71,6 +71,8 @@ export function analyze(fn: Function): Reads {
   let body = pretty(text.slice(fnNode.body.start, fnNode.body.end));
   if (body.startsWith('{')) body = body.replace(/^\{\s*(return\s+)?/, '').replace(/;?\s*\}$/, '');
   if (names.row) body = body.replace(new RegExp(`\\b${names.row}\\??\\.`, 'g'), '');
+  // a bundler's rewrite of imported names (`(0, __vite_ssr_import_2__.Order)`, `import_models.Order`) reads as the name
+  body = body.replace(/\(0, (?:__vite_ssr_import_\d+__|import_\w+)\.(\w+)\)/g, '$1').replace(/\b(?:__vite_ssr_import_\d+__|import_\w+)\./g, '');
   reads.body = body;
   return reads;
 

@@ -383,7 +383,7 @@ export class UnitOfWork {
       if (events.length === 0) continue;
       const op: Op = state.inserted ? 'insert' : state.deleted ? 'delete' : 'update';
       const step = this.trace.add({ depth: 0, kind: when, rule: events.map((e) => e.name).join(', '), table: state.table.name, key: this.keyOf(state.table, state.cur), note: op });
-      this.runEvents(events, state.cur, state.old, op, 1, step, extension, when);
+      this.runEvents(events, state.cur, state.old, op, 0, step, extension, when);
     }
   }
 
