@@ -18,7 +18,7 @@ interface RowState {
   table: TableInfo;
   id: string;
   key: Row;
-  /** the row when the transaction started (null when inserted by it) */
+  /** the row when the transaction started (null when inserted by it); the same object as `cur` until the row first changes */
   old: Row | null;
   cur: Row;
   inserted: boolean;
@@ -171,6 +171,7 @@ export class UnitOfWork {
   update(state: RowState, set: Row, depth: number, cause: number | undefined, pointer: string): void {
     if (state.deleted) throw new BadInput(`${state.table.name} ${this.showKey(state)} was deleted earlier in this transaction`, pointer, 'not-found');
     const { table, logic } = state;
+    this.own(state);
     const before = { ...state.cur };
     const changed = new Set<string>();
     for (const name in set) {
@@ -253,6 +254,7 @@ export class UnitOfWork {
     for (const cascade of logic.cascades) {
       if (!intersects(cascade.parentColumns, changed)) continue;
       for (const child of this.children(cascade.fk, state)) {
+        this.own(child);
         const childStep = this.trace.add({ depth: depth + 1, kind: 'update', table: child.table.name, key: this.keyOf(child.table, child.cur), cause: step.seq, note: `cascade from ${table.name} ${this.showKey(state)}` });
         this.process(child, { ...child.cur }, new Set(), depth + 1, childStep, cascade.formulas);
       }
@@ -330,6 +332,7 @@ export class UnitOfWork {
         `${child.table.name}.${fk.childColumns.join('+')} = ${Object.values(key).join('/')}: there is no ${table.name} with ${table.primaryKey.join('+')} ${Object.values(key).join('/')}`, 'integrity');
     }
     if (parent.deleting || parent.deleted) return; // pruned: the parent is going away
+    this.own(parent);
     const before = parent.logic.usesBefore ? { ...parent.cur } : parent.cur;
     const changed = new Set<string>();
     let first: TraceStep | undefined;
@@ -352,7 +355,7 @@ export class UnitOfWork {
     for (const state of this.states.values()) {
       if (state.deleted || !(state.inserted || this.changedSinceStart(state))) continue;
       for (const c of state.logic.constraints) {
-        if (state.old && !c.readsOld && ![...c.reads].some((col) => !sameValue(state.old![col], state.cur[col]))) continue;
+        if (state.old && !c.readsOld && !this.changedAny(state, c.reads)) continue; // pruned: nothing it reads changed
         const op: Op = state.inserted ? 'insert' : 'update';
         let ok: boolean;
         try {
@@ -425,6 +428,11 @@ export class UnitOfWork {
     return Object.fromEntries([...this.aliases].map(([name, s]) => [name, { ...s.cur }]));
   }
 
+  private changedAny(s: RowState, columns: Set<string>): boolean {
+    for (const col of columns) if (!sameValue(s.old![col], s.cur[col])) return true;
+    return false;
+  }
+
   private changedSinceStart(s: RowState): boolean {
     return s.touched && s.table.columns.some((c) => !sameValue(s.old![c.name], s.cur[c.name]));
   }
@@ -474,6 +482,11 @@ export class UnitOfWork {
     return `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => key[c]))}`;
   }
 
+  /** copy-on-write: keep the row as the transaction found it before its first change (most rows read are never changed) */
+  private own(state: RowState): void {
+    if (state.old === state.cur) state.old = { ...state.cur };
+  }
+
   /** the row with this key as the transaction sees it (read once, then cached) */
   private state(table: TableInfo, key: Row): RowState | undefined {
     const id = this.idOf(table, key);
@@ -482,7 +495,7 @@ export class UnitOfWork {
     const row = this.store.get(table, key);
     if (!row) return undefined;
     const state: RowState = {
-      logic: this.logicOf(table), table, id, key: pick(row, table.primaryKey), old: { ...row }, cur: row,
+      logic: this.logicOf(table), table, id, key: pick(row, table.primaryKey), old: row, cur: row,
       inserted: false, deleted: false, deleting: false, dirty: null, touched: false,
     };
     this.states.set(id, state);
