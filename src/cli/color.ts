@@ -26,3 +26,9 @@ export function theme(on = colorEnabled()): Theme {
     warn: (s) => yellow(on)(s),
   };
 }
+
+/** warnings go to stderr, so stdout stays the command's data (--json) */
+export function warn(messages: string[]): void {
+  const t = theme(colorEnabled(process.stderr));
+  for (const m of messages) process.stderr.write(`${t.warn(`warning: ${m}`)}\n`);
+}

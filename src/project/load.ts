@@ -3,8 +3,9 @@
  * project's SQL or copied from its SQLite file on first use), and its rules, compiled against that
  * database.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, join, relative as pathRelative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../store/sqlite.js';
@@ -29,6 +30,8 @@ export interface Project {
 }
 
 export interface OpenProject extends Project {
+  /** what the user should know but that does not stop anything (a stale working database, models out of step) */
+  warnings: string[];
   store: SqliteStore;
   rules: CompiledRules;
   engine: Engine;
@@ -50,24 +53,50 @@ export async function readProject(dir: string): Promise<Project> {
   return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
 }
 
-/** Builds the working database from the project's SQL (or copies its SQLite file) when it is missing. */
-export function ensureDatabase(project: Project, options: { reset?: boolean } = {}): { created: boolean } {
-  if (existsSync(project.dbFile) && !options.reset) return { created: false };
+/** the files the working database is built from */
+function sources(project: Project): { schema?: string; seed?: string; file?: string } {
+  const db = project.config.db ?? {};
+  if (db.file) return { file: join(project.dir, db.file) };
+  return { schema: join(project.dir, db.schema ?? 'db/schema.sql'), seed: join(project.dir, db.seed ?? 'db/seed.sql') };
+}
+
+/** a fingerprint of those files, kept beside the working database to notice when they change */
+function fingerprint(project: Project): string {
+  const hash = createHash('sha256');
+  for (const f of Object.values(sources(project))) if (f && existsSync(f)) hash.update(f).update(readFileSync(f));
+  return hash.digest('hex');
+}
+
+/**
+ * Builds the working database from the project's SQL (or copies its SQLite file) when it is missing.
+ * `stale` says the sources changed since it was built (a `git pull`): the caller tells the user.
+ */
+export function ensureDatabase(project: Project, options: { reset?: boolean } = {}): { created: boolean; stale: boolean } {
+  const stamp = `${project.dbFile}.source`;
+  if (existsSync(project.dbFile) && !options.reset) {
+    const stale = existsSync(stamp) && readFileSync(stamp, 'utf8') !== fingerprint(project);
+    return { created: false, stale };
+  }
   mkdirSync(project.stateDir, { recursive: true });
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(project.dbFile + suffix)) rmQuiet(project.dbFile + suffix);
-  const db = project.config.db ?? {};
-  if (db.file) {
-    const src = join(project.dir, db.file);
-    if (!existsSync(src)) throw new ProjectError(`the project's database ${db.file} does not exist (alsx.config.ts db.file)`);
-    copyFileSync(src, project.dbFile);
-    return { created: true };
-  }
-  const schema = join(project.dir, db.schema ?? 'db/schema.sql');
-  if (!existsSync(schema)) throw new ProjectError(`the project has no database: ${db.schema ?? 'db/schema.sql'} is missing`);
-  const seed = join(project.dir, db.seed ?? 'db/seed.sql');
+  const src = sources(project);
   const tmp = `${project.dbFile}.building`;
   rmQuiet(tmp);
-  const conn = new Database(tmp);
+  if (src.file) {
+    if (!existsSync(src.file)) throw new ProjectError(`the project's database ${project.config.db?.file} does not exist (alsx.config.ts db.file)`);
+    copyFileSync(src.file, tmp);
+  } else {
+    if (!existsSync(src.schema!)) throw new ProjectError(`the project has no database: ${relative(project, src.schema!)} is missing`);
+    buildFromSql(tmp, src.schema!, src.seed!);
+  }
+  // rename last, so a half-built database is never taken for a good one
+  renameSync(tmp, project.dbFile);
+  writeFileSync(stamp, fingerprint(project));
+  return { created: true, stale: false };
+}
+
+function buildFromSql(file: string, schema: string, seed: string): void {
+  const conn = new Database(file);
   try {
     conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
     conn.exec(readFileSync(schema, 'utf8'));
@@ -76,13 +105,10 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
     if (broken.length) throw new Error(`${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`);
   } catch (e) {
     conn.close();
-    rmQuiet(tmp);
+    rmQuiet(file);
     throw new ProjectError(`building the database from ${basename(schema)}${existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`);
   }
   conn.close();
-  // rename last, so a half-built database is never taken for a good one
-  renameSync(tmp, project.dbFile);
-  return { created: true };
 }
 
 export async function loadRules(project: Project): Promise<RuleSet | undefined> {
@@ -108,11 +134,12 @@ export interface OpenOptions extends EngineOptions {
 export async function openProject(dir: string, options: OpenOptions = {}): Promise<OpenProject> {
   const project = await readProject(dir);
   let dbFile = project.dbFile;
+  const warnings: string[] = [];
   if (options.db) {
     dbFile = resolve(options.db);
     if (!existsSync(dbFile)) throw new ProjectError(`--db ${options.db}: no such file`);
-  } else {
-    ensureDatabase(project);
+  } else if (ensureDatabase(project).stale) {
+    warnings.push(`the project's schema or seed changed since .alsx/db.sqlite was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`);
   }
   let store: SqliteStore;
   try {
@@ -124,7 +151,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
     const engine = new Engine(store, rules, options);
-    return { ...project, dbFile, store, rules, engine, close: () => store.close() };
+    return { ...project, dbFile, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
   } catch (e) {
     store.close();
     if (e instanceof RuleDefinitionError) throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}`);
@@ -133,6 +160,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
 }
 
 const relative = (project: Project, file: string): string => file.slice(project.dir.length + 1);
+const relativeToCwd = (dir: string): string => pathRelative(process.cwd(), dir) || '.';
 
 function rmQuiet(file: string): void {
   try {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ensureDatabase, openProject, readProject } from '../../project/load.js';
 import { audit } from '../../rules/audit.js';
 import type { TableLogic } from '../../rules/compiled.js';
-import { theme } from '../color.js';
+import { theme, warn } from '../color.js';
 import { EXIT } from '../exit.js';
 
 export function registerProjectTools(program: Command): void {
@@ -30,7 +30,7 @@ export function registerProjectTools(program: Command): void {
           out.push(t.title(logic.table.name));
           for (const r of d.rules) out.push(`  ${t.kind(r.kind.padEnd(10))} ${r.name}${r.reads.length ? t.dim(`   reads ${r.reads.join(', ')}`) : ''}${t.dim(`   ${r.site}`)}`);
         }
-        for (const w of project.rules.warnings) out.push(t.warn(`warning: ${w}`));
+        for (const w of project.warnings) out.push(t.warn(`warning: ${w}`));
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
         project.close();
@@ -46,6 +46,7 @@ export function registerProjectTools(program: Command): void {
     .option('--json', 'print {checked, drift: [{rule, table, key, column, stored, expected}]}')
     .action(async (dir: string, flags: { db?: string; json?: boolean }) => {
       const project = await openProject(dir, { db: flags.db });
+      warn(project.warnings);
       try {
         const result = audit(project.store, project.rules);
         process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;

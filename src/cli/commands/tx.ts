@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { openProject } from '../../project/load.js';
 import { formatKey, type TxOp, type TxOutcome } from '../../rules/engine.js';
 import { renderLogicLog } from '../../rules/trace.js';
-import { theme, type Theme } from '../color.js';
+import { theme, warn, type Theme } from '../color.js';
 import { EXIT } from '../exit.js';
 import { parseJson, readInput } from '../input.js';
 
@@ -32,6 +32,7 @@ export function registerTx(program: Command): void {
     .action(async (projectDir: string, file: string | undefined, flags: TxFlags) => {
       const ops = parseJson(await readInput(file, 'the operations'), file && file !== '-' ? file : 'the input');
       const project = await openProject(projectDir, { db: flags.db });
+      warn(project.warnings);
       try {
         const outcome = project.engine.run(ops as TxOp[], { origin: 'cli', dryRun: flags.dryRun ?? false });
         process.stdout.write(flags.json ? `${JSON.stringify(toJson(outcome), null, 2)}\n` : renderOutcome(outcome, theme()));
