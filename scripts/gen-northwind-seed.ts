@@ -2,7 +2,7 @@
 // deterministic orders, with every derived column (Amount, AmountTotal, Balance, counts, UnitsShipped)
 // already equal to what the rules in projects/northwind/logic compute.
 //
-//   node --import tsx scripts/gen-northwind-seed.ts
+//   node --import tsx scripts/gen-northwind-seed.ts [OUTPUT]   (npm run seed:northwind)
 //
 // Determinism: a seeded PRNG, fixed dates, no clock, no downloads — two runs give byte-identical output.
 // Money is handled in integer cents throughout so sums are exact (no float drift).
@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const OUTPUT = fileURLToPath(new URL('../projects/northwind/db/seed.sql', import.meta.url));
+const OUTPUT = process.argv[2] ?? fileURLToPath(new URL('../projects/northwind/db/seed.sql', import.meta.url));
 const SEED = 0x4e57_2024; // "NW" 2024 — any fixed value; change it to get a different (still stable) data set
 
 // ---------------------------------------------------------------------------------------------
