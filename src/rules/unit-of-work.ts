@@ -44,6 +44,10 @@ const noParents = (): never => {
 export class UnitOfWork {
   readonly trace: TraceRecorder;
   private readonly states = new Map<string, RowState>();
+  /** the same rows by table, for the children of a parent that the database does not know yet */
+  private readonly statesOf = new Map<string, RowState[]>();
+  /** rows with changes not yet written (each once: a row joins when its `dirty` set is created) */
+  private unwritten: RowState[] = [];
   private readonly aliases = new Map<string, RowState>();
   private readonly emptyLogic = new Map<string, TableLogic>();
   private readonly now: string;
@@ -162,7 +166,7 @@ export class UnitOfWork {
       if (s.table === table.name && s.key === null) s.key = assigned;
     }
     const state: RowState = { logic, table, id: this.idOf(table, key), key, old: null, cur: row, inserted: true, deleted: false, deleting: false, dirty: null, touched: true };
-    this.states.set(state.id, state);
+    this.remember(state);
     this.adjustParents(state, null, row, null, depth + 1, step.seq);
     if (logic.rowEvents.length) this.runEvents(logic.rowEvents, row, null, 'insert', depth + 1, step, { tx: this.api() });
     return state;
@@ -248,7 +252,10 @@ export class UnitOfWork {
       }
     }
     if (state.dirty) for (const c of changed) state.dirty.add(c);
-    else state.dirty = new Set(changed);
+    else {
+      state.dirty = new Set(changed);
+      this.unwritten.push(state);
+    }
     state.touched = true;
     this.adjustParents(state, before, row, changed, depth + 1, step.seq);
     for (const cascade of logic.cascades) {
@@ -391,7 +398,9 @@ export class UnitOfWork {
   }
 
   private flushWrites(): void {
-    for (const state of this.states.values()) {
+    const rows = this.unwritten;
+    this.unwritten = [];
+    for (const state of rows) {
       if (!state.dirty || state.deleted) continue;
       const values: Row = {};
       for (const c of state.dirty) values[c] = state.cur[c]!;
@@ -403,6 +412,7 @@ export class UnitOfWork {
       state.dirty = null;
     }
   }
+
 
   changes(): Change[] {
     const out: Change[] = [];
@@ -482,6 +492,13 @@ export class UnitOfWork {
     return `${table.name}\u0000${JSON.stringify(table.primaryKey.map((c) => key[c]))}`;
   }
 
+  private remember(state: RowState): void {
+    this.states.set(state.id, state);
+    const list = this.statesOf.get(state.table.name);
+    if (list) list.push(state);
+    else this.statesOf.set(state.table.name, [state]);
+  }
+
   /** copy-on-write: keep the row as the transaction found it before its first change (most rows read are never changed) */
   private own(state: RowState): void {
     if (state.old === state.cur) state.old = { ...state.cur };
@@ -498,7 +515,7 @@ export class UnitOfWork {
       logic: this.logicOf(table), table, id, key: pick(row, table.primaryKey), old: row, cur: row,
       inserted: false, deleted: false, deleting: false, dirty: null, touched: false,
     };
-    this.states.set(id, state);
+    this.remember(state);
     return state;
   }
 
@@ -528,7 +545,7 @@ export class UnitOfWork {
       const s = this.state(childTable, key);
       if (s) found.set(s.id, s);
     }
-    for (const s of this.states.values()) if (s.table === childTable && !found.has(s.id)) found.set(s.id, s);
+    for (const s of this.statesOf.get(childTable.name) ?? []) if (!found.has(s.id)) found.set(s.id, s);
     return [...found.values()].filter((s) => !s.deleted && !s.deleting && fk.childColumns.every((c, i) => sameValue(s.cur[c], parentKey[i]!)));
   }
 
