@@ -6,8 +6,9 @@
  */
 import type { ColumnInfo, ForeignKey, Schema, TableInfo } from '../store/types.js';
 import { analyze, AnalysisError, type Reads } from './analyze.js';
+import { emptyLogic } from './compiled.js';
 import type {
-  CompiledAggregate, CompiledConstraint, CompiledCopy, CompiledEvent, CompiledFormula, CompiledRules, TableLogic,
+  CompiledAggregate, CompiledConstraint, CompiledCopy, CompiledDefault, CompiledEvent, CompiledFormula, CompiledRules, TableLogic,
 } from './compiled.js';
 import { isColumn, isTable, tableName, type RuleDecl, type RuleSet } from './dsl.js';
 import { RuleDefinitionError, suggest } from './errors.js';
@@ -69,15 +70,10 @@ class Compiler {
 
   logic(table: TableInfo): TableLogic {
     let l = this.tables.get(table.name);
-    if (!l) {
-      l = {
-        table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [],
-        cascades: [], constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: true,
-      };
-      this.tables.set(table.name, l);
-    }
+    if (!l) this.tables.set(table.name, (l = emptyLogic(table)));
     return l;
   }
+
 
   private declare(decl: RuleDecl): void {
     const where = `${decl.site} ${decl.kind}`;
@@ -162,7 +158,7 @@ class Compiler {
         const table = this.table(decl.table, where);
         for (const [column, value] of Object.entries(decl.values)) {
           if (!table.columnsByName.has(column)) throw new RuleDefinitionError(`${where} ${table.name}: ${column} is not a column${suggest(column, table.columnsByName.keys())}`);
-          this.logic(table).defaults.push({ column, value: value as CompiledRules['tables'] extends never ? never : any });
+          this.logic(table).defaults.push({ column, value: value as CompiledDefault['value'] });
         }
         return;
       }

@@ -100,6 +100,14 @@ export interface TableLogic {
   derivedBy: Map<string, CompiledFormula | CompiledAggregate | CompiledCopy>;
 }
 
+/** a table's logic before any rule is added (and for tables no rule mentions) */
+export function emptyLogic(table: TableInfo): TableLogic {
+  return {
+    table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [], cascades: [],
+    constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: false,
+  };
+}
+
 export interface CompiledRules {
   tables: Map<string, TableLogic>;
   /** every rule in execution-relevant order, for listings */

@@ -4,7 +4,7 @@
  * written once, at the end (or before a delete, so SQLite's own ON DELETE actions see them).
  */
 import type { Key, Row, Store, TableInfo, Value } from '../store/types.js';
-import type { CompiledAggregate, CompiledEvent, CompiledFormula, CompiledRules, TableLogic } from './compiled.js';
+import { emptyLogic, type CompiledAggregate, type CompiledEvent, type CompiledFormula, type CompiledRules, type TableLogic } from './compiled.js';
 import { BadInput, RuleViolation, suggest as suggestName } from './errors.js';
 import { isTable, tableName, type Op, type TxApi } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
@@ -30,11 +30,6 @@ interface RowState {
   /** changed at some point in the transaction (it may have changed back) */
   touched: boolean;
 }
-
-const EMPTY_LOGIC = (table: TableInfo): TableLogic => ({
-  table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [], cascades: [],
-  constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: false,
-});
 
 const NO_PARENT: Row = Object.freeze({}) as Row;
 const noParents = (): never => {
@@ -480,7 +475,7 @@ export class UnitOfWork {
     const l = this.rules.tables.get(table.name);
     if (l) return l;
     let empty = this.emptyLogic.get(table.name);
-    if (!empty) this.emptyLogic.set(table.name, (empty = EMPTY_LOGIC(table)));
+    if (!empty) this.emptyLogic.set(table.name, (empty = emptyLogic(table)));
     return empty;
   }
 
