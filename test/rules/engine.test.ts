@@ -177,6 +177,15 @@ describe('loading rules', () => {
     expect(load(({ sum }) => [sum(Dept.Name as any, Emp.Cost, { via: Emp.WorksFor })])).toThrow(/a sum or count needs a numeric column, and Name is TEXT/);
     expect(load(({ copy }) => [copy(Emp.Pay, Dept.Name, { via: Emp.WorksFor })])).toThrow(/copies Dept\.Name \(TEXT\) into a DECIMAL\(12,2\) column/);
   });
+  it('takes declared deps for a function it cannot follow, and prunes by them', () => {
+    const costOf = (e: { Pay: number }) => e.Pay * 3;
+    const withDeps = rules(models, ({ formula }) => [formula(Emp.Cost, (e) => costOf(e), { deps: [Emp.Pay] })]);
+    const t2 = engineFor(db.store, withDeps);
+    expect(t2.run([{ update: 'Emp', key: 1, set: { Pay: 7 } }]).ok).toBe(true);
+    expect(t2.one('SELECT Cost FROM Emp WHERE Id = 1').Cost).toBe(21);
+    const renamed = t2.run([{ update: 'Emp', key: 1, set: { Name: 'x' } }]);
+    expect(renamed.trace.filter((s) => s.kind === 'formula')).toEqual([]);
+  });
   it('refuses deriving one column twice', () => {
     expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Cost, (e) => e.Pay * 2)])).toThrow(/Emp\.Cost is already derived by "Emp\.Cost = Pay"/);
   });
