@@ -1,3 +1,9 @@
-/** What a project's files import from alsx: the rule declaration API and its helpers. */
+/** What a project's files import from alsx: rules, security, custom endpoints and mappings. */
 export { rules, money, dec } from './rules/dsl.js';
 export type { Dsl, RuleSet, RowOf, RuleContext, FormulaContext, EventContext, RowEventContext, LateEventContext, TxApi } from './rules/dsl.js';
+export { security } from './api/security/access.js';
+export type { SecurityConfig, Grant, User } from './api/security/access.js';
+export { endpoints } from './api/endpoint-types.js';
+export type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './api/endpoint-types.js';
+export { mapping, lookup, child, MappingError } from './mapping/mapping.js';
+export type { Mapping } from './mapping/mapping.js';

@@ -8,6 +8,12 @@ export interface ProjectConfig {
   models?: string;
   /** rules module (default logic/rules.ts) */
   rules?: string;
+  /** security module (default security/grants.ts; none: security off) */
+  security?: string;
+  /** custom endpoints module (default api/custom.ts) */
+  endpoints?: string;
+  /** the API server's port and host (alsx serve --port/--host override) */
+  api?: { port?: number; host?: string };
   /** SQLite synchronous mode: NORMAL (default: a crash loses nothing, a power loss may lose the last commits) or FULL */
   synchronous?: 'NORMAL' | 'FULL';
 }

@@ -60,6 +60,8 @@ export interface TxOptions {
   origin?: string;
   /** run every rule, then roll back */
   dryRun?: boolean;
+  /** called after every rule ran and every write is in the database, before commit; throwing rolls back (the API checks row security here) */
+  beforeCommit?: (uow: UnitOfWork) => void;
 }
 
 /** What late (after-flush, commit) events receive beyond row/old/op/log: the Kafka layer adds `publish`. */
@@ -101,6 +103,7 @@ export class Engine {
       this.store.transaction(() => {
         fn(uow);
         uow.finish();
+        options.beforeCommit?.(uow);
       }, { rollback: options.dryRun ?? false });
     } catch (e) {
       error = toTxError(e);

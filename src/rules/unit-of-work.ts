@@ -63,7 +63,8 @@ export class UnitOfWork {
 
   // ── operations ────────────────────────────────────────────────────────────────────────────
 
-  applyOp(op: TxOp, pointer: string): void {
+  /** applies one operation; returns the row inserted or updated (its key filled in), as the transaction sees it */
+  applyOp(op: TxOp, pointer: string): Row | undefined {
     if (!op || typeof op !== 'object' || Array.isArray(op)) throw new BadInput(`${pointer}: an operation is an object like {"insert": "Order", "values": {…}}`, pointer, 'bad-op');
     const o = op as Record<string, unknown>;
     const verbs = ['insert', 'update', 'delete'].filter((v) => v in o);
@@ -73,14 +74,16 @@ export class UnitOfWork {
     if (verb === 'insert') {
       const state = this.insert(table, this.resolveAliases(this.record(o.values ?? {}, `${pointer}.values`), `${pointer}.values`), 0, undefined, `${pointer}.values`);
       this.alias(o.as, state, pointer);
+      return state.cur;
     } else if (verb === 'update') {
       if (!('set' in o)) throw new BadInput(`${pointer}: an update needs "set": {column: value}`, pointer, 'bad-op');
       const state = this.mustGet(table, this.resolveAliasValue(o.key, `${pointer}.key`), `${pointer}.key`);
       this.update(state, this.resolveAliases(this.record(o.set, `${pointer}.set`), `${pointer}.set`), 0, undefined, `${pointer}.set`);
       this.alias(o.as, state, pointer);
-    } else {
-      this.delete(this.mustGet(table, this.resolveAliasValue(o.key, `${pointer}.key`), `${pointer}.key`), 0, undefined);
+      return state.cur;
     }
+    this.delete(this.mustGet(table, this.resolveAliasValue(o.key, `${pointer}.key`), `${pointer}.key`), 0, undefined);
+    return undefined;
   }
 
   /**

@@ -145,6 +145,11 @@ export class SqliteStore implements Store {
     return result;
   }
 
+  /** rows of a read-only query, its statement prepared once (the JSON:API's reads) */
+  all(sql: string, params: readonly Value[] = []): Row[] {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+
   close(): void {
     this.db.close();
   }

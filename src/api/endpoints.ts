@@ -1,0 +1,128 @@
+/** Serving a project's custom endpoints (see endpoint-types.ts for how a project declares them). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import express, { type Request, type Router } from 'express';
+import type { OpenProject } from '../project/load.js';
+import { ProjectError } from '../project/load.js';
+import type { Row } from '../store/types.js';
+import { MappingError, type Mapping, type RowTree } from '../mapping/mapping.js';
+import type { User } from './security/access.js';
+import { ApiError } from './jsonapi/errors.js';
+import { parseQuery } from './jsonapi/query.js';
+import { single, type Document } from './jsonapi/read.js';
+import { apiBase, jsonBody, sendJsonApi } from './jsonapi/router.js';
+import { Scope, type ApiContext } from './jsonapi/scope.js';
+import { selectRows } from './jsonapi/sql.js';
+import { transact, type Writer } from './jsonapi/write.js';
+import type { EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
+
+export { endpoints } from './endpoint-types.js';
+export type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
+import type { Filter } from './jsonapi/query.js';
+
+export async function loadEndpoints(project: OpenProject): Promise<Endpoints> {
+  const file = join(project.dir, project.config.endpoints ?? 'api/custom.ts');
+  if (!existsSync(file)) return {};
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: Endpoints };
+    return mod.default ?? {};
+  } catch (e) {
+    throw new ProjectError(`loading ${file.slice(project.dir.length + 1)} failed: ${(e as Error).message}`);
+  }
+}
+
+export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: Request) => User | null): Router {
+  const r = express.Router();
+  const body = express.raw({ type: () => true, limit: '2mb' });
+  for (const [path, ep] of Object.entries(list)) {
+    const route = `/${path.replace(/^\/+/, '')}`;
+    const method = ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    r[method](route, body, async (req, res) => {
+      const scope = new Scope(ctx, userOf(req), apiBase(req));
+      const hasBody = req.body instanceof Buffer && req.body.length > 0;
+      const call = new Call(scope, hasBody ? jsonBody(req) : undefined, new URL(req.originalUrl, 'http://x').searchParams);
+      let result: EndpointResult;
+      try {
+        result = await ep.handle(call);
+      } catch (e) {
+        if (e instanceof MappingError) throw new ApiError(422, 'mapping', 'Cannot be mapped', e.message, { pointer: call.pointerOf(e.path) });
+        throw e;
+      }
+      for (const [k, v] of Object.entries(result.headers ?? {})) res.set(k, v);
+      if (result.type && result.type !== 'application/vnd.api+json') res.status(result.status ?? 200).type(result.type).send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+      else sendJsonApi(res, result.status ?? 200, result.body);
+    });
+  }
+  return r;
+}
+
+class Call implements EndpointCall {
+  /** where in the body the mapped dict sat (API Logic Server wraps it in meta.args.order) */
+  private root = '';
+
+  constructor(private readonly scope: Scope, readonly body: any, readonly query: URLSearchParams) {}
+
+  get user(): User | null {
+    return this.scope.user;
+  }
+
+  create(mapping: Mapping, dict: unknown, options: { include?: string[] } = {}): EndpointResult {
+    if (dict !== this.body && this.body?.meta?.args?.order === dict) this.root = '/meta/args/order';
+    const schema = this.scope.ctx.project.store.schema;
+    const created = this.transaction((w) => {
+      const tree = mapping.toRows(dict, schema, (table, where, limit) => this.find(table, where, limit));
+      return insertTree(w, this.scope, tree);
+    });
+    const fresh = this.rowOf(mapping.tableName, created) ?? created;
+    const type = this.scope.type(mapping.tableName);
+    const base = `${this.scope.base}/${encodeURIComponent(type.type)}`;
+    return {
+      status: 201,
+      body: this.document(type.type, fresh, options.include),
+      headers: { Location: `${base}/${encodeURIComponent(String(type.table.primaryKey.map((c) => fresh[c]).join(',')))}` },
+    };
+  }
+
+  transaction<T>(fn: (w: Writer) => T): T {
+    return transact(this.scope, fn, this.root || '');
+  }
+
+  document(typeName: string, row: Row, include: string[] = []): Document {
+    const type = this.scope.type(typeName);
+    const params = new URLSearchParams(include.length ? { include: include.join(',') } : {});
+    return single(this.scope, type, row, parseQuery(params, type, this.scope.model, { collection: false }));
+  }
+
+  pointerOf(path: string): string {
+    const parts = path.replace(/\{[^}]*\}$/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+    return `${this.root}/${parts.join('/')}`.replace(/\/$/, '');
+  }
+
+  /** lookups see what the caller may see */
+  private find(table: string, where: Row, limit: number): Row[] {
+    const type = this.scope.type(table);
+    const filters: Filter[] = [
+      ...Object.entries(where).map(([c, v]) => ({ via: [], column: type.table.columnsByName.get(c)!, owner: type, op: 'eq' as const, value: v })),
+      ...this.scope.access(type, 'read'),
+    ];
+    return this.scope.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
+  }
+
+  private rowOf(table: string, row: Row): Row | undefined {
+    const type = this.scope.type(table);
+    const pk = type.table.primaryKey;
+    return this.scope.rows(selectRows(type, { filters: [], keys: { columns: pk, tuples: [pk.map((c) => row[c]!)] } }))[0];
+  }
+}
+
+function insertTree(w: Writer, scope: Scope, tree: RowTree, pointer = '/data'): Row {
+  const row = w.insert(scope.type(tree.table), tree.values, pointer);
+  for (const c of tree.children) {
+    for (const childTree of c.rows) {
+      c.fk.childColumns.forEach((col, i) => (childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null));
+      insertTree(w, scope, childTree, pointer);
+    }
+  }
+  return row;
+}

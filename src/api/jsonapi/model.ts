@@ -1,0 +1,120 @@
+/**
+ * The JSON:API resource model, derived from the database schema with no per-table code: a resource
+ * type per table, attributes from columns, relationships from foreign keys in both directions.
+ *
+ *   to-one   named after the parent table (Order.Customer), or — when a table has several foreign
+ *            keys to one parent, or points to itself — after the column without its "Id"
+ *            (Employee.WorksForDepartment), or the column + "Ref" (Order.CloneFromOrderRef)
+ *   to-many  <Child>List (Customer.OrderList), or <Child>List_<to-one name> when ambiguous
+ */
+import type { ColumnInfo, ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
+
+export interface Relationship {
+  name: string;
+  kind: 'toOne' | 'toMany';
+  fk: ForeignKey;
+  /** the resource type at the other end */
+  target: string;
+}
+
+export interface ResourceType {
+  type: string;
+  table: TableInfo;
+  /** columns shown as attributes (all but a column literally named "id" or "type", which JSON:API reserves) */
+  attributes: ColumnInfo[];
+  attributesByName: Map<string, ColumnInfo>;
+  relationships: Map<string, Relationship>;
+  /** views and tables without a primary key are read-only */
+  readOnly: boolean;
+}
+
+export interface ApiModel {
+  types: Map<string, ResourceType>;
+}
+
+export function buildModel(schema: Schema): ApiModel {
+  const types = new Map<string, ResourceType>();
+  for (const table of schema.tables.values()) {
+    const attributes = table.columns.filter((c) => c.name !== 'id' && c.name !== 'type');
+    types.set(table.name, {
+      type: table.name,
+      table,
+      attributes,
+      attributesByName: new Map(attributes.map((c) => [c.name, c])),
+      relationships: new Map(),
+      readOnly: table.isView || table.primaryKey.length === 0,
+    });
+  }
+  for (const child of types.values()) {
+    const byParent = new Map<string, ForeignKey[]>();
+    for (const fk of child.table.parents) byParent.set(fk.parentTable, [...(byParent.get(fk.parentTable) ?? []), fk]);
+    for (const [parentName, fks] of byParent) {
+      const parent = types.get(parentName)!;
+      for (const fk of fks) {
+        const ambiguous = fks.length > 1 || parentName === child.type;
+        let toOne = ambiguous ? columnRole(fk) : parentName;
+        if (child.attributesByName.has(toOne) || child.relationships.has(toOne)) toOne = `${fk.childColumns.join('_')}Ref`;
+        child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parentName });
+        let toMany = fks.length > 1 ? `${child.type}List_${toOne}` : `${child.type}List`;
+        if (parent.attributesByName.has(toMany) || parent.relationships.has(toMany)) toMany = `${child.type}List_${toOne}`;
+        parent.relationships.set(toMany, { name: toMany, kind: 'toMany', fk, target: child.type });
+      }
+    }
+  }
+  return { types };
+}
+
+/** WorksForDepartmentId → WorksForDepartment */
+function columnRole(fk: ForeignKey): string {
+  const name = fk.childColumns.join('_');
+  const stripped = name.replace(/_?[Ii][Dd]$/, '');
+  return stripped && stripped !== name ? stripped : name;
+}
+
+// ── ids ──────────────────────────────────────────────────────────────────────────────────────
+// A resource id is the primary key as text; a composite key joins its parts, each URI-encoded (so a
+// part's own commas are %2C), with commas: Location "Germany,Berlin".
+
+export function idOf(table: TableInfo, row: Row): string {
+  const pk = table.primaryKey;
+  if (pk.length === 1) return String(row[pk[0]!]);
+  return pk.map((c) => encodeURIComponent(String(row[c] ?? ''))).join(',');
+}
+
+/** the key an id names, typed per column; undefined when the id cannot be one (wrong arity, not a number) */
+export function keyOf(table: TableInfo, id: string): Row | undefined {
+  const pk = table.primaryKey;
+  const parts = pk.length === 1 ? [id] : id.split(',').map((p) => safeDecode(p));
+  if (parts.length !== pk.length || parts.some((p) => p === undefined)) return undefined;
+  const key: Row = {};
+  for (let i = 0; i < pk.length; i++) {
+    const value = typedValue(table.columnsByName.get(pk[i]!)!, parts[i]!);
+    if (value === undefined) return undefined;
+    key[pk[i]!] = value;
+  }
+  return key;
+}
+
+/** a value given as text (ids, filters), converted to the column's kind; undefined when it cannot be */
+export function typedValue(col: ColumnInfo, text: string): Value | undefined {
+  switch (col.kind) {
+    case 'integer':
+      return /^-?\d{1,15}$/.test(text) ? Number(text) : undefined;
+    case 'boolean':
+      return /^(true|1)$/i.test(text) ? 1 : /^(false|0)$/i.test(text) ? 0 : undefined;
+    case 'decimal':
+    case 'real':
+    case 'numeric':
+      return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : undefined;
+    default:
+      return text;
+  }
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Fetching: collections (filter, sort, page, include, sparse fields), single resources, related
+ * resources and relationship linkage — every query restricted by the user's row filters, includes
+ * too.
+ */
+import type { Row, Value } from '../../store/types.js';
+import { idOf, type Relationship, type ResourceType } from './model.js';
+import type { ResourceIdentifier, ResourceObject } from './document.js';
+import { badParameter } from './errors.js';
+import { MAX_PAGE_LIMIT, parseQuery, type Filter, type Query } from './query.js';
+import type { Scope } from './scope.js';
+import { countRows, selectRows } from './sql.js';
+
+export interface Document {
+  jsonapi: { version: string };
+  data: ResourceObject | ResourceObject[] | ResourceIdentifier | ResourceIdentifier[] | null;
+  included?: ResourceObject[];
+  links?: Record<string, string | null>;
+  meta?: Record<string, unknown>;
+}
+
+export const JSONAPI = { version: '1.1' };
+
+export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
+  const query = parseQuery(url.searchParams, type, scope.model, { collection: true });
+  const filters = [...query.filters, ...scope.access(type, 'read')];
+  const keys = within ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] } : undefined;
+  const count = Number(scope.rows(countRows(type, { filters, keys }))[0]!.n);
+  const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys }));
+  const inc = new Includer(scope, query);
+  inc.run(type, rows);
+  const docs = scope.documents(query.fields);
+  return {
+    jsonapi: JSONAPI,
+    data: rows.map((r) => docs.resource(type, r, inc.linkageOf(type, r))),
+    ...(query.include.length ? { included: inc.included(docs) } : {}),
+    links: pageLinks(url, query.page, count),
+    meta: { count },
+  };
+}
+
+export function readOne(scope: Scope, type: ResourceType, id: string, url: URL): { doc: Document; row: Row } {
+  const query = parseQuery(url.searchParams, type, scope.model, { collection: false });
+  const row = scope.visibleRow(type, id);
+  return { doc: single(scope, type, row, query, url), row };
+}
+
+/** a document for one row, with its includes (after a write too) */
+export function single(scope: Scope, type: ResourceType, row: Row, query: Query, url?: URL): Document {
+  const inc = new Includer(scope, query);
+  inc.run(type, [row]);
+  const docs = scope.documents(query.fields);
+  return {
+    jsonapi: JSONAPI,
+    data: docs.resource(type, row, inc.linkageOf(type, row)),
+    ...(query.include.length ? { included: inc.included(docs) } : {}),
+    ...(url ? { links: { self: url.href } } : {}),
+  };
+}
+
+export function relationshipOf(type: ResourceType, name: string): Relationship {
+  const rel = type.relationships.get(name);
+  if (!rel) throw badParameter('relationship', `${type.type} has no relationship ${name}; it has ${[...type.relationships.keys()].join(', ') || 'none'}`, 'unknown-relationship');
+  return rel;
+}
+
+/** GET /Type/id/rel: the related resource (to-one) or collection (to-many) */
+export function readRelated(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
+  const rel = relationshipOf(type, name);
+  const parent = scope.visibleRow(type, id);
+  const target = scope.type(rel.target);
+  if (rel.kind === 'toMany') return readCollection(scope, target, url, { rel, parent });
+  const query = parseQuery(url.searchParams, target, scope.model, { collection: false });
+  const row = toOneRow(scope, rel, parent);
+  if (!row) return { jsonapi: JSONAPI, data: null, links: { self: url.href } };
+  return single(scope, target, row, query, url);
+}
+
+const pageLinksOnly = (links: Record<string, string | null>): Record<string, string | null> => {
+  const { self: _self, ...rest } = links;
+  return rest;
+};
+
+/** the parent row a to-one relationship points to, if the user may see it */
+export function toOneRow(scope: Scope, rel: Relationship, child: Row): Row | undefined {
+  const values = rel.fk.childColumns.map((c) => child[c]);
+  if (values.some((v) => v === null || v === undefined)) return undefined;
+  const target = scope.type(rel.target);
+  return scope.rows(selectRows(target, { filters: scope.access(target, 'read'), keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] } }))[0];
+}
+
+/** GET /Type/id/relationships/rel: linkage only */
+export function readLinkage(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
+  const rel = relationshipOf(type, name);
+  const parent = scope.visibleRow(type, id);
+  const self = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`;
+  const related = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/${rel.name}`;
+  const target = scope.type(rel.target);
+  if (rel.kind === 'toOne') {
+    const row = toOneRow(scope, rel, parent);
+    return { jsonapi: JSONAPI, data: row ? { type: target.type, id: idOf(target.table, row) } : null, links: { self, related } };
+  }
+  const page = { offset: 0, limit: MAX_PAGE_LIMIT };
+  for (const [k, v] of url.searchParams) {
+    if (k === 'page[offset]' || k === 'page[limit]') {
+      if (!/^\d{1,9}$/.test(v) || (k === 'page[limit]' && (Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT))) throw badParameter(k, `${k} must be a whole number${k === 'page[limit]' ? ` between 1 and ${MAX_PAGE_LIMIT}` : ''}`);
+      page[k === 'page[offset]' ? 'offset' : 'limit'] = Number(v);
+    } else throw badParameter(k, `${k} is not supported on a relationship; use page[offset] and page[limit]`);
+  }
+  const filters = scope.access(target, 'read');
+  const keys = { columns: rel.fk.childColumns, tuples: [rel.fk.parentColumns.map((c) => parent[c]!)] };
+  const rows = scope.rows(selectRows(target, { filters, keys, page }));
+  const count = Number(scope.rows(countRows(target, { filters, keys }))[0]!.n);
+  return { jsonapi: JSONAPI, data: rows.map((r) => ({ type: target.type, id: idOf(target.table, r) })), links: { self, related, ...pageLinksOnly(pageLinks(url, page, count)) }, meta: { count } };
+}
+
+/** self, first, prev, next, last — absolute, keeping every other parameter */
+function pageLinks(url: URL, page: { offset: number; limit: number }, count: number): Record<string, string | null> {
+  const at = (offset: number): string => {
+    const u = new URL(url.href);
+    u.searchParams.set('page[offset]', String(offset));
+    u.searchParams.set('page[limit]', String(page.limit));
+    return u.href;
+  };
+  const lastOffset = count === 0 ? 0 : Math.floor((count - 1) / page.limit) * page.limit;
+  return {
+    self: url.href,
+    first: at(0),
+    prev: page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : null,
+    next: page.offset + page.limit < count ? at(page.offset + page.limit) : null,
+    last: at(lastOffset),
+  };
+}
+
+/** Fetches `include` paths level by level, one query per relationship per level, deduplicated. */
+class Includer {
+  private readonly rows = new Map<string, { type: ResourceType; row: Row }>();
+  private readonly primary = new Set<string>();
+  private readonly linkage = new Map<string, Map<string, ResourceIdentifier[]>>();
+
+  constructor(private readonly scope: Scope, private readonly query: Query) {}
+
+  run(type: ResourceType, rows: Row[]): void {
+    for (const r of rows) this.primary.add(ident(type, r));
+    for (const path of this.query.include) {
+      let level: { type: ResourceType; rows: Row[] } = { type, rows };
+      for (const rel of path) level = this.follow(level.type, level.rows, rel);
+    }
+  }
+
+  private follow(type: ResourceType, parents: Row[], rel: Relationship): { type: ResourceType; rows: Row[] } {
+    const target = this.scope.type(rel.target);
+    const filters: Filter[] = this.scope.access(target, 'read');
+    const [fromCols, toCols] = rel.kind === 'toOne' ? [rel.fk.childColumns, rel.fk.parentColumns] : [rel.fk.parentColumns, rel.fk.childColumns];
+    const tuples = new Map<string, Value[]>();
+    for (const p of parents) {
+      const t = fromCols.map((c) => p[c] ?? null);
+      if (t.some((v) => v === null)) continue;
+      tuples.set(JSON.stringify(t), t as Value[]);
+    }
+    const found: Row[] = [];
+    const all = [...tuples.values()];
+    for (let i = 0; i < all.length; i += 400) {
+      found.push(...this.scope.rows(selectRows(target, { filters, keys: { columns: toCols, tuples: all.slice(i, i + 400) } })));
+    }
+    for (const r of found) {
+      const id = ident(target, r);
+      if (!this.primary.has(id) && !this.rows.has(id)) this.rows.set(id, { type: target, row: r });
+    }
+    if (rel.kind === 'toMany') {
+      const byParent = new Map<string, ResourceIdentifier[]>();
+      for (const r of found) {
+        const k = JSON.stringify(toCols.map((c) => r[c] ?? null));
+        const list = byParent.get(k) ?? [];
+        list.push({ type: target.type, id: idOf(target.table, r) });
+        byParent.set(k, list);
+      }
+      for (const p of parents) {
+        const k = JSON.stringify(fromCols.map((c) => p[c] ?? null));
+        const id = ident(type, p);
+        const map = this.linkage.get(id) ?? new Map<string, ResourceIdentifier[]>();
+        map.set(rel.name, byParent.get(k) ?? []);
+        this.linkage.set(id, map);
+      }
+    }
+    return { type: target, rows: found };
+  }
+
+  linkageOf(type: ResourceType, row: Row): Map<string, ResourceIdentifier[]> | undefined {
+    return this.linkage.get(ident(type, row));
+  }
+
+  included(docs: ReturnType<Scope['documents']>): ResourceObject[] {
+    return [...this.rows.values()].map(({ type, row }) => docs.resource(type, row, this.linkageOf(type, row)));
+  }
+}
+
+const ident = (type: ResourceType, row: Row): string => `${type.type}\u0000${idOf(type.table, row)}`;

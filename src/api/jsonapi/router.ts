@@ -1,0 +1,170 @@
+/**
+ * The JSON:API routes, generated for every table: no per-table code.
+ *
+ *   GET|POST              /api/:type
+ *   GET|PATCH|DELETE      /api/:type/:id
+ *   GET                   /api/:type/:id/:relationship
+ *   GET|PATCH|POST|DELETE /api/:type/:id/relationships/:relationship
+ *   POST                  /api/operations                (atomic operations)
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { User } from '../security/access.js';
+import { atomic } from './atomic.js';
+import { checksum } from './document.js';
+import { ApiError, badMember, forbidden } from './errors.js';
+import { idOf } from './model.js';
+import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotiation.js';
+import { parseQuery } from './query.js';
+import { readCollection, readLinkage, readOne, readRelated, relationshipOf, single } from './read.js';
+import { Scope, type ApiContext } from './scope.js';
+import { isObject, linkage, parseResource, transact } from './write.js';
+
+export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: string): void {
+  res.status(status).set('Content-Type', ext ? `${MEDIA_TYPE}; ext="${ext}"` : MEDIA_TYPE);
+  if (doc === undefined) res.end();
+  else res.send(Buffer.from(JSON.stringify(doc)));
+}
+
+export function requestUrl(req: Request): URL {
+  return new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+}
+
+export function apiBase(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}/api`;
+}
+
+/** the request body as JSON; 400 naming the position when it is not */
+export function jsonBody(req: Request): unknown {
+  const raw = req.body instanceof Buffer ? req.body.toString('utf8') : '';
+  if (!raw.trim()) throw badMember('', 'the request needs a body: a JSON:API document {"data": …}');
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${(e as Error).message}`, { pointer: '' });
+  }
+}
+
+export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | null): Router {
+  const r = express.Router();
+  const raw = express.raw({ type: () => true, limit: '2mb' });
+  const scope = (req: Request): Scope => new Scope(ctx, userOf(req), apiBase(req));
+  const data = (req: Request): unknown => {
+    const body = jsonBody(req);
+    if (!isObject(body) || !('data' in body)) throw badMember('', 'a JSON:API document has a top-level "data" member');
+    return body.data;
+  };
+
+  r.post('/operations', raw, (req, res) => {
+    checkAccept(req.get('Accept'), [ATOMIC_EXT]);
+    const ext = checkContentType(req.get('Content-Type'), [ATOMIC_EXT]);
+    if (!ext.includes(ATOMIC_EXT)) throw new ApiError(415, 'unsupported-media-type', 'Unsupported media type', `atomic operations need Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`, { header: 'Content-Type' });
+    sendJsonApi(res, 200, atomic(scope(req), jsonBody(req)), ATOMIC_EXT);
+  });
+
+  r.get('/:type', (req, res) => {
+    checkAccept(req.get('Accept'));
+    const s = scope(req);
+    sendJsonApi(res, 200, readCollection(s, s.type(req.params.type!), requestUrl(req)));
+  });
+
+  r.post('/:type', raw, (req, res) => {
+    checkAccept(req.get('Accept'));
+    checkContentType(req.get('Content-Type'));
+    const s = scope(req);
+    const type = s.type(req.params.type!);
+    const url = requestUrl(req);
+    const query = parseQuery(url.searchParams, type, s.model, { collection: false });
+    const input = parseResource(s, type, data(req), '/data', 'create');
+    const created = transact(s, (w) => w.insert(type, input.values, '/data'));
+    const id = idOf(type.table, created);
+    const row = freshRow(s, type, id) ?? created;
+    const doc = single(s, type, row, query);
+    res.set('Location', `${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`).set('ETag', `"${checksum(row)}"`);
+    sendJsonApi(res, 201, doc);
+  });
+
+  r.get('/:type/:id', (req, res) => {
+    checkAccept(req.get('Accept'));
+    const s = scope(req);
+    const { doc, row } = readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
+    const tag = `"${checksum(row)}"`;
+    res.set('ETag', tag);
+    if (req.get('If-None-Match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) return void res.status(304).end();
+    sendJsonApi(res, 200, doc);
+  });
+
+  r.patch('/:type/:id', raw, (req, res) => {
+    checkAccept(req.get('Accept'));
+    checkContentType(req.get('Content-Type'));
+    const s = scope(req);
+    const type = s.type(req.params.type!);
+    const id = req.params.id!;
+    const url = requestUrl(req);
+    const query = parseQuery(url.searchParams, type, s.model, { collection: false });
+    const body = data(req);
+    if (isObject(body) && body.id !== id) throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${JSON.stringify(body.id)}, but the URL names ${type.type} ${id}`, { pointer: '/data/id' });
+    const input = parseResource(s, type, body, '/data', 'update');
+    transact(s, (w) => {
+      w.update(type, id, input.values, '/data', { ifMatch: req.get('If-Match'), checksum: input.checksum });
+      for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
+    });
+    const row = s.visibleRow(type, id);
+    res.set('ETag', `"${checksum(row)}"`);
+    sendJsonApi(res, 200, single(s, type, row, query));
+  });
+
+  r.delete('/:type/:id', (req, res) => {
+    checkAccept(req.get('Accept'));
+    const s = scope(req);
+    const type = s.type(req.params.type!);
+    transact(s, (w) => w.delete(type, req.params.id!, { ifMatch: req.get('If-Match') }));
+    res.status(204).end();
+  });
+
+  r.get('/:type/:id/relationships/:rel', (req, res) => {
+    checkAccept(req.get('Accept'));
+    const s = scope(req);
+    sendJsonApi(res, 200, readLinkage(s, s.type(req.params.type!), req.params.id!, req.params.rel!, requestUrl(req)));
+  });
+
+  const relationshipWrite = (how: 'replace' | 'add' | 'remove') => (req: Request, res: Response) => {
+    checkAccept(req.get('Accept'));
+    checkContentType(req.get('Content-Type'));
+    const s = scope(req);
+    const params = req.params as Record<string, string>;
+    const type = s.type(params.type!);
+    const id = params.id!;
+    const rel = relationshipOf(type, params.rel!);
+    const body = jsonBody(req);
+    if (!isObject(body) || !('data' in body)) throw badMember('', 'a relationship document is {"data": …}');
+    const ids = linkage(s, rel, body.data, '/data');
+    if (rel.kind === 'toOne') {
+      if (how !== 'replace') throw forbidden(`${rel.name} is to-one: change it with PATCH {"data": {"type": "${rel.target}", "id": …}} or {"data": null}`);
+      const target = s.type(rel.target);
+      const values = Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, ids[0] ? s.visibleRow(target, ids[0].id)[rel.fk.parentColumns[i]!] ?? null : null]));
+      transact(s, (w) => w.update(type, id, values, '/data'));
+    } else {
+      transact(s, (w) => w.relink(type, id, rel, ids, how));
+    }
+    sendJsonApi(res, 200, readLinkage(s, type, id, rel.name, new URL(`${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`)));
+  };
+  r.patch('/:type/:id/relationships/:rel', raw, relationshipWrite('replace'));
+  r.post('/:type/:id/relationships/:rel', raw, relationshipWrite('add'));
+  r.delete('/:type/:id/relationships/:rel', raw, relationshipWrite('remove'));
+
+  r.get('/:type/:id/:rel', (req, res) => {
+    checkAccept(req.get('Accept'));
+    const s = scope(req);
+    sendJsonApi(res, 200, readRelated(s, s.type(req.params.type!), req.params.id!, req.params.rel!, requestUrl(req)));
+  });
+
+  return r;
+}
+
+function freshRow(s: Scope, type: ReturnType<Scope['type']>, id: string) {
+  try {
+    return s.visibleRow(type, id);
+  } catch {
+    return undefined; // created, but not readable by this user: answer with what was written
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Logging in: users and bcrypt-hashed passwords from the project's security/grants.ts, a JWT (jose,
+ * HS256) signed with a per-project secret (ALSX_JWT_SECRET, or one generated into .alsx/jwt-secret).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import bcrypt from 'bcryptjs';
+import { jwtVerify, SignJWT } from 'jose';
+import type { OpenProject } from '../../project/load.js';
+import { ProjectError } from '../../project/load.js';
+import { q } from '../../store/sqlite.js';
+import { OPEN, type SecurityConfig, type User } from './access.js';
+
+export async function loadSecurity(project: OpenProject): Promise<SecurityConfig> {
+  const file = join(project.dir, project.config.security ?? 'security/grants.ts');
+  if (!existsSync(file)) return OPEN;
+  let mod: { default?: SecurityConfig };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: SecurityConfig };
+  } catch (e) {
+    throw new ProjectError(`loading ${file.slice(project.dir.length + 1)} failed: ${(e as Error).message}`);
+  }
+  const config = mod.default;
+  if (!config || typeof config.enabled !== 'boolean' || typeof config.roles !== 'object') {
+    throw new ProjectError(`${file.slice(project.dir.length + 1)} must \`export default security({ enabled, users, roles })\``);
+  }
+  for (const ru of config.rowUsers ?? []) {
+    const table = project.store.schema.tables.get(ru.table);
+    if (!table?.columnsByName.has(ru.column)) throw new ProjectError(`security: rowUsers names ${ru.table}.${ru.column}, which is not in the database`);
+  }
+  return config;
+}
+
+export class Auth {
+  private readonly key: Uint8Array;
+
+  constructor(private readonly project: OpenProject, private readonly config: SecurityConfig) {
+    this.key = new TextEncoder().encode(secret(project));
+  }
+
+  /** the user these credentials name, or null (same answer for an unknown user and a wrong password) */
+  async login(name: unknown, password: unknown): Promise<User | null> {
+    if (typeof name !== 'string' || typeof password !== 'string' || !name || name.length > 200) return null;
+    const fixed = this.config.users?.find((u) => u.name === name);
+    if (fixed) return (await bcrypt.compare(password, fixed.password)) ? { name, roles: fixed.roles } : null;
+    for (const ru of this.config.rowUsers ?? []) {
+      const exists = this.project.store.all(`SELECT 1 FROM ${q(ru.table)} WHERE ${q(ru.column)} = ? LIMIT 1`, [name]).length > 0;
+      if (exists) return (await bcrypt.compare(password, ru.password)) ? { name, roles: ru.roles } : null;
+    }
+    return null;
+  }
+
+  async token(user: User): Promise<{ token: string; expiresIn: number }> {
+    const lifetime = this.config.tokenLifetime ?? '8h';
+    const token = await new SignJWT({ roles: user.roles }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.name).setIssuedAt().setIssuer('alsx').setExpirationTime(lifetime).sign(this.key);
+    return { token, expiresIn: seconds(lifetime) };
+  }
+
+  /** the user a bearer token stands for, or null when it is missing, forged or expired */
+  async verify(token: string): Promise<User | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: 'alsx', algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || !Array.isArray(payload.roles)) return null;
+      return { name: payload.sub, roles: payload.roles.map(String) };
+    } catch {
+      return null;
+    }
+  }
+}
+
+function secret(project: OpenProject): string {
+  if (process.env.ALSX_JWT_SECRET) return process.env.ALSX_JWT_SECRET;
+  const file = join(project.stateDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(project.stateDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function seconds(lifetime: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(lifetime);
+  if (!m) return 8 * 3600;
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}

@@ -1,0 +1,116 @@
+/**
+ * The API server: login, the generated JSON:API, the project's custom endpoints, the OpenAPI
+ * document and its docs page — on Express, with every error a JSON:API error object.
+ */
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import { dirname } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { OpenProject } from '../project/load.js';
+import { Auth, loadSecurity } from './security/auth.js';
+import type { User } from './security/access.js';
+import { ApiError } from './jsonapi/errors.js';
+import { buildModel } from './jsonapi/model.js';
+import { apiBase, jsonApiRouter, sendJsonApi } from './jsonapi/router.js';
+import type { ApiContext } from './jsonapi/scope.js';
+import { openApiDocument } from './openapi.js';
+import { loadEndpoints, endpointRouter } from './endpoints.js';
+
+export interface ApiApp {
+  app: express.Express;
+  ctx: ApiContext;
+}
+
+const USER = Symbol('alsx.user');
+type WithUser = Request & { [USER]?: User | null };
+
+export async function createApi(project: OpenProject, options: { log?: (line: string) => void } = {}): Promise<ApiApp> {
+  const ctx: ApiContext = { project, model: buildModel(project.store.schema), security: await loadSecurity(project) };
+  const auth = new Auth(project, ctx.security);
+  const endpoints = await loadEndpoints(project);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // resources carry their own ETag (the row checksum)
+  app.set('query parser', 'simple');
+
+  if (options.log) {
+    const log = options.log;
+    app.use((req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => log(`${req.method} ${req.originalUrl} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`));
+      next();
+    });
+  }
+
+  app.post('/api/auth/login', express.json({ type: () => true, limit: '16kb' }), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const user = await auth.login(body.username ?? body.user, body.password);
+    if (!user) throw new ApiError(401, 'bad-credentials', 'Unauthorized', 'wrong user name or password');
+    const { token, expiresIn } = await auth.token(user);
+    res.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, user: user.name, roles: user.roles });
+  });
+
+  app.get('/api/openapi.json', (req, res) => {
+    res.json(openApiDocument(ctx, apiBase(req), endpoints));
+  });
+  const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+  app.get(['/api/docs', '/api/docs/'], (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+
+  // who is asking: every other /api route needs a valid token when the project's security is on
+  app.use('/api', async (req: WithUser, _res, next) => {
+    if (!ctx.security.enabled) return next();
+    const header = req.get('Authorization') ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    const user = m ? await auth.verify(m[1]!.trim()) : null;
+    if (!user) {
+      throw new ApiError(401, 'unauthorized', 'Unauthorized', m ? 'the token is invalid or has expired; log in again at POST /api/auth/login' : 'log in at POST /api/auth/login and send Authorization: Bearer <token>');
+    }
+    req[USER] = user;
+    next();
+  });
+  const userOf = (req: Request): User | null => (req as WithUser)[USER] ?? null;
+
+  app.use('/api', endpointRouter(ctx, endpoints, userOf));
+  app.use('/api', jsonApiRouter(ctx, userOf));
+  app.use((req, _res) => {
+    throw new ApiError(404, 'no-route', 'Not found', `no route ${req.method} ${req.path}; the API lives under /api (see /api/openapi.json)`);
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = asApiError(err);
+    if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="alsx"');
+    if (e.status >= 500) process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
+    sendJsonApi(res, e.status, { jsonapi: { version: '1.1' }, errors: [e.toObject()] });
+  });
+  return { app, ctx };
+}
+
+/** anything thrown becomes an error object; only a bug in alsx is a 500, and it says so without a stack */
+function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { status?: number; type?: string; message?: string };
+  if (e?.type === 'entity.too.large') return new ApiError(413, 'too-large', 'Payload too large', 'the request body is larger than 2 MB');
+  if (e?.type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${e.message}`, { pointer: '' });
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
+  if (/SQLITE_BUSY|database is locked/.test(e?.message ?? '')) return new ApiError(503, 'busy', 'Database busy', 'the database is busy; try again');
+  return new ApiError(500, 'internal', 'Internal error', 'alsx failed on this request (a bug: the server log has the details)');
+}
+
+export async function serve(project: OpenProject, options: { port: number; host: string; log?: (line: string) => void }): Promise<Server> {
+  const { app } = await createApi(project, { log: options.log });
+  return await new Promise((resolve, reject) => {
+    const server = app.listen(options.port, options.host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>alsx API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', deepLinking: true });</script>
+</body></html>`;
