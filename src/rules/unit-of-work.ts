@@ -619,9 +619,10 @@ export class UnitOfWork {
 
   private checkRequired(table: TableInfo, row: Row, pointer: string): void {
     for (const col of table.columns) {
-      if (!col.notNull || col.defaultIsExpression) continue;
-      if ((row[col.name] === null || row[col.name] === undefined) && !(col.pk && table.generatedKey)) {
-        throw new BadInput(`${table.name}.${col.name} is required`, `${pointer}.${col.name}`, 'required');
+      // a key that SQLite does not generate is required even when not declared NOT NULL (SQLite would take a NULL key)
+      if ((!col.notNull && !col.pk) || col.defaultIsExpression || (col.pk && table.generatedKey)) continue;
+      if (row[col.name] === null || row[col.name] === undefined) {
+        throw new BadInput(`${table.name}.${col.name} is required${col.pk ? ' (it is the key, and it is not generated)' : ''}`, `${pointer}.${col.name}`, 'required');
       }
     }
   }
