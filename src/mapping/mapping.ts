@@ -100,7 +100,7 @@ export class Mapping {
 
 function readDict(table: Table, spec: MappingSpec, dict: unknown, schema: Schema, find: Finder, path: string): RowTree {
   const info = tableInfo(schema, table);
-  if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) throw new MappingError(path, `expected an object for a ${info.name}`);
+  if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) throw new MappingError(path, `expected an object (the ${info.name})`);
   const d = dict as Record<string, unknown>;
   const known = new Set([...Object.keys(spec.fields ?? {}), ...(spec.lookups ?? []).flatMap((l) => Object.keys(l.match)), ...Object.keys(spec.children ?? {})]);
   for (const key of Object.keys(d)) {
