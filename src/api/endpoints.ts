@@ -40,8 +40,10 @@ export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: R
     const method = ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     r[method](route, body, async (req, res) => {
       const scope = new Scope(ctx, userOf(req), apiBase(req));
-      const hasBody = req.body instanceof Buffer && req.body.length > 0;
-      const call = new Call(scope, hasBody ? jsonBody(req) : undefined, new URL(req.originalUrl, 'http://x').searchParams);
+      const takesBody = ep.method !== 'GET' && ep.method !== 'DELETE';
+      const hasBody = req.body instanceof Buffer && req.body.toString('utf8').trim().length > 0;
+      const body = takesBody || hasBody ? jsonBody(req, 'JSON') : undefined;
+      const call = new Call(scope, body, new URL(req.originalUrl, 'http://x').searchParams);
       let result: EndpointResult;
       try {
         result = await ep.handle(call);

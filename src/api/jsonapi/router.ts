@@ -34,9 +34,9 @@ export function apiBase(req: Request): string {
 }
 
 /** the request body as JSON; 400 naming the position when it is not */
-export function jsonBody(req: Request): unknown {
+export function jsonBody(req: Request, expected = 'a JSON:API document {"data": …}'): unknown {
   const raw = req.body instanceof Buffer ? req.body.toString('utf8') : '';
-  if (!raw.trim()) throw badMember('', 'the request needs a body: a JSON:API document {"data": …}');
+  if (!raw.trim()) throw badMember('', `the request needs a body: ${expected}`);
   try {
     return JSON.parse(raw);
   } catch (e) {
