@@ -7,6 +7,7 @@
  *            (Employee.WorksForDepartment), or the column + "Ref" (Order.CloneFromOrderRef)
  *   to-many  <Child>List (Customer.OrderList), or <Child>List_<to-one name> when ambiguous
  */
+import { createHash } from 'node:crypto';
 import type { ColumnInfo, ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
 
 export interface Relationship {
@@ -78,12 +79,15 @@ function columnRole(fk: ForeignKey): string {
 export function idOf(table: TableInfo, row: Row): string {
   const pk = table.primaryKey;
   if (pk.length === 1) return String(row[pk[0]!]);
+  // a view or a table without a key: an id from the row's content, stable but not an address
+  if (pk.length === 0) return createHash('sha1').update(JSON.stringify(table.columns.map((c) => String(row[c.name] ?? '\u0000')))).digest('base64url').slice(0, 16);
   return pk.map((c) => encodeURIComponent(String(row[c] ?? ''))).join(',');
 }
 
 /** the key an id names, typed per column; undefined when the id cannot be one (wrong arity, not a number) */
 export function keyOf(table: TableInfo, id: string): Row | undefined {
   const pk = table.primaryKey;
+  if (pk.length === 0) return undefined;
   const parts = pk.length === 1 ? [id] : id.split(',').map((p) => safeDecode(p));
   if (parts.length !== pk.length || parts.some((p) => p === undefined)) return undefined;
   const key: Row = {};

@@ -59,6 +59,7 @@ export class Scope {
 
   /** the row with this id if the user may see it (`action` decides whose filters apply), else 404 */
   visibleRow(type: ResourceType, id: string, action: Action = 'read'): Row {
+    if (type.table.primaryKey.length === 0) throw notFound(`${type.type} has no primary key, so its rows have no address; list them (GET /${type.type}) with filters`);
     const key = keyOf(type.table, id);
     if (!key) throw notFound(`${type.type} ${id} does not exist (${type.table.primaryKey.length > 1 ? `ids of ${type.type} are ${type.table.primaryKey.join(',')}` : `not a valid ${type.table.primaryKey[0]}`})`);
     const filters = this.access(type, action);
