@@ -6,15 +6,25 @@
  *       better-sqlite3 prepared statements — target: the engine at most 1.5× slower.
  *   (b) update one item's Quantity when its order has 10 items vs. 10,000 items — target: the big
  *       order at most 1.2× the cost of the small one (sums are adjusted, never recomputed).
+ *   (c) the generated JSON:API under concurrent load (autocannon, 10 connections), security on and
+ *       authenticated as admin, vs. a bare Express + better-sqlite3 handler serving the same data —
+ *       target: the API at least 0.7× the bare handler's requests per second, for a GET by id and
+ *       for a filtered, sorted, paged list with an include. Both servers run in one child process
+ *       (bench/api-servers.ts) on one private copy of Northwind; autocannon runs in this process.
  *
  * Every side works on its own fresh copy of the Northwind database in os.tmpdir(); all transactions
  * commit (no dry runs), with SqliteStore's defaults: WAL, synchronous=NORMAL.
  *
- * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds (to see the noise).
+ * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds and requests per second (to see the noise);
+ * BENCH_API_PROF=<folder> npm run bench writes a CPU profile of the API servers' process there (--cpu-prof).
  */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
 import type Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../src/project/load.js';
 import type { TxOp } from '../src/rules/engine.js';
@@ -31,6 +41,14 @@ const WARMUP = 1000;
 const TARGET_INSERT_RATIO = 1.5;
 /** ≤ 1.2: an update's cost must not grow with the number of siblings */
 const TARGET_SCALE_RATIO = 1.2;
+
+// (c): a few short rounds per side and workload, alternating, after a warm-up of each
+const API_ROUNDS = 5;
+const API_SECONDS = 2;
+const API_WARMUP_SECONDS = 1;
+const API_CONNECTIONS = 10;
+/** ≥ 0.7: the generated API may cost at most ~40% more per request than a bare hand-written handler */
+const TARGET_API_RATIO = 0.7;
 
 /** a credit limit nothing in this benchmark comes near, so no transaction is refused */
 const HUGE_CREDIT = 99_999_999.99;
@@ -263,6 +281,171 @@ async function benchUpdateItem(template: string): Promise<{ smallUs: number; big
   }
 }
 
+// ── (c) the JSON:API under load vs. bare Express + better-sqlite3 ────────────────────────────
+
+const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
+
+interface Servers {
+  /** "http://127.0.0.1:<port>" */
+  api: string;
+  bare: string;
+  /** SIGTERM (the child then exits normally, so a --cpu-prof profile is written), SIGKILL if it lingers */
+  stop(): Promise<void>;
+}
+
+/** bench/api-servers.ts in a child process, on a private copy of Northwind; resolves once both servers listen */
+async function startServers(template: string): Promise<Servers> {
+  const file = join(workDir, 'api.sqlite');
+  copyFileSync(template, file);
+  const prof = process.env.BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_API_PROF)}`] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...prof, join(import.meta.dirname, 'api-servers.ts'), file], {
+    cwd: resolve(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // a throwaway signing key, so nothing is written into the project's .alsx folder
+    env: { ...process.env, ALSX_JWT_SECRET: randomBytes(32).toString('base64url') },
+  });
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const lingering = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(lingering);
+  };
+  try {
+    const ports = await new Promise<{ api: number; bare: number }>((ok, fail) => {
+      const timer = setTimeout(() => fail(new BenchFailure('(c) the API servers did not start listening within 60 s')), 60_000);
+      child.once('exit', (code, signal) => fail(new BenchFailure(`(c) the API servers' process exited before listening (${signal ?? `exit code ${code}`}); its errors are above`)));
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        try {
+          ok(JSON.parse(line) as { api: number; bare: number });
+        } catch {
+          fail(new BenchFailure(`(c) the API servers' process printed ${JSON.stringify(line)} instead of its ports`));
+        }
+      });
+    });
+    return { api: `http://127.0.0.1:${ports.api}`, bare: `http://127.0.0.1:${ports.bare}`, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** admin's Bearer token: security is on in Northwind, as shipped */
+async function adminToken(api: string): Promise<string> {
+  const res = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'p' }) });
+  if (res.status !== 200) throw new BenchFailure(`(c) logging in as admin failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+interface Resource {
+  type: string;
+  id: string;
+  attributes: Record<string, unknown>;
+}
+interface Doc {
+  data: Resource | Resource[];
+  included?: Resource[];
+}
+
+async function getDoc(url: string, headers: Record<string, string>, side: string): Promise<Doc> {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  if (res.status !== 200) throw new BenchFailure(`${side}: GET ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Doc;
+}
+
+/** before timing: the API and the bare handler answer the same customer */
+async function checkSameCustomer(apiUrl: string, bareUrl: string, headers: Record<string, string>): Promise<void> {
+  const fail = (what: string): never => {
+    throw new BenchFailure(`(c) GET by id: ${what} — the two sides do not serve the same data, so the timings would mean nothing`);
+  };
+  const api = (await getDoc(apiUrl, headers, '(c) API')).data as Resource;
+  const bare = (await getDoc(bareUrl, headers, '(c) bare')).data as Resource;
+  if (api?.type !== 'Customer' || api.id !== 'ALFKI') fail(`the API answered ${api?.type} ${api?.id}, not Customer ALFKI`);
+  if (bare?.type !== 'Customer' || bare.id !== 'ALFKI') fail(`the bare handler answered ${bare?.type} ${bare?.id}, not Customer ALFKI`);
+  for (const [k, v] of Object.entries(bare.attributes)) {
+    if (JSON.stringify(api.attributes[k]) !== JSON.stringify(v)) fail(`attribute ${k} is ${JSON.stringify(api.attributes[k])} from the API, ${JSON.stringify(v)} from the bare handler`);
+  }
+}
+
+/** before timing: the same 10 orders (ids, newest first, all shipped to Germany) and the same included customers */
+async function checkSameOrders(apiUrl: string, bareUrl: string, headers: Record<string, string>): Promise<void> {
+  const fail = (what: string): never => {
+    throw new BenchFailure(`(c) list: ${what} — the two sides do not serve the same data, so the timings would mean nothing`);
+  };
+  const sides = { API: await getDoc(apiUrl, headers, '(c) API'), bare: await getDoc(bareUrl, headers, '(c) bare') };
+  const ids: Record<string, { orders: string; customers: string }> = {};
+  for (const [side, doc] of Object.entries(sides)) {
+    const orders = doc.data as Resource[];
+    if (!Array.isArray(orders) || orders.length !== 10) fail(`the ${side} answered ${Array.isArray(orders) ? orders.length : 'no list of'} orders, not 10`);
+    const numbers = orders.map((o) => Number(o.id));
+    if (orders.some((o) => o.type !== 'Order' || o.attributes.ShipCountry !== 'Germany')) fail(`the ${side} answered something other than orders shipped to Germany`);
+    if (numbers.some((n, i) => i > 0 && n >= numbers[i - 1]!)) fail(`the ${side}'s orders are not newest first: ${numbers.join(', ')}`);
+    const included = doc.included ?? [];
+    if (included.some((c) => c.type !== 'Customer')) fail(`the ${side} included something other than customers`);
+    const wanted = [...new Set(orders.map((o) => String(o.attributes.CustomerId)))].sort();
+    const got = included.map((c) => c.id).sort();
+    if (got.join() !== wanted.join()) fail(`the ${side} included customers ${got.join(', ')}, its orders are of ${wanted.join(', ')}`);
+    ids[side] = { orders: numbers.join(', '), customers: got.join(', ') };
+  }
+  if (ids.API!.orders !== ids.bare!.orders) fail(`the API answered orders ${ids.API!.orders}, the bare handler ${ids.bare!.orders}`);
+  if (ids.API!.customers !== ids.bare!.customers) fail(`the API included customers ${ids.API!.customers}, the bare handler ${ids.bare!.customers}`);
+}
+
+/** requests per second for `seconds` of load; any non-2xx answer or connection error fails the bench */
+async function load(side: string, url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+  const r = await autocannon({ url, connections: API_CONNECTIONS, duration: seconds, headers });
+  if (r.non2xx !== 0 || r.errors !== 0 || r.requests.total === 0) {
+    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${s.count}`).join(', ');
+    throw new BenchFailure(`(c) ${side}: GET ${url} under load got ${r.non2xx} non-2xx answers and ${r.errors} errors (${r.timeouts} timeouts) in ${r.requests.total} requests [status codes ${codes || 'none'}] — timings of failing requests would mean nothing`);
+  }
+  return r.requests.average;
+}
+
+/** like interleaved(), for load: a warm-up of each side, then rounds alternating sides, the order flipping every round; req/s per round per side */
+async function interleavedLoad<K extends string>(sides: Record<K, { url: string; headers: Record<string, string> }>, label: string): Promise<Record<K, number[]>> {
+  const names = Object.keys(sides) as K[];
+  for (const name of names) await load(name, sides[name].url, sides[name].headers, API_WARMUP_SECONDS);
+  const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r < API_ROUNDS; r++) {
+    for (const name of r % 2 ? [...names].reverse() : names) rps[name].push(await load(name, sides[name].url, sides[name].headers, API_SECONDS));
+  }
+  if (process.env.BENCH_ROUNDS) for (const name of names) console.log(`    [${label} ${name}: ${rps[name].map((x) => x.toFixed(0)).join(', ')} req/s]`);
+  return rps;
+}
+
+interface LoadFigures {
+  apiRps: number;
+  bareRps: number;
+  /** API req/s ÷ bare req/s: the median of the per-round ratios */
+  ratio: number;
+}
+
+const ORDER_LIST_QUERY = `filter${encodeURIComponent('[ShipCountry]')}=Germany&include=Customer&sort=-Id&page${encodeURIComponent('[limit]')}=10`;
+
+async function benchApi(template: string): Promise<{ byId: LoadFigures; list: LoadFigures }> {
+  const servers = await startServers(template);
+  try {
+    const token = await adminToken(servers.api);
+    // the same request headers to both sides (the bare handler ignores them)
+    const headers = { Authorization: `Bearer ${token}`, Accept: JSONAPI_MEDIA_TYPE };
+    const byIdSides = { api: { url: `${servers.api}/api/Customer/ALFKI`, headers }, bare: { url: `${servers.bare}/bare/Customer/ALFKI`, headers } };
+    const listSides = { api: { url: `${servers.api}/api/Order?${ORDER_LIST_QUERY}`, headers }, bare: { url: `${servers.bare}/bare/Order?ShipCountry=Germany`, headers } };
+
+    await checkSameCustomer(byIdSides.api.url, byIdSides.bare.url, headers);
+    await checkSameOrders(listSides.api.url, listSides.bare.url, headers);
+
+    const figures = (rps: Record<'api' | 'bare', number[]>): LoadFigures => ({ apiRps: median(rps.api), bareRps: median(rps.bare), ratio: medianRatio(rps.api, rps.bare) });
+    const byId = figures(await interleavedLoad(byIdSides, 'by id'));
+    const list = figures(await interleavedLoad(listSides, 'list'));
+    return { byId, list };
+  } finally {
+    await servers.stop();
+  }
+}
+
 // ── report ────────────────────────────────────────────────────────────────────────────────────
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -270,9 +453,10 @@ const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
 function printHeader(): void {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
-  console.log('alsx bench — the rules engine against baselines measured in this same run');
+  console.log('alsx bench — the rules engine and the API against baselines measured in this same run');
   console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cpus (${cpu})`);
-  console.log(`each figure: median of ${ROUNDS} interleaved rounds (ratios: median of the per-round ratios) × ${fmt(TX_PER_ROUND)} committed transactions, after ${fmt(WARMUP)} warm-up transactions per side;`);
+  console.log(`(a), (b): each figure: median of ${ROUNDS} interleaved rounds (ratios: median of the per-round ratios) × ${fmt(TX_PER_ROUND)} committed transactions, after ${fmt(WARMUP)} warm-up transactions per side;`);
+  console.log(`(c): each figure: median of ${API_ROUNDS} interleaved rounds × ${API_SECONDS} s of autocannon load (${API_CONNECTIONS} connections), after ${API_WARMUP_SECONDS} s of warm-up per side;`);
   console.log('SQLite in WAL with synchronous=NORMAL; every side on its own fresh copy of Northwind in the temp folder.');
   console.log('');
 }
@@ -296,6 +480,19 @@ async function main(): Promise<void> {
   console.log(`    10 items        ${fmt(b.smallUs, 1).padStart(8)} µs/update`);
   console.log(`    10,000 items    ${fmt(b.bigUs, 1).padStart(8)} µs/update`);
   console.log(`    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`);
+  console.log('');
+
+  const c = await benchApi(template);
+  console.log(`(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`);
+  console.log("    (API: security on, admin's Bearer token, full JSON:API documents; bare: prepared statements, res.json of the rows)");
+  const printLoad = (title: string, f: LoadFigures): void => {
+    console.log(`    ${title}`);
+    console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
+    console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
+    console.log(`    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`);
+  };
+  printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', c.byId);
+  printLoad('GET /api/Order?filter[ShipCountry]=Germany&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)', c.list);
 }
 
 try {

@@ -1,0 +1,97 @@
+/**
+ * The two servers of `npm run bench` part (c), in one process so they share its CPU alike:
+ *
+ *   api   the generated JSON:API of Northwind (createApi, security on, as shipped)
+ *   bare  Express + better-sqlite3 answering the same data with hand-written prepared statements,
+ *         on its own connection to the same database file (WAL):
+ *           GET /bare/Customer/:id                 {data: {type, id, attributes: row}}
+ *           GET /bare/Order?ShipCountry=Germany    the 10 newest orders shipped there {data: […], included: [their customers]}
+ *
+ *   node --import tsx bench/api-servers.ts <db.sqlite>
+ *
+ * The database must be a private copy (the parent bench makes one in the temp folder). Once both
+ * listen on free loopback ports, prints {"api": port, "bare": port} as one line on stdout. SIGTERM
+ * closes both and exits normally (so `--cpu-prof` writes its profile).
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import express from 'express';
+import { createApi } from '../src/api/server.js';
+import { openProject } from '../src/project/load.js';
+
+const NORTHWIND = resolve(import.meta.dirname, '../projects/northwind');
+
+const dbFile = process.argv[2];
+if (!dbFile) {
+  console.error('usage: node --import tsx bench/api-servers.ts <db.sqlite>');
+  process.exit(2);
+}
+
+type Row = Record<string, unknown>;
+
+/** the baseline: what a hand-written server does for the same two requests, and nothing more */
+function bareApp(db: Database.Database): express.Express {
+  const customerById = db.prepare('SELECT * FROM "Customer" WHERE "Id" = ?');
+  const ordersByCountry = db.prepare('SELECT * FROM "Order" WHERE "ShipCountry" = ? ORDER BY "Id" DESC LIMIT ?');
+  /** one prepared statement per number of customer ids (at most the page size) */
+  const customersIn = new Map<number, Database.Statement>();
+  const customersOf = (ids: unknown[]): Row[] => {
+    let st = customersIn.get(ids.length);
+    if (!st) customersIn.set(ids.length, (st = db.prepare(`SELECT * FROM "Customer" WHERE "Id" IN (${ids.map(() => '?').join(', ')})`)));
+    return st.all(...ids) as Row[];
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/bare/Customer/:id', (req, res) => {
+    const row = customerById.get(req.params.id) as Row | undefined;
+    if (!row) return void res.status(404).json({ errors: [{ status: '404' }] });
+    res.json({ data: { type: 'Customer', id: String(row.Id), attributes: row } });
+  });
+  app.get('/bare/Order', (req, res) => {
+    const country = req.query.ShipCountry;
+    if (typeof country !== 'string') return void res.status(400).json({ errors: [{ status: '400', detail: 'ShipCountry=… is required' }] });
+    const orders = ordersByCountry.all(country, 10) as Row[];
+    const customers = orders.length ? customersOf([...new Set(orders.map((o) => o.CustomerId))]) : [];
+    res.json({
+      data: orders.map((o) => ({ type: 'Order', id: String(o.Id), attributes: o })),
+      included: customers.map((c) => ({ type: 'Customer', id: String(c.Id), attributes: c })),
+    });
+  });
+  return app;
+}
+
+const listen = (app: express.Express): Promise<Server> =>
+  new Promise((ok, fail) => {
+    const s = app.listen(0, '127.0.0.1');
+    s.once('listening', () => ok(s));
+    s.once('error', fail);
+  });
+
+const project = await openProject(NORTHWIND, { db: dbFile });
+const bareDb = new Database(project.dbFile);
+bareDb.pragma('journal_mode = WAL');
+bareDb.pragma('busy_timeout = 5000');
+
+const { app } = await createApi(project);
+const apiServer = await listen(app);
+const bareServer = await listen(bareApp(bareDb));
+
+let closing = false;
+process.on('SIGTERM', () => {
+  if (closing) return;
+  closing = true;
+  apiServer.closeAllConnections();
+  bareServer.closeAllConnections();
+  apiServer.close();
+  bareServer.close();
+  bareDb.close();
+  project.close();
+  process.exit(0);
+});
+
+const port = (s: Server): number => (s.address() as AddressInfo).port;
+process.stdout.write(`${JSON.stringify({ api: port(apiServer), bare: port(bareServer) })}\n`);
