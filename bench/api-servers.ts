@@ -5,7 +5,7 @@
  *   bare  Express + better-sqlite3 answering the same data with hand-written prepared statements,
  *         on its own connection to the same database file (WAL):
  *           GET /bare/Customer/:id                 {data: {type, id, attributes: row}}
- *           GET /bare/Order?ShipCountry=Germany    the 10 newest orders shipped there {data: […], included: [their customers]}
+ *           GET /bare/Order?EmployeeId=5            a sales rep's 10 newest orders {data: […], included: [their customers]}
  *
  *   node --import tsx bench/api-servers.ts <db.sqlite>
  *
@@ -34,7 +34,7 @@ type Row = Record<string, unknown>;
 /** the baseline: what a hand-written server does for the same two requests, and nothing more */
 function bareApp(db: Database.Database): express.Express {
   const customerById = db.prepare('SELECT * FROM "Customer" WHERE "Id" = ?');
-  const ordersByCountry = db.prepare('SELECT * FROM "Order" WHERE "ShipCountry" = ? ORDER BY "Id" DESC LIMIT ?');
+  const ordersByEmployee = db.prepare('SELECT * FROM "Order" WHERE "EmployeeId" = ? ORDER BY "Id" DESC LIMIT ?');
   /** one prepared statement per number of customer ids (at most the page size) */
   const customersIn = new Map<number, Database.Statement>();
   const customersOf = (ids: unknown[]): Row[] => {
@@ -52,9 +52,9 @@ function bareApp(db: Database.Database): express.Express {
     res.json({ data: { type: 'Customer', id: String(row.Id), attributes: row } });
   });
   app.get('/bare/Order', (req, res) => {
-    const country = req.query.ShipCountry;
-    if (typeof country !== 'string') return void res.status(400).json({ errors: [{ status: '400', detail: 'ShipCountry=… is required' }] });
-    const orders = ordersByCountry.all(country, 10) as Row[];
+    const employee = Number(req.query.EmployeeId);
+    if (!Number.isInteger(employee)) return void res.status(400).json({ errors: [{ status: '400', detail: 'EmployeeId=… is required' }] });
+    const orders = ordersByEmployee.all(employee, 10) as Row[];
     const customers = orders.length ? customersOf([...new Set(orders.map((o) => o.CustomerId))]) : [];
     res.json({
       data: orders.map((o) => ({ type: 'Order', id: String(o.Id), attributes: o })),

@@ -3,7 +3,6 @@
  * from the foreign key, links (absolute, as the spec's schema wants), and a checksum in `meta` —
  * the same value as the ETag — for optimistic locking without headers.
  */
-import { createHash } from 'node:crypto';
 import type { ColumnInfo, Row, Value } from '../../store/types.js';
 import { idOf, type ApiModel, type Relationship, type ResourceType } from './model.js';
 
@@ -14,19 +13,31 @@ export interface ResourceIdentifier {
 
 export interface ResourceObject extends ResourceIdentifier {
   attributes: Record<string, unknown>;
-  relationships?: Record<string, { links: { self: string; related: string }; data?: ResourceIdentifier | ResourceIdentifier[] | null }>;
+  relationships?: Record<string, { links?: { self?: string; related: string }; data?: ResourceIdentifier | ResourceIdentifier[] | null }>;
   links: { self: string };
   meta: { checksum: string };
 }
 
-/** a short, stable digest of a row's values: the ETag and `meta.checksum` */
+/**
+ * A short, stable digest of a row's values: the ETag and `meta.checksum`. Optimistic locking needs
+ * "did this row change", not secrecy, so a fast 64-bit hash (two 32-bit lanes) over the values does;
+ * it runs for every resource of every answer.
+ */
 export function checksum(row: Row): string {
-  const hash = createHash('sha1');
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
   for (const k in row) {
     const v = row[k];
-    hash.update(k).update('\u0000').update(v === null || v === undefined ? '\u0001' : v instanceof Uint8Array ? v : String(v)).update('\u0000');
+    const text = v === null || v === undefined ? '\u0001' : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'string' ? v : String(v);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    h1 = Math.imul(h1 ^ 0x1f, 0x01000193);
+    h2 = Math.imul(h2 ^ 0x1f, 0x5bd1e995);
   }
-  return hash.digest('base64url').slice(0, 20);
+  return (h1 >>> 0).toString(36).padStart(7, '0') + (h2 >>> 0).toString(36).padStart(7, '0');
 }
 
 export function jsonValue(col: ColumnInfo, v: Value | undefined): unknown {
@@ -39,14 +50,22 @@ export function jsonValue(col: ColumnInfo, v: Value | undefined): unknown {
 
 /** the id of the parent a to-one relationship points to, or null (undefined when the FK names non-key columns) */
 export function toOneId(model: ApiModel, rel: Relationship, row: Row): string | null | undefined {
-  const parent = model.types.get(rel.target)!.table;
-  const values = rel.fk.childColumns.map((c) => row[c]);
+  const child = rel.fk.childColumns;
+  if (child.length === 1) {
+    const v = row[child[0]!];
+    if (v === null || v === undefined) return null;
+    return rel.toPrimaryKey ? String(v) : undefined;
+  }
+  const values = child.map((c) => row[c]);
   if (values.some((v) => v === null || v === undefined)) return null;
-  if (rel.fk.parentColumns.join('\u0000') !== parent.primaryKey.join('\u0000')) return undefined;
+  if (!rel.toPrimaryKey) return undefined;
   const key: Row = {};
   rel.fk.parentColumns.forEach((c, i) => (key[c] = values[i]!));
-  return idOf(parent, key);
+  return idOf(model.types.get(rel.target)!.table, key);
 }
+
+/** where a relationship's data lives (its relationship URL, /relationships/<name>, follows by convention) */
+const relLinks = (self: string, name: string) => ({ related: `${self}/${name}` });
 
 export class DocumentBuilder {
   constructor(
@@ -58,21 +77,21 @@ export class DocumentBuilder {
 
   resource(type: ResourceType, row: Row, toMany?: Map<string, ResourceIdentifier[]>): ResourceObject {
     const id = idOf(type.table, row);
-    const self = `${this.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`;
+    const self = `${this.base}/${type.path}/${encodeURIComponent(id)}`;
     const only = this.fields.get(type.type);
     const attributes: Record<string, unknown> = {};
     for (const col of type.attributes) if (!only || only.has(col.name)) attributes[col.name] = jsonValue(col, row[col.name]);
     const relationships: NonNullable<ResourceObject['relationships']> = {};
     for (const rel of type.relationships.values()) {
       if (only && !only.has(rel.name)) continue;
-      const r: NonNullable<ResourceObject['relationships']>[string] = { links: { self: `${self}/relationships/${rel.name}`, related: `${self}/${rel.name}` } };
       if (rel.kind === 'toOne') {
+        // the linkage says where to go; links only when the key does not name the parent's id
         const parentId = toOneId(this.model, rel, row);
-        if (parentId !== undefined) r.data = parentId === null ? null : { type: rel.target, id: parentId };
-      } else if (toMany?.has(rel.name)) {
-        r.data = toMany.get(rel.name)!;
+        relationships[rel.name] = parentId === undefined ? { links: relLinks(self, rel.name) } : { data: parentId === null ? null : { type: rel.target, id: parentId } };
+      } else {
+        const links = relLinks(self, rel.name);
+        relationships[rel.name] = toMany?.has(rel.name) ? { links, data: toMany.get(rel.name)! } : { links };
       }
-      relationships[rel.name] = r;
     }
     return {
       type: type.type,

@@ -16,10 +16,14 @@ export interface Relationship {
   fk: ForeignKey;
   /** the resource type at the other end */
   target: string;
+  /** the foreign key names the target's primary key, so the linkage id comes straight from it */
+  toPrimaryKey: boolean;
 }
 
 export interface ResourceType {
   type: string;
+  /** the type as it appears in URLs (URI-encoded) */
+  path: string;
   table: TableInfo;
   /** columns shown as attributes (all but a column literally named "id" or "type", which JSON:API reserves) */
   attributes: ColumnInfo[];
@@ -39,6 +43,7 @@ export function buildModel(schema: Schema): ApiModel {
     const attributes = table.columns.filter((c) => c.name !== 'id' && c.name !== 'type');
     types.set(table.name, {
       type: table.name,
+      path: encodeURIComponent(table.name),
       table,
       attributes,
       attributesByName: new Map(attributes.map((c) => [c.name, c])),
@@ -55,10 +60,11 @@ export function buildModel(schema: Schema): ApiModel {
         const ambiguous = fks.length > 1 || parentName === child.type;
         let toOne = ambiguous ? columnRole(fk) : parentName;
         if (child.attributesByName.has(toOne) || child.relationships.has(toOne)) toOne = `${fk.childColumns.join('_')}Ref`;
-        child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parentName });
+        const toPrimaryKey = fk.parentColumns.join('\u0000') === parent.table.primaryKey.join('\u0000');
+        child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parentName, toPrimaryKey });
         let toMany = fks.length > 1 ? `${child.type}List_${toOne}` : `${child.type}List`;
         if (parent.attributesByName.has(toMany) || parent.relationships.has(toMany)) toMany = `${child.type}List_${toOne}`;
-        parent.relationships.set(toMany, { name: toMany, kind: 'toMany', fk, target: child.type });
+        parent.relationships.set(toMany, { name: toMany, kind: 'toMany', fk, target: child.type, toPrimaryKey });
       }
     }
   }

@@ -116,12 +116,12 @@ export function readLinkage(scope: Scope, type: ResourceType, id: string, name: 
 
 /** self, first, prev, next, last — absolute, keeping every other parameter */
 function pageLinks(url: URL, page: { offset: number; limit: number }, count: number): Record<string, string | null> {
-  const at = (offset: number): string => {
-    const u = new URL(url.href);
-    u.searchParams.set('page[offset]', String(offset));
-    u.searchParams.set('page[limit]', String(page.limit));
-    return u.href;
-  };
+  const prefix = `${url.origin}${url.pathname}?`;
+  const params = new URLSearchParams(url.search);
+  params.delete('page[offset]');
+  params.delete('page[limit]');
+  const rest = params.toString();
+  const at = (offset: number): string => `${prefix}${rest ? `${rest}&` : ''}page%5Boffset%5D=${offset}&page%5Blimit%5D=${page.limit}`;
   const lastOffset = count === 0 ? 0 : Math.floor((count - 1) / page.limit) * page.limit;
   return {
     self: url.href,

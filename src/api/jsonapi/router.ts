@@ -10,7 +10,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { User } from '../security/access.js';
 import { atomic } from './atomic.js';
-import { checksum } from './document.js';
 import { ApiError, badMember, forbidden } from './errors.js';
 import { idOf } from './model.js';
 import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotiation.js';
@@ -19,11 +18,17 @@ import { readCollection, readLinkage, readOne, readRelated, relationshipOf, sing
 import { Scope, type ApiContext } from './scope.js';
 import { isObject, linkage, parseResource, transact } from './write.js';
 
+/** writes the document straight to the socket: an explicit Content-Type (no charset appended) and length */
 export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: string): void {
-  res.status(status).set('Content-Type', ext ? `${MEDIA_TYPE}; ext="${ext}"` : MEDIA_TYPE);
-  if (doc === undefined) res.end();
-  else res.send(Buffer.from(JSON.stringify(doc)));
+  res.statusCode = status;
+  res.setHeader('Content-Type', ext ? `${MEDIA_TYPE}; ext="${ext}"` : MEDIA_TYPE);
+  if (doc === undefined) return void res.end();
+  const body = JSON.stringify(doc);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
+
+const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
 
 export function requestUrl(req: Request): URL {
   return new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
@@ -79,15 +84,15 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const id = idOf(type.table, created);
     const row = freshRow(s, type, id) ?? created;
     const doc = single(s, type, row, query);
-    res.set('Location', `${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`).set('ETag', `"${checksum(row)}"`);
+    res.set('Location', `${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`).set('ETag', etagOf(doc));
     sendJsonApi(res, 201, doc);
   });
 
   r.get('/:type/:id', (req, res) => {
     checkAccept(req.get('Accept'));
     const s = scope(req);
-    const { doc, row } = readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
-    const tag = `"${checksum(row)}"`;
+    const { doc } = readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
+    const tag = etagOf(doc);
     res.set('ETag', tag);
     if (req.get('If-None-Match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) return void res.status(304).end();
     sendJsonApi(res, 200, doc);
@@ -108,9 +113,9 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
       w.update(type, id, input.values, '/data', { ifMatch: req.get('If-Match'), checksum: input.checksum });
       for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
     });
-    const row = s.visibleRow(type, id);
-    res.set('ETag', `"${checksum(row)}"`);
-    sendJsonApi(res, 200, single(s, type, row, query));
+    const doc = single(s, type, s.visibleRow(type, id), query);
+    res.set('ETag', etagOf(doc));
+    sendJsonApi(res, 200, doc);
   });
 
   r.delete('/:type/:id', (req, res) => {
