@@ -1,15 +1,12 @@
 /** Serving a project's custom endpoints (see endpoint-types.ts for how a project declares them). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import express, { type Request, type Router } from 'express';
 import type { OpenProject } from '../project/load.js';
-import { ProjectError } from '../project/load.js';
+import { projectModule } from '../project/load.js';
 import type { Row } from '../store/types.js';
 import { MappingError, type Mapping, type RowTree } from '../mapping/mapping.js';
 import type { User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
-import { parseQuery } from './jsonapi/query.js';
+import { parseQuery, type Filter } from './jsonapi/query.js';
 import { single, type Document } from './jsonapi/read.js';
 import { apiBase, jsonBody, sendJsonApi } from './jsonapi/router.js';
 import { Scope, type ApiContext } from './jsonapi/scope.js';
@@ -19,17 +16,10 @@ import type { EndpointCall, EndpointResult, Endpoints } from './endpoint-types.j
 
 export { endpoints } from './endpoint-types.js';
 export type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
-import type { Filter } from './jsonapi/query.js';
 
 export async function loadEndpoints(project: OpenProject): Promise<Endpoints> {
-  const file = join(project.dir, project.config.endpoints ?? 'api/custom.ts');
-  if (!existsSync(file)) return {};
-  try {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: Endpoints };
-    return mod.default ?? {};
-  } catch (e) {
-    throw new ProjectError(`loading ${file.slice(project.dir.length + 1)} failed: ${(e as Error).message}`);
-  }
+  const isEndpoints = (v: unknown): v is Endpoints => typeof v === 'object' && v !== null;
+  return (await projectModule(project, project.config.endpoints ?? 'api/custom.ts', isEndpoints, 'endpoints({ … })')) ?? {};
 }
 
 export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: Request) => User | null): Router {

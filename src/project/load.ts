@@ -111,19 +111,26 @@ function buildFromSql(file: string, schema: string, seed: string): void {
   conn.close();
 }
 
-export async function loadRules(project: Project): Promise<RuleSet | undefined> {
-  const file = join(project.dir, project.config.rules ?? 'logic/rules.ts');
+/**
+ * The default export of one of the project's own modules (rules, security, endpoints …), or
+ * undefined when the file does not exist; a module that fails to load is named in the error.
+ */
+export async function projectModule<T>(project: Project, path: string, check: (value: unknown) => value is T, expected: string): Promise<T | undefined> {
+  const file = join(project.dir, path);
   if (!existsSync(file)) return undefined;
-  let mod: { default?: RuleSet };
+  let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: RuleSet };
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    throw new ProjectError(`loading ${relative(project, file)} failed: ${(e as Error).message}`);
+    throw new ProjectError(`loading ${path} failed: ${(e as Error).message}`);
   }
-  if (!mod.default || !Array.isArray(mod.default.declarations)) {
-    throw new ProjectError(`${relative(project, file)} must \`export default rules(models, (…) => [ … ])\``);
-  }
+  if (!check(mod.default)) throw new ProjectError(`${path} must \`export default ${expected}\``);
   return mod.default;
+}
+
+export function loadRules(project: Project): Promise<RuleSet | undefined> {
+  const isRuleSet = (v: unknown): v is RuleSet => Array.isArray((v as RuleSet | undefined)?.declarations);
+  return projectModule(project, project.config.rules ?? 'logic/rules.ts', isRuleSet, 'rules(models, (…) => [ … ])');
 }
 
 export interface OpenOptions extends EngineOptions {

@@ -5,27 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { jwtVerify, SignJWT } from 'jose';
 import type { OpenProject } from '../../project/load.js';
-import { ProjectError } from '../../project/load.js';
+import { projectModule, ProjectError } from '../../project/load.js';
 import { q } from '../../store/sqlite.js';
 import { OPEN, type SecurityConfig, type User } from './access.js';
 
 export async function loadSecurity(project: OpenProject): Promise<SecurityConfig> {
-  const file = join(project.dir, project.config.security ?? 'security/grants.ts');
-  if (!existsSync(file)) return OPEN;
-  let mod: { default?: SecurityConfig };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: SecurityConfig };
-  } catch (e) {
-    throw new ProjectError(`loading ${file.slice(project.dir.length + 1)} failed: ${(e as Error).message}`);
-  }
-  const config = mod.default;
-  if (!config || typeof config.enabled !== 'boolean' || typeof config.roles !== 'object') {
-    throw new ProjectError(`${file.slice(project.dir.length + 1)} must \`export default security({ enabled, users, roles })\``);
-  }
+  const isConfig = (v: unknown): v is SecurityConfig => typeof (v as SecurityConfig | undefined)?.enabled === 'boolean' && typeof (v as SecurityConfig).roles === 'object';
+  const config = await projectModule(project, project.config.security ?? 'security/grants.ts', isConfig, 'security({ enabled, users, roles })');
+  if (!config) return OPEN;
   for (const ru of config.rowUsers ?? []) {
     const table = project.store.schema.tables.get(ru.table);
     if (!table?.columnsByName.has(ru.column)) throw new ProjectError(`security: rowUsers names ${ru.table}.${ru.column}, which is not in the database`);
