@@ -1,6 +1,6 @@
 /**
  * A real API server on a free loopback port, over a private copy of Northwind, and a small client
- * that validates every JSON:API document it receives against the official schema (../shared/jsonapi).
+ * that validates every JSON:API document it receives against the official schema (fixtures/jsonapi-schema).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { createApi } from '../../src/api/server.js';
 import { freshNorthwind } from './northwind.js';
 
-const SCHEMAS = resolve(import.meta.dirname, '../../../shared/jsonapi/1.0');
+const SCHEMAS = resolve(import.meta.dirname, '../../fixtures/jsonapi-schema');
 const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false });
 (addFormats as unknown as typeof addFormats.default)(ajv);
 for (const f of readdirSync(SCHEMAS).filter((f) => /^schema.*\.json$/.test(f))) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMAS}/${f}`, 'utf8')), f);
