@@ -40,6 +40,7 @@ export async function freshNorthwind(options: OpenOptions = {}): Promise<OpenPro
   const project = await openProject(NORTHWIND, { clock: () => new Date('2026-01-15T10:00:00Z'), ...options, db: file });
   return {
     ...project,
+    stateDir: dir, // runtime state (the JWT secret …) stays in the test's folder, not the project's .alsx
     file,
     row(table, key) {
       const t = project.store.schema.tables.get(table)!;
