@@ -101,9 +101,12 @@ describe('PATCH and DELETE', () => {
     expect((await api.req('DELETE', '/Customer/ANTON', { headers: { 'If-Match': '"stale"' } })).status).toBe(412);
   });
 
-  it('the id in the body must be the one in the URL', async () => {
+  it('the id in the body must be there, and be the one in the URL', async () => {
     const r = await api.req('PATCH', '/Customer/ALFKI', { body: { data: { type: 'Customer', id: 'ANATR', attributes: { City: 'x' } } } });
     expect(r.status).toBe(409);
+    const missing = await api.req('PATCH', '/Customer/ALFKI', { body: { data: { type: 'Customer', attributes: { City: 'x' } } } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0].source).toEqual({ pointer: '/data/id' });
   });
 });
 

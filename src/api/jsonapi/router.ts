@@ -107,6 +107,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const url = requestUrl(req);
     const query = parseQuery(url.searchParams, type, s.model, { collection: false });
     const body = data(req);
+    if (isObject(body) && body.id === undefined) throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
     if (isObject(body) && body.id !== id) throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${JSON.stringify(body.id)}, but the URL names ${type.type} ${id}`, { pointer: '/data/id' });
     const input = parseResource(s, type, body, '/data', 'update');
     transact(s, (w) => {
