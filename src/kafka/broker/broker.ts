@@ -287,7 +287,7 @@ export class Broker {
         Topic: t.Topic,
         Partitions: (t.Partitions as Struct[]).map((p) => {
           const log = this.storage.partition(t.Topic, p.Partition);
-          const base = { PartitionIndex: p.Partition, HighWatermark: -1n, LastStableOffset: -1n, LogStartOffset: -1n, AbortedTransactions: null, PreferredReadReplica: -1, Records: null };
+          const base = { PartitionIndex: p.Partition, HighWatermark: -1n, LastStableOffset: -1n, LogStartOffset: -1n, AbortedTransactions: null, PreferredReadReplica: -1, Records: Buffer.alloc(0) }; // empty, never null: librdkafka rejects a null record set
           if (!log) return { ...base, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
           const offset = Number(p.FetchOffset);
           const marks = { HighWatermark: BigInt(log.endOffset), LastStableOffset: BigInt(log.endOffset), LogStartOffset: BigInt(log.startOffset) };
