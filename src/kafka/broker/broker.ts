@@ -110,6 +110,9 @@ export class Broker {
       case 'CreatePartitions': return this.createPartitions(req);
       case 'DescribeConfigs': return this.describeConfigs(req);
       case 'InitProducerId': return this.initProducerId(req);
+      case 'SaslHandshake':
+        this.options.log(`client ${ctx.clientId} asked for SASL ${req.Mechanism}: the embedded broker has no authentication (loopback only); connect without SASL`);
+        return { ErrorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, Mechanisms: [] };
       default:
         throw new Error(`${api.name} is not implemented`);
     }

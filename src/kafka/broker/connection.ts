@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { decode, encode, inVersions, ProtocolError, Reader, Writer, type Struct } from '../protocol/codec.js';
-import { apiByKey, type ApiDescription } from '../protocol/messages/index.js';
+import { apiByKey, UNADVERTISED, type ApiDescription } from '../protocol/messages/index.js';
 
 export const MAX_FRAME = 100 * 1024 * 1024;
 
@@ -72,7 +72,7 @@ export class Connection {
       correlationId = r.int32();
       const clientLength = r.int16();
       const clientId = clientLength < 0 ? null : r.raw(clientLength).toString('utf8');
-      const api = apiByKey.get(apiKey);
+      const api = apiByKey.get(apiKey) ?? UNADVERTISED.get(apiKey);
       if (!api) return this.close(`unknown api key ${apiKey} (client ${clientId})`);
       if (version < api.minVersion || version > api.maxVersion) {
         if (apiKey === 18) return this.send(this.slot(), this.unsupportedApiVersions(correlationId));

@@ -72,3 +72,6 @@ export const apiByKey: Map<number, ApiDescription> = new Map(APIS.map((a) => [a.
 export const saslHandshakeRequest: MessageSpec = saslHandshake.request;
 export const saslHandshakeResponse: MessageSpec = saslHandshake.response;
 export { saslHandshake };
+
+/** answered but not advertised: a client asking for SASL learns why it cannot have it */
+export const UNADVERTISED: Map<number, ApiDescription> = new Map([[17, api('SaslHandshake', saslHandshake, 0, 1)]]);
