@@ -239,7 +239,8 @@ export class Broker {
 
   // ── produce and fetch ───────────────────────────────────────────────────────────────────────
 
-  private produce(req: Struct, ctx: RequestContext): Struct {
+  private produce(req: Struct, ctx: RequestContext): Struct | Promise<Struct> {
+    const durable: Promise<void>[] = [];
     if (req.TransactionalId) {
       this.options.log(`refused a transactional produce from ${ctx.clientId}: transactions are not supported by the embedded broker`);
     }
@@ -253,9 +254,10 @@ export class Broker {
         if (!log) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         const records = p.Records as Buffer | null;
         if (!records || records.length === 0) return answer(ErrorCode.NONE, log.endOffset, log.startOffset);
+        const copy = Buffer.from(records); // the request buffer is reused by the socket: keep our own
         let batches;
         try {
-          batches = readBatches(Buffer.from(records));
+          batches = readBatches(copy);
         } catch (e) {
           const err = e as BatchError;
           this.options.log(`refused a batch for ${t.Name}-${p.Index} from ${ctx.clientId}: ${err.message}`);
@@ -269,8 +271,8 @@ export class Broker {
           if (first.baseSequence === seen.baseSequence) return answer(ErrorCode.NONE, seen.baseOffset, log.startOffset);
           if (first.baseSequence !== seen.nextSequence) return answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
         }
-        const copy = Buffer.from(records); // the request buffer is reused by the socket: keep our own
-        const base = log.append(copy, readBatches(copy, { checkCrc: false }));
+        const { offset: base, durable: synced } = log.append(copy, batches);
+        durable.push(synced);
         if (first.producerId >= 0n) {
           const last = batches[batches.length - 1]!;
           this.sequences.set(seqKey, { epoch: first.producerEpoch, baseSequence: first.baseSequence, nextSequence: last.baseSequence + last.recordCount, baseOffset: base });
@@ -279,7 +281,10 @@ export class Broker {
         return answer(ErrorCode.NONE, base, log.startOffset);
       }),
     }));
-    return { Responses: responses, ThrottleTimeMs: 0 };
+    const response = { Responses: responses, ThrottleTimeMs: 0 };
+    // acknowledge what is on disk (acks=0 clients get no answer anyway)
+    if (durable.length === 0 || req.Acks === 0) return response;
+    return Promise.all(durable).then(() => response);
   }
 
   private fetch(req: Struct): Struct | Promise<Struct> {

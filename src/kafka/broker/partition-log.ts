@@ -5,7 +5,7 @@
  *
  *   <data>/<topic>-<partition>/00000000000000000000.log, 00000000000000052311.log, …
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../protocol/crc32c.js';
 import { readBatches, setBaseOffset, type BatchInfo } from '../protocol/batch.js';
@@ -28,7 +28,45 @@ interface Segment {
   file: string;
   fd: number;
   size: number;
+  sync: GroupSync;
 }
+
+/**
+ * Group commit: appends wait for an fsync that covers them, and one fsync covers every append made
+ * while the previous one ran — so concurrent producers share the disk's flushes, and the event loop
+ * never blocks on them.
+ */
+class GroupSync {
+  private waiting: (() => void)[] = [];
+  private failed: ((e: Error) => void)[] = [];
+  private running = false;
+
+  constructor(private readonly fd: () => number) {}
+
+  request(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push(resolve);
+      this.failed.push(reject);
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.running || this.waiting.length === 0) return;
+    const [done, fail] = [this.waiting, this.failed];
+    this.waiting = [];
+    this.failed = [];
+    this.running = true;
+    fsync(this.fd(), (err) => {
+      this.running = false;
+      if (err) for (const f of fail) f(err);
+      else for (const d of done) d();
+      this.kick();
+    });
+  }
+}
+
+const SYNCED = Promise.resolve();
 
 interface Entry {
   base: number;
@@ -63,8 +101,11 @@ export class PartitionLog {
     return this.next;
   }
 
-  /** appends checked batches (from readBatches) of `records`; returns the first offset assigned */
-  append(records: Buffer, batches: BatchInfo[]): number {
+  /**
+   * Appends checked batches (from readBatches) of `records`: the first offset assigned, and when
+   * the records are on disk (acknowledge after that).
+   */
+  append(records: Buffer, batches: BatchInfo[]): { offset: number; durable: Promise<void> } {
     const first = this.next;
     let segment = this.segments[this.segments.length - 1]!;
     if (segment.size > 0 && segment.size + records.length > this.options.segmentBytes) segment = this.roll(this.next);
@@ -76,9 +117,9 @@ export class PartitionLog {
     }
     writeSync(segment.fd, records, 0, records.length, segment.size);
     segment.size += records.length;
-    if (this.options.fsync === 'batch') fsyncSync(segment.fd);
+    const durable = this.options.fsync === 'batch' ? segment.sync.request() : SYNCED;
     this.retain();
-    return first;
+    return { offset: first, durable };
   }
 
   /** batches holding `offset` and after, up to `maxBytes` (at least one batch, as Kafka does) */
@@ -133,7 +174,7 @@ export class PartitionLog {
   private roll(base: number): Segment {
     const file = join(this.dir, `${String(base).padStart(20, '0')}.log`);
     const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
-    const segment = { base, file, fd, size: fstatSync(fd).size };
+    const segment: Segment = { base, file, fd, size: fstatSync(fd).size, sync: new GroupSync(() => segment.fd) };
     this.segments.push(segment);
     return segment;
   }
