@@ -24,6 +24,8 @@ export interface BrokerOptions {
   log: (line: string) => void;
   fsync: LogOptions['fsync'];
   initialRebalanceDelayMs: number;
+  /** segment file size before a new one starts (retention drops whole segments) */
+  segmentBytes: number;
   /** what Metadata advertises (default: the host and port it listens on) */
   advertisedHost?: string;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   log: () => {},
   fsync: 'batch',
   initialRebalanceDelayMs: 300,
+  segmentBytes: DEFAULT_LOG_OPTIONS.segmentBytes,
 };
 
 const NODE_ID = 0;
@@ -61,7 +64,7 @@ export class Broker {
 
   constructor(options: Partial<BrokerOptions> = {}) {
     this.options = { ...DEFAULT_BROKER_OPTIONS, ...options };
-    this.storage = new Storage(this.options.dataDir, { ...DEFAULT_LOG_OPTIONS, fsync: this.options.fsync });
+    this.storage = new Storage(this.options.dataDir, { ...DEFAULT_LOG_OPTIONS, fsync: this.options.fsync, segmentBytes: this.options.segmentBytes });
     for (const line of this.storage.recovery) this.options.log(line);
     this.groups = new GroupCoordinator({ initialRebalanceDelayMs: this.options.initialRebalanceDelayMs, log: this.options.log });
   }

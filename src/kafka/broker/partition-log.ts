@@ -5,7 +5,7 @@
  *
  *   <data>/<topic>-<partition>/00000000000000000000.log, 00000000000000052311.log, …
  */
-import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../protocol/crc32c.js';
 import { readBatches, setBaseOffset, type BatchInfo } from '../protocol/batch.js';
@@ -51,7 +51,18 @@ class GroupSync {
     });
   }
 
+  /** the file was fsynced and closed: whatever still waits is on disk */
+  closed(): void {
+    this.isClosed = true;
+    for (const d of this.waiting) d();
+    this.waiting = [];
+    this.failed = [];
+  }
+
+  private isClosed = false;
+
   private kick(): void {
+    if (this.isClosed) return this.closed();
     if (this.running || this.waiting.length === 0) return;
     const [done, fail] = [this.waiting, this.failed];
     this.waiting = [];
@@ -59,7 +70,8 @@ class GroupSync {
     this.running = true;
     fsync(this.fd(), (err) => {
       this.running = false;
-      if (err) for (const f of fail) f(err);
+      // closing fsyncs first, so a flush cut short by close still left the data on disk
+      if (err && !this.isClosed) for (const f of fail) f(err);
       else for (const d of done) d();
       this.kick();
     });
@@ -147,7 +159,11 @@ export class PartitionLog {
   }
 
   close(): void {
-    for (const s of this.segments) closeSync(s.fd);
+    for (const s of this.segments) {
+      if (this.options.fsync === 'batch') fsyncSync(s.fd);
+      s.sync.closed();
+      closeSync(s.fd);
+    }
     this.segments.length = 0;
   }
 
@@ -221,6 +237,7 @@ export class PartitionLog {
       const tooBig = retentionBytes >= 0 && total > retentionBytes;
       const tooOld = retentionMs >= 0 && newest > 0 && now - newest > retentionMs;
       if (!tooBig && !tooOld) break;
+      oldest.sync.closed(); // its data is being dropped: nothing to wait for
       closeSync(oldest.fd);
       rmSync(oldest.file, { force: true });
       this.segments.shift();
