@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
 
 let dir: string;
@@ -107,5 +107,49 @@ describe('embedded broker with kafkajs', () => {
     await admin.connect();
     expect((await admin.fetchTopicOffsets('idem'))[0]!.high).toBe('3');
     await admin.disconnect();
+  });
+
+  it('serves compressed batches as they were sent', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'zipped', compression: CompressionTypes.GZIP, messages: Array.from({ length: 50 }, (_, i) => ({ value: `compressed ${i} ${'z'.repeat(200)}` })) });
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: 'zip-reader', maxWaitTimeInMs: 200 });
+    const got = await consume(consumer, 'zipped', 50);
+    await consumer.disconnect();
+    expect(got.map((m) => m.message.value!.toString().split(' ')[1])).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  it('long-polls a fetch: a message produced while a consumer waits arrives well before the wait is over', async () => {
+    const consumer = kafka.consumer({ groupId: 'poller', maxWaitTimeInMs: 4000 });
+    let arrived = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'poll', fromBeginning: true });
+    const got = new Promise<void>((ok) => void consumer.run({ eachMessage: async () => { arrived = Date.now(); ok(); } }));
+    await new Promise((r) => setTimeout(r, 1200)); // the consumer is now waiting in a fetch
+    const producer = kafka.producer();
+    await producer.connect();
+    const sent = Date.now();
+    await producer.send({ topic: 'poll', messages: [{ value: 'now' }] });
+    await got;
+    expect(arrived - sent).toBeLessThan(2000); // not the 4 s the fetch may wait
+    await producer.disconnect();
+    await consumer.disconnect();
+  });
+
+  it('refuses unknown topics when auto-creation is off', async () => {
+    const strictDir = mkdtempSync(join(tmpdir(), 'alsx-strict-'));
+    const strict = new Broker({ dataDir: strictDir, port: 0, autoCreateTopics: false });
+    await strict.start();
+    try {
+      const client = new Kafka({ clientId: 'strict', brokers: [`127.0.0.1:${strict.port}`], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
+      const producer = client.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      await expect(producer.send({ topic: 'nope', messages: [{ value: 'x' }] })).rejects.toThrow(/does not host this topic-partition|UNKNOWN_TOPIC/i);
+      await producer.disconnect();
+    } finally {
+      await strict.stop();
+      rmSync(strictDir, { recursive: true, force: true });
+    }
   });
 });
