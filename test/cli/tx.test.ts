@@ -82,7 +82,7 @@ describe('alsx tx', () => {
 });
 
 describe('help, rules and check', () => {
-  it.each([[[]], [['tx']], [['serve']], [['hash-password']], [['rules']], [['check']], [['reset']]])('alsx %j --help explains usage and exits 0', (cmd) => {
+  it.each([[[]], [['tx']], [['serve']], [['broker']], [['hash-password']], [['rules']], [['check']], [['reset']]])('alsx %j --help explains usage and exits 0', (cmd) => {
     const r = alsx([...cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: alsx${cmd.length ? ` ${cmd[0]}` : ''} `));

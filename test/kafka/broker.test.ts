@@ -86,12 +86,19 @@ describe('embedded broker with kafkajs', () => {
     await again.disconnect();
   });
 
-  it('creates, lists and deletes topics through the admin client', async () => {
+  it('creates, lists, grows, describes and deletes topics through the admin client', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'tmp-topic', numPartitions: 2 }] });
+    await admin.createTopics({ topics: [{ topic: 'tmp-topic', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+    await admin.createPartitions({ topicPartitions: [{ topic: 'tmp-topic', count: 3 }] });
+    expect((await admin.fetchTopicMetadata({ topics: ['tmp-topic'] })).topics[0]!.partitions).toHaveLength(3);
+    const configs = await admin.describeConfigs({ resources: [{ type: 2, name: 'tmp-topic' }], includeSynonyms: false });
+    expect(configs.resources[0]!.configEntries).toEqual(expect.arrayContaining([expect.objectContaining({ configName: 'retention.ms', configValue: '60000' })]));
+    await admin.createPartitions({ topicPartitions: [{ topic: 'tmp-topic', count: 2 }] }).then(
+      () => { throw new Error('shrinking a topic should fail'); },
+      (e: Error) => expect(e.message).toMatch(/partitions|INVALID/i),
+    );
     expect(await admin.createTopics({ topics: [{ topic: 'tmp-topic' }] })).toBe(false); // exists already
-    expect((await admin.fetchTopicMetadata({ topics: ['tmp-topic'] })).topics[0]!.partitions).toHaveLength(2);
     await admin.deleteTopics({ topics: ['tmp-topic'] });
     expect(await admin.listTopics()).not.toContain('tmp-topic');
     await admin.disconnect();
