@@ -1,5 +1,5 @@
 /** Partition logs on their own: offsets, reads, a torn tail cut off on reopen, retention by size. */
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('a partition log', () => {
     append(log, batch(3, 100));
     append(log, batch(2, 100));
     log.close();
-    const file = join(path, readdirSync(path)[0]!);
+    const file = join(path, readdirSync(path).find((f) => f.endsWith('.log'))!);
     const whole = statSync(file).size;
     appendFileSync(file, batch(4, 100).subarray(0, 90)); // half a batch
     const reopened = new PartitionLog(path);
@@ -68,7 +68,7 @@ describe('a partition log', () => {
     log.close();
     const bad = batch(1, 50);
     bad[70] = bad[70]! ^ 0xff;
-    appendFileSync(join(path, readdirSync(path)[0]!), bad);
+    appendFileSync(join(path, readdirSync(path).find((f) => f.endsWith('.log'))!), bad);
     const reopened = new PartitionLog(path);
     expect(reopened.endOffset).toBe(1);
     reopened.close();
@@ -83,5 +83,24 @@ describe('a partition log', () => {
     const total = readdirSync(join(dir, 't-0')).reduce((n, f) => n + statSync(join(dir, 't-0', f)).size, 0);
     expect(total).toBeLessThanOrEqual(3000 + 1000);
     log.close();
+  });
+
+  it('opens from its index, and falls back to reading the log when the index is damaged', () => {
+    const path = join(dir, 't-0');
+    const log = new PartitionLog(path);
+    for (let i = 0; i < 20; i++) append(log, batch(2, 30));
+    log.close();
+    const index = join(path, readdirSync(path).find((f) => f.endsWith('.index'))!);
+    expect(statSync(index).size).toBe(20 * 28);
+    const fromIndex = new PartitionLog(path);
+    expect([fromIndex.startOffset, fromIndex.endOffset]).toEqual([0, 40]);
+    expect(fromIndex.read(17, 1 << 20).readBigInt64BE(0)).toBe(16n);
+    fromIndex.close();
+    writeFileSync(index, Buffer.alloc(100, 0xab)); // garbage
+    const rebuilt = new PartitionLog(path);
+    expect(rebuilt.endOffset).toBe(40);
+    expect(rebuilt.read(39, 1 << 20).readBigInt64BE(0)).toBe(38n);
+    rebuilt.close();
+    expect(statSync(index).size).toBe(20 * 28); // rewritten whole
   });
 });

@@ -3,9 +3,13 @@
  * (offsets assigned by the broker), an in-memory index of batches rebuilt on open, recovery of a
  * torn tail after a crash, fsync per append by default, and retention by size and age.
  *
- *   <data>/<topic>-<partition>/00000000000000000000.log, 00000000000000052311.log, …
+ *   <data>/<topic>-<partition>/00000000000000000000.log (+ .index), 00000000000000052311.log, …
+ *
+ * The index is written after the data and never fsynced: on open it is trusted as far as it agrees
+ * with the log (and the last indexed batch's CRC checks out); anything after that is read and
+ * checked batch by batch, and the index rewritten.
  */
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../protocol/crc32c.js';
 import { readBatches, setBaseOffset, type BatchInfo } from '../protocol/batch.js';
@@ -29,7 +33,13 @@ interface Segment {
   fd: number;
   size: number;
   sync: GroupSync;
+  /** the segment's index file: one entry per batch, so opening a log need not read its data */
+  indexFd: number;
+  indexSize: number;
 }
+
+/** index entry: baseOffset int64 | position int32 | size int32 | lastOffsetDelta int32 | maxTimestamp int64 */
+const ENTRY = 28;
 
 /**
  * Group commit: appends wait for an fsync that covers them, and one fsync covers every append made
@@ -127,8 +137,19 @@ export class PartitionLog {
       this.index.push({ base, last: base + b.lastOffsetDelta, segment, position: segment.size + b.start, size: b.size, maxTimestamp: Number(b.maxTimestamp) });
       this.next = base + b.lastOffsetDelta + 1;
     }
+    const entries = Buffer.allocUnsafe(batches.length * ENTRY);
+    batches.forEach((b, i) => {
+      const e = this.index[this.index.length - batches.length + i]!;
+      entries.writeBigInt64BE(BigInt(e.base), i * ENTRY);
+      entries.writeInt32BE(e.position, i * ENTRY + 8);
+      entries.writeInt32BE(b.size, i * ENTRY + 12);
+      entries.writeInt32BE(b.lastOffsetDelta, i * ENTRY + 16);
+      entries.writeBigInt64BE(b.maxTimestamp, i * ENTRY + 20);
+    });
     writeSync(segment.fd, records, 0, records.length, segment.size);
     segment.size += records.length;
+    writeSync(segment.indexFd, entries, 0, entries.length, segment.indexSize);
+    segment.indexSize += entries.length;
     const durable = this.options.fsync === 'batch' ? segment.sync.request() : SYNCED;
     this.retain();
     return { offset: first, durable };
@@ -163,6 +184,7 @@ export class PartitionLog {
       if (this.options.fsync === 'batch') fsyncSync(s.fd);
       s.sync.closed();
       closeSync(s.fd);
+      closeSync(s.indexFd);
     }
     this.segments.length = 0;
   }
@@ -190,7 +212,9 @@ export class PartitionLog {
   private roll(base: number): Segment {
     const file = join(this.dir, `${String(base).padStart(20, '0')}.log`);
     const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
-    const segment: Segment = { base, file, fd, size: fstatSync(fd).size, sync: new GroupSync(() => segment.fd) };
+    const indexFile = file.replace(/\.log$/, '.index');
+    const indexFd = openSync(indexFile, existsSync(indexFile) ? 'r+' : 'w+');
+    const segment: Segment = { base, file, fd, size: fstatSync(fd).size, sync: new GroupSync(() => segment.fd), indexFd, indexSize: fstatSync(indexFd).size };
     this.segments.push(segment);
     return segment;
   }
@@ -199,7 +223,7 @@ export class PartitionLog {
   private recover(base: number, file: string): void {
     const segment = this.roll(base);
     const header = Buffer.alloc(12);
-    let position = 0;
+    let position = this.trustIndex(segment);
     while (position < segment.size) {
       const ok = (() => {
         if (segment.size - position < 12 || readSync(segment.fd, header, 0, 12, position) < 12) return 0;
@@ -223,6 +247,50 @@ export class PartitionLog {
       position += ok;
     }
     if (segment.size === 0 && this.segments.length === 1 && this.next === 0) this.next = base;
+    this.rewriteIndex(segment);
+  }
+
+  /** takes the index's entries that agree with the log; returns where reading must go on from */
+  private trustIndex(segment: Segment): number {
+    const count = Math.floor(segment.indexSize / ENTRY);
+    if (count === 0) return 0;
+    const raw = Buffer.allocUnsafe(count * ENTRY);
+    readSync(segment.indexFd, raw, 0, raw.length, 0);
+    const trusted: Entry[] = [];
+    let position = 0;
+    for (let i = 0; i < count; i++) {
+      const e = { base: Number(raw.readBigInt64BE(i * ENTRY)), position: raw.readInt32BE(i * ENTRY + 8), size: raw.readInt32BE(i * ENTRY + 12), lastDelta: raw.readInt32BE(i * ENTRY + 16), maxTimestamp: Number(raw.readBigInt64BE(i * ENTRY + 20)) };
+      if (e.position !== position || e.size < 61 || position + e.size > segment.size) break;
+      trusted.push({ base: e.base, last: e.base + e.lastDelta, segment, position, size: e.size, maxTimestamp: e.maxTimestamp });
+      position += e.size;
+    }
+    // the last indexed batch must be whole and the one the index says, or nothing is trusted
+    const last = trusted[trusted.length - 1];
+    if (last) {
+      const batch = Buffer.allocUnsafe(last.size);
+      readSync(segment.fd, batch, 0, last.size, last.position);
+      if (crc32c(batch, 21) !== batch.readUInt32BE(17) || Number(batch.readBigInt64BE(0)) !== last.base) return 0;
+      this.index.push(...trusted);
+      this.next = last.last + 1;
+    }
+    return position;
+  }
+
+  /** the index as recovery found the log: exact, whatever state the crash left it in */
+  private rewriteIndex(segment: Segment): void {
+    const entries = this.index.filter((e) => e.segment === segment);
+    const buf = Buffer.allocUnsafe(entries.length * ENTRY);
+    entries.forEach((e, i) => {
+      buf.writeBigInt64BE(BigInt(e.base), i * ENTRY);
+      buf.writeInt32BE(e.position, i * ENTRY + 8);
+      buf.writeInt32BE(e.size, i * ENTRY + 12);
+      buf.writeInt32BE(e.last - e.base, i * ENTRY + 16);
+      buf.writeBigInt64BE(BigInt(e.maxTimestamp), i * ENTRY + 20);
+    });
+    if (segment.indexSize !== buf.length) ftruncateSync(segment.indexFd, 0);
+    writeSync(segment.indexFd, buf, 0, buf.length, 0);
+    ftruncateSync(segment.indexFd, buf.length);
+    segment.indexSize = buf.length;
   }
 
   /** drops whole old segments (never the active one) past the size or age limit */
@@ -239,7 +307,9 @@ export class PartitionLog {
       if (!tooBig && !tooOld) break;
       oldest.sync.closed(); // its data is being dropped: nothing to wait for
       closeSync(oldest.fd);
+      closeSync(oldest.indexFd);
       rmSync(oldest.file, { force: true });
+      rmSync(oldest.file.replace(/\.log$/, '.index'), { force: true });
       this.segments.shift();
       this.index.splice(0, entries.length);
     }
