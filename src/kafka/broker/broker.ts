@@ -117,7 +117,7 @@ export class Broker {
         this.options.log(`client ${ctx.clientId} asked for SASL ${req.Mechanism}: the embedded broker has no authentication (loopback only); connect without SASL`);
         return { ErrorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, Mechanisms: [] };
       default:
-        throw new Error(`${api.name} is not implemented`);
+        throw new Error(`the broker has no handler for ${api.name} (every API listed in APIS needs one)`);
     }
   }
 
