@@ -14,13 +14,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** a valid record batch of `records` empty records (enough for the log, which stores batches as sent) */
-function batch(records: number, payload = 0): Buffer {
+function batch(records: number, payload = 0, timestamp = Date.now()): Buffer {
   const b = Buffer.alloc(61 + payload);
   b.writeInt32BE(b.length - 12, 8);
   b.writeInt8(2, 16);
   b.writeInt32BE(records - 1, 23); // lastOffsetDelta
-  b.writeBigInt64BE(BigInt(Date.now()), 27);
-  b.writeBigInt64BE(BigInt(Date.now()), 35);
+  b.writeBigInt64BE(BigInt(timestamp), 27);
+  b.writeBigInt64BE(BigInt(timestamp), 35);
   b.writeBigInt64BE(-1n, 43);
   b.writeInt16BE(-1, 51);
   b.writeInt32BE(-1, 53);
@@ -82,6 +82,16 @@ describe('a partition log', () => {
     expect(log.read(0, 1 << 20).readBigInt64BE(0)).toBe(BigInt(log.startOffset));
     const total = readdirSync(join(dir, 't-0')).reduce((n, f) => n + statSync(join(dir, 't-0', f)).size, 0);
     expect(total).toBeLessThanOrEqual(3000 + 1000);
+    log.close();
+  });
+
+  it('drops whole segments whose newest record is older than the retention time', () => {
+    const log = new PartitionLog(join(dir, 't-0'), { ...DEFAULT_LOG_OPTIONS, fsync: 'none', segmentBytes: 500, retentionMs: 60_000 });
+    const old = Date.now() - 3_600_000;
+    for (let i = 0; i < 10; i++) append(log, batch(1, 200, old));
+    for (let i = 0; i < 3; i++) append(log, batch(1, 200));
+    expect(log.startOffset).toBeGreaterThanOrEqual(9); // the hour-old records are gone (the active segment stays)
+    expect(log.endOffset).toBe(13);
     log.close();
   });
 
