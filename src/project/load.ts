@@ -13,6 +13,7 @@ import { compile } from '../rules/compile.js';
 import type { CompiledRules } from '../rules/compiled.js';
 import type { RuleSet } from '../rules/dsl.js';
 import { Engine, type EngineOptions } from '../rules/engine.js';
+import { outboxContext } from '../kafka/integration/outbox.js';
 import { RuleDefinitionError } from '../rules/errors.js';
 import type { ProjectConfig } from './config.js';
 
@@ -157,7 +158,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
   try {
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
-    const engine = new Engine(store, rules, options);
+    const engine = new Engine(store, rules, { extendLateContext: outboxContext(store.db, store.schema), ...options });
     return { ...project, dbFile, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
   } catch (e) {
     store.close();

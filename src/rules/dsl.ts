@@ -12,6 +12,7 @@
  * rule's dependencies from its function's source, and orders them. Declaration order never matters.
  */
 import Big from 'big.js';
+import type { Mapping } from '../mapping/mapping.js';
 import { getTableName, is, Column, Table, type InferSelectModel } from 'drizzle-orm';
 
 type AnyTable = Table;
@@ -56,7 +57,13 @@ export interface RowEventContext<R> extends EventContext<R> {
 }
 /** Extension point: later layers (the Kafka outbox) add members to what late events receive. */
 export interface LateEventContext<R> extends EventContext<R> {
-  [extension: string]: unknown;
+  /**
+   * Writes a message to the outbox, in this transaction: the relay sends it to Kafka after commit,
+   * with a stable message-id header; a rolled-back transaction publishes nothing.
+   */
+  publish(topic: string, key: string | number | null, value: unknown, headers?: Record<string, string>): void;
+  /** a row as a partner's dict, through a mapping (its reads see this transaction) */
+  toDict(mapping: Mapping, row: object): Record<string, unknown>;
 }
 
 interface Declared {

@@ -7,7 +7,8 @@ interface PragmaFk { id: number; seq: number; table: string; from: string; to: s
 
 export function introspect(db: Database.Database): Schema {
   const objects = db
-    .prepare(`SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    // alsx's own tables (_alsx_outbox, _alsx_inbox …) are plumbing, not part of the application
+    .prepare(`SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_alsx\\_%' ESCAPE '\\' ORDER BY name`)
     .all() as { name: string; type: string }[];
   const tables = new Map<string, TableInfo>();
   for (const { name, type } of objects) {

@@ -7,6 +7,7 @@
 import { dec, money, rules } from 'alsx';
 import * as models from '../models.js';
 import { Customer, Employee, EmployeeAudit, Order, OrderDetail, Product } from '../models.js';
+import { OrderShipping } from '../integration/OrderShipping.js';
 
 export default rules(models, ({ constraint, sum, count, formula, copy, defaults, event, afterFlush, commit }) => [
   // Check Credit: a customer's unpaid orders may not exceed the credit limit.
@@ -51,8 +52,11 @@ export default rules(models, ({ constraint, sum, count, formula, copy, defaults,
   commit(Order, function congratulateSalesRep(o, { op, log }) {
     if (op === 'insert') log(`congratulate sales rep ${o.EmployeeId} on order ${o.Id} (${money(o.AmountTotal)})`);
   }),
-  // Where the Kafka integration publishes order_shipping when an order ships.
-  afterFlush(Order, function orderShipped(o, { old, log }) {
-    if (o.ShippedDate != null && old?.ShippedDate == null) log(`order ${o.Id} shipped on ${o.ShippedDate}`);
+  // When an order ships, tell the shipping system: order_shipping, in the OrderShipping format,
+  // through the outbox (written in this transaction; sent to Kafka after commit).
+  afterFlush(Order, function orderShipped(o, { old, log, publish, toDict }) {
+    if (o.ShippedDate == null || old?.ShippedDate != null) return;
+    log(`order ${o.Id} shipped on ${o.ShippedDate}`);
+    publish('order_shipping', o.Id, toDict(OrderShipping, o));
   }),
 ]);
