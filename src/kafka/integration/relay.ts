@@ -1,0 +1,105 @@
+/**
+ * The outbox relay: sends committed outbox rows to Kafka in the order they were written (so per
+ * key, too), marks them sent, and retries with backoff while the broker is unreachable. A crash
+ * between sending and marking resends a message; its `message-id` header lets consumers skip it.
+ */
+import type Database from 'better-sqlite3';
+import type { MessageProducer } from '../client.js';
+import { ensureOutbox, OUTBOX } from './outbox.js';
+
+export interface RelayOptions {
+  /** rows per send */
+  batch: number;
+  /** how often to look for new rows when idle (a poke wakes it at once) */
+  pollMs: number;
+  maxBackoffMs: number;
+  log: (line: string) => void;
+}
+
+const DEFAULTS: RelayOptions = { batch: 500, pollMs: 200, maxBackoffMs: 5000, log: () => {} };
+
+interface OutboxRow {
+  Id: number;
+  MessageId: string;
+  Topic: string;
+  Key: string | null;
+  Value: Buffer;
+  Headers: string;
+}
+
+export class OutboxRelay {
+  private readonly options: RelayOptions;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  /** messages sent since start */
+  sent = 0;
+
+  constructor(private readonly db: Database.Database, private readonly producer: () => Promise<MessageProducer>, options: Partial<RelayOptions> = {}) {
+    this.options = { ...DEFAULTS, ...options };
+    ensureOutbox(db);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** there is something new: look now rather than at the next poll */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.poke();
+    await this.running;
+  }
+
+  /** rows not sent yet */
+  pending(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM "${OUTBOX}" WHERE "SentAt" IS NULL`).get() as { n: number }).n;
+  }
+
+  private async loop(): Promise<void> {
+    const unsent = this.db.prepare(`SELECT "Id", "MessageId", "Topic", "Key", "Value", "Headers" FROM "${OUTBOX}" WHERE "SentAt" IS NULL ORDER BY "Id" LIMIT ?`);
+    const failed = this.db.prepare(`UPDATE "${OUTBOX}" SET "Attempts" = "Attempts" + 1, "LastError" = ? WHERE "Id" = ?`);
+    let producer: MessageProducer | undefined;
+    let backoff = 100;
+    while (!this.stopped) {
+      const rows = unsent.all(this.options.batch) as OutboxRow[];
+      if (rows.length === 0) {
+        await this.sleep(this.options.pollMs);
+        continue;
+      }
+      try {
+        producer ??= await this.producer();
+        await producer.send(rows.map((r) => ({ topic: r.Topic, key: r.Key, value: r.Value, headers: { ...JSON.parse(r.Headers), 'message-id': r.MessageId } })));
+        const now = new Date().toISOString();
+        const ids = rows.map((r) => r.Id);
+        this.db.prepare(`UPDATE "${OUTBOX}" SET "SentAt" = ? WHERE "Id" IN (${ids.map(() => '?').join(', ')})`).run(now, ...ids);
+        this.sent += rows.length;
+        backoff = 100;
+      } catch (e) {
+        const message = (e as Error).message;
+        failed.run(message, rows[0]!.Id);
+        this.options.log(`relay: could not send ${rows.length} outbox message${rows.length === 1 ? '' : 's'} (${message}); retrying in ${(backoff / 1000).toFixed(1)} s`);
+        await producer?.close().catch(() => {});
+        producer = undefined;
+        await this.sleep(backoff);
+        backoff = Math.min(this.options.maxBackoffMs, backoff * 2);
+      }
+    }
+    await producer?.close().catch(() => {});
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
