@@ -3,7 +3,7 @@ import express, { type Request, type Router } from 'express';
 import type { OpenProject } from '../project/load.js';
 import { projectModule } from '../project/load.js';
 import type { Row } from '../store/types.js';
-import { MappingError, type Mapping, type RowTree } from '../mapping/mapping.js';
+import { insertTree, MappingError, type Mapping } from '../mapping/mapping.js';
 import type { User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
 import { parseQuery, type Filter } from './jsonapi/query.js';
@@ -64,7 +64,7 @@ class Call implements EndpointCall {
     const schema = this.scope.ctx.project.store.schema;
     const created = this.transaction((w) => {
       const tree = mapping.toRows(dict, schema, (table, where, limit) => this.find(table, where, limit));
-      return insertTree(w, this.scope, tree);
+      return insertTree(tree, (table, values) => w.insert(this.scope.type(table), values, '/data'));
     });
     const fresh = this.rowOf(mapping.tableName, created) ?? created;
     const type = this.scope.type(mapping.tableName);
@@ -108,13 +108,3 @@ class Call implements EndpointCall {
   }
 }
 
-function insertTree(w: Writer, scope: Scope, tree: RowTree, pointer = '/data'): Row {
-  const row = w.insert(scope.type(tree.table), tree.values, pointer);
-  for (const c of tree.children) {
-    for (const childTree of c.rows) {
-      c.fk.childColumns.forEach((col, i) => (childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null));
-      insertTree(w, scope, childTree, pointer);
-    }
-  }
-  return row;
-}

@@ -150,6 +150,18 @@ function checked(col: ColumnInfo, value: unknown, path: string): Value {
   }
 }
 
+/** inserts a row tree parents first, each child's foreign key taken from the parent just inserted */
+export function insertTree(tree: RowTree, insert: (table: string, values: Row) => Row): Row {
+  const row = insert(tree.table, tree.values);
+  for (const c of tree.children) {
+    for (const childTree of c.rows) {
+      c.fk.childColumns.forEach((col, i) => (childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null));
+      insertTree(childTree, insert);
+    }
+  }
+  return row;
+}
+
 // ── row → dict ───────────────────────────────────────────────────────────────────────────────
 
 function writeDict(table: Table, spec: MappingSpec, row: Row, schema: Schema, reader: Reader): Record<string, unknown> {
