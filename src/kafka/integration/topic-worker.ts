@@ -1,0 +1,109 @@
+/**
+ * Consuming a topic into rows: each message goes through its mapping and the rules in one
+ * transaction, which also records the message's identity in the inbox — so a redelivered message
+ * (same message-id header, or same topic/partition/offset) is recognised and skipped, and a crash
+ * anywhere neither loses nor repeats its effect. A message that cannot be applied (not JSON, fails
+ * the mapping, a lookup finds nothing, a rule rejects it) goes to `<topic>.dlq` with headers saying
+ * why, and the worker moves on; a transient failure (database busy) is retried.
+ */
+import type Database from 'better-sqlite3';
+import type { Engine } from '../../rules/engine.js';
+import type { Row, Schema } from '../../store/types.js';
+import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
+import type { IncomingMessage, MessageProducer } from '../client.js';
+
+export const INBOX = '_alsx_inbox';
+
+export interface TopicHandler {
+  topic: string;
+  group: string;
+  mapping: Mapping;
+}
+
+export function ensureInbox(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT)`);
+}
+
+export type Outcome = { status: 'applied'; tx: string } | { status: 'duplicate' } | { status: 'dead-lettered'; reason: string };
+
+export class TopicWorker {
+  private readonly seen: Database.Statement;
+  private readonly record: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly schema: Schema,
+    private readonly engine: Engine,
+    private readonly handler: TopicHandler,
+    private readonly deadLetters: () => Promise<MessageProducer>,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    ensureInbox(db);
+    this.seen = db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
+    this.record = db.prepare(`INSERT INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?)`);
+  }
+
+  /** applies one message; throws only for a transient failure (so it is delivered again) */
+  async handle(m: IncomingMessage): Promise<Outcome> {
+    const id = m.headers['message-id'] ?? `${m.topic}/${m.partition}/${m.offset}`;
+    if (this.seen.get(id)) return { status: 'duplicate' };
+    let dict: unknown;
+    try {
+      dict = JSON.parse(m.value?.toString('utf8') ?? '');
+    } catch (e) {
+      return this.deadLetter(m, `not JSON: ${(e as Error).message}`, 'parse');
+    }
+    let duplicate = false;
+    let outcome;
+    try {
+      outcome = this.engine.transaction(
+        (uow) => {
+          if (this.seen.get(id)) {
+            duplicate = true; // another worker got there first
+            return;
+          }
+          const tree = this.handler.mapping.toRows(dict, this.schema, (table, where, limit) => this.find(table, where, limit));
+          insertTree(tree, (table, values) => uow.applyOp({ insert: table, values } as never, 'message')!);
+          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx);
+        },
+        { origin: 'kafka' },
+      );
+    } catch (e) {
+      // the transaction rolled back; a mapping failure is the message's fault, anything else is ours to retry
+      if (e instanceof MappingError) return this.deadLetter(m, e.message, 'mapping');
+      throw e;
+    }
+    if (duplicate) return { status: 'duplicate' };
+    if (!outcome.ok) {
+      const e = outcome.error!;
+      if (e.code === 'busy') throw new Error(e.message); // transient: deliver again
+      return this.deadLetter(m, e.message, e.rule ?? e.kind, e.rule);
+    }
+    return { status: 'applied', tx: outcome.tx };
+  }
+
+  private find(table: string, where: Row, limit: number): Row[] {
+    const cols = Object.keys(where);
+    return this.db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}" WHERE ${cols.map((c) => `"${c.replace(/"/g, '""')}" = ?`).join(' AND ')} LIMIT ${limit}`).all(...cols.map((c) => where[c])) as Row[];
+  }
+
+  private async deadLetter(m: IncomingMessage, error: string, kind: string, rule?: string): Promise<Outcome> {
+    const producer = await this.deadLetters();
+    await producer.send([{
+      topic: `${m.topic}.dlq`,
+      key: m.key?.toString() ?? null,
+      value: m.value ?? Buffer.alloc(0),
+      headers: {
+        ...m.headers,
+        'alsx-error': error,
+        'alsx-error-kind': kind,
+        ...(rule ? { 'alsx-rule': rule } : {}),
+        'alsx-original-topic': m.topic,
+        'alsx-original-partition': String(m.partition),
+        'alsx-original-offset': m.offset,
+      },
+    }]);
+    this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);
+    return { status: 'dead-lettered', reason: error };
+  }
+}
