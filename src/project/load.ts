@@ -158,7 +158,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
   try {
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
-    const engine = new Engine(store, rules, { extendLateContext: outboxContext(store.db, store.schema), ...options });
+    const engine = new Engine(store, rules, { extendLateContext: outboxContext(store), ...options });
     return { ...project, dbFile, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
   } catch (e) {
     store.close();

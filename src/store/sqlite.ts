@@ -145,6 +145,13 @@ export class SqliteStore implements Store {
     return result;
   }
 
+  /** rows of `table` whose columns equal `where` (at most `limit`): lookups for mappings */
+  rowsWhere(table: string, where: Row, limit: number): Row[] {
+    const cols = Object.keys(where);
+    const condition = cols.length ? ` WHERE ${cols.map((c) => `${q(c)} = ?`).join(' AND ')}` : '';
+    return this.stmt(`SELECT * FROM ${q(table)}${condition} LIMIT ?`).all(...cols.map((c) => where[c]), Math.max(1, Math.floor(limit))) as Row[];
+  }
+
   /** rows of a read-only query, its statement prepared once (the JSON:API's reads) */
   all(sql: string, params: readonly Value[] = []): Row[] {
     return this.stmt(sql).all(...params) as Row[];

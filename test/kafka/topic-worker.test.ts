@@ -25,7 +25,7 @@ beforeAll(async () => {
   address = `127.0.0.1:${await broker.start()}`;
   kafka = new Kafka({ clientId: 'test', brokers: [address], logLevel: logLevel.NOTHING });
   nw = await freshNorthwind();
-  const worker = new TopicWorker(nw.store.db, nw.store.schema, nw.engine, { topic: 'order_b2b', group: 'nw-b2b', mapping: OrderB2B }, async () => (dlq ??= await connectProducer([address])));
+  const worker = new TopicWorker(nw.store, nw.engine, { topic: 'order_b2b', group: 'nw-b2b', mapping: OrderB2B }, async () => (dlq ??= await connectProducer([address])));
   consumer = await runConsumer([address], 'nw-b2b', 'order_b2b', async (m) => void outcomes.push(await worker.handle(m)));
 });
 afterAll(async () => {

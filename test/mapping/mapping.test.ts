@@ -12,10 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => nw.dispose());
 
-const find = (table: string, where: Row, limit: number): Row[] => {
-  const cols = Object.keys(where);
-  return nw.store.all(`SELECT * FROM "${table}"${cols.length ? ` WHERE ${cols.map((c) => `"${c}" = ?`).join(' AND ')}` : ''} LIMIT ${limit}`, cols.map((c) => where[c]!));
-};
+const find = (table: string, where: Row, limit: number): Row[] => nw.store.rowsWhere(table, where, limit);
 const order = { AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2 }] };
 
 describe('OrderB2B: dict → rows', () => {

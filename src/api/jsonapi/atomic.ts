@@ -9,14 +9,14 @@
  *     {"op": "add", "data": {"type": "OrderDetail", "attributes": {"Quantity": 2}, "relationships": {"Order": {"data": {"type": "Order", "lid": "o"}}, …}}}
  *   ]}
  */
-import type { Row, Value } from '../../store/types.js';
+import type { Row } from '../../store/types.js';
 import type { ResourceObject } from './document.js';
 import { ApiError, badMember } from './errors.js';
 import { idOf, type ResourceType } from './model.js';
 import { JSONAPI } from './read.js';
 import type { Scope } from './scope.js';
 import { selectRows } from './sql.js';
-import { isObject, linkage, parseResource, transact } from './write.js';
+import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 interface Done {
   type: ResourceType;
@@ -40,12 +40,12 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
         const id = refId(ref, lids, type, at);
         const rel = type.relationships.get(String(ref.relationship));
         if (!rel) throw badMember(`${at}/ref/relationship`, `${type.type} has no relationship ${String(ref.relationship)}`);
-        const ids = linkage(scope, rel, raw.data, `${at}/data`, lids).map((x) => (x.id.startsWith('\u0000lid:') ? { type: x.type, id: idOf(scope.type(x.type).table, lids.get(`${x.type}\u0000${x.id.slice(5)}`)!) } : x));
+        const idents = linkage(scope, rel, raw.data, `${at}/data`, lids);
         if (rel.kind === 'toOne') {
           if (op !== 'update') throw new ApiError(403, 'forbidden', 'Forbidden', `${at}: a to-one relationship is changed with "update"`);
-          const values = Object.fromEntries(rel.fk.childColumns.map((c, k) => [c, ids[0] ? keyValue(scope, rel.target, ids[0].id, rel.fk.parentColumns[k]!) : null]));
-          w.update(type, id, values, `${at}/data`);
+          w.update(type, id, fkValues(scope, rel, idents[0] ?? null, `${at}/data`, lids), `${at}/data`);
         } else {
+          const ids = idents.map((x) => (x.id.startsWith('\u0000lid:') ? { type: x.type, id: idOf(scope.type(x.type).table, lids.get(`${x.type}\u0000${x.id.slice(5)}`)!) } : x));
           w.relink(type, id, rel, ids, op === 'add' ? 'add' : op === 'remove' ? 'remove' : 'replace');
         }
         done.push({ type, row: null });
@@ -98,9 +98,4 @@ function refId(ref: Record<string, unknown>, lids: Map<string, Row>, type: Resou
     return idOf(type.table, row);
   }
   throw badMember(at, 'say which resource: {"type", "id"} (or "lid")');
-}
-
-function keyValue(scope: Scope, typeName: string, id: string, column: string): Value {
-  const row = scope.visibleRow(scope.type(typeName), id);
-  return row[column] ?? null;
 }

@@ -16,7 +16,7 @@ import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotia
 import { parseQuery } from './query.js';
 import { readCollection, readLinkage, readOne, readRelated, relationshipOf, single } from './read.js';
 import { Scope, type ApiContext } from './scope.js';
-import { isObject, linkage, parseResource, transact } from './write.js';
+import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 /** writes the document straight to the socket: an explicit Content-Type (no charset appended) and length */
 export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: string): void {
@@ -146,8 +146,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const ids = linkage(s, rel, body.data, '/data');
     if (rel.kind === 'toOne') {
       if (how !== 'replace') throw forbidden(`${rel.name} is to-one: change it with PATCH {"data": {"type": "${rel.target}", "id": …}} or {"data": null}`);
-      const target = s.type(rel.target);
-      const values = Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, ids[0] ? s.visibleRow(target, ids[0].id)[rel.fk.parentColumns[i]!] ?? null : null]));
+      const values = fkValues(s, rel, ids[0] ?? null, '/data');
       transact(s, (w) => w.update(type, id, values, '/data'));
     } else {
       transact(s, (w) => w.relink(type, id, rel, ids, how));

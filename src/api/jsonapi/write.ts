@@ -85,7 +85,7 @@ function identifier(rel: Relationship, d: unknown, pointer: string, lids?: Map<s
 }
 
 /** the foreign key columns a to-one identifier sets (after checking the target exists and is visible) */
-function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentifier | null, pointer: string, lids?: Map<string, Row>): Row {
+export function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentifier | null, pointer: string, lids?: Map<string, Row>): Row {
   const out: Row = {};
   if (ident === null) {
     for (const c of rel.fk.childColumns) out[c] = null;

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Mapping } from '../../mapping/mapping.js';
-import type { Row, Schema } from '../../store/types.js';
+import type { Row } from '../../store/types.js';
+import type { SqliteStore } from '../../store/sqlite.js';
 
 export const OUTBOX = '_alsx_outbox';
 
@@ -45,7 +46,8 @@ export function messageValue(value: unknown): Buffer {
 }
 
 /** what late rule events (afterFlush, commit) receive to publish and to format messages */
-export function outboxContext(db: Database.Database, schema: Schema) {
+export function outboxContext(store: SqliteStore) {
+  const db = store.db;
   // created on the first publish (inside that transaction), so a database nobody publishes from is left alone
   let insert: Database.Statement | undefined;
   const statement = (): Database.Statement => {
@@ -55,18 +57,13 @@ export function outboxContext(db: Database.Database, schema: Schema) {
     }
     return insert;
   };
-  const find = (table: string, where: Row, limit: number): Row[] => {
-    const cols = Object.keys(where);
-    const sql = `SELECT * FROM "${table.replace(/"/g, '""')}"${cols.length ? ` WHERE ${cols.map((c) => `"${c.replace(/"/g, '""')}" = ?`).join(' AND ')}` : ''} LIMIT ${Math.max(1, Math.floor(limit))}`;
-    return db.prepare(sql).all(...cols.map((c) => where[c])) as Row[];
-  };
   return (tx: { id: string; origin: string }) => ({
     publish(topic: string, key: string | number | null, value: unknown, headers: Record<string, string> = {}): void {
       if (typeof topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) throw new Error(`publish: ${JSON.stringify(topic)} is not a topic name`);
       statement().run(randomUUID(), topic, key === null ? null : String(key), messageValue(value), JSON.stringify(headers), new Date().toISOString(), tx.id);
     },
     toDict(mapping: Mapping, row: Row): Record<string, unknown> {
-      return mapping.toDict(row, schema, { find });
+      return mapping.toDict(row, store.schema, { find: (table, where, limit) => store.rowsWhere(table, where, limit) });
     },
   });
 }

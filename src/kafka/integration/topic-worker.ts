@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Engine } from '../../rules/engine.js';
-import type { Row, Schema } from '../../store/types.js';
+import type { SqliteStore } from '../../store/sqlite.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
 import type { IncomingMessage, MessageProducer } from '../client.js';
 
@@ -31,16 +31,15 @@ export class TopicWorker {
   private readonly record: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
-    private readonly schema: Schema,
+    private readonly store: SqliteStore,
     private readonly engine: Engine,
     private readonly handler: TopicHandler,
     private readonly deadLetters: () => Promise<MessageProducer>,
     private readonly log: (line: string) => void = () => {},
   ) {
-    ensureInbox(db);
-    this.seen = db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
-    this.record = db.prepare(`INSERT INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?)`);
+    ensureInbox(store.db);
+    this.seen = store.db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
+    this.record = store.db.prepare(`INSERT INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?)`);
   }
 
   /** applies one message; throws only for a transient failure (so it is delivered again) */
@@ -62,7 +61,7 @@ export class TopicWorker {
             duplicate = true; // another worker got there first
             return;
           }
-          const tree = this.handler.mapping.toRows(dict, this.schema, (table, where, limit) => this.find(table, where, limit));
+          const tree = this.handler.mapping.toRows(dict, this.store.schema, (table, where, limit) => this.store.rowsWhere(table, where, limit));
           insertTree(tree, (table, values) => uow.applyOp({ insert: table, values } as never, 'message')!);
           this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx);
         },
@@ -80,11 +79,6 @@ export class TopicWorker {
       return this.deadLetter(m, e.message, e.rule ?? e.kind, e.rule);
     }
     return { status: 'applied', tx: outcome.tx };
-  }
-
-  private find(table: string, where: Row, limit: number): Row[] {
-    const cols = Object.keys(where);
-    return this.db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}" WHERE ${cols.map((c) => `"${c.replace(/"/g, '""')}" = ?`).join(' AND ')} LIMIT ${limit}`).all(...cols.map((c) => where[c])) as Row[];
   }
 
   private async deadLetter(m: IncomingMessage, error: string, kind: string, rule?: string): Promise<Outcome> {
