@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup/state-dir.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -7,6 +7,7 @@ import { registerTx } from './cli/commands/tx.js';
 import { registerProjectTools } from './cli/commands/project-tools.js';
 import { registerServe } from './cli/commands/serve.js';
 import { registerBroker } from './cli/commands/broker.js';
+import { registerTopics } from './cli/commands/topics.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
@@ -24,9 +25,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTx(program);
   registerServe(program);
+  registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
-  program.addHelpText('after', '\nExamples:\n  alsx serve projects/northwind --port 5656\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
+  program.addHelpText('after', '\nExamples:\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
   return program;
 }
 

@@ -7,3 +7,5 @@ export { endpoints } from './api/endpoint-types.js';
 export type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './api/endpoint-types.js';
 export { mapping, lookup, child, MappingError } from './mapping/mapping.js';
 export type { Mapping } from './mapping/mapping.js';
+export { integration, consume, service, method, HandlerRefusal, RpcError } from './kafka/integration/declare.js';
+export type { Integration, Consumer, ConsumedMessage, ConsumerTx, Service, Method, ReadApi } from './kafka/integration/declare.js';

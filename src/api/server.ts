@@ -15,6 +15,9 @@ import { apiBase, jsonApiRouter, sendJsonApi } from './jsonapi/router.js';
 import type { ApiContext } from './jsonapi/scope.js';
 import { openApiDocument } from './openapi.js';
 import { loadEndpoints, endpointRouter } from './endpoints.js';
+import { rpcRouter } from './rpc.js';
+import { loadIntegration } from '../kafka/integration/load.js';
+import type { RpcClient } from '../kafka/integration/rpc.js';
 
 export interface ApiApp {
   app: express.Express;
@@ -24,10 +27,17 @@ export interface ApiApp {
 const USER = Symbol('alsx.user');
 type WithUser = Request & { [USER]?: User | null };
 
-export async function createApi(project: OpenProject, options: { log?: (line: string) => void } = {}): Promise<ApiApp> {
+export interface ApiOptions {
+  log?: (line: string) => void;
+  /** request/reply over Kafka (absent: /api/rpc answers 503) */
+  rpc?: RpcClient;
+}
+
+export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
   const ctx: ApiContext = { project, model: buildModel(project.store.schema), security: await loadSecurity(project) };
   const auth = new Auth(project, ctx.security);
   const endpoints = await loadEndpoints(project);
+  const { services = [] } = await loadIntegration(project);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // resources carry their own ETag (the row checksum)
@@ -75,6 +85,7 @@ export async function createApi(project: OpenProject, options: { log?: (line: st
   const userOf = (req: Request): User | null => (req as WithUser)[USER] ?? null;
 
   app.use('/api', endpointRouter(ctx, endpoints, userOf));
+  if (services.length) app.use('/api', rpcRouter(services, () => options.rpc));
   app.use('/api', jsonApiRouter(ctx, userOf));
   app.use((req, _res) => {
     throw new ApiError(404, 'no-route', 'Not found', `no route ${req.method} ${req.path}; the API lives under /api (see /api/openapi.json)`);
@@ -99,8 +110,8 @@ function asApiError(err: unknown): ApiError {
   return new ApiError(500, 'internal', 'Internal error', 'alsx failed on this request (a bug: the server log has the details)');
 }
 
-export async function serve(project: OpenProject, options: { port: number; host: string; log?: (line: string) => void }): Promise<Server> {
-  const { app } = await createApi(project, { log: options.log });
+export async function serve(project: OpenProject, options: ApiOptions & { port: number; host: string }): Promise<Server> {
+  const { app } = await createApi(project, options);
   return await new Promise((resolve, reject) => {
     const server = app.listen(options.port, options.host);
     server.once('listening', () => resolve(server));

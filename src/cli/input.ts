@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './exit.js';
 
-export async function readInput(file: string | undefined, what: string): Promise<string> {
+export async function readInput(file: string | undefined, what: string, example = "echo '[…]' | alsx tx <project> -"): Promise<string> {
   if (file === undefined || file === '-') {
-    if (file === undefined && process.stdin.isTTY) throw new CliError(`give ${what} as a FILE, or pipe it in: echo '[…]' | alsx tx <project> -`);
+    if (file === undefined && process.stdin.isTTY) throw new CliError(`give ${what} as a FILE, or pipe it in: ${example}`);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');

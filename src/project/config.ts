@@ -12,6 +12,14 @@ export interface ProjectConfig {
   security?: string;
   /** custom endpoints module (default api/custom.ts) */
   endpoints?: string;
+  /** the Kafka integration: consumers, request/reply services, sample messages (default integration/index.ts) */
+  integration?: string;
+  /**
+   * Where Kafka is. By default an embedded broker keeps its data in .alsx/kafka (port: a free one,
+   * unless `port` is given). `brokers` names a real cluster instead (KAFKA_BROKERS overrides both);
+   * `shareBrokerOf` uses another project's embedded broker (e.g. '../northwind').
+   */
+  kafka?: { brokers?: string[]; port?: number; shareBrokerOf?: string };
   /** the API server's port and host (alsx serve --port/--host override) */
   api?: { port?: number; host?: string };
   /** SQLite synchronous mode: NORMAL (default: a crash loses nothing, a power loss may lose the last commits) or FULL */

@@ -50,8 +50,17 @@ export async function readProject(dir: string): Promise<Project> {
   } else if (!existsSync(join(abs, 'db'))) {
     throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
   }
-  const stateDir = join(abs, '.alsx');
+  const stateDir = stateDirOf(abs);
   return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
+}
+
+/**
+ * Where a project keeps its runtime state (working database, broker data, secrets, traces):
+ * `<project>/.alsx`, or `$ALSX_STATE_DIR/<folder name>` (tests and CI keep projects untouched).
+ */
+export function stateDirOf(projectDir: string): string {
+  const root = process.env.ALSX_STATE_DIR;
+  return root ? join(resolve(root), basename(projectDir)) : join(projectDir, '.alsx');
 }
 
 /** the files the working database is built from */

@@ -1,7 +1,7 @@
 /** Opening a project folder: its working database is built once, and a changed seed is noticed. */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDatabase, openProject, readProject } from '../../src/project/load.js';
 
@@ -16,7 +16,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a project folder', () => {
   it('builds .alsx/db.sqlite from its SQL on first use, and a project without rules still takes transactions', async () => {
-    const p = await openProject(dir);
+    const saved = process.env.ALSX_STATE_DIR;
+    delete process.env.ALSX_STATE_DIR; // the default place, in the project folder
+    const p = await openProject(dir).finally(() => (process.env.ALSX_STATE_DIR = saved));
     try {
       expect(existsSync(join(dir, '.alsx/db.sqlite'))).toBe(true);
       expect(p.warnings).toEqual([]);
@@ -26,6 +28,12 @@ describe('a project folder', () => {
     } finally {
       p.close();
     }
+  });
+
+  it('keeps its runtime state under $ALSX_STATE_DIR/<folder> when that is set', async () => {
+    const p = await readProject(dir);
+    expect(p.stateDir).toBe(join(process.env.ALSX_STATE_DIR!, basename(dir)));
+    expect(existsSync(join(dir, '.alsx'))).toBe(false);
   });
 
   it('warns when the seed changed since the working database was built, until it is reset', async () => {

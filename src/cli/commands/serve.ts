@@ -1,57 +1,67 @@
 /** `alsx serve <project>`: the JSON:API and custom endpoints, headless. */
 import type { Command } from 'commander';
-import { openProject } from '../../project/load.js';
-import { theme, warn } from '../color.js';
+import { readProject } from '../../project/load.js';
+import { theme } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 import { readInput } from '../input.js';
 
-interface ServeFlags { port?: string; host?: string; db?: string; verbose?: boolean }
+interface ServeFlags { port?: string; host?: string; db?: string; verbose?: boolean; kafka: boolean }
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .summary("serve the project's JSON:API (every write through the rules)")
+    .summary("run the project: its API, Kafka broker and workers (every write through the rules)")
     .description(
-      "Serve the project's API: a JSON:API for every table at /api/<Table>, the project's custom endpoints, " +
-        'login at POST /api/auth/login, an OpenAPI document at /api/openapi.json and docs at /api/docs. ' +
-        'Every write runs through the rules in one transaction.\n\nStops on Ctrl-C (SIGINT) or SIGTERM.',
+      "Run the project headless: the API (a JSON:API for every table at /api/<Table>, the project's custom endpoints, " +
+        'request/reply at /api/rpc/<service>/<method>, login at POST /api/auth/login, OpenAPI at /api/openapi.json, docs at /api/docs), ' +
+        'the embedded Kafka broker (unless KAFKA_BROKERS or the project names a cluster) and the Kafka workers ' +
+        '(outbox relay, topic consumers, request/reply services) — each a child process, started again if it dies. ' +
+        'Every write runs through the rules in one transaction.\n\nStops on Ctrl-C (SIGINT) or SIGTERM, with every child.',
     )
     .argument('<project>', 'project folder, e.g. projects/northwind')
     .option('--port <port>', 'port to listen on (default: the project config, else 5656; 0 picks a free one)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--db <path>', "serve another SQLite file with the same tables instead of the project's working database")
-    .option('--verbose', 'log every request')
+    .option('--no-kafka', 'the API alone: no broker, no workers')
+    .option('--verbose', 'log every request and every consumed message')
     .action(async (dir: string, flags: ServeFlags) => {
-      const { serve } = await import('../../api/server.js'); // express loads only for this command
-      const project = await openProject(dir, { db: flags.db });
-      warn(project.warnings);
+      const { Supervisor, StartError } = await import('../../runtime/supervisor.js');
+      const project = await readProject(dir);
       const port = parsePort(flags.port ?? String(project.config.api?.port ?? 5656));
       const host = flags.host ?? project.config.api?.host ?? '127.0.0.1';
-      let server;
-      try {
-        server = await serve(project, { port, host, log: flags.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined });
-      } catch (e) {
-        project.close();
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is taken (another alsx serve?); choose one with --port, or --port 0 for any free port`);
-        if (code === 'EACCES') throw new CliError(`not allowed to listen on ${host}:${port}; use a port above 1024`);
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`--host ${host} is not an address of this machine`);
-        throw e;
-      }
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
       const t = theme();
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/api`;
-      process.stdout.write(`${t.ok('✔')} ${project.name}: API on ${t.title(url)}  ${t.dim(`docs ${url}/docs · OpenAPI ${url}/openapi.json`)}\n`);
+      const supervisor = new Supervisor(project, { port, host, db: flags.db, verbose: flags.verbose, kafka: flags.kafka, autoRestart: true });
+      let up = false;
+      supervisor.on('log', (name, line, level) => {
+        if (!up && level === 'error') return; // a start-up failure is reported once, below
+        if (level === 'info' && !flags.verbose) return; // the broker's and workers' chatter
+        const text = `${t.dim(`[${name}]`)} ${level === 'error' ? t.bad(line) : level === 'warn' ? t.warn(line) : line}\n`;
+        (level === 'info' ? process.stdout : process.stderr).write(text);
+      });
       const stop = (): void => {
-        server.close(() => {
-          project.close();
-          process.exit(EXIT.ok);
-        });
-        setTimeout(() => process.exit(EXIT.ok), 2000).unref();
+        setTimeout(() => process.exit(EXIT.ok), 6000).unref();
+        void supervisor.stop().then(() => process.exit(EXIT.ok));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      try {
+        await supervisor.start();
+      } catch (e) {
+        await supervisor.stop();
+        if (e instanceof StartError) throw new CliError(e.message);
+        throw e;
+      }
+      up = true;
+      const api = supervisor.children.get('api')!;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${api.port}/api`;
+      process.stdout.write(`${t.ok('✔')} ${project.name}: API on ${t.title(url)}  ${t.dim(`docs ${url}/docs · OpenAPI ${url}/openapi.json`)}\n`);
+      if (flags.kafka) {
+        const broker = supervisor.children.get('broker');
+        const where = broker ? `${supervisor.kafkaDescription} on ${broker.address}${broker.status === 'shared' ? ` (shared, pid ${broker.pid})` : ''}` : supervisor.kafkaDescription;
+        process.stdout.write(`${t.ok('✔')} Kafka: ${where}\n`);
+        const workers = supervisor.children.get('workers')?.detail?.split('\n') ?? [];
+        process.stdout.write(`${t.ok('✔')} workers: ${workers.join(`\n${' '.repeat(11)}`)}\n`);
+      }
       await new Promise(() => {}); // runs until stopped
     });
 

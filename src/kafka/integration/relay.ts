@@ -10,13 +10,18 @@ import { ensureOutbox, OUTBOX } from './outbox.js';
 export interface RelayOptions {
   /** rows per send */
   batch: number;
-  /** how often to look for new rows when idle (a poke wakes it at once) */
+  /**
+   * when idle, how often to ask SQLite whether another connection committed (PRAGMA data_version, a
+   * few microseconds); a poke wakes it at once for commits on this connection
+   */
+  watchMs: number;
+  /** and how often to look at the outbox anyway */
   pollMs: number;
   maxBackoffMs: number;
   log: (line: string) => void;
 }
 
-const DEFAULTS: RelayOptions = { batch: 500, pollMs: 200, maxBackoffMs: 5000, log: () => {} };
+const DEFAULTS: RelayOptions = { batch: 500, watchMs: 20, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
 
 interface OutboxRow {
   Id: number;
@@ -68,7 +73,7 @@ export class OutboxRelay {
     while (!this.stopped) {
       const rows = unsent.all(this.options.batch) as OutboxRow[];
       if (rows.length === 0) {
-        await this.sleep(this.options.pollMs);
+        await this.idle();
         continue;
       }
       try {
@@ -92,14 +97,25 @@ export class OutboxRelay {
     await producer?.close().catch(() => {});
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** waits until another connection commits, a poke, or pollMs */
+  private async idle(): Promise<void> {
+    const version = (): number => this.db.pragma('data_version', { simple: true }) as number;
+    const start = version();
+    const until = Date.now() + this.options.pollMs;
+    let poked = false;
+    while (!this.stopped && !poked && Date.now() < until && version() === start) {
+      poked = await this.sleep(this.options.watchMs);
+    }
+  }
+
+  /** resolves true when woken by a poke */
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.wake = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
+        resolve(true);
+      };
     });
   }
 }

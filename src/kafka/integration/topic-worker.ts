@@ -10,15 +10,14 @@ import type Database from 'better-sqlite3';
 import type { Engine } from '../../rules/engine.js';
 import type { SqliteStore } from '../../store/sqlite.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
+import type { UnitOfWork } from '../../rules/unit-of-work.js';
 import type { IncomingMessage, MessageProducer } from '../client.js';
+import { HandlerRefusal, type Consumer, type ConsumerTx } from './declare.js';
 
 export const INBOX = '_alsx_inbox';
 
-export interface TopicHandler {
-  topic: string;
-  group: string;
-  mapping: Mapping;
-}
+/** a consumer declaration with its group decided */
+export type TopicHandler = Consumer & { group: string };
 
 export function ensureInbox(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT)`);
@@ -61,8 +60,8 @@ export class TopicWorker {
             duplicate = true; // another worker got there first
             return;
           }
-          const tree = this.handler.mapping.toRows(dict, this.store.schema, (table, where, limit) => this.store.rowsWhere(table, where, limit));
-          insertTree(tree, (table, values) => uow.applyOp({ insert: table, values } as never, 'message')!);
+          if (this.handler.mapping) this.insertMapped(uow, this.handler.mapping, dict);
+          else this.handler.handle!({ topic: m.topic, partition: m.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, headers: m.headers, value: dict }, this.consumerTx(uow));
           this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx);
         },
         { origin: 'kafka' },
@@ -70,7 +69,10 @@ export class TopicWorker {
     } catch (e) {
       // the transaction rolled back; a mapping failure is the message's fault, anything else is ours to retry
       if (e instanceof MappingError) return this.deadLetter(m, e.message, 'mapping');
-      throw e;
+      if (e instanceof HandlerRefusal) return this.deadLetter(m, e.message, 'refused');
+      if (isTransient(e)) throw e;
+      // a consumer function that fails on this message would fail on every delivery: poison, not an outage
+      return this.deadLetter(m, `${(e as Error).name}: ${(e as Error).message}`, 'handler-error');
     }
     if (duplicate) return { status: 'duplicate' };
     if (!outcome.ok) {
@@ -79,6 +81,15 @@ export class TopicWorker {
       return this.deadLetter(m, e.message, e.rule ?? e.kind, e.rule);
     }
     return { status: 'applied', tx: outcome.tx };
+  }
+
+  private insertMapped(uow: UnitOfWork, mapping: Mapping, dict: unknown): Record<string, unknown> {
+    const tree = mapping.toRows(dict, this.store.schema, (table, where, limit) => this.store.rowsWhere(table, where, limit));
+    return insertTree(tree, (table, values) => uow.applyOp({ insert: table, values } as never, 'message')!);
+  }
+
+  private consumerTx(uow: UnitOfWork): ConsumerTx {
+    return { ...uow.api(), insertMapped: (mapping, dict) => this.insertMapped(uow, mapping, dict) };
   }
 
   private async deadLetter(m: IncomingMessage, error: string, kind: string, rule?: string): Promise<Outcome> {
@@ -100,4 +111,10 @@ export class TopicWorker {
     this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);
     return { status: 'dead-lettered', reason: error };
   }
+}
+
+/** failures of the machine, not of the message: deliver it again later */
+function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL)/.test(code);
 }

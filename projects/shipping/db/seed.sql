@@ -1,0 +1,1 @@
+-- The shipping system starts empty: shipments arrive from Northwind on topic order_shipping.

@@ -1,0 +1,215 @@
+/**
+ * Starts and watches a project's runtimes as child processes — the embedded broker (unless Kafka
+ * is external, or another process already runs this broker), the API server and the Kafka workers
+ * — and relays their state, logs and transactions. A child that dies is shown as down with its last
+ * lines and, when asked, started again with backoff; stopping stops every child (none outlives us).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+import { ensureDatabase, type Project } from '../project/load.js';
+import type { ChildArgs, ChildMessage, ChildName, TxRecord } from './protocol.js';
+import { describeTarget, kafkaTarget, runningBroker, type KafkaTarget } from './kafka-target.js';
+
+export type ChildStatus = 'starting' | 'up' | 'down' | 'stopped' | 'shared';
+
+export interface ChildState {
+  name: ChildName;
+  status: ChildStatus;
+  pid?: number;
+  port?: number;
+  address?: string;
+  detail?: string;
+  /** the last lines it logged */
+  log: string[];
+  exit?: { code: number | null; signal: string | null };
+  restarts: number;
+}
+
+export interface SupervisorOptions {
+  port?: number;
+  host?: string;
+  db?: string;
+  verbose?: boolean;
+  /** start a child again when it dies (alsx serve); the workbench restarts on a key instead */
+  autoRestart?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** false: the API alone, no broker or workers (request/reply answers 503) */
+  kafka?: boolean;
+}
+
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+const LOG_LINES = 200;
+const TSX = import.meta.resolve('tsx');
+const entry = (name: ChildName): string => new URL(`./children/${name}.ts`, import.meta.url).pathname;
+
+export interface Supervisor {
+  on(event: 'state', listener: (s: ChildState) => void): this;
+  on(event: 'log', listener: (name: ChildName, line: string, level: 'info' | 'warn' | 'error') => void): this;
+  on(event: 'tx', listener: (record: TxRecord) => void): this;
+}
+
+export class Supervisor extends EventEmitter {
+  readonly kafka: KafkaTarget;
+  readonly children = new Map<ChildName, ChildState>();
+  private readonly processes = new Map<ChildName, ChildProcess>();
+  private readonly ready = new Map<ChildName, { resolve: () => void; reject: (e: Error) => void }>();
+  private stopping = false;
+  private watchdog: NodeJS.Timeout | undefined;
+
+  constructor(readonly project: Project, private readonly options: SupervisorOptions = {}) {
+    super();
+    this.kafka = kafkaTarget(project, options.env ?? process.env);
+  }
+
+  get brokers(): string[] {
+    if (this.kafka.kind === 'external') return this.kafka.brokers;
+    const b = this.children.get('broker');
+    return b?.address ? [b.address] : [];
+  }
+
+  get kafkaDescription(): string {
+    return describeTarget(this.kafka);
+  }
+
+  /** starts everything; resolves when all are up, rejects with the first child's reason if one cannot start */
+  async start(): Promise<void> {
+    if (!this.options.db) ensureDatabase(this.project); // once, here, not raced by two children
+    if (this.options.kafka === false) return this.spawn('api');
+    if (this.kafka.kind === 'embedded') {
+      const running = runningBroker(this.kafka.dataDir);
+      if (running) this.setState('broker', { status: 'shared', pid: running.pid, port: running.port, address: `${running.host}:${running.port}`, detail: 'started by another process' });
+      else await this.spawn('broker');
+      this.watchdog = setInterval(() => this.adoptBroker(), 2000).unref();
+    }
+    await Promise.all([this.spawn('api'), this.spawn('workers')]);
+  }
+
+  /** starts a child again (after it went down, or to pick up changed project files) */
+  async restart(name: ChildName): Promise<void> {
+    const p = this.processes.get(name);
+    if (p && p.exitCode === null && p.signalCode === null) {
+      await this.kill(name, p);
+    }
+    const s = this.children.get(name);
+    if (s) s.restarts++;
+    await this.spawn(name);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    // the API and workers first, so they finish their work while the broker still answers
+    await Promise.all((['api', 'workers'] as const).map((n) => this.kill(n, this.processes.get(n))));
+    await this.kill('broker', this.processes.get('broker'));
+  }
+
+  private async kill(name: ChildName, p: ChildProcess | undefined): Promise<void> {
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+    if (p.connected) p.send({ type: 'stop' });
+    else p.kill('SIGTERM');
+    const timer = setTimeout(() => p.kill('SIGKILL'), 4000);
+    await gone;
+    clearTimeout(timer);
+    this.setState(name, { status: 'stopped' });
+  }
+
+  /** a shared broker went away (its owner stopped): run one ourselves */
+  private adoptBroker(): void {
+    if (this.stopping || this.kafka.kind !== 'embedded') return;
+    const s = this.children.get('broker');
+    if (s?.status === 'shared' && !runningBroker(this.kafka.dataDir)) {
+      this.line('broker', 'the shared broker stopped; starting it here');
+      void this.spawn('broker').catch((e: Error) => this.line('broker', e.message, 'error'));
+    }
+  }
+
+  private args(name: ChildName): ChildArgs {
+    const o = this.options;
+    const base: ChildArgs = { project: this.project.dir, db: o.db, verbose: o.verbose };
+    if (name === 'api') return { ...base, port: this.children.get('api')?.port ?? o.port, host: o.host, brokers: this.brokers };
+    if (name === 'workers') return { ...base, brokers: this.brokers };
+    return base;
+  }
+
+  private spawn(name: ChildName): Promise<void> {
+    const child = fork(entry(name), [JSON.stringify(this.args(name))], {
+      execArgv: ['--import', TSX],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0' },
+    });
+    this.processes.set(name, child);
+    this.setState(name, { status: 'starting', pid: child.pid, exit: undefined });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => this.line(name, line, stream === child.stderr ? 'warn' : 'info'));
+    }
+    const started = new Promise<void>((resolve, reject) => this.ready.set(name, { resolve, reject }));
+    child.on('message', (m: ChildMessage) => this.message(name, m));
+    child.on('exit', (code, signal) => this.exited(name, child, code, signal));
+    return started;
+  }
+
+  private message(name: ChildName, m: ChildMessage): void {
+    switch (m.type) {
+      case 'ready':
+        this.setState(name, { status: 'up', port: m.port, address: m.address, detail: m.detail });
+        this.ready.get(name)?.resolve();
+        this.ready.delete(name);
+        break;
+      case 'log':
+        this.line(name, m.line, m.level);
+        break;
+      case 'tx':
+        this.emit('tx', m.outcome);
+        break;
+      case 'failed':
+        this.line(name, m.message, 'error');
+        this.ready.get(name)?.reject(new StartError(m.message));
+        this.ready.delete(name);
+        break;
+    }
+  }
+
+  private exited(name: ChildName, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.processes.get(name) !== child) return; // an earlier incarnation
+    const state = this.children.get(name)!;
+    const wasUp = state.status === 'up';
+    this.setState(name, { status: this.stopping ? 'stopped' : 'down', exit: { code, signal } });
+    const pending = this.ready.get(name);
+    this.ready.delete(name);
+    if (this.stopping) return;
+    this.line(name, `exited (${signal ?? `code ${code}`})`, 'error');
+    if (pending && code === 2) return; // it said why it cannot start (failed): starting again would not help
+    if (this.options.autoRestart) {
+      const delay = Math.min(5000, 250 * 2 ** Math.min(state.restarts, 4));
+      if (wasUp) state.restarts = 0;
+      setTimeout(() => {
+        if (this.stopping) return;
+        state.restarts++;
+        this.spawn(name).then(pending?.resolve, pending?.reject);
+      }, wasUp ? 250 : delay).unref();
+    } else {
+      pending?.reject(new StartError(`${name} exited before it was ready (${signal ?? `code ${code}`}): ${state.log.slice(-3).join(' / ')}`));
+    }
+  }
+
+  private line(name: ChildName, line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    const s = this.children.get(name);
+    if (s) {
+      s.log.push(line);
+      if (s.log.length > LOG_LINES) s.log.splice(0, s.log.length - LOG_LINES);
+    }
+    this.emit('log', name, line, level);
+  }
+
+  private setState(name: ChildName, patch: Partial<ChildState>): void {
+    const s = this.children.get(name) ?? { name, status: 'starting' as ChildStatus, log: [], restarts: 0 };
+    Object.assign(s, patch);
+    this.children.set(name, s);
+    this.emit('state', s);
+  }
+}

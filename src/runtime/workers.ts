@@ -1,0 +1,64 @@
+/**
+ * A project's Kafka workers, in one process: the outbox relay, a consumer per declared topic
+ * handler (through the rules, once per message), and the request/reply services.
+ */
+import type { OpenProject } from '../project/load.js';
+import { connectProducer, runConsumer, type MessageConsumer, type MessageProducer } from '../kafka/client.js';
+import type { Integration } from '../kafka/integration/declare.js';
+import { consumerGroup } from '../kafka/integration/load.js';
+import { OutboxRelay } from '../kafka/integration/relay.js';
+import { requestTopic, serveRequests, serviceGroup } from '../kafka/integration/rpc.js';
+import { TopicWorker } from '../kafka/integration/topic-worker.js';
+
+export interface Workers {
+  relay: OutboxRelay;
+  /** one line per thing running, for the start-up banner */
+  summary: string[];
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  log: (line: string, level?: 'info' | 'warn' | 'error') => void;
+  /** log every applied message, not only the dead-lettered ones */
+  verbose?: boolean;
+}
+
+export async function startWorkers(project: OpenProject, integration: Integration, brokers: string[], options: WorkerOptions): Promise<Workers> {
+  const { log } = options;
+  const relay = new OutboxRelay(project.store.db, () => connectProducer(brokers, `alsx-${project.name}-relay`), { log: (l) => log(l, 'warn') });
+  relay.start();
+  const summary = [`outbox relay → ${brokers.join(',')}`];
+  let dlq: Promise<MessageProducer> | undefined;
+  const deadLetters = (): Promise<MessageProducer> => (dlq ??= connectProducer(brokers, `alsx-${project.name}-dlq`).catch((e) => {
+    dlq = undefined;
+    throw e;
+  }));
+  const consumers: MessageConsumer[] = [];
+  try {
+    for (const c of integration.consumers ?? []) {
+      const group = consumerGroup(project, c);
+      const worker = new TopicWorker(project.store, project.engine, { ...c, group }, deadLetters, (l) => log(l, 'warn'));
+      consumers.push(await runConsumer(brokers, group, c.topic, async (m) => {
+        const outcome = await worker.handle(m);
+        if (options.verbose && outcome.status !== 'dead-lettered') log(`${m.topic}/${m.partition}/${m.offset}: ${outcome.status}${outcome.status === 'applied' ? ` (tx ${outcome.tx})` : ''}`);
+      }));
+      summary.push(`${c.topic} → ${c.mapping ? `mapping ${c.mapping.tableName}` : 'handler'} (group ${group}; poison → ${c.topic}.dlq)`);
+    }
+    for (const s of integration.services ?? []) {
+      consumers.push(await serveRequests(s, project.store, brokers, (l) => log(l, 'warn')));
+      summary.push(`${requestTopic(s)} → ${s.name}: ${Object.keys(s.methods).join(', ')} (group ${serviceGroup(s)})`);
+    }
+  } catch (e) {
+    await Promise.allSettled([relay.stop(), ...consumers.map((c) => c.close())]);
+    throw e;
+  }
+  return {
+    relay,
+    summary,
+    async stop() {
+      await Promise.allSettled(consumers.map((c) => c.close()));
+      await relay.stop();
+      if (dlq) await (await dlq.catch(() => undefined))?.close();
+    },
+  };
+}
