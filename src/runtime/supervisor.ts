@@ -59,6 +59,8 @@ export class Supervisor extends EventEmitter {
   private readonly ready = new Map<ChildName, { resolve: () => void; reject: (e: Error) => void }>();
   private stopping = false;
   private watchdog: NodeJS.Timeout | undefined;
+  /** children stopped on purpose: not started again */
+  private readonly stopped = new WeakSet<ChildProcess>();
 
   constructor(readonly project: Project, private readonly options: SupervisorOptions = {}) {
     super();
@@ -99,6 +101,11 @@ export class Supervisor extends EventEmitter {
     await this.spawn(name);
   }
 
+  /** stops one child (it stays down until restarted) */
+  async stopChild(name: ChildName): Promise<void> {
+    await this.kill(name, this.processes.get(name));
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.watchdog);
@@ -109,6 +116,7 @@ export class Supervisor extends EventEmitter {
 
   private async kill(name: ChildName, p: ChildProcess | undefined): Promise<void> {
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    this.stopped.add(p);
     const gone = new Promise<void>((resolve) => p.once('exit', () => resolve()));
     if (p.connected) p.send({ type: 'stop' });
     else p.kill('SIGTERM');
@@ -178,10 +186,11 @@ export class Supervisor extends EventEmitter {
     if (this.processes.get(name) !== child) return; // an earlier incarnation
     const state = this.children.get(name)!;
     const wasUp = state.status === 'up';
-    this.setState(name, { status: this.stopping ? 'stopped' : 'down', exit: { code, signal } });
+    const onPurpose = this.stopping || this.stopped.has(child);
+    this.setState(name, { status: onPurpose ? 'stopped' : 'down', exit: { code, signal } });
     const pending = this.ready.get(name);
     this.ready.delete(name);
-    if (this.stopping) return;
+    if (onPurpose) return;
     this.line(name, `exited (${signal ?? `code ${code}`})`, 'error');
     if (pending && code === 2) return; // it said why it cannot start (failed): starting again would not help
     if (this.options.autoRestart) {

@@ -1,0 +1,187 @@
+/**
+ * The projects running as `alsx serve` runs them — broker, API and workers as child processes —
+ * driven from outside like a user and a partner would: over HTTP and over Kafka with kafkajs.
+ */
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProject } from '../../src/project/load.js';
+import { Supervisor } from '../../src/runtime/supervisor.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let northwind: Supervisor;
+let shipping: Supervisor | undefined;
+let base: string;
+let token: string;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  northwind = new Supervisor(await readProject(join(ROOT, 'projects/northwind')), { port: 0, env: { ...process.env, ALSX_RPC_TIMEOUT_MS: '1500' } });
+  await northwind.start();
+  base = `http://127.0.0.1:${northwind.children.get('api')!.port}/api`;
+  kafka = new Kafka({ clientId: 'test', brokers: northwind.brokers, logLevel: logLevel.NOTHING });
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"admin","password":"p"}' });
+  token = ((await login.json()) as { access_token: string }).access_token;
+});
+afterAll(async () => {
+  await shipping?.stop();
+  await northwind?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' };
+  const atomic = path === '/operations';
+  if (body) headers['Content-Type'] = atomic ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
+  if (atomic) headers.Accept = headers['Content-Type']!;
+  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const ship = (id: string | number, date = '2026-11-24') => api('PATCH', `/Order/${id}`, { data: { type: 'Order', id: String(id), attributes: { ShippedDate: date } } });
+
+async function unshippedOrders(customer: string): Promise<string[]> {
+  const r = await api('GET', `/Order?filter[CustomerId]=${customer}&filter[ShippedDate][isnull]=true&page[limit]=50`);
+  return r.body.data.map((o: { id: string }) => o.id);
+}
+
+/** every message on a topic so far */
+async function messages(topic: string): Promise<{ key: string | null; headers: Record<string, string>; value: any }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const end = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  await admin.disconnect();
+  const got: { key: string | null; headers: Record<string, string>; value: any }[] = [];
+  if (end === 0) return got;
+  const c = kafka.consumer({ groupId: `read-${Math.random()}`, maxWaitTimeInMs: 100 });
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((done) => void c.run({
+    eachMessage: async ({ message }) => {
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      got.push({ key: message.key?.toString() ?? null, headers, value: JSON.parse(message.value!.toString()) });
+      if (got.length >= end) done();
+    },
+  }));
+  await c.disconnect();
+  return got;
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function shipments(): { OrderId: number; Total: number; ItemCount: number }[] {
+  const file = join(process.env.ALSX_STATE_DIR!, 'shipping', 'db.sqlite');
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT OrderId, Total, ItemCount FROM Shipment ORDER BY OrderId').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe('alsx serve with Kafka', () => {
+  it('starts the broker, the API and the workers as child processes', () => {
+    const states = Object.fromEntries([...northwind.children.values()].map((c) => [c.name, c.status]));
+    expect(states).toEqual({ broker: 'up', api: 'up', workers: 'up' });
+    const pids = [...northwind.children.values()].map((c) => c.pid);
+    expect(new Set(pids).size).toBe(3);
+    expect(pids).not.toContain(process.pid);
+  });
+
+  it('publishes one order_shipping message, with the order as OrderShipping, when an order ships through the API', async () => {
+    const [id] = await unshippedOrders('ALFKI');
+    const order = (await api('GET', `/Order/${id}?include=OrderDetailList`)).body;
+    expect((await ship(id!)).status).toBe(200);
+    const sent = await eventually('order_shipping', () => messages('order_shipping'), (m) => m.some((x) => x.key === id));
+    const mine = sent.filter((m) => m.key === id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.headers['message-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(mine[0]!.value).toMatchObject({ order_id: Number(id), customer_name: 'Alfreds Futterkiste', total: order.data.attributes.AmountTotal });
+    expect(mine[0]!.value.items).toHaveLength(order.included.length);
+    expect(mine[0]!.value.items[0]).toEqual({ quantity: expect.any(Number), product_name: expect.any(String), unit_price: expect.any(Number) });
+  });
+
+  it('publishes nothing for a transaction that rolled back', async () => {
+    const [id] = await unshippedOrders('ANATR');
+    // ship the order and, in the same atomic request, break ALFKI's credit: all or nothing
+    const r = await api('POST', '/operations', {
+      'atomic:operations': [
+        { op: 'update', data: { type: 'Order', id, attributes: { ShippedDate: '2026-11-24' } } },
+        { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: 'ALFKI' } } } } },
+        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 2000 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } } } },
+      ],
+    });
+    expect(r.status).toBe(422);
+    expect((await api('GET', `/Order/${id}`)).body.data.attributes.ShippedDate).toBeNull();
+    await new Promise((ok) => setTimeout(ok, 500)); // the relay would have sent it by now
+    expect((await messages('order_shipping')).filter((m) => m.key === id)).toEqual([]);
+  });
+
+  it('turns an order_b2b message into an order, with its items and derived values, through the rules', async () => {
+    const before = (await api('GET', '/Customer/ANTON')).body.data.attributes.Balance;
+    const p = kafka.producer();
+    await p.connect();
+    await p.send({ topic: 'order_b2b', messages: [{ key: 'b2b-t1', value: JSON.stringify({ AccountId: 'ANTON', Given: 'Steven', Surname: 'Buchanan', ShipName: 'b2b-t1', Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2 }] }) }] });
+    await p.disconnect();
+    const found = await eventually('the b2b order', () => api('GET', '/Order?filter[ShipName]=b2b-t1&include=OrderDetailList'), (r) => r.body.data.length === 1);
+    const o = found.body.data[0].attributes;
+    expect(o).toMatchObject({ CustomerId: 'ANTON', EmployeeId: 5, AmountTotal: 56, OrderDetailCount: 2 });
+    expect(found.body.included.map((d: any) => [d.attributes.ProductId, d.attributes.Quantity, d.attributes.UnitPrice, d.attributes.Amount])).toEqual([[1, 1, 18, 18], [2, 2, 19, 38]]);
+    expect((await api('GET', '/Customer/ANTON')).body.data.attributes.Balance).toBeCloseTo(before + 56, 2);
+  });
+
+  it('shipping, started after orders shipped, catches up on everything it missed; and again after being down', async () => {
+    const shippedSoFar = (await messages('order_shipping')).map((m) => m.value.order_id as number);
+    const [a, b] = await unshippedOrders('HUNGC'); // HUNGC has 6 unshipped orders in the seed
+    await ship(a!);
+    await ship(b!);
+    shipping = new Supervisor(await readProject(join(ROOT, 'projects/shipping')), { port: 0 });
+    await shipping.start();
+    expect(shipping.children.get('broker')).toMatchObject({ status: 'shared', pid: northwind.children.get('broker')!.pid });
+    const want = [...new Set([...shippedSoFar, Number(a), Number(b)])].sort((x, y) => x - y);
+    const got = await eventually('shipments', () => shipments().map((s) => s.OrderId), (ids) => ids.length === want.length);
+    expect(got).toEqual(want);
+
+    await shipping.stop();
+    const [c] = await unshippedOrders('HUNGC');
+    await ship(c!);
+    await eventually('order_shipping', () => messages('order_shipping'), (m) => m.some((x) => x.key === c));
+    shipping = new Supervisor(await readProject(join(ROOT, 'projects/shipping')), { port: 0 });
+    await shipping.start();
+    const after = await eventually('shipments', () => shipments(), (s) => s.some((x) => x.OrderId === Number(c)));
+    expect(after.map((s) => s.OrderId)).toEqual([...want, Number(c)].sort((x, y) => x - y));
+    const order = (await api('GET', `/Order/${c}`)).body.data.attributes;
+    expect(after.find((s) => s.OrderId === Number(c))).toEqual({ OrderId: Number(c), Total: order.AmountTotal, ItemCount: order.OrderDetailCount });
+  });
+
+  it('answers request/reply over Kafka, and 504 when no worker serves it', async () => {
+    const r = await fetch(`${base}/rpc/northwind/customer_balance?id=ALFKI`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as any;
+    expect(body.data).toMatchObject({ id: 'ALFKI', credit_limit: 2300 });
+    expect(body.meta.request_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    await northwind.stopChild('workers');
+    const late = await fetch(`${base}/rpc/northwind/find_customer?id=ALFKI`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(late.status).toBe(504);
+    expect(((await late.json()) as any).errors[0].detail).toMatch(/no reply from northwind\.find_customer within 1500 ms/);
+    await northwind.restart('workers');
+    expect(northwind.children.get('workers')!.status).toBe('up');
+  });
+
+  it('stops every child when it stops', async () => {
+    await shipping?.stop();
+    const pids = [...northwind.children.values()].map((c) => c.pid!);
+    await northwind.stop();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
