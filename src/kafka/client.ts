@@ -56,7 +56,7 @@ export interface MessageConsumer {
  * `handle` returns; if it throws (a transient failure), the message is fetched and handled again.
  */
 export async function runConsumer(brokers: string[], group: string, topic: string, handle: (m: IncomingMessage) => Promise<void>, options: { fromBeginning?: boolean; clientId?: string } = {}): Promise<MessageConsumer> {
-  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
+  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 500, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({

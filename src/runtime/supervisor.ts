@@ -82,10 +82,8 @@ export class Supervisor extends EventEmitter {
     if (!this.options.db) ensureDatabase(this.project); // once, here, not raced by two children
     if (this.options.kafka === false) return this.spawn('api');
     if (this.kafka.kind === 'embedded') {
-      const running = runningBroker(this.kafka.dataDir);
-      if (running) this.setState('broker', { status: 'shared', pid: running.pid, port: running.port, address: `${running.host}:${running.port}`, detail: 'started by another process' });
-      else await this.spawn('broker');
-      this.watchdog = setInterval(() => this.adoptBroker(), 2000).unref();
+      await this.ensureBroker();
+      this.watchdog = setInterval(() => this.adoptBroker(), 1000).unref();
     }
     await Promise.all([this.spawn('api'), this.spawn('workers')]);
   }
@@ -126,14 +124,42 @@ export class Supervisor extends EventEmitter {
     this.setState(name, { status: 'stopped' });
   }
 
-  /** a shared broker went away (its owner stopped): run one ourselves */
-  private adoptBroker(): void {
-    if (this.stopping || this.kafka.kind !== 'embedded') return;
-    const s = this.children.get('broker');
-    if (s?.status === 'shared' && !runningBroker(this.kafka.dataDir)) {
-      this.line('broker', 'the shared broker stopped; starting it here');
-      void this.spawn('broker').catch((e: Error) => this.line('broker', e.message, 'error'));
+  /** the embedded broker: the one another process runs on our data folder, else our own child */
+  private async ensureBroker(): Promise<void> {
+    if (this.kafka.kind !== 'embedded') return;
+    const shared = (): boolean => {
+      const running = runningBroker(this.kafka.kind === 'embedded' ? this.kafka.dataDir : '');
+      if (!running || running.pid === this.processes.get('broker')?.pid) return false;
+      this.setState('broker', { status: 'shared', pid: running.pid, port: running.port, address: `${running.host}:${running.port}`, detail: 'started by another process' });
+      return true;
+    };
+    if (shared()) return;
+    try {
+      await this.spawn('broker');
+    } catch (e) {
+      if (!shared()) throw e; // another process took the folder first: use its broker
     }
+  }
+
+  private sharedGone = 0;
+  /** a shared broker went away (its owner stopped or died): if its owner does not bring it back, run it here */
+  private adoptBroker(): void {
+    if (this.stopping || this.kafka.kind !== 'embedded' || this.children.get('broker')?.status !== 'shared') return;
+    const running = runningBroker(this.kafka.dataDir);
+    if (running) {
+      this.sharedGone = 0;
+      if (running.pid !== this.children.get('broker')?.pid) this.setState('broker', { pid: running.pid }); // its owner restarted it
+      return;
+    }
+    if (++this.sharedGone < 3) return; // the owner restarts a crashed broker within a second
+    this.sharedGone = 0;
+    this.line('broker', 'the shared broker stopped; starting it here');
+    void this.ensureBroker().catch((e: Error) => this.line('broker', e.message, 'error'));
+  }
+
+  /** starts a child that died again (the broker only if nobody else runs it now) */
+  private revive(name: ChildName): Promise<void> {
+    return name === 'broker' ? this.ensureBroker() : this.spawn(name);
   }
 
   private args(name: ChildName): ChildArgs {
@@ -199,7 +225,10 @@ export class Supervisor extends EventEmitter {
       setTimeout(() => {
         if (this.stopping) return;
         state.restarts++;
-        this.spawn(name).then(pending?.resolve, pending?.reject);
+        this.revive(name).then(pending?.resolve, (e: Error) => {
+          if (pending) pending.reject(e);
+          else this.line(name, `could not start again: ${e.message}`, 'error');
+        });
       }, wasUp ? 250 : delay).unref();
     } else {
       pending?.reject(new StartError(`${name} exited before it was ready (${signal ?? `code ${code}`}): ${state.log.slice(-3).join(' / ')}`));
