@@ -15,6 +15,12 @@
  * Every side works on its own fresh copy of the Northwind database in os.tmpdir(); all transactions
  * commit (no dry runs), with SqliteStore's defaults: WAL, synchronous=NORMAL.
  *
+ *   (d) the embedded broker via kafkajs (bench/broker.ts) against the orders of (a).
+ *   (e), (f) the Kafka integration end to end (bench/integration.ts): order_b2b produced → order
+ *       committed, and ShippedDate set → Shipment committed in the shipping project; throughput and
+ *       p50/p99 latency, against the engine alone (a) and a bare kafkajs round trip.
+ *
+ * BENCH_ONLY=e,f npm run bench runs only those parts.
  * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds and requests per second (to see the noise);
  * BENCH_API_PROF=<folder> npm run bench writes a CPU profile of the API servers' process there (--cpu-prof).
  */
@@ -22,6 +28,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { benchBroker } from './broker.js';
+import { benchIntegration } from './integration.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -465,50 +472,75 @@ function printHeader(): void {
   console.log('');
 }
 
+const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim().toLowerCase());
+const only = (part: string): boolean => !ONLY || ONLY.includes(part);
+
 async function main(): Promise<void> {
   printHeader();
   const template = await buildTemplate();
 
-  const a = await benchInsertOrder(template);
-  const slower = a.slower;
-  console.log('(a) insert an order with 3 items — engine.run vs. hand-written better-sqlite3 statements');
-  console.log('    (hand-written: read 3 prices, insert order with total and count, insert 3 items, update balance and counts, check credit)');
-  console.log(`    hand-written    ${fmt(a.handTps).padStart(8)} tx/s`);
-  console.log(`    engine          ${fmt(a.engineTps).padStart(8)} tx/s`);
-  console.log(`    engine is ${fmt(slower, 2)}× slower   target ≤ ${TARGET_INSERT_RATIO}×   ${verdict(slower <= TARGET_INSERT_RATIO)}`);
-  console.log('');
+  const a = only('a') || only('d') || only('e') || only('f') ? await benchInsertOrder(template) : undefined;
+  if (a && only('a')) {
+    const slower = a.slower;
+    console.log('(a) insert an order with 3 items — engine.run vs. hand-written better-sqlite3 statements');
+    console.log('    (hand-written: read 3 prices, insert order with total and count, insert 3 items, update balance and counts, check credit)');
+    console.log(`    hand-written    ${fmt(a.handTps).padStart(8)} tx/s`);
+    console.log(`    engine          ${fmt(a.engineTps).padStart(8)} tx/s`);
+    console.log(`    engine is ${fmt(slower, 2)}× slower   target ≤ ${TARGET_INSERT_RATIO}×   ${verdict(slower <= TARGET_INSERT_RATIO)}`);
+    console.log('');
+  }
 
-  const b = await benchUpdateItem(template);
-  const growth = b.growth;
-  console.log("(b) update one item's Quantity (engine.run, committed) — order of 10 items vs. order of 10,000 items");
-  console.log(`    10 items        ${fmt(b.smallUs, 1).padStart(8)} µs/update`);
-  console.log(`    10,000 items    ${fmt(b.bigUs, 1).padStart(8)} µs/update`);
-  console.log(`    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`);
-  console.log('');
+  if (only('b')) {
+    const b = await benchUpdateItem(template);
+    const growth = b.growth;
+    console.log("(b) update one item's Quantity (engine.run, committed) — order of 10 items vs. order of 10,000 items");
+    console.log(`    10 items        ${fmt(b.smallUs, 1).padStart(8)} µs/update`);
+    console.log(`    10,000 items    ${fmt(b.bigUs, 1).padStart(8)} µs/update`);
+    console.log(`    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`);
+    console.log('');
+  }
 
-  const c = await benchApi(template);
-  console.log(`(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`);
-  console.log("    (API: security on, admin's Bearer token, full JSON:API documents; bare: prepared statements, res.json of the rows)");
-  const printLoad = (title: string, f: LoadFigures): void => {
-    console.log(`    ${title}`);
-    console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
-    console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
-    console.log(`    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`);
-  };
-  printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', c.byId);
-  printLoad('GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)', c.list);
-  console.log('');
+  if (only('c')) {
+    const c = await benchApi(template);
+    console.log(`(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`);
+    console.log("    (API: security on, admin's Bearer token, full JSON:API documents; bare: prepared statements, res.json of the rows)");
+    const printLoad = (title: string, f: LoadFigures): void => {
+      console.log(`    ${title}`);
+      console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
+      console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
+      console.log(`    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`);
+    };
+    printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', c.byId);
+    printLoad('GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)', c.list);
+    console.log('');
+  }
 
-  const d = await benchBroker();
-  // kafkajs (the client) saturates before the broker does: its capacity is what it did per CPU it used
-  const capacity = Number.isFinite(d.brokerBusy) && d.brokerBusy > 0 ? d.produceMps / Math.min(1, d.brokerBusy) : d.produceMps;
-  const headroom = capacity / a.engineTps;
-  console.log(`(d) the embedded broker via kafkajs on loopback (own process, fsync per append): 1 KB messages, batches of ${100}`);
-  console.log(`    produce         ${fmt(d.produceMps).padStart(8)} msg/s   ${fmt(d.produceMBps, 1).padStart(6)} MB/s   latency per batch p50 ${fmt(d.p50Ms, 1)} ms, p99 ${fmt(d.p99Ms, 1)} ms`);
-  console.log(`    consume         ${fmt(d.consumeMps).padStart(8)} msg/s   ${fmt(d.consumeMBps, 1).padStart(6)} MB/s`);
-  console.log(`    broker CPU while producing ${fmt(d.brokerBusy * 100)}% of one core (the kafkajs client is the limit) → broker capacity ≈ ${fmt(capacity)} msg/s`);
-  console.log(`    orders (a)      ${fmt(a.engineTps).padStart(8)} tx/s   (one order_shipping message per shipped order at most)`);
-  console.log(`    broker capacity ÷ orders ${fmt(headroom, 1)}× (measured throughput alone: ${fmt(d.produceMps / a.engineTps, 1)}×)   target ≥ ${TARGET_BROKER_HEADROOM}×   ${verdict(headroom >= TARGET_BROKER_HEADROOM)}`);
+  if (only('d') && a) {
+    const d = await benchBroker();
+    // kafkajs (the client) saturates before the broker does: its capacity is what it did per CPU it used
+    const capacity = Number.isFinite(d.brokerBusy) && d.brokerBusy > 0 ? d.produceMps / Math.min(1, d.brokerBusy) : d.produceMps;
+    const headroom = capacity / a.engineTps;
+    console.log(`(d) the embedded broker via kafkajs on loopback (own process, fsync per append): 1 KB messages, batches of ${100}`);
+    console.log(`    produce         ${fmt(d.produceMps).padStart(8)} msg/s   ${fmt(d.produceMBps, 1).padStart(6)} MB/s   latency per batch p50 ${fmt(d.p50Ms, 1)} ms, p99 ${fmt(d.p99Ms, 1)} ms`);
+    console.log(`    consume         ${fmt(d.consumeMps).padStart(8)} msg/s   ${fmt(d.consumeMBps, 1).padStart(6)} MB/s`);
+    console.log(`    broker CPU while producing ${fmt(d.brokerBusy * 100)}% of one core (the kafkajs client is the limit) → broker capacity ≈ ${fmt(capacity)} msg/s`);
+    console.log(`    orders (a)      ${fmt(a.engineTps).padStart(8)} tx/s   (one order_shipping message per shipped order at most)`);
+    console.log(`    broker capacity ÷ orders ${fmt(headroom, 1)}× (measured throughput alone: ${fmt(d.produceMps / a.engineTps, 1)}×)   target ≥ ${TARGET_BROKER_HEADROOM}×   ${verdict(headroom >= TARGET_BROKER_HEADROOM)}`);
+    console.log('');
+  }
+
+  if ((only('e') || only('f')) && a) {
+      const e = await benchIntegration((line) => process.stderr.write(`    … ${line}\n`));
+      const ms = (l: { p50: number; p99: number }): string => `p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms`;
+      console.log('(e) order_b2b produced → order committed (northwind: broker, API, workers as child processes; 2 items per order)');
+      console.log(`    throughput      ${fmt(e.b2bPerSecond).padStart(8)} orders/s   (a burst of 2,000 messages, first send to last commit)`);
+      console.log(`    engine alone    ${fmt(a.engineTps).padStart(8)} tx/s       (a)   → the pipeline runs at ${fmt(e.b2bPerSecond / a.engineTps, 2)}× the engine's rate`);
+      console.log(`    latency         ${ms(e.b2bLatency)}   (400 messages at 100/s)`);
+      console.log(`    bare kafkajs    ${ms(e.bareLatency)}   (produce → consume, same pacing) → p50 ${fmt(e.b2bLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`);
+      console.log('(f) Order.ShippedDate set (committed) → Shipment committed in projects/shipping (outbox → relay → broker → shipping worker → its rules)');
+      console.log(`    throughput      ${fmt(e.shipPerSecond).padStart(8)} shipments/s   (1,000 orders shipped as fast as the engine goes)`);
+      console.log(`    latency         ${ms(e.shipLatency)}   (300 orders shipped at 100/s) → p50 ${fmt(e.shipLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`);
+  }
 }
 
 try {

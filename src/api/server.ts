@@ -93,7 +93,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = asApiError(err);
     if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="alsx"');
-    if (e.status >= 500) process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
+    if (e.status >= 500 && !(err instanceof ApiError)) process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
     sendJsonApi(res, e.status, { jsonapi: { version: '1.1' }, errors: [e.toObject()] });
   });
   return { app, ctx };

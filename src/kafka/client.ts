@@ -53,14 +53,17 @@ export interface MessageConsumer {
 
 /**
  * Consumes `topic` as a member of `group`, one message at a time: the offset is committed after
- * `handle` returns; if it throws (a transient failure), the message is fetched and handled again.
+ * `handle` returns (every message, or — when the handler recognises redeliveries itself, as the
+ * topic workers' inbox does — every `commitEvery` messages or 250 ms); if `handle` throws (a
+ * transient failure), the message is fetched and handled again.
  */
-export async function runConsumer(brokers: string[], group: string, topic: string, handle: (m: IncomingMessage) => Promise<void>, options: { fromBeginning?: boolean; clientId?: string } = {}): Promise<MessageConsumer> {
+export async function runConsumer(brokers: string[], group: string, topic: string, handle: (m: IncomingMessage) => Promise<void>, options: { fromBeginning?: boolean; clientId?: string; commitEvery?: number } = {}): Promise<MessageConsumer> {
   const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 500, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
-    autoCommitThreshold: 1,
+    autoCommitThreshold: options.commitEvery ?? 1,
+    ...(options.commitEvery ? { autoCommitInterval: 250 } : {}),
     eachMessage: async ({ topic: t, partition, message }) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);

@@ -21,23 +21,26 @@ async function target(args: string[], brokersFlag: string | undefined, what: str
   let release = async (): Promise<void> => {};
   let samples: Record<string, unknown> = {};
   const consumed = new Set<string>();
+  let project: Awaited<ReturnType<typeof readProject>> | undefined;
   if (brokersFlag) {
     brokers = brokersFlag.split(',').map((b) => b.trim()).filter(Boolean);
     if (!brokers.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))) throw new CliError(`--brokers ${brokersFlag}: give host:port[,host:port…]`);
   } else {
     const dir = args.shift();
     if (!dir) throw new CliError(`give a project folder (or --brokers host:port) and ${what}`);
-    const project = await readProject(dir);
+    project = await readProject(dir);
     const { loadIntegration } = await import('../../kafka/integration/load.js');
     const integration = await loadIntegration(project);
     samples = integration.samples ?? {};
     for (const c of integration.consumers ?? []) consumed.add(c.topic);
-    ({ brokers, release } = await brokersForCommand(project, (line) => warn([line])));
   }
   const topic = args.shift();
   if (!topic) throw new CliError(`give ${what}`);
   if (!TOPIC.test(topic)) throw new CliError(`${JSON.stringify(topic)} is not a topic name (letters, digits, . _ -)`);
-  return { brokers, topic, rest: args, release, samples, consumed };
+  // the embedded broker is started only once the command is known to be well formed: one started
+  // for a command that then fails must be released, or it keeps the process (and its lock) alive
+  if (project) ({ brokers, release } = await brokersForCommand(project, (line) => warn([line])));
+  return { brokers: brokers!, topic, rest: args, release, samples, consumed };
 }
 
 interface ProduceFlags { brokers?: string; key?: string; header: string[]; lines?: boolean; sample?: boolean; json?: boolean }
@@ -124,23 +127,27 @@ export function registerTopics(program: Command): void {
       const { tail, endOffsets } = await import('../../kafka/client.js');
       if (flags.count !== undefined && !/^[1-9]\d*$/.test(flags.count)) throw new CliError(`--count ${flags.count}: give a whole number ≥ 1`);
       const t = await target([...args], flags.brokers, 'a topic to tail');
-      if (t.rest.length) throw new CliError(`too many arguments: ${t.rest.join(' ')}`);
+      if (t.rest.length) {
+        await t.release();
+        throw new CliError(`too many arguments: ${t.rest.join(' ')}`);
+      }
       const paint = theme();
       let left = flags.count ? Number(flags.count) : Infinity;
       let remaining: Map<number, bigint> | undefined;
+      let ends = new Map<number, bigint>();
       let finish: () => void = () => {};
       const finished = new Promise<void>((resolve) => (finish = resolve));
       const atEnd = (): boolean => remaining !== undefined && [...remaining.values()].every((n) => n <= 0n);
       if (flags.exit) {
-        const ends = await endOffsets(t.brokers, t.topic).catch(() => new Map<number, bigint>());
-        remaining = flags.fromBeginning ? ends : new Map();
+        ends = await endOffsets(t.brokers, t.topic).catch(() => new Map<number, bigint>());
+        remaining = flags.fromBeginning ? new Map(ends) : new Map();
       }
       const consumer = await tail(t.brokers, t.topic, { group: flags.group, fromBeginning: flags.fromBeginning ?? false }, (m) => {
         if (left <= 0) return;
         process.stdout.write(flags.json ? `${JSON.stringify(asJson(m))}\n` : render(m, paint));
         left--;
         if (remaining) {
-          const end = remaining.get(m.partition);
+          const end = ends.get(m.partition); // left to read: from this offset to where the partition ended
           if (end !== undefined) remaining.set(m.partition, end - BigInt(m.offset) - 1n > 0n ? end - BigInt(m.offset) - 1n : 0n);
         }
         if (left <= 0 || atEnd()) finish();

@@ -21,7 +21,7 @@ export interface RelayOptions {
   log: (line: string) => void;
 }
 
-const DEFAULTS: RelayOptions = { batch: 500, watchMs: 20, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
+const DEFAULTS: RelayOptions = { batch: 500, watchMs: 5, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
 
 interface OutboxRow {
   Id: number;

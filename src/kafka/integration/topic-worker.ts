@@ -20,7 +20,7 @@ export const INBOX = '_alsx_inbox';
 export type TopicHandler = Consumer & { group: string };
 
 export function ensureInbox(db: Database.Database): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT)`);
+  db.exec(`CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied')`);
 }
 
 export type Outcome = { status: 'applied'; tx: string } | { status: 'duplicate' } | { status: 'dead-lettered'; reason: string };
@@ -38,12 +38,12 @@ export class TopicWorker {
   ) {
     ensureInbox(store.db);
     this.seen = store.db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
-    this.record = store.db.prepare(`INSERT INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?)`);
+    this.record = store.db.prepare(`INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome") VALUES (?, ?, ?, ?, ?, ?, ?)`);
   }
 
   /** applies one message; throws only for a transient failure (so it is delivered again) */
   async handle(m: IncomingMessage): Promise<Outcome> {
-    const id = m.headers['message-id'] ?? `${m.topic}/${m.partition}/${m.offset}`;
+    const id = this.identity(m);
     if (this.seen.get(id)) return { status: 'duplicate' };
     let dict: unknown;
     try {
@@ -62,7 +62,7 @@ export class TopicWorker {
           }
           if (this.handler.mapping) this.insertMapped(uow, this.handler.mapping, dict);
           else this.handler.handle!({ topic: m.topic, partition: m.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, headers: m.headers, value: dict }, this.consumerTx(uow));
-          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx);
+          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied');
         },
         { origin: 'kafka' },
       );
@@ -81,6 +81,11 @@ export class TopicWorker {
       return this.deadLetter(m, e.message, e.rule ?? e.kind, e.rule);
     }
     return { status: 'applied', tx: outcome.tx };
+  }
+
+  /** the message-id header (stable across resends), else where the message sits */
+  private identity(m: IncomingMessage): string {
+    return m.headers['message-id'] ?? `${m.topic}/${m.partition}/${m.offset}`;
   }
 
   private insertMapped(uow: UnitOfWork, mapping: Mapping, dict: unknown): Record<string, unknown> {
@@ -108,6 +113,8 @@ export class TopicWorker {
         'alsx-original-offset': m.offset,
       },
     }]);
+    // remembered, so a redelivery (offsets are committed in batches) does not dead-letter it twice
+    this.record.run(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered');
     this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);
     return { status: 'dead-lettered', reason: error };
   }
