@@ -10,7 +10,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/setup/state-dir.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

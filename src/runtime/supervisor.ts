@@ -6,6 +6,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureDatabase, type Project } from '../project/load.js';
 import type { ChildArgs, ChildMessage, ChildName, TxRecord } from './protocol.js';
@@ -36,6 +38,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** false: the API alone, no broker or workers (request/reply answers 503) */
   kafka?: boolean;
+  /** append every transaction to this JSON-lines file (default .alsx/traces.jsonl; false: none) */
+  traceFile?: string | false;
 }
 
 export class StartError extends Error {
@@ -62,9 +66,16 @@ export class Supervisor extends EventEmitter {
   /** children stopped on purpose: not started again */
   private readonly stopped = new WeakSet<ChildProcess>();
 
+  private traces: WriteStream | undefined;
+
   constructor(readonly project: Project, private readonly options: SupervisorOptions = {}) {
     super();
     this.kafka = kafkaTarget(project, options.env ?? process.env);
+  }
+
+  /** where this run's transactions are kept, so a past run can be reopened */
+  get traceFile(): string | undefined {
+    return this.options.traceFile === false ? undefined : (this.options.traceFile ?? join(this.project.stateDir, 'traces.jsonl'));
   }
 
   get brokers(): string[] {
@@ -80,6 +91,11 @@ export class Supervisor extends EventEmitter {
   /** starts everything; resolves when all are up, rejects with the first child's reason if one cannot start */
   async start(): Promise<void> {
     if (!this.options.db) ensureDatabase(this.project); // once, here, not raced by two children
+    if (this.traceFile) {
+      mkdirSync(dirname(this.traceFile), { recursive: true });
+      this.traces = createWriteStream(this.traceFile, { flags: 'a' });
+      this.traces.on('error', (e) => this.line('api', `cannot write ${this.traceFile}: ${e.message}`, 'warn'));
+    }
     if (this.options.kafka === false) return this.spawn('api');
     if (this.kafka.kind === 'embedded') {
       await this.ensureBroker();
@@ -110,6 +126,7 @@ export class Supervisor extends EventEmitter {
     // the API and workers first, so they finish their work while the broker still answers
     await Promise.all((['api', 'workers'] as const).map((n) => this.kill(n, this.processes.get(n))));
     await this.kill('broker', this.processes.get('broker'));
+    await new Promise<void>((resolve) => (this.traces ? this.traces.end(resolve) : resolve()));
   }
 
   private async kill(name: ChildName, p: ChildProcess | undefined): Promise<void> {
@@ -198,6 +215,7 @@ export class Supervisor extends EventEmitter {
         this.line(name, m.line, m.level);
         break;
       case 'tx':
+        this.traces?.write(`${JSON.stringify(m.outcome)}\n`);
         this.emit('tx', m.outcome);
         break;
       case 'failed':

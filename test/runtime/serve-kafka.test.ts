@@ -2,6 +2,7 @@
  * The projects running as `alsx serve` runs them — broker, API and workers as child processes —
  * driven from outside like a user and a partner would: over HTTP and over Kafka with kafkajs.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
@@ -137,6 +138,12 @@ describe('alsx serve with Kafka', () => {
     expect(o).toMatchObject({ CustomerId: 'ANTON', EmployeeId: 5, AmountTotal: 56, OrderDetailCount: 2 });
     expect(found.body.included.map((d: any) => [d.attributes.ProductId, d.attributes.Quantity, d.attributes.UnitPrice, d.attributes.Amount])).toEqual([[1, 1, 18, 18], [2, 2, 19, 38]]);
     expect((await api('GET', '/Customer/ANTON')).body.data.attributes.Balance).toBeCloseTo(before + 56, 2);
+    // every transaction of the run is kept in traces.jsonl, with where it came from
+    const traces = readFileSync(join(process.env.ALSX_STATE_DIR!, 'northwind', 'traces.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const b2b = traces.find((t) => t.origin === 'kafka' && t.changes.some((c: any) => c.table === 'Order' && c.values.ShipName?.[1] === 'b2b-t1'));
+    expect(b2b).toMatchObject({ ok: true, child: 'workers' });
+    expect(b2b.trace.map((s: any) => s.kind)).toEqual(expect.arrayContaining(['copy', 'formula', 'sum', 'constraint']));
+    expect(traces.filter((t) => t.origin === 'api' && !t.ok)).toHaveLength(1); // the refused atomic request
   });
 
   it('shipping, started after orders shipped, catches up on everything it missed; and again after being down', async () => {

@@ -1,0 +1,89 @@
+/** Running a `:` command: the same effects as the headless commands, shown as lines in the workbench. */
+import type { TxOutcome } from '../../rules/engine.js';
+import type { Session } from '../session.js';
+import { COMMANDS, type Command } from './parse.js';
+
+export interface CommandEnv {
+  /** the API's base URL (http://127.0.0.1:5656), once it is up */
+  apiBase(): string | undefined;
+  session: Session;
+  samples: Record<string, unknown>;
+  produce(topic: string, value: Buffer): Promise<{ partition: number; offset: string }>;
+  /** a read-only query on the working database */
+  sql(query: string): Record<string, unknown>[];
+  /** a transaction through the rules in this process (origin tui) */
+  tx(ops: unknown): Promise<TxOutcome>;
+}
+
+export interface CommandResult {
+  ok: boolean;
+  summary: string;
+  lines: string[];
+}
+
+const pretty = (v: unknown): string[] => JSON.stringify(v, null, 2).split('\n');
+
+export const HELP: [string, string][] = [
+  [':tx [ops…]', 'a transaction through the rules, e.g. :tx [{"update":"Customer","key":"ALFKI","set":{"CreditLimit":3000}}]'],
+  [':get /api/…', 'GET from the API as the logged-in user (e.g. :get /api/Customer/ALFKI)'],
+  [':post /api/… {…}', 'POST (also :patch, :delete)'],
+  [':produce TOPIC [{…}]', "a message to a topic (no body: the project's sample)"],
+  [':sql select …', 'a read-only query on the working database'],
+  [':login NAME', 'act as that user (a customer id too); :logout for none'],
+  [':help', 'this list'],
+];
+
+export async function runCommand(cmd: Command, env: CommandEnv): Promise<CommandResult> {
+  switch (cmd.kind) {
+    case 'help':
+      return { ok: true, summary: `commands: ${COMMANDS.map((c) => `:${c}`).join(' ')}`, lines: HELP.map(([c, d]) => `${c.padEnd(22)} ${d}`) };
+    case 'login':
+      await env.session.loginAs(cmd.user);
+      return { ok: true, summary: `logged in as ${cmd.user}`, lines: [] };
+    case 'logout':
+      env.session.logout();
+      return { ok: true, summary: 'logged out: requests go without a token', lines: [] };
+    case 'sql': {
+      const rows = env.sql(cmd.query);
+      return { ok: true, summary: `${rows.length} row${rows.length === 1 ? '' : 's'}`, lines: table(rows) };
+    }
+    case 'tx': {
+      const o = await env.tx(cmd.ops);
+      if (o.ok) return { ok: true, summary: `✔ committed tx ${o.tx}: ${o.changes.length} row change${o.changes.length === 1 ? '' : 's'}, ${o.trace.length} rule firings (Trace pane)`, lines: o.changes.map((c) => `${c.op} ${c.table} ${JSON.stringify(c.key)}: ${Object.entries(c.values).map(([k, [a, b]]) => `${k} ${JSON.stringify(a)} → ${JSON.stringify(b)}`).join(', ')}`) };
+      return { ok: false, summary: `✘ ${o.error?.rule ? `rejected by ${o.error.rule}` : o.error?.kind}: ${o.error?.message}`, lines: [] };
+    }
+    case 'produce': {
+      const value = cmd.value !== undefined ? JSON.stringify(cmd.value) : cmd.text ?? (cmd.topic in env.samples ? JSON.stringify(env.samples[cmd.topic]) : undefined);
+      if (value === undefined) return { ok: false, summary: `no message given and no sample for ${cmd.topic}`, lines: [] };
+      const at = await env.produce(cmd.topic, Buffer.from(value));
+      return { ok: true, summary: `✔ sent to ${cmd.topic} [${at.partition}] @${at.offset}`, lines: pretty(JSON.parse(value.startsWith('{') || value.startsWith('[') ? value : JSON.stringify(value))) };
+    }
+    case 'http': {
+      const base = env.apiBase();
+      if (!base) return { ok: false, summary: 'the API is not up (Runtimes pane: 4)', lines: [] };
+      const headers: Record<string, string> = { Accept: 'application/vnd.api+json', ...env.session.headers() };
+      if (cmd.body !== undefined) headers['Content-Type'] = cmd.path.startsWith('/api/operations') ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
+      const r = await fetch(`${base}${cmd.path}`, { method: cmd.method, headers, body: cmd.body === undefined ? undefined : JSON.stringify(cmd.body) });
+      const text = await r.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: shown as text */
+      }
+      const error = (body as { errors?: { detail?: string; meta?: { rule?: string } }[] } | undefined)?.errors?.[0];
+      const summary = `${r.ok ? '✔' : '✘'} ${cmd.method} ${cmd.path} → ${r.status}${error ? `: ${error.meta?.rule ? `${error.meta.rule}: ` : ''}${error.detail ?? ''}` : ''}`;
+      return { ok: r.ok, summary, lines: body === undefined ? [] : typeof body === 'string' ? body.split('\n') : pretty(body) };
+    }
+  }
+}
+
+/** rows as aligned text columns */
+function table(rows: Record<string, unknown>[]): string[] {
+  if (rows.length === 0) return [];
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown): string => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = cols.map((c) => Math.min(30, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (vals: string[]) => vals.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ');
+  return [line(cols), line(widths.map((w) => '─'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
+}
