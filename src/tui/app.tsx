@@ -1,0 +1,193 @@
+/**
+ * The workbench's frame: a header (project, user, pane tabs, runtimes), the focused pane, the `:`
+ * command line with its last result, a status line and a key-hint bar; `?` shows every binding.
+ * Panes are given as specs, so the frame knows nothing of tables, traces or topics.
+ */
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import { CommandLine } from './command/CommandLine.js';
+import { HELP } from './command/run.js';
+import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
+import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
+
+export interface PaneSpec {
+  id: string;
+  title: string;
+  hints: KeyHint[];
+  render(props: PaneProps): ReactElement;
+}
+
+export interface AppProps {
+  project: string;
+  panes: PaneSpec[];
+  runtime: RuntimeControl;
+  /** who the API calls go as (shown in the header) */
+  user: () => string | null;
+  color: boolean;
+  /** runs a `:` command; resolves to what to show */
+  command(line: string): Promise<{ ok: boolean; summary: string; lines: string[] }>;
+  completions: () => { tables: string[]; topics: string[] };
+  onQuit(): void;
+  /** for tests: the size when there is no terminal */
+  size?: { columns: number; rows: number };
+}
+
+export const GLOBAL_HINTS: KeyHint[] = [
+  { keys: '1–5 tab', does: 'switch pane' },
+  { keys: ':', does: 'command line (:help)' },
+  { keys: '?', does: 'help: every key' },
+  { keys: 'q', does: 'quit (stops every runtime)' },
+];
+
+function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return size;
+}
+
+export function App(props: AppProps) {
+  const { panes, runtime } = props;
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize(props.size);
+  const [active, setActive] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [commanding, setCommanding] = useState(false);
+  const [capturing, setCapturing] = useState(false);
+  const [status, setStatus] = useState<{ text: string; level: Level }>({ text: 'ready — ? for help, : for commands', level: 'info' });
+  const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
+  const history = useRef<string[]>([]);
+  const [, redraw] = useState(0);
+
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    return runtime.subscribe(() => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        redraw((n) => n + 1);
+      }, 200);
+    });
+  }, [runtime]);
+
+  const notify = useCallback((text: string, level: Level = 'info') => setStatus({ text, level }), []);
+  const wb: Workbench = useMemo(() => ({ setCapturing, notify, color: props.color }), [notify, props.color]);
+  const quit = () => {
+    exit();
+    props.onQuit();
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return quit();
+      if (help) {
+        if (key.escape || input === '?' || input === 'q') setHelp(false);
+        return;
+      }
+      if (commanding || capturing) return;
+      if (input === 'q') return quit();
+      if (input === '?') return setHelp(true);
+      if (input === ':') {
+        setOutput(undefined);
+        return setCommanding(true);
+      }
+      if (key.escape && output) return setOutput(undefined);
+      if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return setActive(Number(input) - 1);
+      if (key.tab) setActive((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
+    },
+  );
+
+  const submit = (line: string) => {
+    setCommanding(false);
+    if (!line.replace(/^:/, '').trim()) return;
+    history.current = [...history.current.filter((h) => h !== line), line].slice(-200);
+    notify(`running ${line.slice(0, 60)} …`);
+    props.command(line).then(
+      (r) => {
+        setOutput(r);
+        notify(r.summary, r.ok ? 'ok' : 'error');
+      },
+      (e: Error) => {
+        setOutput({ ok: false, summary: e.message, lines: [] });
+        notify(e.message, 'error');
+      },
+    );
+  };
+
+  const pane = panes[active]!;
+  const outputLines = output ? Math.min(output.lines.length, Math.max(3, Math.floor(rows / 3))) : 0;
+  const bodyHeight = Math.max(3, rows - 3 - (commanding ? 1 : 0) - (output ? outputLines + 1 : 0));
+  const color = (c: string) => (props.color ? c : undefined);
+  const levelColor = { info: undefined, ok: 'green', warn: 'yellow', error: 'red' }[status.level];
+  const children = runtime.children();
+  const user = props.user();
+
+  return (
+    <WorkbenchContext.Provider value={wb}>
+      <Box flexDirection="column" width={columns} height={rows}>
+        <Box width={columns}>
+          <Text bold wrap="truncate">
+            {`alsx · ${props.project}${user ? ` · ${user}` : ''} `}
+          </Text>
+          {panes.map((p, i) => (
+            <Text key={p.id} inverse={i === active} color={i === active ? undefined : color('cyan')} wrap="truncate">
+              {i === active && !props.color ? `[${i + 1} ${p.title}]` : ` ${i + 1} ${p.title} `}
+            </Text>
+          ))}
+          <Box flexGrow={1} />
+          <Text wrap="truncate">
+            {children.map((c) => `${c.name} ${statusMark(c.status)}`).join(' ')}
+          </Text>
+        </Box>
+        <Box height={bodyHeight} width={columns}>
+          {help ? <Help width={columns} height={bodyHeight} panes={panes} /> : pane.render({ width: columns, height: bodyHeight, focused: !commanding && !help })}
+        </Box>
+        {output && (
+          <Box flexDirection="column" width={columns}>
+            <Text color={color(output.ok ? 'green' : 'red')} wrap="truncate">{output.summary}</Text>
+            {output.lines.slice(0, outputLines).map((l, i) => (
+              <Text key={i} wrap="truncate">{l}</Text>
+            ))}
+          </Box>
+        )}
+        {commanding && <CommandLine width={columns} history={history.current} names={props.completions} onSubmit={submit} onCancel={() => setCommanding(false)} />}
+        <Text color={color(levelColor ?? '')} wrap="truncate">{status.text}</Text>
+        <Text dimColor wrap="truncate">
+          {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS].map((h) => `${h.keys} ${h.does}`).join(' · ')}
+        </Text>
+      </Box>
+    </WorkbenchContext.Provider>
+  );
+}
+
+function Help({ width, height, panes }: { width: number; height: number; panes: PaneSpec[] }) {
+  const lines: [string, string, boolean][] = [['Everywhere', '', true], ...GLOBAL_HINTS.map((h): [string, string, boolean] => [h.keys, h.does, false]), ['Ctrl-C', 'quit', false]];
+  for (const p of panes) {
+    if (p.hints.length === 0) continue;
+    lines.push(['', '', false], [p.title, '', true], ...p.hints.map((h): [string, string, boolean] => [h.keys, h.does, false]));
+  }
+  lines.push(['', '', false], ['Command line', '', true], ...HELP.map(([c, d]): [string, string, boolean] => [c, d, false]));
+  // two columns when the terminal is wide enough, else as many lines as fit
+  const perColumn = Math.max(1, height - 1);
+  const columns = width >= 120 ? 2 : 1;
+  const cells = Array.from({ length: columns }, (_, i) => lines.slice(i * perColumn, (i + 1) * perColumn));
+  return (
+    <Box flexDirection="row" width={width} height={height}>
+      {cells.map((col, ci) => (
+        <Box key={ci} flexDirection="column" width={Math.floor(width / columns)}>
+          {ci === 0 && <Text bold>Help — esc to close</Text>}
+          {col.map(([k, d, title], i) => (
+            <Text key={i} bold={title} wrap="truncate">
+              {title ? k : `  ${k.padEnd(16)} ${d}`}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * The real `alsx` in a real pseudo-terminal (node-pty), its screen kept by a headless xterm: type
+ * keys like a person and read what they would see.
+ */
+import { resolve } from 'node:path';
+import { spawn, type IPty } from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+import { ROOT } from './cli.js';
+
+export interface Screen {
+  /** the visible screen, one string per row, trailing spaces trimmed */
+  rows(): string[];
+  text(): string;
+  /** waits until the screen matches, or fails showing the screen */
+  waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
+  type(keys: string): void;
+  exit: Promise<{ exitCode: number; signal?: number }>;
+  pid: number;
+  kill(): void;
+}
+
+export const KEY = { enter: '\r', esc: '\x1b', up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', tab: '\t', ctrlC: '\x03', ctrlS: '\x13' };
+
+export function runInPty(args: string[], options: { columns?: number; rows?: number; env?: Record<string, string | undefined> } = {}): Screen {
+  const columns = options.columns ?? 120;
+  const rows = options.rows ?? 36;
+  const term = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true, convertEol: true });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...options.env })) if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
+  const pty: IPty = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args], { name: 'xterm-256color', cols: columns, rows, cwd: ROOT, env });
+  pty.onData((d) => term.write(d));
+  const exit = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit(ok));
+  const screen: Screen = {
+    rows() {
+      const buf = term.buffer.active;
+      return Array.from({ length: rows }, (_, i) => buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
+    },
+    text: () => screen.rows().join('\n'),
+    async waitFor(pattern, ms = 15_000) {
+      const end = Date.now() + ms;
+      const hit = () => (typeof pattern === 'string' ? screen.text().includes(pattern) : pattern.test(screen.text()));
+      while (!hit()) {
+        if (Date.now() > end) throw new Error(`the screen never showed ${pattern}:\n${screen.text()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    type: (keys) => pty.write(keys),
+    exit,
+    pid: pty.pid,
+    kill: () => pty.kill('SIGKILL'),
+  };
+  return screen;
+}

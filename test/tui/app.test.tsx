@@ -1,0 +1,114 @@
+/** The workbench frame with stand-in panes: tabs, help, the command line, quitting. */
+import { Text, useInput } from 'ink';
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { App, type PaneSpec } from '../../src/tui/app.js';
+import { useWorkbench } from '../../src/tui/pane.js';
+import type { RuntimeControl } from '../../src/tui/runtimes/RuntimesPane.js';
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+function Filterable({ focused }: { focused: boolean }) {
+  const wb = useWorkbench();
+  useInput((input) => {
+    if (input === '/') wb.setCapturing(true);
+    if (input === '!') wb.setCapturing(false);
+  }, { isActive: focused });
+  return <Text>the filterable pane</Text>;
+}
+
+const panes: PaneSpec[] = [
+  { id: 'a', title: 'Tables', hints: [{ keys: 's', does: 'sort' }], render: () => <Text>Customer 47</Text> },
+  { id: 'b', title: 'Trace', hints: [{ keys: '→', does: 'next firing' }], render: (p) => <Filterable focused={p.focused} /> },
+];
+const runtime: RuntimeControl = {
+  children: () => [{ name: 'api', status: 'up', pid: 123, port: 5656, log: ['listening'], restarts: 0 }],
+  restart: async () => {},
+  subscribe: () => () => {},
+  kafka: 'embedded broker',
+};
+
+function setup() {
+  const calls: string[] = [];
+  let quit = 0;
+  const ui = render(
+    <App project="northwind" panes={panes} runtime={runtime} color={false} user={() => 'admin'} size={{ columns: 100, rows: 24 }}
+      command={async (line) => { calls.push(line); return { ok: true, summary: `✔ ran ${line}`, lines: ['{', '  "Balance": 2102', '}'] }; }}
+      completions={() => ({ tables: ['Customer'], topics: [] })}
+      onQuit={() => void quit++} />,
+  );
+  return { ui, calls, quits: () => quit };
+}
+
+describe('the workbench frame', () => {
+  it('shows the project, the user, the pane tabs, the runtimes and the key hints', () => {
+    const { ui } = setup();
+    const frame = ui.lastFrame()!;
+    expect(frame).toMatch(/alsx · northwind · admin/);
+    expect(frame).toMatch(/\[1 Tables\].*2 Trace/);
+    expect(frame).toContain('api ●');
+    expect(frame).toContain('Customer 47');
+    expect(frame).toMatch(/s sort · 1–5 tab switch pane · : command line/);
+    ui.unmount();
+  });
+
+  it('switches panes with digits and tab, and shows every binding on ?', async () => {
+    const { ui } = setup();
+    ui.stdin.write('2');
+    await tick();
+    expect(ui.lastFrame()).toContain('the filterable pane');
+    ui.stdin.write('\t');
+    await tick();
+    expect(ui.lastFrame()).toContain('Customer 47');
+    ui.stdin.write('?');
+    await tick();
+    const help = ui.lastFrame()!;
+    expect(help).toContain('Help — esc to close');
+    expect(help).toMatch(/q\s+quit/);
+    expect(help).toMatch(/→\s+next firing/);
+    ui.stdin.write('\x1b');
+    await tick();
+    expect(ui.lastFrame()).not.toContain('Help — esc to close');
+    ui.unmount();
+  });
+
+  it('runs a : command and shows its result; esc leaves the command line', async () => {
+    const { ui, calls } = setup();
+    ui.stdin.write(':');
+    await tick();
+    for (const ch of 'get /api/Cus') ui.stdin.write(ch);
+    ui.stdin.write('\t'); // completes the table
+    await tick();
+    expect(ui.lastFrame()).toContain(':get /api/Customer');
+    for (const ch of '/ALFKI') ui.stdin.write(ch);
+    ui.stdin.write('\r');
+    await tick(100);
+    expect(calls).toEqual([':get /api/Customer/ALFKI']);
+    expect(ui.lastFrame()).toContain('✔ ran :get /api/Customer/ALFKI');
+    expect(ui.lastFrame()).toContain('"Balance": 2102');
+    ui.stdin.write(':');
+    await tick();
+    ui.stdin.write('\x1b[A'); // history
+    await tick();
+    expect(ui.lastFrame()).toContain(':get /api/Customer/ALFKI');
+    ui.stdin.write('\x1b');
+    await tick();
+    ui.unmount();
+  });
+
+  it('quits on q, but not while a pane takes typing', async () => {
+    const { ui, quits } = setup();
+    ui.stdin.write('2');
+    await tick();
+    ui.stdin.write('/'); // the pane's filter takes the keys now
+    await tick();
+    ui.stdin.write('q');
+    await tick();
+    expect(quits()).toBe(0);
+    ui.stdin.write('!');
+    await tick();
+    ui.stdin.write('q');
+    await tick();
+    expect(quits()).toBe(1);
+  });
+});
