@@ -8,6 +8,7 @@ import { registerProjectTools } from './cli/commands/project-tools.js';
 import { registerServe } from './cli/commands/serve.js';
 import { registerBroker } from './cli/commands/broker.js';
 import { registerTopics } from './cli/commands/topics.js';
+import { registerOpen } from './cli/commands/open.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
@@ -23,12 +24,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
     .exitOverride();
+  registerOpen(program);
   registerTx(program);
   registerServe(program);
   registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
-  program.addHelpText('after', '\nExamples:\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
+  program.addHelpText('after', '\nExamples:\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
   return program;
 }
 

@@ -28,6 +28,8 @@ export interface AppProps {
   command(line: string): Promise<{ ok: boolean; summary: string; lines: string[] }>;
   completions: () => { tables: string[]; topics: string[] };
   onQuit(): void;
+  /** the first status line */
+  greeting?: string;
   /** for tests: the size when there is no terminal */
   size?: { columns: number; rows: number };
 }
@@ -60,7 +62,7 @@ export function App(props: AppProps) {
   const [help, setHelp] = useState(false);
   const [commanding, setCommanding] = useState(false);
   const [capturing, setCapturing] = useState(false);
-  const [status, setStatus] = useState<{ text: string; level: Level }>({ text: 'ready — ? for help, : for commands', level: 'info' });
+  const [status, setStatus] = useState<{ text: string; level: Level }>({ text: props.greeting ?? 'ready — ? for help, : for commands', level: 'info' });
   const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
   const history = useRef<string[]>([]);
   const [, redraw] = useState(0);

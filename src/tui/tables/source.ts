@@ -1,0 +1,361 @@
+/**
+ * What the Tables pane reads, over its own READ-ONLY connection to the project's working database.
+ * The API and the workers write from other processes (WAL), so every read sees their last commit;
+ * cached counts and sort orders are dropped whenever SQLite's data_version says another connection
+ * committed.
+ *
+ * Paging stays fast at any depth: in primary-key order a page is LIMIT/OFFSET on the key's b-tree;
+ * sorted by any other column, the sorted rowids are computed once per (table, sort, filter) and a
+ * page is then a lookup of its rowids — no re-sort per page (≈80 ms at offset 50 000 of 100 000).
+ */
+import Database from 'better-sqlite3';
+import type { Project } from '../../project/load.js';
+import { buildModel, type ApiModel } from '../../api/jsonapi/model.js';
+import { introspect } from '../../store/introspect.js';
+import { q } from '../../store/sqlite.js';
+import type { ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
+import { loadAdminConfig, resolveAdmin, type AdminConfig, type TableView } from './admin-config.js';
+import { andConditions, equalityCondition, FilterError, parseFilter, type Condition } from './filter.js';
+import { formatValue } from './format.js';
+
+export { FilterError } from './filter.js';
+
+export type SortDir = 'asc' | 'desc';
+export interface Sort {
+  column: string;
+  dir: SortDir;
+}
+
+export interface PageQuery {
+  table: string;
+  sort?: Sort;
+  /** the person's filter text (see filter.ts) */
+  filter?: string;
+  /** fixed equalities: a child list's foreign key ({CustomerId: 'ALFKI'}) */
+  where?: Row;
+  offset: number;
+  limit: number;
+}
+
+export interface Page {
+  rows: Row[];
+  /** rows matching the filter, all pages together */
+  total: number;
+  offset: number;
+}
+
+export interface TableSummary {
+  name: string;
+  rows: number;
+  isView: boolean;
+}
+
+export interface ParentRef {
+  table: string;
+  /** the relationship's name in the API (Order.Customer, Employee.ReportsToRef …) */
+  role: string;
+  key: Row;
+  /** the parent's display value, null when the display is the key itself or the parent is missing */
+  display: string | null;
+  missing: boolean;
+}
+
+export interface FieldDetail {
+  column: string;
+  value: Value;
+  text: string;
+  /** on the first column of a foreign key */
+  parent?: ParentRef;
+}
+
+export interface ChildList {
+  /** the API's name: OrderList, OrderList_CloneFromOrderRef */
+  name: string;
+  table: string;
+  /** the child rows' condition: {CustomerId: 'ALFKI'} */
+  where: Row;
+  count: number;
+}
+
+export interface RowDetail {
+  table: string;
+  key: Row;
+  row: Row;
+  /** "Customer ALFKI · Alfreds Futterkiste" */
+  title: string;
+  fields: FieldDetail[];
+  children: ChildList[];
+}
+
+export interface SourceOptions {
+  admin?: AdminConfig;
+}
+
+interface SortedIds {
+  version: number;
+  ids: number[];
+}
+
+const ROWID = '_alsx_rowid';
+
+export class TableSource {
+  readonly schema: Schema;
+  readonly views: Map<string, TableView>;
+  readonly warnings: string[];
+  private readonly db: Database.Database;
+  private readonly model: ApiModel;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly hasRowid = new Map<string, boolean>();
+  private readonly counts = new Map<string, number>();
+  /** a few sorted-rowid snapshots, most recent last */
+  private readonly sorted = new Map<string, SortedIds>();
+  private cacheVersion = 0;
+  private dataVersion: number;
+
+  private readonly ownsConnection: boolean;
+
+  /** on a file (opened read-only here) or on a connection the caller owns (and closes) */
+  constructor(db: string | Database.Database, options: SourceOptions = {}) {
+    this.ownsConnection = typeof db === 'string';
+    this.db = typeof db === 'string' ? new Database(db, { readonly: true, fileMustExist: true }) : db;
+    if (this.ownsConnection) this.db.pragma('busy_timeout = 2000');
+    this.schema = introspect(this.db);
+    this.model = buildModel(this.schema);
+    const admin = resolveAdmin(this.schema, options.admin);
+    this.views = admin.views;
+    this.warnings = admin.warnings;
+    this.dataVersion = this.readDataVersion();
+  }
+
+  /** the project's working database with its admin.ts applied (the caller has built the database) */
+  static async forProject(project: Project, db: string | Database.Database = project.dbFile): Promise<TableSource> {
+    const admin = await loadAdminConfig(project);
+    return new TableSource(db, admin ? { admin } : {});
+  }
+
+  close(): void {
+    if (this.ownsConnection) this.db.close();
+  }
+
+  /** every table and view, by name (for completion: no counting) */
+  tableNames(): string[] {
+    return [...this.schema.tables.keys()];
+  }
+
+  /** grows whenever cached counts and orders are dropped: what is on screen may be out of date */
+  get version(): number {
+    return this.cacheVersion;
+  }
+
+  /** true (once) when another connection committed since the last look; caches are dropped */
+  changed(): boolean {
+    const now = this.readDataVersion();
+    if (now === this.dataVersion) return false;
+    this.dataVersion = now;
+    this.invalidate();
+    return true;
+  }
+
+  /** drops every cached count and sort order (the `r` key) */
+  refresh(): void {
+    this.dataVersion = this.readDataVersion();
+    this.invalidate();
+  }
+
+  table(name: string): TableInfo {
+    const t = this.schema.tables.get(name);
+    if (!t) throw new FilterError(`there is no table ${name}`);
+    return t;
+  }
+
+  view(name: string): TableView {
+    return this.views.get(name)!;
+  }
+
+  tables(): TableSummary[] {
+    this.changed();
+    return [...this.schema.tables.values()].map((t) => ({ name: t.name, rows: this.count(t.name), isView: t.isView }));
+  }
+
+  /** rows matching filter and where; throws FilterError for a filter that names no column or cannot be read */
+  count(table: string, filter = '', where?: Row): number {
+    this.changed();
+    const t = this.table(table);
+    const cond = this.condition(t, filter, where);
+    const id = `${t.name}\u0000${cond.sql}\u0000${JSON.stringify(cond.params)}`;
+    let n = this.counts.get(id);
+    if (n === undefined) {
+      n = this.stmt(`SELECT count(*) FROM ${q(t.name)}${whereSql(cond)}`).pluck().get(...cond.params) as number;
+      this.counts.set(id, n);
+    }
+    return n;
+  }
+
+  page(query: PageQuery): Page {
+    this.changed();
+    const t = this.table(query.table);
+    const cond = this.condition(t, query.filter ?? '', query.where);
+    const offset = Math.max(0, Math.floor(query.offset));
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (query.sort) this.checkSortColumn(t, query.sort.column);
+    const byKey = !query.sort || (t.primaryKey.length === 1 && t.primaryKey[0] === query.sort.column);
+    if (!byKey && this.rowidOf(t)) {
+      const ids = this.sortedIds(t, query.sort!, cond);
+      const slice = ids.slice(offset, offset + limit);
+      const rows = slice.length
+        ? (this.stmt(`SELECT rowid AS ${ROWID}, * FROM ${q(t.name)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(slice)) as Row[])
+        : [];
+      const byId = new Map(rows.map((r) => [r[ROWID] as number, r]));
+      // a row deleted since the snapshot is skipped; the next data_version check rebuilds it
+      const ordered = slice.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+      for (const r of ordered) delete r[ROWID];
+      return { rows: ordered, total: ids.length, offset };
+    }
+    const order = this.orderBy(t, query.sort);
+    const rows = this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}${order} LIMIT ? OFFSET ?`).all(...cond.params, limit, offset) as Row[];
+    return { rows, total: this.count(t.name, query.filter ?? '', query.where), offset };
+  }
+
+  /** a row by its primary key (fresh from the database) */
+  get(table: string, key: Row): Row | undefined {
+    const t = this.table(table);
+    if (!t.primaryKey.length) return undefined;
+    return this.stmt(`SELECT * FROM ${q(t.name)} WHERE ${t.primaryKey.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(...t.primaryKey.map((c) => key[c])) as Row | undefined;
+  }
+
+  /** the row's key: its primary key columns (every column for a view or a keyless table) */
+  keyOf(table: string, row: Row): Row {
+    const t = this.table(table);
+    const cols = t.primaryKey.length ? t.primaryKey : t.columns.map((c) => c.name);
+    return Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
+  }
+
+  /** what names the row: "Chang", "Nancy Davolio"; the key text when nothing name-like exists */
+  displayOf(table: string, row: Row): string {
+    const view = this.view(table);
+    const t = this.table(table);
+    return view.display.map((c) => formatValue(t.columnsByName.get(c), row[c] ?? null)).filter((s) => s !== '').join(' ');
+  }
+
+  /** "Customer ALFKI · Alfreds Futterkiste", "Order 10643" */
+  titleOf(table: string, row: Row): string {
+    const t = this.table(table);
+    const key = t.primaryKey.length ? t.primaryKey.map((c) => formatValue(t.columnsByName.get(c), row[c] ?? null)).join(',') : '';
+    const display = this.view(table).displayIsKey ? '' : this.displayOf(table, row);
+    return [`${table}${key ? ` ${key}` : ''}`, display].filter(Boolean).join(' · ');
+  }
+
+  /** the display value of the parent an FK points at, from the child's values; null when it points nowhere */
+  parentOf(fk: ForeignKey, childValues: Row): ParentRef | null {
+    const values = fk.childColumns.map((c) => childValues[c]);
+    if (values.some((v) => v === null || v === undefined || v === '')) return null;
+    const parent = this.table(fk.parentTable);
+    const view = this.view(parent.name);
+    const key = Object.fromEntries(fk.parentColumns.map((c, i) => [c, values[i]!]));
+    const row = this.stmt(`SELECT * FROM ${q(parent.name)} WHERE ${fk.parentColumns.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(...values) as Row | undefined;
+    const role = [...this.model.types.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
+    return {
+      table: parent.name,
+      role,
+      key: row ? this.keyOf(parent.name, row) : key,
+      display: row && !view.displayIsKey ? this.displayOf(parent.name, row) : null,
+      missing: !row,
+    };
+  }
+
+  /** the row's values with each parent named, and the lists of its children */
+  detail(table: string, rowOrKey: Row): RowDetail | undefined {
+    this.changed();
+    const t = this.table(table);
+    const row = t.primaryKey.length ? this.get(table, rowOrKey) : rowOrKey;
+    if (!row) return undefined;
+    const parentsByColumn = new Map(t.parents.map((fk) => [fk.childColumns[0]!, fk]));
+    const order = [...this.view(table).columns, ...t.columns.map((c) => c.name).filter((c) => !this.view(table).columns.includes(c))];
+    const fields: FieldDetail[] = order.map((column) => {
+      const fk = parentsByColumn.get(column);
+      const parent = fk ? this.parentOf(fk, row) : null;
+      return { column, value: row[column] ?? null, text: formatValue(t.columnsByName.get(column), row[column] ?? null), ...(parent ? { parent } : {}) };
+    });
+    const children: ChildList[] = [];
+    // a table's references to itself (Order.CloneFromOrder) are the lesser lists: they go last
+    const rels = [...this.model.types.get(table)!.relationships.values()].sort((a, b) => Number(a.target === table) - Number(b.target === table));
+    for (const rel of rels) {
+      if (rel.kind !== 'toMany') continue;
+      const where = Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, row[rel.fk.parentColumns[i]!] ?? null]));
+      children.push({ name: rel.name, table: rel.target, where, count: this.count(rel.target, '', where) });
+    }
+    return { table, key: this.keyOf(table, row), row, title: this.titleOf(table, row), fields, children };
+  }
+
+  private condition(t: TableInfo, filter: string, where?: Row): Condition {
+    return andConditions(where ? equalityCondition(t, where) : { sql: '', params: [] }, parseFilter(t, filter));
+  }
+
+  private checkSortColumn(t: TableInfo, column: string): void {
+    if (!t.columnsByName.has(column)) throw new FilterError(`${t.name} has no column "${column}" to sort by`);
+  }
+
+  /** ORDER BY the sort column, then the key (so pages never overlap); the key alone by default */
+  private orderBy(t: TableInfo, sort?: Sort): string {
+    const dir = sort?.dir === 'desc' ? ' DESC' : '';
+    const key = t.primaryKey.length ? t.primaryKey : this.rowidOf(t) ? ['rowid'] : [];
+    const cols = [...(sort ? [sort.column] : []), ...key.filter((k) => k !== sort?.column)];
+    if (!cols.length) return '';
+    return ` ORDER BY ${cols.map((c) => `${c === 'rowid' ? c : q(c)}${dir}`).join(', ')}`;
+  }
+
+  private sortedIds(t: TableInfo, sort: Sort, cond: Condition): number[] {
+    const id = `${t.name}\u0000${sort.column}\u0000${sort.dir}\u0000${cond.sql}\u0000${JSON.stringify(cond.params)}`;
+    const hit = this.sorted.get(id);
+    if (hit && hit.version === this.cacheVersion) {
+      this.sorted.delete(id); // most recent last
+      this.sorted.set(id, hit);
+      return hit.ids;
+    }
+    const dir = sort.dir === 'desc' ? ' DESC' : '';
+    const ids = this.stmt(`SELECT rowid FROM ${q(t.name)}${whereSql(cond)} ORDER BY ${q(sort.column)}${dir}, rowid${dir}`).pluck().all(...cond.params) as number[];
+    this.sorted.set(id, { version: this.cacheVersion, ids });
+    while (this.sorted.size > 4) this.sorted.delete(this.sorted.keys().next().value!);
+    return ids;
+  }
+
+  /** a real table with rowids (not a view, not WITHOUT ROWID, no column shadowing the name) */
+  private rowidOf(t: TableInfo): boolean {
+    let has = this.hasRowid.get(t.name);
+    if (has === undefined) {
+      has = !t.isView && !t.columnsByName.has('rowid');
+      if (has) {
+        try {
+          this.db.prepare(`SELECT rowid FROM ${q(t.name)} LIMIT 0`);
+        } catch {
+          has = false;
+        }
+      }
+      this.hasRowid.set(t.name, has);
+    }
+    return has;
+  }
+
+  private invalidate(): void {
+    this.cacheVersion++;
+    this.counts.clear();
+    this.sorted.clear();
+  }
+
+  private readDataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+function whereSql(cond: Condition): string {
+  return cond.sql ? ` WHERE ${cond.sql}` : '';
+}

@@ -1,0 +1,139 @@
+/**
+ * `alsx open`: the workbench put together. The frame is drawn at once from the working database;
+ * the runtimes (broker, API, workers) start behind it as child processes and report in; the rules
+ * load in this process for `:tx`. Quitting — q, Ctrl-C, SIGTERM — stops every child and gives the
+ * terminal back.
+ */
+import { render } from 'ink';
+import Database from 'better-sqlite3';
+import { ensureDatabase, openProject, readProject, type OpenProject } from '../project/load.js';
+import { Supervisor } from '../runtime/supervisor.js';
+import { loadIntegration } from '../kafka/integration/load.js';
+import { produceOnce } from '../kafka/client.js';
+import { App, type PaneSpec } from './app.js';
+import { parseCommand } from './command/parse.js';
+import { runCommand, type CommandEnv } from './command/run.js';
+import { Session } from './session.js';
+import { enterFullscreen } from './terminal.js';
+import { RuntimesPane, runtimesHints, type RuntimeControl } from './runtimes/RuntimesPane.js';
+import { TraceStore } from './trace/store.js';
+import { TracePane, traceHints } from './trace/TracePane.js';
+import { TableSource } from './tables/source.js';
+import { TablesPane, tablesHints } from './tables/TablesPane.js';
+import { TopicsSource } from './topics/source.js';
+import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
+import { ScenariosPane } from './scenarios/ScenariosPane.js';
+import { Text } from 'ink';
+
+export interface OpenOptions {
+  port?: number;
+  kafka?: boolean;
+  color: boolean;
+  /** a past run's traces.jsonl to show in the Trace pane */
+  traces?: string;
+}
+
+export async function openWorkbench(dir: string, options: OpenOptions): Promise<number> {
+  const project = await readProject(dir);
+  ensureDatabase(project);
+  const supervisor = new Supervisor(project, { port: options.port ?? project.config.api?.port ?? 5656, kafka: options.kafka, autoRestart: false });
+  const traces = new TraceStore();
+  const pastRun = options.traces ? await traces.load(options.traces) : undefined;
+  supervisor.on('tx', (r) => traces.push(r));
+  const integration = await loadIntegration(project).catch(() => ({ samples: {} as Record<string, unknown> }));
+  const samples = integration.samples ?? {};
+
+  const reader = new Database(project.dbFile, { readonly: true, fileMustExist: true });
+  const tables = await TableSource.forProject(project, reader);
+  let topics: TopicsSource | undefined;
+
+  // the rules in this process, for :tx and a session: loaded behind the first frame
+  let local: OpenProject | undefined;
+  let session: Session | undefined;
+  const ready = openProject(project.dir, {
+    onOutcome: (o) => traces.push({ at: new Date().toISOString(), child: 'api', tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error }),
+  }).then(async (p) => {
+    local = p;
+    session = await Session.open(p);
+    return p;
+  });
+
+  const runtime: RuntimeControl = {
+    children: () => [...supervisor.children.values()],
+    restart: (name) => supervisor.restart(name),
+    subscribe(listener) {
+      supervisor.on('state', listener).on('log', listener);
+      return () => void supervisor.off('state', listener).off('log', listener);
+    },
+    kafka: supervisor.kafkaDescription,
+  };
+
+  const apiBase = (): string | undefined => {
+    const api = supervisor.children.get('api');
+    return api?.status === 'up' && api.port ? `http://127.0.0.1:${api.port}` : undefined;
+  };
+  const env = (): CommandEnv => ({
+    apiBase,
+    session: session!,
+    samples,
+    produce: async (topic, value) => {
+      const [d] = await produceOnce(supervisor.brokers, topic, [{ key: null, value, headers: {} }]);
+      return { partition: d!.partition, offset: d!.offset };
+    },
+    sql: (query) => {
+      const statement = reader.prepare(query);
+      if (!statement.readonly) throw new Error(':sql only reads; change data with :tx or the API');
+      return (statement.all() as Record<string, unknown>[]).slice(0, 500);
+    },
+    tx: async (ops) => (await ready).engine.run(ops as never, { origin: 'tui' }),
+  });
+
+  const panes: PaneSpec[] = [
+    { id: 'tables', title: 'Tables', hints: tablesHints, render: (p) => <TablesPane {...p} source={tables} api={{ base: apiBase, headers: () => session?.headers() ?? {} }} /> },
+    { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => <TracePane {...p} store={traces} /> },
+    { id: 'topics', title: 'Topics', hints: topicsHints, render: (p) => (topics ? <TopicsPane {...p} source={topics} samples={samples} /> : <Text dimColor>{options.kafka === false ? 'Kafka is off (--no-kafka)' : 'waiting for the broker …'}</Text>) },
+    { id: 'runtimes', title: 'Runtimes', hints: runtimesHints, render: (p) => <RuntimesPane {...p} runtime={runtime} /> },
+    { id: 'scenarios', title: 'Scenarios', hints: [], render: (p) => <ScenariosPane {...p} project={project} /> },
+  ];
+
+  const screen = enterFullscreen();
+  let quitting: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (quitting ??= (async () => {
+      await supervisor.stop().catch(() => {});
+      await topics?.close();
+      reader.close();
+      local?.close();
+      screen.restore();
+    })());
+
+  const app = render(
+    <App
+      project={project.name}
+      panes={panes}
+      runtime={runtime}
+      color={options.color}
+      user={() => session?.user ?? null}
+      command={async (line) => {
+        await ready;
+        return runCommand(parseCommand(line), env());
+      }}
+      completions={() => ({ tables: [...tables.tableNames()], topics: Object.keys(samples) })}
+      onQuit={() => void shutdown()}
+      greeting={pastRun ? `${pastRun.loaded} transactions of a past run loaded from ${options.traces}${pastRun.skipped ? ` (${pastRun.skipped} bad lines skipped)` : ''} — ? for help` : undefined}
+    />,
+    { exitOnCtrlC: false, patchConsole: true },
+  );
+  process.once('SIGTERM', () => app.unmount());
+  process.once('SIGHUP', () => app.unmount());
+
+  supervisor.start().then(
+    () => {
+      if (options.kafka !== false && supervisor.brokers.length) topics = new TopicsSource(supervisor.brokers);
+    },
+    () => {}, // shown in the Runtimes pane: the child is down with its reason
+  );
+  await app.waitUntilExit();
+  await shutdown();
+  return 0;
+}

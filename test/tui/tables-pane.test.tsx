@@ -1,0 +1,344 @@
+/**
+ * The Tables pane at 80×21 (24 rows less the workbench's own lines) without colour: the table list
+ * with counts, rows, a row's detail with parents by name, walking Customer → OrderList → Order →
+ * OrderDetailList and back, sort, filter, 100 000 rows, and writes through the real API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { render } from 'ink-testing-library';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WorkbenchContext } from '../../src/tui/pane.js';
+import { ApiClient } from '../../src/tui/tables/api-client.js';
+import { TableSource } from '../../src/tui/tables/source.js';
+import { TablesPane } from '../../src/tui/tables/TablesPane.js';
+import { startApi, type TestApi } from '../helpers/api.js';
+import { freshNorthwind } from '../helpers/northwind.js';
+
+const WIDTH = 80;
+const HEIGHT = 21;
+const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', ctrlU: '\u0015', ctrlS: '\u0013' };
+
+let nw: Awaited<ReturnType<typeof freshNorthwind>>;
+let source: TableSource;
+let app: ReturnType<typeof render> | undefined;
+const notes: string[] = [];
+const capturing: boolean[] = [];
+
+beforeAll(async () => {
+  nw = await freshNorthwind();
+  source = new TableSource(nw.file);
+});
+afterEach(() => {
+  app?.unmount();
+  app = undefined;
+  notes.length = 0;
+  capturing.length = 0;
+});
+afterAll(() => {
+  source?.close();
+  nw?.dispose();
+});
+
+function mount(src: TableSource, api?: ApiClient, width = WIDTH, height = HEIGHT) {
+  app = render(
+    <WorkbenchContext.Provider value={{ setCapturing: (on) => void capturing.push(on), notify: (m) => void notes.push(m), color: false }}>
+      <TablesPane width={width} height={height} focused source={src} api={api} pollMs={0} />
+    </WorkbenchContext.Provider>,
+  );
+  return app;
+}
+
+const pause = (ms = 50) => new Promise((ok) => setTimeout(ok, ms));
+async function press(...keys: string[]) {
+  for (const k of keys) {
+    app!.stdin.write(k);
+    await pause();
+  }
+}
+async function type(text: string) {
+  for (const ch of text) app!.stdin.write(ch);
+  await pause();
+}
+/** retries the assertions until they hold (an API round trip), for up to 3 s */
+async function until(check: () => void, ms = 3000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return check();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await pause(25);
+    }
+  }
+}
+const frame = () => app!.lastFrame() ?? '';
+const lines = () => frame().split('\n');
+/** the table list's entry (downs from Category) */
+const at = (table: string) => ['Category', 'Customer', 'Employee', 'EmployeeAudit', 'Order', 'OrderDetail', 'Product', 'Shipper', 'Supplier'].indexOf(table);
+
+describe('the Tables pane', () => {
+  it('lists every table with its row count, within 80×21', async () => {
+    mount(source);
+    await pause();
+    expect(frame()).toMatch(/› Category\s+8│/);
+    expect(frame()).toMatch(/ Customer\s+47│/);
+    expect(frame()).toMatch(/ OrderDetail\s+2480│/);
+    expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+    for (const l of lines()) expect([...l].length).toBeLessThanOrEqual(WIDTH);
+  });
+
+  it("opens Customer's rows, the cursor marked › without colour", async () => {
+    mount(source);
+    await press(KEY.down, KEY.enter);
+    expect(lines()[0]).toBe('Customer');
+    expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
+    expect(frame()).toContain('row 1/47');
+    await press('j');
+    expect(frame()).toMatch(/^› ANATR/m);
+    await press('G');
+    expect(frame()).toContain('row 47/47');
+    expect(frame()).toMatch(/^› WOLZA/m);
+    await press('g');
+    expect(frame()).toMatch(/^› ALFKI/m);
+  });
+
+  it("shows an OrderDetail's product by name", async () => {
+    const first = nw.store.db.prepare('SELECT d.Id, d.ProductId, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId ORDER BY d.Id LIMIT 1').get() as { Id: number; ProductId: number; ProductName: string };
+    mount(source);
+    await press(...Array(at('OrderDetail')).fill(KEY.down), KEY.enter, KEY.enter);
+    expect(lines()[0]).toBe(`OrderDetail ${first.Id}`);
+    expect(frame()).toMatch(new RegExp(`ProductId\\s+${first.ProductId}  → ${first.ProductName}`));
+    expect(frame()).toMatch(/OrderId\s+\d+  → Order/);
+  });
+
+  it('walks Customer → OrderList → an order → OrderDetailList, and back', async () => {
+    mount(source);
+    await press(KEY.down, KEY.enter, KEY.enter);
+    expect(lines()[0]).toBe('Customer ALFKI');
+    expect(frame()).toContain('Customer ALFKI · Alfreds Futterkiste');
+    expect(frame()).toMatch(/^› ↳ OrderList \(6\)/m);
+    await press(KEY.enter);
+    expect(lines()[0]).toBe('Customer ALFKI › OrderList');
+    expect(frame()).toContain('row 1/6');
+    expect(frame()).toMatch(/^› 10643/m);
+    await press(KEY.enter);
+    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643');
+    expect(frame()).toMatch(/^› ↳ OrderDetailList \(3\)/m);
+    expect(frame()).toMatch(/CustomerId\s+ALFKI  → Alfreds Futterkiste/);
+    await press(KEY.enter);
+    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
+    expect(frame()).toContain('row 1/3');
+    await press(KEY.enter);
+    expect(frame()).toMatch(/ProductId\s+28  → Rössle Sauerkraut/);
+    // …and back up, one step per esc (backspace too)
+    await press(KEY.esc);
+    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
+    await press(KEY.backspace, KEY.esc);
+    expect(lines()[0]).toBe('Customer ALFKI › OrderList');
+    await press(KEY.esc, KEY.esc);
+    expect(lines()[0]).toBe('Customer');
+    expect(frame()).toMatch(/^› ALFKI/m);
+    await press(KEY.esc);
+    expect(frame()).toMatch(/› Customer\s+47│/); // the table list has the keys again
+  });
+
+  it("opens a parent from a child's detail", async () => {
+    mount(source);
+    await press(...Array(at('Order')).fill(KEY.down), KEY.enter, KEY.enter);
+    // items: OrderDetailList, OrderList (clones), then the fields: Id, CustomerId …
+    await press('j', 'j', 'j', KEY.enter);
+    const c = nw.store.db.prepare('SELECT c.Id, c.CompanyName FROM "Order" o JOIN Customer c ON c.Id = o.CustomerId WHERE o.Id = 10248').get() as { Id: string; CompanyName: string };
+    expect(lines()[0]).toBe(`Order 10248 › Customer ${c.Id}`);
+    expect(frame()).toContain(`Customer ${c.Id} · ${c.CompanyName}`);
+  });
+
+  it('sorts by the current column: ascending, descending, off', async () => {
+    mount(source);
+    await press(KEY.down, KEY.enter, KEY.right);
+    expect(frame()).toMatch(/\[CompanyName\]/); // the current column, marked without colour
+    await press('s');
+    expect(frame()).toContain('sort CompanyName ↑');
+    expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
+    await press('s');
+    expect(frame()).toContain('sort CompanyName ↓');
+    expect(frame()).toMatch(/^› WOLZA\s+Wolski/m);
+    await press('s');
+    expect(frame()).not.toContain('sort CompanyName');
+    expect(frame()).toMatch(/^› ALFKI/m);
+  });
+
+  it('filters as typed, names an unknown column and keeps the text', async () => {
+    mount(source);
+    await press(KEY.down, KEY.enter, '/');
+    expect(capturing.at(-1)).toBe(true);
+    await type('Contry=Germany');
+    await press(KEY.enter);
+    expect(frame()).toContain('filter: Contry=Germany');
+    expect(frame()).toContain('✘ Customer has no column "Contry" — did you mean Country?');
+    await press(KEY.ctrlU);
+    await type('Country=Germany');
+    await press(KEY.enter);
+    expect(capturing.at(-1)).toBe(false);
+    expect(frame()).toContain('row 1/6 · filter Country=Germany');
+    expect(lines()[0]).toBe('Customer [Country=Germany]');
+    await press('/', KEY.ctrlU, KEY.enter);
+    expect(frame()).toContain('row 1/47');
+  });
+
+  it('takes only the table list at 80 columns once rows have the keys, the grid the whole width', async () => {
+    mount(source);
+    await press(KEY.down);
+    expect(frame()).toContain('│');
+    await press(KEY.enter);
+    expect(frame()).not.toContain('│');
+    mount(source, undefined, 120, 30);
+    await press(KEY.down, KEY.enter);
+    expect(frame()).toMatch(/Customer\s+47│/);
+  });
+
+  it('takes keys that arrive together, each seeing what the one before it did', async () => {
+    mount(source);
+    await press(KEY.down + KEY.down + KEY.enter); // one chunk: Employee's rows
+    expect(lines()[0]).toBe('Employee');
+    await press(KEY.down + KEY.down + KEY.down + KEY.enter);
+    expect(lines()[0]).toBe('Employee 4');
+  });
+
+  it('marks the selection with › when colour is on too', async () => {
+    app = render(
+      <WorkbenchContext.Provider value={{ setCapturing() {}, notify() {}, color: true }}>
+        <TablesPane width={WIDTH} height={HEIGHT} focused source={source} pollMs={0} />
+      </WorkbenchContext.Provider>,
+    );
+    await press(KEY.down, KEY.enter);
+    expect(frame()).toMatch(/› ALFKI/);
+  });
+
+  it('notices commits from other processes', async () => {
+    const local = new TableSource(nw.file);
+    try {
+      app = render(
+        <WorkbenchContext.Provider value={{ setCapturing() {}, notify() {}, color: false }}>
+          <TablesPane width={WIDTH} height={HEIGHT} focused source={local} pollMs={20} />
+        </WorkbenchContext.Provider>,
+      );
+      await pause();
+      const before = local.count('Shipper');
+      expect(frame()).toMatch(new RegExp(`Shipper\\s+${before}│`));
+      nw.engine.run([{ insert: 'Shipper', values: { CompanyName: 'Fast Freight' } }], { origin: 'test' });
+      await until(() => expect(frame()).toMatch(new RegExp(`Shipper\\s+${before + 1}│`)));
+    } finally {
+      app?.unmount();
+      app = undefined;
+      local.close();
+    }
+  });
+
+  it('is read-only without an API, and says so', async () => {
+    mount(source);
+    await press(KEY.down, KEY.enter, 'e');
+    expect(notes.at(-1)).toMatch(/read-only/);
+  });
+});
+
+describe('100 000 rows', () => {
+  let dir: string;
+  let big: TableSource;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'alsx-big-pane-'));
+    const db = new Database(join(dir, 'big.sqlite'));
+    db.exec('CREATE TABLE Item (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL, Amount DECIMAL(10,2))');
+    const insert = db.prepare('INSERT INTO Item (Id, Name, Amount) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 100_000; i++) insert.run(i, `item ${String((i * 7919) % 100_000).padStart(6, '0')}`, i / 100);
+    })();
+    db.close();
+    big = new TableSource(join(dir, 'big.sqlite'));
+  });
+  afterAll(() => {
+    big?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('jumps to the last row, pages, and sorts', async () => {
+    mount(big);
+    await press(KEY.enter, 'G');
+    expect(frame()).toContain('row 100000/100000');
+    expect(frame()).toMatch(/^› 100000 item 000000\s+1000.00/m);
+    await press('\u001B[5~');
+    expect(frame()).toMatch(/row 999\d\d\/100000/);
+    await press('g', KEY.right, 's', 'G');
+    expect(frame()).toMatch(/^›\s+\d+ item 099999/m);
+    expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+  });
+});
+
+describe('writes through the API', () => {
+  let api: TestApi;
+  let apiSource: TableSource;
+  beforeAll(async () => {
+    api = await startApi();
+    apiSource = new TableSource(api.nw.file);
+  });
+  afterAll(async () => {
+    apiSource?.close();
+    await api?.close();
+  });
+  const client = () => new ApiClient({ base: api.base.replace(/\/api$/, ''), user: 'admin', password: 'p' });
+
+  it("shows a rule's refusal inline, keeps what was typed, and saves once corrected", async () => {
+    mount(apiSource, client());
+    await press(KEY.down, KEY.enter, 'e');
+    expect(capturing.at(-1)).toBe(true);
+    expect(frame()).toContain('Edit Customer ALFKI · Alfreds Futterkiste');
+    // the cursor starts on CompanyName; CreditLimit is 11 fields below
+    await press(...Array(11).fill(KEY.down));
+    expect(frame()).toMatch(/^› CreditLimit\s+\[2300.00▏\]/m);
+    await press(KEY.ctrlU);
+    await type('1');
+    await press(KEY.ctrlS);
+    await until(() => expect(frame()).toContain('✘ refused by Customer: Balance <= CreditLimit'));
+    expect(frame()).toContain('balance (2102.00) exceeds credit (1.00)');
+    expect(frame()).toMatch(/CreditLimit\s+\[1▏\]/);
+    await type('0000');
+    await press(KEY.ctrlS);
+    await until(() => {
+      expect(notes.at(-1)).toBe('Customer ALFKI saved');
+      expect(capturing.at(-1)).toBe(false); // the form is gone
+    });
+    expect(api.nw.row('Customer', 'ALFKI')!.CreditLimit).toBe(10000);
+    await press(KEY.enter);
+    expect(frame()).toMatch(/CreditLimit\s+10000.00/);
+  });
+
+  it("adds an order to a customer's OrderList, the key filled in", async () => {
+    mount(apiSource, client());
+    await press(KEY.down, KEY.enter, 'j', KEY.enter, KEY.enter); // ANATR › OrderList
+    const before = apiSource.count('Order', '', { CustomerId: 'ANATR' });
+    expect(frame()).toContain(`row 1/${before}`);
+    await press('a');
+    expect(frame()).toContain('New Order (OrderList)');
+    // Id is generated: the cursor starts on CustomerId, filled in from the list
+    expect(frame()).toMatch(/^› CustomerId\s+\[ANATR▏\] → Ana Trujillo/m);
+    await press(KEY.down);
+    expect(frame()).toMatch(/^› EmployeeId\s+\[▏\]/m);
+    await type('5');
+    expect(frame()).toMatch(/EmployeeId\s+\[5▏\] → Steven Buchanan/);
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
+    expect(frame()).toContain(`row 1/${before + 1}`);
+  });
+
+  it('refuses to delete a customer with orders, inline', async () => {
+    mount(apiSource, client());
+    await press(KEY.down, KEY.enter, 'd');
+    expect(frame()).toContain('Delete Customer ALFKI · Alfreds Futterkiste? y deletes');
+    await press('y');
+    await until(() => expect(frame()).toContain('✘ refused by Order.CustomerId → Customer'));
+    expect(frame()).toMatch(/Customer ALFKI is still referenced by/);
+    expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+    expect(apiSource.count('Customer')).toBe(47);
+  });
+});

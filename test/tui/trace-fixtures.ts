@@ -1,0 +1,32 @@
+/** Real transactions for the Trace pane's tests: Northwind's engine runs them, then they travel as the runtime sends them. */
+import type { ChildName, TxRecord } from '../../src/runtime/protocol.js';
+import type { TxOp, TxOutcome } from '../../src/rules/engine.js';
+import { alfkiOrder, freshNorthwind } from '../helpers/northwind.js';
+
+/** what src/runtime/child.ts reportTx makes of an outcome, through JSON as over the IPC channel */
+export function toRecord(o: TxOutcome, child: ChildName = 'api', at = new Date().toISOString()): TxRecord {
+  const r: TxRecord = { at, child, tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error };
+  return JSON.parse(JSON.stringify(r)) as TxRecord;
+}
+
+export interface RealRecords {
+  /** ALFKI orders 1 Chai and 2000 Chang: refused by the credit rule */
+  refused: TxRecord;
+  /** ALFKI orders 1 Chai and 2 Chang: committed */
+  committed: TxRecord;
+  /** the 2-Chang order again, as a dry run */
+  dryRun: TxRecord;
+}
+
+export async function realRecords(): Promise<RealRecords> {
+  const nw = await freshNorthwind();
+  try {
+    const run = (chang: number, origin: string, dryRun = false): TxOutcome => nw.engine.run(alfkiOrder(chang) as TxOp[], { origin, dryRun });
+    const refused = toRecord(run(2000, 'api'), 'api', '2026-01-15T10:00:00.125Z');
+    const committed = toRecord(run(2, 'kafka'), 'workers', '2026-01-15T10:00:01.250Z');
+    const dryRun = toRecord(run(2, 'tui', true), 'api', '2026-01-15T10:00:02.500Z');
+    return { refused, committed, dryRun };
+  } finally {
+    nw.dispose();
+  }
+}
