@@ -112,7 +112,7 @@ export function App(props: AppProps) {
     props.command(line).then(
       (r) => {
         setOutput(r);
-        notify(r.summary, r.ok ? 'ok' : 'error');
+        notify(r.lines.length ? 'esc hides the result' : r.summary, r.ok ? 'ok' : 'error');
       },
       (e: Error) => {
         setOutput({ ok: false, summary: e.message, lines: [] });
@@ -132,22 +132,15 @@ export function App(props: AppProps) {
   return (
     <WorkbenchContext.Provider value={wb}>
       <Box flexDirection="column" width={columns} height={rows}>
-        <Box width={columns}>
-          <Text bold wrap="truncate">
-            {`alsx · ${props.project}${user ? ` · ${user}` : ''} `}
-          </Text>
-          {panes.map((p, i) => (
-            <Text key={p.id} inverse={i === active} color={i === active ? undefined : color('cyan')} wrap="truncate">
-              {i === active && !props.color ? `[${i + 1} ${p.title}]` : ` ${i + 1} ${p.title} `}
-            </Text>
-          ))}
-          <Box flexGrow={1} />
-          <Text wrap="truncate">
-            {children.map((c) => `${c.name} ${statusMark(c.status)}`).join(' ')}
-          </Text>
-        </Box>
+        <Header columns={columns} project={props.project} user={user} titles={panes.map((p) => p.title)} active={active} color={props.color} runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)} />
         <Box height={bodyHeight} width={columns}>
-          {help ? <Help width={columns} height={bodyHeight} panes={panes} /> : pane.render({ width: columns, height: bodyHeight, focused: !commanding && !help })}
+          {help && <Help width={columns} height={bodyHeight} panes={panes} />}
+          {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
+          {panes.map((p, i) => (
+            <Box key={p.id} display={!help && i === active ? 'flex' : 'none'} width={columns} height={bodyHeight}>
+              {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !help })}
+            </Box>
+          ))}
         </Box>
         {output && (
           <Box flexDirection="column" width={columns}>
@@ -164,6 +157,39 @@ export function App(props: AppProps) {
         </Text>
       </Box>
     </WorkbenchContext.Provider>
+  );
+}
+
+/**
+ * One line, whatever the width: full tab titles and runtime names when they fit, else runtime
+ * marks only, else tabs shortened to three letters (the active one stays whole).
+ */
+function Header(p: { columns: number; project: string; user: string | null; titles: string[]; active: number; color: boolean; runtimes: (readonly [string, string])[] }) {
+  const lead = `alsx · ${p.project}${p.user ? ` · ${p.user}` : ''} `;
+  const tab = (t: string, i: number, short: boolean) => {
+    const title = short && i !== p.active ? t.slice(0, 3) : t;
+    return i === p.active && !p.color ? `[${i + 1} ${title}]` : ` ${i + 1} ${title} `;
+  };
+  const full = p.runtimes.map(([n, m]) => `${n} ${m}`).join(' ');
+  const marks = p.runtimes.map(([n, m]) => `${n[0]}${m}`).join(' ');
+  const variants = [[false, full], [false, marks], [true, marks]] as const;
+  const fits = variants.find(([short, rt]) => lead.length + p.titles.map((t, i) => tab(t, i, short)).join('').length + 1 + rt.length <= p.columns) ?? variants[2];
+  const [short, rt] = fits;
+  return (
+    <Box width={p.columns}>
+      <Box flexShrink={1}>
+        <Text bold wrap="truncate">{lead}</Text>
+      </Box>
+      {p.titles.map((t, i) => (
+        <Box key={t} flexShrink={0}>
+          <Text inverse={i === p.active} color={i === p.active || !p.color ? undefined : 'cyan'}>{tab(t, i, short)}</Text>
+        </Box>
+      ))}
+      <Box flexGrow={1} />
+      <Box flexShrink={0} marginLeft={1}>
+        <Text>{rt}</Text>
+      </Box>
+    </Box>
   );
 }
 

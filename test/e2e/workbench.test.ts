@@ -54,6 +54,7 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   await press(KEY.down, '5', KEY.ctrlS);
   await screen.waitFor(/Order (\d+) created/);
   const orderId = /Order (\d+) created/.exec(screen.text())![1]!;
+  await screen.waitFor(new RegExp(`${orderId} ALFKI`)); // the new order is listed (last, by key)
   // … and into it an item: 2000 Chang
   await press('G', KEY.enter);
   await screen.waitFor(`Order ${orderId}`);

@@ -1,0 +1,11 @@
+import { spawn } from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+const term = new xterm.Terminal({ cols: 120, rows: 36, allowProposedApi: true });
+const env: Record<string, string> = {};
+for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color' })) if (v !== undefined && k !== 'CI') env[k] = v;
+const t0 = performance.now();
+const pty = spawn(process.execPath, ['bin/alsx.js', 'open', 'projects/northwind', '--port', '0'], { name: 'xterm-256color', cols: 120, rows: 36, cwd: process.cwd(), env });
+const rows = () => { const b = term.buffer.active; return Array.from({ length: 36 }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? ''); };
+let n = 0;
+pty.onData((d) => term.write(d, () => { n++; const txt = rows().join('\n'); if (/Customer\s+47/.test(txt) && n < 1000) { console.log(`frame at ${(performance.now() - t0).toFixed(0)} ms, write #${n}`); n = 1000; console.log(txt); setTimeout(() => { console.log(rows().join("\n")); pty.write("q"); }, 3000); } }));
+pty.onExit((e) => { console.log('exit', e, (performance.now() - t0).toFixed(0)); });

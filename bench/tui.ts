@@ -1,0 +1,478 @@
+/**
+ * (g) The workbench (`alsx open`) as a person meets it:
+ *
+ *   1. time to the first full frame: the real CLI, `node bin/alsx.js open projects/northwind --port 0`,
+ *      in a pseudo-terminal (node-pty, 120×36, its screen kept by a headless xterm), from spawn until
+ *      the screen shows the header ("1 Tables"), the table list with "Customer  47" and the key-hint
+ *      bar; each run then quits with q. The working database is built beforehand (`alsx reset`, in a
+ *      temporary ALSX_STATE_DIR), so building it is not counted. Baseline: `node bin/alsx.js --version`
+ *      until it exits (node + tsx start-up). The two alternate, run after run.
+ *
+ *   2. the UI under a stream of transactions: in this process, the real App with the real TracePane
+ *      and TraceStore as the focused pane, drawn by ink into a stand-in TTY of 120×36; real Northwind
+ *      TxRecords (run through the engine, then through JSON as over the runtime's IPC channel) pushed
+ *      at 1,000/s for 5 s in 10 ms ticks of 10, while monitorEventLoopDelay records; meanwhile a key
+ *      (↓ / ↑, alternating) every 100 ms, each timed until the first frame written that shows the
+ *      selection it asked for. Baseline: the same push loop with no UI mounted (the store alone).
+ */
+import { spawn as spawnChild } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
+import { spawn as spawnPty } from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+import { createElement } from 'react';
+import { openProject, type OpenProject } from '../src/project/load.js';
+import type { TxOp, TxOutcome } from '../src/rules/engine.js';
+import type { TxRecord } from '../src/runtime/protocol.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NORTHWIND = join(ROOT, 'projects/northwind');
+const COLUMNS = 120;
+const ROWS = 36;
+
+const STARTUP_RUNS = 5;
+/** a run that shows no full frame in this long is a failure, not a figure */
+const FRAME_TIMEOUT_MS = 20_000;
+const EXIT_TIMEOUT_MS = 10_000;
+
+const STREAM_RATE = 1000;
+const STREAM_SECONDS = 5;
+const TICK_MS = 10;
+const KEY_EVERY_MS = 100;
+/** monitorEventLoopDelay's sampling interval (ms) */
+const LOOP_RESOLUTION = 10;
+
+export interface Spread { p50: number; p99: number; max: number }
+export interface TuiFigures {
+  /** ms from spawn to the first full frame, per run */
+  firstFrameMs: number[];
+  /** ms from spawn to the exit of `alsx --version`, per run */
+  versionMs: number[];
+  /** event-loop delay (ms) with the UI mounted, and with the store alone */
+  loopUi: Spread;
+  loopBare: Spread;
+  /** ms from a key written to stdin until the first frame showing its effect */
+  input: Spread & { keys: number; held: number };
+  /** frames ink wrote during the 5 s with the UI, and transactions pushed (each side) */
+  frames: number;
+  pushedUi: number;
+  pushedBare: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
+};
+const spread = (xs: number[]): Spread => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: Math.max(...xs) });
+
+/** the environment of a person's terminal: no CI (ink draws nothing but the last frame under CI), no test runner */
+function terminalEnv(stateDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ALSX_STATE_DIR: stateDir })) {
+    if (v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION' && !k.startsWith('VITEST')) env[k] = v;
+  }
+  return env;
+}
+
+/** ms until `node bin/alsx.js <args>` exits; a non-zero exit fails the bench */
+function runCli(args: string[], env: Record<string, string>): Promise<number> {
+  const start = performance.now();
+  return new Promise((ok, fail) => {
+    const child = spawnChild(process.execPath, [join(ROOT, 'bin/alsx.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    child.once('error', fail);
+    child.once('exit', (code, signal) => {
+      const ms = performance.now() - start;
+      if (code === 0) ok(ms);
+      else fail(new Error(`(g) alsx ${args.join(' ')} exited ${signal ?? `with code ${code}`}: ${err.trim().slice(0, 500)}`));
+    });
+  });
+}
+
+// ── 1. time to the first full frame ───────────────────────────────────────────────────────────
+
+/** the header with the Tables tab, Customer with its 47 rows, and the key-hint bar on the last row */
+function fullFrame(rows: string[]): boolean {
+  return /\b1 Tables\b/.test(rows[0] ?? '') && rows.some((r) => /\bCustomer\s+47\b/.test(r)) && /^↑↓ j k move · .*/.test(rows[ROWS - 1] ?? '');
+}
+
+/** one `alsx open`: ms from spawn to the first full frame; then q, and its exit (killed if it lingers) */
+async function openOnce(env: Record<string, string>): Promise<number> {
+  const term = new xterm.Terminal({ cols: COLUMNS, rows: ROWS, allowProposedApi: true });
+  const screen = (): string[] => {
+    const buf = term.buffer.active;
+    return Array.from({ length: ROWS }, (_, i) => buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
+  };
+  const start = performance.now();
+  const pty = spawnPty(process.execPath, [join(ROOT, 'bin/alsx.js'), 'open', 'projects/northwind', '--port', '0'], { name: 'xterm-256color', cols: COLUMNS, rows: ROWS, cwd: ROOT, env });
+  const exited = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit(ok));
+  let shownAt: number | undefined;
+  let seen: () => void = () => {};
+  const shown = new Promise<void>((ok) => (seen = ok));
+  // checked as each chunk has been parsed into the screen: the moment is the parse's, not a poll's
+  pty.onData((d) => term.write(d, () => {
+    if (shownAt === undefined && fullFrame(screen())) {
+      shownAt = performance.now();
+      seen();
+    }
+  }));
+  try {
+    const outcome = await Promise.race([shown.then(() => 'shown' as const), exited.then(() => 'exited' as const), sleep(FRAME_TIMEOUT_MS).then(() => 'timeout' as const)]);
+    if (outcome !== 'shown') throw new Error(`(g) alsx open ${outcome === 'exited' ? 'exited' : `showed no full frame within ${FRAME_TIMEOUT_MS / 1000} s`}; the screen:\n${screen().join('\n')}`);
+    const ms = shownAt! - start;
+    pty.write('q');
+    const quit = await Promise.race([exited, sleep(EXIT_TIMEOUT_MS).then(() => undefined)]);
+    if (!quit) throw new Error(`(g) alsx open did not exit within ${EXIT_TIMEOUT_MS / 1000} s of q`);
+    if (quit.exitCode !== 0) throw new Error(`(g) alsx open exited with code ${quit.exitCode} after q; the screen:\n${screen().join('\n')}`);
+    return ms;
+  } finally {
+    try {
+      pty.kill('SIGKILL'); // only if still running: its runtimes then stop on their own (they watch the IPC channel)
+    } catch {
+      // gone already
+    }
+    term.dispose();
+  }
+}
+
+async function benchFirstFrame(progress: (line: string) => void): Promise<{ firstFrameMs: number[]; versionMs: number[] }> {
+  const state = mkdtempSync(join(tmpdir(), 'alsx-bench-tui-'));
+  try {
+    const env = terminalEnv(state);
+    progress('(g) building the working database (alsx reset), not timed …');
+    await runCli(['reset', 'projects/northwind'], env);
+    const firstFrameMs: number[] = [];
+    const versionMs: number[] = [];
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      // alternating, the order flipping every run, so drift hits both alike
+      const version = async () => void versionMs.push(await runCli(['--version'], env));
+      const open = async () => void firstFrameMs.push(await openOnce(env));
+      for (const step of i % 2 ? [open, version] : [version, open]) await step();
+      progress(`(g) run ${i + 1}/${STARTUP_RUNS}: first frame ${firstFrameMs.at(-1)!.toFixed(0)} ms, --version ${versionMs.at(-1)!.toFixed(0)} ms`);
+    }
+    return { firstFrameMs, versionMs };
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+// ── 2. the UI under 1,000 transactions a second ───────────────────────────────────────────────
+
+/**
+ * Real transactions, each as JSON as the runtime sends it (src/runtime/child.ts reportTx): orders of
+ * 1–4 items by many customers, some refused by the credit rule, some dry runs, quantity changes and
+ * shipments — on a private copy of Northwind.
+ */
+function realRecords(project: OpenProject): string[] {
+  const db = project.store.db;
+  const customers = db.prepare(`SELECT "Id" FROM "Customer" ORDER BY "Id"`).pluck().all() as string[];
+  const products = db.prepare(`SELECT "Id" FROM "Product" WHERE NOT "Discontinued" ORDER BY "Id"`).pluck().all() as number[];
+  const items = db.prepare(`SELECT "Id" FROM "OrderDetail" ORDER BY "Id" LIMIT 200`).pluck().all() as number[];
+  const unshipped = db.prepare(`SELECT "Id" FROM "Order" WHERE "ShippedDate" IS NULL ORDER BY "Id" LIMIT 50`).pluck().all() as number[];
+  const out: string[] = [];
+  const keep = (o: TxOutcome): void => {
+    const r: TxRecord = { at: '', child: o.origin === 'kafka' ? 'workers' : 'api', tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error };
+    out.push(JSON.stringify(r));
+  };
+  for (let i = 0; i < 300; i++) {
+    const origins = ['api', 'kafka', 'tui', 'api'];
+    const origin = origins[i % origins.length]!;
+    let ops: TxOp[];
+    if (i % 5 === 3 && items.length) ops = [{ update: 'OrderDetail', key: items[i % items.length]!, set: { Quantity: 1 + (i % 7) } }];
+    else if (i % 11 === 6 && unshipped.length) ops = [{ update: 'Order', key: unshipped[i % unshipped.length]!, set: { ShippedDate: '2026-01-20' } }];
+    else {
+      const n = 1 + (i % 4);
+      // every 9th asks for far more than any credit limit allows: the credit rule refuses it
+      const quantity = (k: number): number => (i % 9 === 4 && k === 0 ? 5000 : 1 + ((i + k) % 5));
+      ops = [
+        { insert: 'Order', values: { CustomerId: customers[i % customers.length]!, EmployeeId: 1 + (i % 9), Freight: 10 + (i % 30) }, as: 'o' },
+        ...Array.from({ length: n }, (_, k): TxOp => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: products[(i * 7 + k * 13) % products.length]!, Quantity: quantity(k) } })),
+      ];
+    }
+    keep(project.engine.run(ops, { origin, dryRun: i % 13 === 8 }));
+  }
+  return out;
+}
+
+interface PushLoop {
+  pushed: number;
+  /** the time (Date ms) of the first record; record n has base + n */
+  base: number;
+  done: Promise<void>;
+}
+
+/**
+ * `rate` records a second for `seconds`, in ticks of TICK_MS: a late tick pushes what is due (as a
+ * backlog of IPC messages would arrive), so the rate holds. Each record is parsed from its JSON and
+ * given a time of its own — one millisecond apart, so every list row's time names its transaction.
+ */
+function pushLoop(records: string[], push: (r: TxRecord) => void, onTick?: (elapsedMs: number) => void): PushLoop {
+  const total = STREAM_RATE * STREAM_SECONDS;
+  const start = performance.now();
+  const base = Date.now();
+  const loop: PushLoop = { pushed: 0, base, done: Promise.resolve() };
+  loop.done = new Promise<void>((ok) => {
+    let tick = 0;
+    const step = (): void => {
+      const elapsed = performance.now() - start;
+      const due = Math.min(total, Math.floor((elapsed / 1000) * STREAM_RATE));
+      while (loop.pushed < due) {
+        const r = JSON.parse(records[loop.pushed % records.length]!) as TxRecord;
+        r.at = new Date(base + loop.pushed).toISOString();
+        push(r);
+        loop.pushed++;
+      }
+      onTick?.(elapsed);
+      if (loop.pushed >= total) return ok();
+      tick++;
+      setTimeout(step, Math.max(0, start + tick * TICK_MS - performance.now()));
+    };
+    setTimeout(step, TICK_MS);
+  });
+  return loop;
+}
+
+/** event-loop delay while `run` goes: monitorEventLoopDelay records each sample's full interval, so the resolution is taken off */
+async function loopDelay(run: () => Promise<void>): Promise<Spread> {
+  const h = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION });
+  h.enable();
+  await run();
+  h.disable();
+  const ms = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
+/** a terminal as ink sees one: 120×36, a TTY, resize events; every write is kept for the latest frame */
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  columns = COLUMNS;
+  rows = ROWS;
+  frames = 0;
+  onFrame: (text: string) => void = () => {};
+  write = (data: string): boolean => {
+    // a frame is one write (ink's log-update); the synchronized-output brackets and cursor codes are not
+    if (data.length > COLUMNS) {
+      this.frames++;
+      this.onFrame(data);
+    }
+    return true;
+  };
+}
+
+/** a keyboard as ink reads one (raw mode, 'readable', read()), as ink-testing-library does it */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  write(data: string): void {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  read = (): string | null => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+const UP = '\x1b[A';
+const DOWN = '\x1b[B';
+
+async function benchStream(template: string, progress: (line: string) => void): Promise<Omit<TuiFigures, 'firstFrameMs' | 'versionMs'>> {
+  const dir = mkdtempSync(join(tmpdir(), 'alsx-bench-tui-'));
+  const file = join(dir, 'db.sqlite');
+  copyFileSync(template, file);
+  // ink decides at import whether it is under CI (then it draws only the last frame): as in a terminal
+  const savedCi = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  let project: OpenProject | undefined;
+  try {
+    progress('(g) real transactions through the engine …');
+    project = await openProject(NORTHWIND, { db: file });
+    const records = realRecords(project);
+    project.close();
+    project = undefined;
+
+    const { render, Text } = await import('ink');
+    const { App } = await import('../src/tui/app.js');
+    const { TraceStore } = await import('../src/tui/trace/store.js');
+    const { TracePane, traceHints } = await import('../src/tui/trace/TracePane.js');
+    const { showTime } = await import('../src/tui/trace/format.js');
+    type PaneSpec = import('../src/tui/app.js').PaneSpec;
+    type RuntimeControl = import('../src/tui/runtimes/RuntimesPane.js').RuntimeControl;
+
+    // warm-up, not measured: the parse, the store and (below) the first renders get their JIT
+    {
+      const warm = new TraceStore();
+      for (let i = 0; i < 2000; i++) warm.push(JSON.parse(records[i % records.length]!) as TxRecord);
+    }
+
+    // baseline: the store alone
+    progress(`(g) ${STREAM_RATE}/s for ${STREAM_SECONDS} s into the store alone …`);
+    const bareStore = new TraceStore();
+    let bare: PushLoop | undefined;
+    const loopBare = await loopDelay(async () => {
+      bare = pushLoop(records, (r) => bareStore.push(r));
+      await bare.done;
+    });
+
+    // the app: the Trace pane focused, the other panes stand-ins, the runtimes all up
+    progress(`(g) ${STREAM_RATE}/s for ${STREAM_SECONDS} s into the Trace pane, a key every ${KEY_EVERY_MS} ms …`);
+    const store = new TraceStore();
+    const stand = (what: string) => (): ReturnType<typeof createElement> => createElement(Text, null, what);
+    const panes: PaneSpec[] = [
+      { id: 'tables', title: 'Tables', hints: [], render: stand('tables') },
+      { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => createElement(TracePane, { ...p, store }) },
+      { id: 'topics', title: 'Topics', hints: [], render: stand('topics') },
+      { id: 'runtimes', title: 'Runtimes', hints: [], render: stand('runtimes') },
+      { id: 'scenarios', title: 'Scenarios', hints: [], render: stand('scenarios') },
+    ];
+    const runtime: RuntimeControl = {
+      children: () => (['broker', 'api', 'workers'] as const).map((name, i) => ({ name, status: 'up' as const, pid: 1000 + i, log: [], restarts: 0 })),
+      restart: async () => {},
+      subscribe: () => () => {},
+      kafka: 'embedded broker',
+    };
+    const stdout = new FakeStdout();
+    const stdin = new FakeStdin();
+    const app = render(
+      createElement(App, {
+        project: 'northwind',
+        panes,
+        runtime,
+        color: true,
+        user: () => 'admin',
+        command: async () => ({ ok: true, summary: '', lines: [] }),
+        completions: () => ({ tables: [], topics: [] }),
+        onQuit: () => {},
+      }),
+      { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, stderr: stdout as unknown as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
+    );
+    try {
+      /** the selected transaction's time in a frame (the list row marked ›), and whether the pane follows */
+      const selectedIn = (data: string): { time?: string; paused: boolean } => {
+        const text = stripVTControlCharacters(data);
+        return { time: /^› (\d\d:\d\d:\d\d\.\d{3}) /m.exec(text)?.[1], paused: text.includes('paused (f follows)') };
+      };
+      let watch: ((data: string) => void) | undefined;
+      stdout.onFrame = (data) => watch?.(data);
+      const nextFrame = (ok: (s: ReturnType<typeof selectedIn>) => boolean, ms = 5000): Promise<ReturnType<typeof selectedIn>> =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`(g) no frame as expected within ${ms} ms`)), ms);
+          watch = (data) => {
+            const s = selectedIn(data);
+            if (ok(s)) {
+              clearTimeout(timer);
+              watch = undefined;
+              resolve(s);
+            }
+          };
+        });
+
+      // to the Trace pane, as a person gets there
+      const onTrace = nextFrame(() => true);
+      stdin.write('2');
+      await onTrace;
+
+      const keys: { sentAt: number; expect: string }[] = [];
+      const latencies: number[] = [];
+      let pending: { sentAt: number; expect: string }[] = [];
+      let sentKeys = 0;
+      /** keys sent late because the previous one had not shown yet */
+      let held = 0;
+      let holding = false;
+      /** store number → the time its row shows */
+      const timeOf = (n: number): string => showTime(new Date(loop!.base + n).toISOString());
+      let selectedAt: number | undefined; // the store number selected after the first ↑
+      let lastKeyAt = 0;
+      let loop: PushLoop | undefined;
+      let failure: Error | undefined;
+
+      const onKeyFrame = (data: string): void => {
+        if (!pending.length || failure) return;
+        const now = performance.now();
+        const { time } = selectedIn(data);
+        if (time !== pending[0]!.expect) return;
+        latencies.push(now - pending[0]!.sentAt);
+        pending = [];
+      };
+
+      const frames0 = stdout.frames;
+      const loopUi = await loopDelay(async () => {
+        loop = pushLoop(records, (r) => store.push(r), (elapsed) => {
+          if (failure || elapsed < 2 * KEY_EVERY_MS || elapsed - lastKeyAt < KEY_EVERY_MS || elapsed > STREAM_SECONDS * 1000 - KEY_EVERY_MS) return;
+          // a key still waiting for its frame holds the next one back (two in flight would make "its frame" ambiguous)
+          if (pending.length) {
+            if (!holding) held++;
+            holding = true;
+            return;
+          }
+          holding = false;
+          lastKeyAt = elapsed;
+          if (selectedAt === undefined) {
+            // the first ↑ stops following: the selection then holds still but for the keys; its latency is not counted
+            if (sentKeys === 0) {
+              sentKeys++;
+              nextFrame((s) => s.paused && s.time !== undefined).then(
+                (s) => {
+                  // times are one ms apart from `base`: the time names the store number
+                  for (let n = Math.max(0, store.end - 5000); n < store.end; n++) if (timeOf(n) === s.time) selectedAt = n;
+                  if (selectedAt === undefined) failure = new Error(`(g) the selected row's time ${s.time} names no transaction`);
+                  else watch = onKeyFrame;
+                },
+                (e: Error) => void (failure = e),
+              );
+              stdin.write(UP);
+            }
+            return;
+          }
+          // then ↓, ↑, ↓ …: the selection moves between two transactions, and each key's frame is known
+          const down = keys.length % 2 === 0;
+          const key = { sentAt: performance.now(), expect: timeOf(selectedAt + (down ? 1 : 0)) };
+          keys.push(key);
+          pending.push(key);
+          stdin.write(down ? DOWN : UP);
+        });
+        await loop.done;
+        await sleep(300); // the last key's frame
+      });
+      if (failure) throw failure;
+      if (!latencies.length) throw new Error('(g) no key press showed in a frame');
+      if (pending.length) throw new Error(`(g) ${pending.length} of ${keys.length} key presses never showed in a frame`);
+      return {
+        loopUi,
+        loopBare,
+        input: { ...spread(latencies), keys: latencies.length, held },
+        frames: stdout.frames - frames0,
+        pushedUi: loop!.pushed,
+        pushedBare: bare!.pushed,
+      };
+    } finally {
+      app.unmount();
+      app.cleanup();
+    }
+  } finally {
+    project?.close();
+    for (const [k, v] of Object.entries(savedCi)) if (v !== undefined) process.env[k] = v;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchTui(template: string, progress: (line: string) => void): Promise<TuiFigures> {
+  const stream = await benchStream(template, progress);
+  const startup = await benchFirstFrame(progress);
+  return { ...startup, ...stream };
+}
