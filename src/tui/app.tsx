@@ -152,9 +152,17 @@ export function App(props: AppProps) {
         )}
         {commanding && <CommandLine width={columns} history={history.current} names={props.completions} onSubmit={submit} onCancel={() => setCommanding(false)} />}
         <Text color={color(levelColor ?? '')} wrap="truncate">{status.text}</Text>
-        <Text dimColor wrap="truncate">
-          {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS].map((h) => `${h.keys} ${h.does}`).join(' · ')}
-        </Text>
+        <Box width={columns}>
+          <Box flexShrink={1} flexGrow={1}>
+            <Text dimColor wrap="truncate">
+              {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS.slice(0, 2)].map((h) => `${h.keys} ${h.does}`).join(' · ')}
+            </Text>
+          </Box>
+          {/* help and quit are always on screen, however narrow */}
+          <Box flexShrink={0}>
+            <Text dimColor>{' · ? help · q quit'}</Text>
+          </Box>
+        </Box>
       </Box>
     </WorkbenchContext.Provider>
   );

@@ -98,6 +98,29 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   await press('q');
   const { exitCode } = await screen.exit;
   expect(exitCode).toBe(0);
+  expect(screen.buffer()).toBe('normal'); // the user's screen is back
   await pause(500);
   expect(children.filter(alive)).toEqual([]);
 }, 120_000);
+
+it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal back with nothing left running', async () => {
+  const small = runInPty(['open', 'projects/northwind', '--port', '0', '--no-kafka'], { columns: 80, rows: 24, env: { NO_COLOR: '1' } });
+  try {
+    await small.waitFor(/Customer\s+47/);
+    await small.waitFor(/a●/, 20_000);
+    expect(small.buffer()).toBe('alternate');
+    const rows = small.rows();
+    expect(rows[0]).toMatch(/^alsx · northwind · admin \[1 Tables\]/); // the active tab marked without colour
+    expect(rows.some((r) => r.startsWith('› Category'))).toBe(true); // the selection marked without colour
+    expect(rows[23]).toMatch(/quit/); // the key hints on the last row
+    expect(small.raw()).not.toMatch(/\x1b\[(3|4|9|10)\dm/); // no colour sequences at all
+    const children = descendants(small.pid);
+    small.type(KEY.ctrlC);
+    expect((await small.exit).exitCode).toBe(0);
+    expect(small.buffer()).toBe('normal');
+    await pause(500);
+    expect(children.filter(alive)).toEqual([]);
+  } finally {
+    small.kill();
+  }
+}, 60_000);

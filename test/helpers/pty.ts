@@ -15,6 +15,10 @@ export interface Screen {
   waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
   type(keys: string): void;
   exit: Promise<{ exitCode: number; signal?: number }>;
+  /** 'alternate' while a full-screen app owns the terminal, 'normal' once it gave it back */
+  buffer(): 'normal' | 'alternate';
+  /** everything the program wrote, escape sequences included */
+  raw(): string;
   pid: number;
   kill(): void;
 }
@@ -28,7 +32,11 @@ export function runInPty(args: string[], options: { columns?: number; rows?: num
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...options.env })) if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
   const pty: IPty = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args], { name: 'xterm-256color', cols: columns, rows, cwd: ROOT, env });
-  pty.onData((d) => term.write(d));
+  let raw = '';
+  pty.onData((d) => {
+    raw += d;
+    term.write(d);
+  });
   const exit = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit(ok));
   const screen: Screen = {
     rows() {
@@ -45,6 +53,8 @@ export function runInPty(args: string[], options: { columns?: number; rows?: num
       }
     },
     type: (keys) => pty.write(keys),
+    buffer: () => term.buffer.active.type,
+    raw: () => raw,
     exit,
     pid: pty.pid,
     kill: () => pty.kill('SIGKILL'),
