@@ -64,6 +64,12 @@ export interface TuiFigures {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** resolves to `value` after `ms`, unless cancelled first (a pending timer would keep the bench alive) */
+function timeout<T>(ms: number, value: T): { promise: Promise<T>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((ok) => (timer = setTimeout(() => ok(value), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
@@ -122,16 +128,20 @@ async function openOnce(env: Record<string, string>): Promise<number> {
       seen();
     }
   }));
+  const frameTimeout = timeout(FRAME_TIMEOUT_MS, 'timeout' as const);
+  const exitTimeout = timeout(EXIT_TIMEOUT_MS, undefined);
   try {
-    const outcome = await Promise.race([shown.then(() => 'shown' as const), exited.then(() => 'exited' as const), sleep(FRAME_TIMEOUT_MS).then(() => 'timeout' as const)]);
+    const outcome = await Promise.race([shown.then(() => 'shown' as const), exited.then(() => 'exited' as const), frameTimeout.promise]);
     if (outcome !== 'shown') throw new Error(`(g) alsx open ${outcome === 'exited' ? 'exited' : `showed no full frame within ${FRAME_TIMEOUT_MS / 1000} s`}; the screen:\n${screen().join('\n')}`);
     const ms = shownAt! - start;
     pty.write('q');
-    const quit = await Promise.race([exited, sleep(EXIT_TIMEOUT_MS).then(() => undefined)]);
+    const quit = await Promise.race([exited, exitTimeout.promise]);
     if (!quit) throw new Error(`(g) alsx open did not exit within ${EXIT_TIMEOUT_MS / 1000} s of q`);
     if (quit.exitCode !== 0) throw new Error(`(g) alsx open exited with code ${quit.exitCode} after q; the screen:\n${screen().join('\n')}`);
     return ms;
   } finally {
+    frameTimeout.cancel();
+    exitTimeout.cancel();
     try {
       pty.kill('SIGKILL'); // only if still running: its runtimes then stop on their own (they watch the IPC channel)
     } catch {
@@ -290,7 +300,7 @@ class FakeStdin extends EventEmitter {
 const UP = '\x1b[A';
 const DOWN = '\x1b[B';
 
-async function benchStream(template: string, progress: (line: string) => void): Promise<Omit<TuiFigures, 'firstFrameMs' | 'versionMs'>> {
+export async function benchStream(template: string, progress: (line: string) => void): Promise<Omit<TuiFigures, 'firstFrameMs' | 'versionMs'>> {
   const dir = mkdtempSync(join(tmpdir(), 'alsx-bench-tui-'));
   const file = join(dir, 'db.sqlite');
   copyFileSync(template, file);

@@ -28,6 +28,8 @@ export interface AppProps {
   command(line: string): Promise<{ ok: boolean; summary: string; lines: string[] }>;
   completions: () => { tables: string[]; topics: string[] };
   onQuit(): void;
+  /** receives the status-line notifier once mounted, for news from outside the panes (a runtime that cannot start) */
+  bindNotify?(notify: (message: string, level?: Level) => void): void;
   /** the first status line */
   greeting?: string;
   /** for tests: the size when there is no terminal */
@@ -78,6 +80,7 @@ export function App(props: AppProps) {
   }, [runtime]);
 
   const notify = useCallback((text: string, level: Level = 'info') => setStatus({ text, level }), []);
+  useEffect(() => props.bindNotify?.(notify), [notify]);
   const wb: Workbench = useMemo(() => ({ setCapturing, notify, color: props.color }), [notify, props.color]);
   const quit = () => {
     exit();

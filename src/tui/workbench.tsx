@@ -65,7 +65,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       supervisor.on('state', listener).on('log', listener);
       return () => void supervisor.off('state', listener).off('log', listener);
     },
-    kafka: supervisor.kafkaDescription,
+    kafka: options.kafka === false ? 'off (--no-kafka)' : supervisor.kafkaDescription,
   };
 
   const apiBase = (): string | undefined => {
@@ -96,6 +96,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     { id: 'scenarios', title: 'Scenarios', hints: [], render: (p) => <ScenariosPane {...p} project={project} /> },
   ];
 
+  let notify: (message: string, level?: 'info' | 'ok' | 'warn' | 'error') => void = () => {};
   const screen = enterFullscreen();
   let quitting: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -120,6 +121,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       }}
       completions={() => ({ tables: [...tables.tableNames()], topics: Object.keys(samples) })}
       onQuit={() => void shutdown()}
+      bindNotify={(n) => (notify = n)}
       greeting={pastRun ? `${pastRun.loaded} transactions of a past run loaded from ${options.traces}${pastRun.skipped ? ` (${pastRun.skipped} bad lines skipped)` : ''} — ? for help` : undefined}
     />,
     { exitOnCtrlC: false, patchConsole: true },
@@ -131,7 +133,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     () => {
       if (options.kafka !== false && supervisor.brokers.length) topics = new TopicsSource(supervisor.brokers);
     },
-    () => {}, // shown in the Runtimes pane: the child is down with its reason
+    (e: Error) => notify(`${e.message} (4: Runtimes, r restarts)`, 'error'), // and the child shows down with its reason
   );
   await app.waitUntilExit();
   await shutdown();
