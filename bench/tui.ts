@@ -14,6 +14,11 @@
  *      at 1,000/s for 5 s in 10 ms ticks of 10, while monitorEventLoopDelay records; meanwhile a key
  *      (↓ / ↑, alternating) every 100 ms, each timed until the first frame written that shows the
  *      selection it asked for. Baseline: the same push loop with no UI mounted (the store alone).
+ *      The first ↑ stops following (as it does for a person), so the keyed run mostly draws a still
+ *      list with running counts; the same stream with the pane following the newest and nobody typing
+ *      is measured too, for information (each of its frames draws a new chain).
+ *      The runtime's own costs per transaction in `alsx open` (IPC, traces.jsonl) are not here: the
+ *      push loop only parses each record from JSON, on both sides.
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -57,6 +62,9 @@ export interface TuiFigures {
   loopBare: Spread;
   /** ms from a key written to stdin until the first frame showing its effect */
   input: Spread & { keys: number; held: number };
+  /** event-loop delay (ms) with the UI following the newest and no keys (informational) */
+  loopFollow: Spread;
+  framesFollow: number;
   /** frames ink wrote during the 5 s with the UI, and transactions pushed (each side) */
   frames: number;
   pushedUi: number;
@@ -103,9 +111,10 @@ function runCli(args: string[], env: Record<string, string>): Promise<number> {
 
 // ── 1. time to the first full frame ───────────────────────────────────────────────────────────
 
-/** the header with the Tables tab, Customer with its 47 rows, and the key-hint bar on the last row */
+/** the header with the Tables tab, Customer with its 47 rows, and the key-hint bar (the Tables pane's keys, then the global ones) on the last row */
 function fullFrame(rows: string[]): boolean {
-  return /\b1 Tables\b/.test(rows[0] ?? '') && rows.some((r) => /\bCustomer\s+47\b/.test(r)) && /^↑↓ j k move · .*/.test(rows[ROWS - 1] ?? '');
+  const hints = rows[ROWS - 1] ?? '';
+  return /\b1 Tables\b/.test(rows[0] ?? '') && rows.some((r) => /\bCustomer\s+47\b/.test(r)) && /^↑↓ j k move · /.test(hints) && /· q quit\b/.test(hints);
 }
 
 /** one `alsx open`: ms from spawn to the first full frame; then q, and its exit (killed if it lingers) */
@@ -300,7 +309,14 @@ class FakeStdin extends EventEmitter {
 const UP = '\x1b[A';
 const DOWN = '\x1b[B';
 
-export async function benchStream(template: string, progress: (line: string) => void): Promise<Omit<TuiFigures, 'firstFrameMs' | 'versionMs'>> {
+/** the selected transaction's time in a frame (the list row marked ›), and whether the pane is paused */
+function selectedIn(frame: string): { time?: string; paused: boolean } {
+  const text = stripVTControlCharacters(frame);
+  return { time: /^› (\d\d:\d\d:\d\d\.\d{3}) /m.exec(text)?.[1], paused: text.includes('paused (f follows)') };
+}
+type Selected = ReturnType<typeof selectedIn>;
+
+async function benchStream(template: string, progress: (line: string) => void): Promise<Omit<TuiFigures, 'firstFrameMs' | 'versionMs'>> {
   const dir = mkdtempSync(join(tmpdir(), 'alsx-bench-tui-'));
   const file = join(dir, 'db.sqlite');
   copyFileSync(template, file);
@@ -323,11 +339,79 @@ export async function benchStream(template: string, progress: (line: string) => 
     const { showTime } = await import('../src/tui/trace/format.js');
     type PaneSpec = import('../src/tui/app.js').PaneSpec;
     type RuntimeControl = import('../src/tui/runtimes/RuntimesPane.js').RuntimeControl;
+    type TraceStore = InstanceType<typeof TraceStore>;
 
-    // warm-up, not measured: the parse, the store and (below) the first renders get their JIT
+    /**
+     * The workbench's frame around a real Trace pane on `store` (the other panes stand-ins, the
+     * runtimes all up), drawn by ink into a stand-in terminal, then switched to the Trace pane with
+     * "2" as a person does it.
+     */
+    const mount = async (store: TraceStore) => {
+      const stand = (what: string) => (): ReturnType<typeof createElement> => createElement(Text, null, what);
+      const panes: PaneSpec[] = [
+        { id: 'tables', title: 'Tables', hints: [], render: stand('tables') },
+        { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => createElement(TracePane, { ...p, store }) },
+        { id: 'topics', title: 'Topics', hints: [], render: stand('topics') },
+        { id: 'runtimes', title: 'Runtimes', hints: [], render: stand('runtimes') },
+        { id: 'scenarios', title: 'Scenarios', hints: [], render: stand('scenarios') },
+      ];
+      const runtime: RuntimeControl = {
+        children: () => (['broker', 'api', 'workers'] as const).map((name, i) => ({ name, status: 'up' as const, pid: 1000 + i, log: [], restarts: 0 })),
+        restart: async () => {},
+        subscribe: () => () => {},
+        kafka: 'embedded broker',
+      };
+      const stdout = new FakeStdout();
+      const stdin = new FakeStdin();
+      const app = render(
+        createElement(App, {
+          project: 'northwind',
+          panes,
+          runtime,
+          color: true,
+          user: () => 'admin',
+          command: async () => ({ ok: true, summary: '', lines: [] }),
+          completions: () => ({ tables: [], topics: [] }),
+          onQuit: () => {},
+        }),
+        { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, stderr: stdout as unknown as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
+      );
+      let watch: ((frame: string) => void) | undefined;
+      stdout.onFrame = (frame) => watch?.(frame);
+      /** the next frame for which `ok` holds */
+      const frameWhere = (ok: (s: Selected) => boolean, ms = 5000): Promise<Selected> =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`(g) no frame as expected within ${ms} ms`)), ms);
+          watch = (frame) => {
+            const s = selectedIn(frame);
+            if (!ok(s)) return;
+            clearTimeout(timer);
+            watch = undefined;
+            resolve(s);
+          };
+        });
+      const unmount = (): void => {
+        app.unmount();
+        app.cleanup();
+      };
+      try {
+        const onTrace = frameWhere(() => true);
+        stdin.write('2');
+        await onTrace;
+      } catch (e) {
+        unmount();
+        throw e;
+      }
+      return { stdout, stdin, frameWhere, onFrame: (f: (frame: string) => void) => void (watch = f), unmount };
+    };
+
+    // warm-up, not measured: the parse, the store, the pane's first renders get their JIT
     {
       const warm = new TraceStore();
       for (let i = 0; i < 2000; i++) warm.push(JSON.parse(records[i % records.length]!) as TxRecord);
+      const ui = await mount(warm);
+      await sleep(300);
+      ui.unmount();
     }
 
     // baseline: the store alone
@@ -339,140 +423,105 @@ export async function benchStream(template: string, progress: (line: string) => 
       await bare.done;
     });
 
-    // the app: the Trace pane focused, the other panes stand-ins, the runtimes all up
+    // the pane following the newest, nobody typing (not part of the verdict: what one watches a stream with)
+    progress(`(g) ${STREAM_RATE}/s for ${STREAM_SECONDS} s into the Trace pane, following …`);
+    let follow: { loop: Spread; frames: number };
+    {
+      const store = new TraceStore();
+      const ui = await mount(store);
+      try {
+        const frames0 = ui.stdout.frames;
+        const loop = await loopDelay(() => pushLoop(records, (r) => store.push(r)).done);
+        follow = { loop, frames: ui.stdout.frames - frames0 };
+      } finally {
+        ui.unmount();
+      }
+    }
+
+    // the measured run: a key every 100 ms
     progress(`(g) ${STREAM_RATE}/s for ${STREAM_SECONDS} s into the Trace pane, a key every ${KEY_EVERY_MS} ms …`);
     const store = new TraceStore();
-    const stand = (what: string) => (): ReturnType<typeof createElement> => createElement(Text, null, what);
-    const panes: PaneSpec[] = [
-      { id: 'tables', title: 'Tables', hints: [], render: stand('tables') },
-      { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => createElement(TracePane, { ...p, store }) },
-      { id: 'topics', title: 'Topics', hints: [], render: stand('topics') },
-      { id: 'runtimes', title: 'Runtimes', hints: [], render: stand('runtimes') },
-      { id: 'scenarios', title: 'Scenarios', hints: [], render: stand('scenarios') },
-    ];
-    const runtime: RuntimeControl = {
-      children: () => (['broker', 'api', 'workers'] as const).map((name, i) => ({ name, status: 'up' as const, pid: 1000 + i, log: [], restarts: 0 })),
-      restart: async () => {},
-      subscribe: () => () => {},
-      kafka: 'embedded broker',
-    };
-    const stdout = new FakeStdout();
-    const stdin = new FakeStdin();
-    const app = render(
-      createElement(App, {
-        project: 'northwind',
-        panes,
-        runtime,
-        color: true,
-        user: () => 'admin',
-        command: async () => ({ ok: true, summary: '', lines: [] }),
-        completions: () => ({ tables: [], topics: [] }),
-        onQuit: () => {},
-      }),
-      { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, stderr: stdout as unknown as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
-    );
+    const ui = await mount(store);
     try {
-      /** the selected transaction's time in a frame (the list row marked ›), and whether the pane follows */
-      const selectedIn = (data: string): { time?: string; paused: boolean } => {
-        const text = stripVTControlCharacters(data);
-        return { time: /^› (\d\d:\d\d:\d\d\.\d{3}) /m.exec(text)?.[1], paused: text.includes('paused (f follows)') };
-      };
-      let watch: ((data: string) => void) | undefined;
-      stdout.onFrame = (data) => watch?.(data);
-      const nextFrame = (ok: (s: ReturnType<typeof selectedIn>) => boolean, ms = 5000): Promise<ReturnType<typeof selectedIn>> =>
-        new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`(g) no frame as expected within ${ms} ms`)), ms);
-          watch = (data) => {
-            const s = selectedIn(data);
-            if (ok(s)) {
-              clearTimeout(timer);
-              watch = undefined;
-              resolve(s);
-            }
-          };
-        });
-
-      // to the Trace pane, as a person gets there
-      const onTrace = nextFrame(() => true);
-      stdin.write('2');
-      await onTrace;
-
-      const keys: { sentAt: number; expect: string }[] = [];
       const latencies: number[] = [];
-      let pending: { sentAt: number; expect: string }[] = [];
-      let sentKeys = 0;
+      let sent = 0;
+      /** the key waiting for its frame: when it was written, and the time of the row it selects */
+      let pending: { sentAt: number; expect: string } | undefined;
       /** keys sent late because the previous one had not shown yet */
       let held = 0;
       let holding = false;
-      /** store number → the time its row shows */
-      const timeOf = (n: number): string => showTime(new Date(loop!.base + n).toISOString());
-      let selectedAt: number | undefined; // the store number selected after the first ↑
+      let firstUp: 'unsent' | 'sent' | 'shown' = 'unsent';
+      /** the store number selected by the first ↑; the keys then move between it and the next */
+      let selectedAt = 0;
       let lastKeyAt = 0;
       let loop: PushLoop | undefined;
       let failure: Error | undefined;
+      /** store number → the time its row shows (records are 1 ms apart from the loop's base) */
+      const timeOf = (n: number): string => showTime(new Date(loop!.base + n).toISOString());
 
-      const onKeyFrame = (data: string): void => {
-        if (!pending.length || failure) return;
+      const onKeyFrame = (frame: string): void => {
+        if (!pending || failure) return;
         const now = performance.now();
-        const { time } = selectedIn(data);
-        if (time !== pending[0]!.expect) return;
-        latencies.push(now - pending[0]!.sentAt);
-        pending = [];
+        if (selectedIn(frame).time !== pending.expect) return;
+        latencies.push(now - pending.sentAt);
+        pending = undefined;
       };
 
-      const frames0 = stdout.frames;
+      const frames0 = ui.stdout.frames;
       const loopUi = await loopDelay(async () => {
         loop = pushLoop(records, (r) => store.push(r), (elapsed) => {
           if (failure || elapsed < 2 * KEY_EVERY_MS || elapsed - lastKeyAt < KEY_EVERY_MS || elapsed > STREAM_SECONDS * 1000 - KEY_EVERY_MS) return;
+          if (firstUp === 'unsent') {
+            // the first ↑ stops following, as for a person: the selection then moves only with the keys; not timed
+            firstUp = 'sent';
+            lastKeyAt = elapsed;
+            ui.frameWhere((s) => s.paused && s.time !== undefined).then(
+              (s) => {
+                let n = store.end - 1;
+                while (n >= store.start && timeOf(n) !== s.time) n--;
+                if (n < store.start) failure = new Error(`(g) the selected row's time ${s.time} names no transaction`);
+                selectedAt = n;
+                firstUp = 'shown';
+                ui.onFrame(onKeyFrame);
+              },
+              (e: Error) => void (failure = e),
+            );
+            ui.stdin.write(UP);
+            return;
+          }
+          if (firstUp !== 'shown') return;
           // a key still waiting for its frame holds the next one back (two in flight would make "its frame" ambiguous)
-          if (pending.length) {
+          if (pending) {
             if (!holding) held++;
             holding = true;
             return;
           }
           holding = false;
           lastKeyAt = elapsed;
-          if (selectedAt === undefined) {
-            // the first ↑ stops following: the selection then holds still but for the keys; its latency is not counted
-            if (sentKeys === 0) {
-              sentKeys++;
-              nextFrame((s) => s.paused && s.time !== undefined).then(
-                (s) => {
-                  // times are one ms apart from `base`: the time names the store number
-                  for (let n = Math.max(0, store.end - 5000); n < store.end; n++) if (timeOf(n) === s.time) selectedAt = n;
-                  if (selectedAt === undefined) failure = new Error(`(g) the selected row's time ${s.time} names no transaction`);
-                  else watch = onKeyFrame;
-                },
-                (e: Error) => void (failure = e),
-              );
-              stdin.write(UP);
-            }
-            return;
-          }
-          // then ↓, ↑, ↓ …: the selection moves between two transactions, and each key's frame is known
-          const down = keys.length % 2 === 0;
-          const key = { sentAt: performance.now(), expect: timeOf(selectedAt + (down ? 1 : 0)) };
-          keys.push(key);
-          pending.push(key);
-          stdin.write(down ? DOWN : UP);
+          // ↓, ↑, ↓ …: between the first ↑'s transaction and the next, so each key's frame is known
+          const down = sent % 2 === 0;
+          sent++;
+          pending = { sentAt: performance.now(), expect: timeOf(selectedAt + (down ? 1 : 0)) };
+          ui.stdin.write(down ? DOWN : UP);
         });
         await loop.done;
         await sleep(300); // the last key's frame
       });
       if (failure) throw failure;
       if (!latencies.length) throw new Error('(g) no key press showed in a frame');
-      if (pending.length) throw new Error(`(g) ${pending.length} of ${keys.length} key presses never showed in a frame`);
+      if (pending) throw new Error(`(g) a key press (of ${sent}) never showed in a frame`);
       return {
         loopUi,
         loopBare,
+        loopFollow: follow.loop,
+        framesFollow: follow.frames,
         input: { ...spread(latencies), keys: latencies.length, held },
-        frames: stdout.frames - frames0,
+        frames: ui.stdout.frames - frames0,
         pushedUi: loop!.pushed,
         pushedBare: bare!.pushed,
       };
     } finally {
-      app.unmount();
-      app.cleanup();
+      ui.unmount();
     }
   } finally {
     project?.close();
