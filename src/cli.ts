@@ -9,6 +9,7 @@ import { registerServe } from './cli/commands/serve.js';
 import { registerBroker } from './cli/commands/broker.js';
 import { registerTopics } from './cli/commands/topics.js';
 import { registerOpen } from './cli/commands/open.js';
+import { registerTest } from './cli/commands/test.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerOpen(program);
   registerTx(program);
+  registerTest(program);
   registerServe(program);
   registerTopics(program);
   registerBroker(program);
