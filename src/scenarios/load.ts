@@ -34,7 +34,9 @@ export function readScenario(file: string): ScenarioFile {
   }
   const value = doc.toJS() as unknown;
   if (!validate(value)) {
-    const e = validate.errors![0]!;
+    // the most telling error: an unknown key, then "which kind of step", then whatever came first
+    const all = validate.errors!;
+    const e = all.find((x) => x.keyword === 'additionalProperties') ?? all.find((x) => x.keyword === 'oneOf') ?? all[0]!;
     const path = e.instancePath.split('/').filter(Boolean);
     // the line of the offending node, when the YAML has it
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
