@@ -5,6 +5,7 @@
  * transaction arrive, quit — and no child process is left.
  */
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { KEY, runInPty, type Screen } from '../helpers/pty.js';
 
@@ -26,20 +27,24 @@ const descendants = (pid: number): number[] => {
     return [];
   }
 };
-const alive = (pid: number) => {
+/** a process's start time (clock ticks since boot): with the pid, it names one process even when pids are reused */
+const started = (pid: number): string | undefined => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : fields[19]; // a zombie has exited
   } catch {
-    return false;
+    return undefined;
   }
 };
+const processes = (pids: number[]) => pids.map((pid) => ({ pid, since: started(pid) }));
+const stillRunning = (ps: { pid: number; since?: string }[]) => ps.filter((p) => p.since !== undefined && started(p.pid) === p.since).map((p) => p.pid);
 
 it('places a refused order, steps through its rule chain, produces order_b2b, and quits leaving nothing behind', async () => {
   screen = runInPty(['open', 'projects/northwind', '--port', '0'], { columns: 120, rows: 36 });
   await screen.waitFor(/Customer\s+47/);
   await screen.waitFor(/api ●.*workers ●/, 20_000);
-  const children = descendants(screen.pid);
+  const children = processes(descendants(screen.pid));
   expect(children.length).toBeGreaterThanOrEqual(3); // broker, api, workers
 
   // Tables: Customer → ALFKI → its orders → a new order (EmployeeId 5), saved through the API
@@ -100,7 +105,7 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   expect(exitCode).toBe(0);
   expect(screen.buffer()).toBe('normal'); // the user's screen is back
   await pause(500);
-  expect(children.filter(alive)).toEqual([]);
+  expect(stillRunning(children)).toEqual([]);
 }, 120_000);
 
 it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal back with nothing left running', async () => {
@@ -114,12 +119,12 @@ it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal bac
     expect(rows.some((r) => r.startsWith('› Category'))).toBe(true); // the selection marked without colour
     expect(rows[23]).toMatch(/quit/); // the key hints on the last row
     expect(small.raw()).not.toMatch(/\x1b\[(3|4|9|10)\dm/); // no colour sequences at all
-    const children = descendants(small.pid);
+    const children = processes(descendants(small.pid));
     small.type(KEY.ctrlC);
     expect((await small.exit).exitCode).toBe(0);
     expect(small.buffer()).toBe('normal');
     await pause(500);
-    expect(children.filter(alive)).toEqual([]);
+    expect(stillRunning(children)).toEqual([]);
   } finally {
     small.kill();
   }
