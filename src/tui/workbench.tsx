@@ -22,7 +22,7 @@ import { TableSource } from './tables/source.js';
 import { TablesPane, tablesHints } from './tables/TablesPane.js';
 import { TopicsSource } from './topics/source.js';
 import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
-import { ScenariosPane } from './scenarios/ScenariosPane.js';
+import { ScenariosPane, scenariosHints } from './scenarios/ScenariosPane.js';
 import { Text } from 'ink';
 
 export interface OpenOptions {
@@ -93,7 +93,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => <TracePane {...p} store={traces} /> },
     { id: 'topics', title: 'Topics', hints: topicsHints, render: (p) => (topics ? <TopicsPane {...p} source={topics} samples={samples} /> : <Text dimColor>{options.kafka === false ? 'Kafka is off (--no-kafka)' : 'waiting for the broker …'}</Text>) },
     { id: 'runtimes', title: 'Runtimes', hints: runtimesHints, render: (p) => <RuntimesPane {...p} runtime={runtime} /> },
-    { id: 'scenarios', title: 'Scenarios', hints: [], render: (p) => <ScenariosPane {...p} project={project} /> },
+    { id: 'scenarios', title: 'Scenarios', hints: scenariosHints, render: (p) => <ScenariosPane {...p} project={project} onTx={(r) => traces.push(r)} /> },
   ];
 
   let notify: (message: string, level?: 'info' | 'ok' | 'warn' | 'error') => void = () => {};

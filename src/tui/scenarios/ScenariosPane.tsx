@@ -1,21 +1,114 @@
-/** The Scenarios pane: the project's scenario files. Replaying them with a key comes with `alsx test`. */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+/**
+ * The Scenarios pane: the project's scenarios with their last result; enter replays the selected
+ * one in a fresh world of its own (its own database copy, broker and workers — the project's
+ * running runtimes are not touched), each step shown as it passes or fails with the diff, and its
+ * transactions sent to the Trace pane.
+ */
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useRef, useState } from 'react';
 import type { Project } from '../../project/load.js';
-import type { PaneProps } from '../pane.js';
+import type { TxRecord } from '../../runtime/protocol.js';
+import { readScenario, scenarioFiles, type ScenarioFile } from '../../scenarios/load.js';
+import { Templates } from '../../scenarios/environment.js';
+import { runScenario, type ScenarioResult, type StepResult } from '../../scenarios/runner.js';
+import type { KeyHint, PaneProps } from '../pane.js';
+import { useWorkbench } from '../pane.js';
 
-export function ScenariosPane({ width, height, project }: PaneProps & { project: Project }) {
-  const files = useMemo(() => {
-    const dir = join(project.dir, 'scenarios');
-    return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  }, [project.dir]);
+export const scenariosHints: KeyHint[] = [
+  { keys: '↑↓', does: 'select a scenario' },
+  { keys: 'enter', does: 'replay it (a fresh world; steps and diffs below, its transactions in Trace)' },
+  { keys: 'a', does: 'replay all' },
+  { keys: 'r', does: 're-read the scenario files' },
+];
+
+interface Run {
+  steps: StepResult[];
+  result?: ScenarioResult;
+}
+
+export function ScenariosPane({ width, height, focused, project, onTx }: PaneProps & { project: Project; onTx?: (r: TxRecord) => void }) {
+  const wb = useWorkbench();
+  const [files, setFiles] = useState<ScenarioFile[]>(() => scenarioFiles(project.dir).map(readScenario));
+  const [selected, setSelected] = useState(0);
+  const [runs, setRuns] = useState<Record<string, Run>>({});
+  const busy = useRef(false);
+  const templates = useRef<Templates | undefined>(undefined);
+  useEffect(() => () => templates.current?.dispose(), []);
+
+  const replay = async (list: ScenarioFile[]): Promise<void> => {
+    if (busy.current) return wb.notify('a replay is running', 'warn');
+    busy.current = true;
+    templates.current ??= new Templates();
+    let passed = 0;
+    for (const f of list) {
+      if (!f.scenario) {
+        setRuns((r) => ({ ...r, [f.id]: { steps: [], result: { id: f.id, file: f.file, name: f.id, ok: false, ms: 0, steps: [], error: f.error } } }));
+        continue;
+      }
+      wb.notify(`replaying ${f.scenario.name} …`);
+      setRuns((r) => ({ ...r, [f.id]: { steps: [] } }));
+      const result = await runScenario(project.dir, f.file, f.id, f.scenario, templates.current, (step) => {
+        setRuns((r) => ({ ...r, [f.id]: { steps: [...(r[f.id]?.steps ?? []), step] } }));
+        for (const o of step.outcomes) onTx?.({ at: new Date().toISOString(), child: 'api', tx: o.tx, origin: 'scenario', ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error });
+      });
+      setRuns((r) => ({ ...r, [f.id]: { steps: result.steps, result } }));
+      if (result.ok) passed++;
+    }
+    busy.current = false;
+    wb.notify(`${passed} passed, ${list.length - passed} failed`, passed === list.length ? 'ok' : 'error');
+  };
+
+  const current = files[Math.min(selected, files.length - 1)];
+  useInput(
+    (input, key) => {
+      if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
+      if (key.downArrow || input === 'j') setSelected((i) => Math.min(files.length - 1, i + 1));
+      if (key.return && current) void replay([current]);
+      if (input === 'a') void replay(files);
+      if (input === 'r') setFiles(scenarioFiles(project.dir).map(readScenario));
+    },
+    { isActive: focused },
+  );
+
+  if (files.length === 0) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text>No scenarios yet: write YAML files in {project.name}/scenarios/ (format: schemas/scenario.schema.json), then replay them here or run alsx test.</Text>
+      </Box>
+    );
+  }
+  const listHeight = Math.min(files.length, Math.max(3, Math.floor(height / 2) - 1));
+  const top = Math.max(0, Math.min(selected - listHeight + 1, files.length - listHeight));
+  const run = current ? runs[current.id] : undefined;
+  const mark = (id: string): string => {
+    const r = runs[id];
+    if (!r) return ' ';
+    if (!r.result) return '◌';
+    return r.result.ok ? '✔' : '✘';
+  };
+  const detail: { text: string; bad?: boolean }[] = [];
+  if (current?.error) detail.push({ text: current.error, bad: true });
+  if (current?.scenario?.description) detail.push({ text: current.scenario.description });
+  for (const s of run?.steps ?? []) {
+    detail.push({ text: `${s.ok ? '✔' : '✘'} ${s.index + 1}. ${s.name}  ${s.summary}  (${Math.round(s.ms)} ms${s.outcomes.length ? `, tx ${s.outcomes.map((o) => o.tx).join(' ')}` : ''})`, bad: !s.ok });
+    for (const f of s.failures) detail.push({ text: `     ${f}`, bad: true });
+  }
+  if (run?.result?.error) detail.push({ text: run.result.error, bad: true });
+  if (run?.result) detail.push({ text: run.result.ok ? `passed in ${(run.result.ms / 1000).toFixed(1)} s` : 'failed', bad: !run.result.ok });
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold>Scenarios of {project.name}</Text>
-      {files.length === 0 ? <Text dimColor>none yet: scenarios are YAML files in {join('projects', project.name, 'scenarios')}/</Text> : files.slice(0, height - 3).map((f) => <Text key={f}>  {f}</Text>)}
-      <Text dimColor>Recording and replaying scenarios here, and `alsx test`, are on their way.</Text>
+      <Text bold>Scenarios of {project.name} · {files.length}</Text>
+      {files.slice(top, top + listHeight).map((f, i) => (
+        <Text key={f.id} wrap="truncate" inverse={wb.color && focused && top + i === selected}>
+          {top + i === selected ? '›' : ' '} {mark(f.id)} {f.scenario?.name ?? f.id} <Text dimColor>{f.id}</Text>
+        </Text>
+      ))}
+      <Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
+      {detail.slice(0, Math.max(0, height - listHeight - 2)).map((d, i) => (
+        <Text key={i} wrap="truncate" color={wb.color && d.bad ? 'red' : undefined}>
+          {d.text}
+        </Text>
+      ))}
     </Box>
   );
 }
