@@ -96,6 +96,7 @@ async function runStep(env: ScenarioEnvironment, scenario: Scenario, step: Step,
         break;
       }
       await new Promise((r) => setTimeout(r, 50));
+      if (kind === 'sql') observed = await perform(env, scenario, step); // a read sees the latest commits
     }
   }
   return { index, name: step.name ?? `${kind} ${describe(step)}`, kind, ok: failures.length === 0, failures, ms: performance.now() - started, outcomes: env.outcomes.slice(first), summary: observed.summary };
