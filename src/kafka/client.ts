@@ -55,10 +55,11 @@ export interface MessageConsumer {
  * Consumes `topic` as a member of `group`, one message at a time: the offset is committed after
  * `handle` returns (every message, or — when the handler recognises redeliveries itself, as the
  * topic workers' inbox does — every `commitEvery` messages or 250 ms); if `handle` throws (a
- * transient failure), the message is fetched and handled again.
+ * transient failure), the message is fetched and handled again. Fetches wait at most 100 ms for
+ * data (the broker answers at once when there is some), so leaving the group is quick.
  */
 export async function runConsumer(brokers: string[], group: string, topic: string, handle: (m: IncomingMessage) => Promise<void>, options: { fromBeginning?: boolean; clientId?: string; commitEvery?: number } = {}): Promise<MessageConsumer> {
-  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 500, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
+  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 100, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({

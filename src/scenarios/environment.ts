@@ -138,8 +138,8 @@ export class ScenarioEnvironment {
   }
 
   async stop(): Promise<void> {
-    for (const r of this.projects.values()) await r.workers?.stop().catch(() => {});
-    await this.rpc?.stop().catch(() => {});
+    // consumers leave their groups in parallel: each waits for its fetch in flight
+    await Promise.allSettled([...[...this.projects.values()].map((r) => r.workers?.stop()), this.rpc?.stop()]);
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((ok) => this.server!.close(() => ok()));
