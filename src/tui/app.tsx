@@ -6,6 +6,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { CommandLine } from './command/CommandLine.js';
+import { Prompt } from './command/Prompt.js';
 import { HELP } from './command/run.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
@@ -30,6 +31,8 @@ export interface AppProps {
   onQuit(): void;
   /** receives the status-line notifier once mounted, for news from outside the panes (a runtime that cannot start) */
   bindNotify?(notify: (message: string, level?: Level) => void): void;
+  /** recording a scenario: R starts, R again asks its name and writes it */
+  recording?: { active(): boolean; steps(): number; start(): void; save(name: string): string; discard(): void };
   /** the first status line */
   greeting?: string;
   /** for tests: the size when there is no terminal */
@@ -39,6 +42,7 @@ export interface AppProps {
 export const GLOBAL_HINTS: KeyHint[] = [
   { keys: '1–5 tab', does: 'switch pane' },
   { keys: ':', does: 'command line (:help)' },
+  { keys: 'R', does: 'record a scenario (R again: stop and name it)' },
   { keys: '?', does: 'help: every key' },
   { keys: 'q', does: 'quit (stops every runtime)' },
 ];
@@ -63,6 +67,7 @@ export function App(props: AppProps) {
   const [active, setActive] = useState(0);
   const [help, setHelp] = useState(false);
   const [commanding, setCommanding] = useState(false);
+  const [naming, setNaming] = useState(false);
   const [capturing, setCapturing] = useState(false);
   const [status, setStatus] = useState<{ text: string; level: Level }>({ text: props.greeting ?? 'ready — ? for help, : for commands', level: 'info' });
   const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
@@ -94,8 +99,15 @@ export function App(props: AppProps) {
         if (key.escape || input === '?' || input === 'q') setHelp(false);
         return;
       }
-      if (commanding || capturing) return;
+      if (commanding || capturing || naming) return;
       if (input === 'q') return quit();
+      if (input === 'R' && props.recording) {
+        if (!props.recording.active()) {
+          props.recording.start();
+          return notify('recording: your writes, : commands and produced messages become steps — R to stop and name it', 'warn');
+        }
+        return setNaming(true);
+      }
       if (input === '?') return setHelp(true);
       if (input === ':') {
         setOutput(undefined);
@@ -126,7 +138,7 @@ export function App(props: AppProps) {
 
   const pane = panes[active]!;
   const outputLines = output ? Math.min(output.lines.length, Math.max(3, Math.floor(rows / 3))) : 0;
-  const bodyHeight = Math.max(3, rows - 3 - (commanding ? 1 : 0) - (output ? outputLines + 1 : 0));
+  const bodyHeight = Math.max(3, rows - 3 - (commanding || naming ? 1 : 0) - (output ? outputLines + 1 : 0));
   const color = (c: string) => (props.color ? c : undefined);
   const levelColor = { info: undefined, ok: 'green', warn: 'yellow', error: 'red' }[status.level];
   const children = runtime.children();
@@ -135,7 +147,7 @@ export function App(props: AppProps) {
   return (
     <WorkbenchContext.Provider value={wb}>
       <Box flexDirection="column" width={columns} height={rows}>
-        <Header columns={columns} project={props.project} user={user} titles={panes.map((p) => p.title)} active={active} color={props.color} runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)} />
+        <Header columns={columns} project={`${props.project}${props.recording?.active() ? ` ● REC ${props.recording.steps()}` : ''}`} user={user} titles={panes.map((p) => p.title)} active={active} color={props.color} runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)} />
         <Box height={bodyHeight} width={columns}>
           {help && <Help width={columns} height={bodyHeight} panes={panes} />}
           {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
@@ -152,6 +164,22 @@ export function App(props: AppProps) {
               <Text key={i} wrap="truncate">{l}</Text>
             ))}
           </Box>
+        )}
+        {naming && (
+          <Prompt
+            label={`Name the scenario (${props.recording?.steps() ?? 0} steps; esc: keep recording):`}
+            width={columns}
+            onCancel={() => setNaming(false)}
+            onSubmit={(name) => {
+              setNaming(false);
+              try {
+                const file = props.recording!.save(name);
+                notify(`wrote ${file} — replay it in Scenarios (5)`, 'ok');
+              } catch (e) {
+                notify(`could not write the scenario: ${(e as Error).message}`, 'error');
+              }
+            }}
+          />
         )}
         {commanding && <CommandLine width={columns} history={history.current} names={props.completions} onSubmit={submit} onCancel={() => setCommanding(false)} />}
         <Text color={color(levelColor ?? '')} wrap="truncate">{status.text}</Text>

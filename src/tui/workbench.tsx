@@ -24,6 +24,17 @@ import { TopicsSource } from './topics/source.js';
 import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
 import { ScenariosPane, scenariosHints } from './scenarios/ScenariosPane.js';
 import { Text } from 'ink';
+import { relative } from 'node:path';
+import { Recorder, saveScenario } from '../scenarios/recorder.js';
+
+/** a produced message's value as the scenario should hold it: JSON as data, else the text */
+function parseValue(value: Buffer): unknown {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return value.toString('utf8');
+  }
+}
 
 export interface OpenOptions {
   port?: number;
@@ -72,12 +83,16 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     const api = supervisor.children.get('api');
     return api?.status === 'up' && api.port ? `http://127.0.0.1:${api.port}` : undefined;
   };
+  const recorder = new Recorder();
+  const user = (): string | null => session?.user ?? null;
   const env = (): CommandEnv => ({
     apiBase,
     session: session!,
     samples,
+    fetch: recorder.fetch(user),
     produce: async (topic, value) => {
       const [d] = await produceOnce(supervisor.brokers, topic, [{ key: null, value, headers: {} }]);
+      recorder.produce(topic, parseValue(value));
       return { partition: d!.partition, offset: d!.offset };
     },
     sql: (query) => {
@@ -85,11 +100,15 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       if (!statement.readonly) throw new Error(':sql only reads; change data with :tx or the API');
       return (statement.all() as Record<string, unknown>[]).slice(0, 500);
     },
-    tx: async (ops) => (await ready).engine.run(ops as never, { origin: 'tui' }),
+    tx: async (ops) => {
+      const outcome = (await ready).engine.run(ops as never, { origin: 'tui' });
+      if (Array.isArray(ops)) recorder.tx(ops, outcome);
+      return outcome;
+    },
   });
 
   const panes: PaneSpec[] = [
-    { id: 'tables', title: 'Tables', hints: tablesHints, render: (p) => <TablesPane {...p} source={tables} api={{ base: apiBase, headers: () => session?.headers() ?? {} }} /> },
+    { id: 'tables', title: 'Tables', hints: tablesHints, render: (p) => <TablesPane {...p} source={tables} api={{ base: apiBase, headers: () => session?.headers() ?? {}, fetch: recorder.fetch(user, true) }} /> },
     { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => <TracePane {...p} store={traces} /> },
     { id: 'topics', title: 'Topics', hints: topicsHints, render: (p) => (topics ? <TopicsPane {...p} source={topics} samples={samples} /> : <Text dimColor>{options.kafka === false ? 'Kafka is off (--no-kafka)' : 'waiting for the broker …'}</Text>) },
     { id: 'runtimes', title: 'Runtimes', hints: runtimesHints, render: (p) => <RuntimesPane {...p} runtime={runtime} /> },
@@ -122,6 +141,13 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       completions={() => ({ tables: [...tables.tableNames()], topics: Object.keys(samples) })}
       onQuit={() => void shutdown()}
       bindNotify={(n) => (notify = n)}
+      recording={{
+        active: () => recorder.recording,
+        steps: () => recorder.count,
+        start: () => recorder.start(),
+        save: (name) => relative(process.cwd(), saveScenario(project.dir, name, recorder.stop())),
+        discard: () => void recorder.stop(),
+      }}
       greeting={pastRun ? `${pastRun.loaded} transactions of a past run loaded from ${options.traces}${pastRun.skipped ? ` (${pastRun.skipped} bad lines skipped)` : ''} — ? for help` : undefined}
     />,
     { exitOnCtrlC: false, patchConsole: true },
@@ -131,7 +157,17 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
 
   supervisor.start().then(
     () => {
-      if (options.kafka !== false && supervisor.brokers.length) topics = new TopicsSource(supervisor.brokers);
+      if (options.kafka !== false && supervisor.brokers.length) {
+        const source = new TopicsSource(supervisor.brokers);
+        // what the Topics pane produces is recorded too
+        const produce = source.produce.bind(source);
+        source.produce = async (topic, key, value, headers) => {
+          const delivered = await produce(topic, key, value, headers);
+          recorder.produce(topic, parseValue(Buffer.from(value)));
+          return delivered;
+        };
+        topics = source;
+      }
     },
     (e: Error) => notify(`${e.message} (4: Runtimes, r restarts)`, 'error'), // and the child shows down with its reason
   );

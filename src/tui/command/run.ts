@@ -13,6 +13,8 @@ export interface CommandEnv {
   sql(query: string): Record<string, unknown>[];
   /** a transaction through the rules in this process (origin tui) */
   tx(ops: unknown): Promise<TxOutcome>;
+  /** how API requests are made (the workbench records them while a scenario is being recorded) */
+  fetch?: typeof fetch;
 }
 
 export interface CommandResult {
@@ -63,7 +65,7 @@ export async function runCommand(cmd: Command, env: CommandEnv): Promise<Command
       if (!base) return { ok: false, summary: 'the API is not up (Runtimes pane: 4)', lines: [] };
       const headers: Record<string, string> = { Accept: 'application/vnd.api+json', ...env.session.headers() };
       if (cmd.body !== undefined) headers['Content-Type'] = cmd.path.startsWith('/api/operations') ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
-      const r = await fetch(`${base}${cmd.path}`, { method: cmd.method, headers, body: cmd.body === undefined ? undefined : JSON.stringify(cmd.body) });
+      const r = await (env.fetch ?? fetch)(`${base}${cmd.path}`, { method: cmd.method, headers, body: cmd.body === undefined ? undefined : JSON.stringify(cmd.body) });
       const text = await r.text();
       let body: unknown = text;
       try {
