@@ -34,6 +34,10 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
   const busy = useRef(false);
   const templates = useRef<Templates | undefined>(undefined);
   useEffect(() => () => templates.current?.dispose(), []);
+  // coming back to the pane finds files recorded or edited meanwhile
+  useEffect(() => {
+    if (focused) setFiles(scenarioFiles(project.dir).map(readScenario));
+  }, [focused, project.dir]);
 
   const replay = async (list: ScenarioFile[]): Promise<void> => {
     if (busy.current) return wb.notify('a replay is running', 'warn');
