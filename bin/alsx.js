@@ -4,4 +4,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// a project anywhere on disk finds `alsx` and `drizzle-orm` in this installation
+await import('../src/project/register-imports.mjs');
 await import('../src/cli.ts');

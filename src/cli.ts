@@ -10,6 +10,7 @@ import { registerBroker } from './cli/commands/broker.js';
 import { registerTopics } from './cli/commands/topics.js';
 import { registerOpen } from './cli/commands/open.js';
 import { registerTest } from './cli/commands/test.js';
+import { registerCreate } from './cli/commands/create.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
-  program.addHelpText('after', '\nExamples:\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
+  registerCreate(program);
+  program.addHelpText('after', '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
   return program;
 }
 

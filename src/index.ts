@@ -9,3 +9,4 @@ export { mapping, lookup, child, MappingError } from './mapping/mapping.js';
 export type { Mapping } from './mapping/mapping.js';
 export { integration, consume, service, method, HandlerRefusal, RpcError } from './kafka/integration/declare.js';
 export type { Integration, Consumer, ConsumedMessage, ConsumerTx, Service, Method, ReadApi } from './kafka/integration/declare.js';
+export type { AdminConfig, TableAdmin } from './tui/tables/admin-config.js';

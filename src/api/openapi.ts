@@ -37,8 +37,10 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
     },
     Identifier: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string' }, id: { type: 'string' } } },
   };
-  const paths: Record<string, unknown> = {
-    '/auth/login': {
+  const paths: Record<string, unknown> = {};
+  // with security off there is nobody to log in as
+  if (ctx.security.enabled) {
+    paths['/api/auth/login'] = {
       post: {
         tags: ['auth'],
         summary: 'Log in; send the token as Authorization: Bearer <token>',
@@ -46,26 +48,29 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
         requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } } } },
         responses: { 200: { description: 'a token', content: { 'application/json': { schema: { type: 'object', properties: { access_token: { type: 'string' }, expires_in: { type: 'integer' } } } } } }, 401: errors },
       },
-    },
-    '/operations': {
+    };
+  }
+  if (!ctx.model.types.has('operations')) {
+    paths['/api/operations'] = {
+      get: { tags: ['atomic'], summary: 'How to send atomic operations (a meta document)', responses: { 200: { description: 'usage', ...doc({ type: 'object', properties: { meta: { type: 'object' } } }) } } },
       post: {
         tags: ['atomic'],
         summary: 'Several operations as one transaction (JSON:API atomic extension)',
         requestBody: { content: { [`${JSONAPI}; ext="https://jsonapi.org/ext/atomic"`]: { schema: { type: 'object' } } } },
         responses: { 200: { description: 'results, one per operation' }, 400: errors, 403: errors, 404: errors, 422: errors },
       },
-    },
-  };
+    };
+  }
   for (const type of ctx.model.types.values()) {
     schemas[type.type] = resourceSchema(type);
     const t = encodeURIComponent(type.type);
     const tag = [type.type];
     const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: type.table.primaryKey.length > 1 ? `${type.table.primaryKey.join(',')} (each part URI-encoded, joined by commas)` : type.table.primaryKey[0] };
-    paths[`/${t}`] = {
+    paths[`/api/${t}`] = {
       get: { tags: tag, summary: `List ${type.type}`, parameters: collectionParameters(type), responses: { 200: { description: `${type.type} resources`, ...doc({ type: 'object', properties: { data: { type: 'array', items: ref(type.type) }, meta: { type: 'object', properties: { count: { type: 'integer' } } } } }) }, 400: errors, 401: errors, 403: errors } },
       ...(type.readOnly ? {} : { post: { tags: tag, summary: `Create a ${type.type} (through the rules)`, requestBody: doc({ type: 'object', properties: { data: ref(type.type) } }), responses: { 201: { description: 'created, with derived values', ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 400: errors, 403: errors, 409: errors, 415: errors, 422: errors } } }),
     };
-    paths[`/${t}/{id}`] = {
+    paths[`/api/${t}/{id}`] = {
       parameters: [idParam],
       get: { tags: tag, summary: `One ${type.type}`, parameters: [includeParam(type), fieldsParam(type)], responses: { 200: { description: type.type, ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 404: errors } },
       ...(type.readOnly ? {} : {
@@ -74,8 +79,8 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
       }),
     };
     for (const rel of type.relationships.values()) {
-      paths[`/${t}/{id}/${rel.name}`] = { parameters: [idParam], get: { tags: tag, summary: `The ${rel.kind === 'toOne' ? rel.target : `${rel.target} list`} of a ${type.type}`, responses: { 200: { description: rel.target }, 404: errors } } };
-      paths[`/${t}/{id}/relationships/${rel.name}`] = {
+      paths[`/api/${t}/{id}/${rel.name}`] = { parameters: [idParam], get: { tags: tag, summary: `The ${rel.kind === 'toOne' ? rel.target : `${rel.target} list`} of a ${type.type}`, responses: { 200: { description: rel.target }, 404: errors } } };
+      paths[`/api/${t}/{id}/relationships/${rel.name}`] = {
         parameters: [idParam],
         get: { tags: tag, summary: `Linkage of ${type.type}.${rel.name}`, responses: { 200: { description: 'resource identifiers' }, 404: errors } },
         patch: { tags: tag, summary: `Replace ${type.type}.${rel.name}`, requestBody: doc({ type: 'object', properties: { data: rel.kind === 'toOne' ? { oneOf: [ref('Identifier'), { type: 'null' }] } : { type: 'array', items: ref('Identifier') } } }), responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors } },
@@ -87,7 +92,7 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
     }
   }
   for (const [path, ep] of Object.entries(custom)) {
-    paths[`/${path.replace(/^\/+/, '')}`] = {
+    paths[`/api/${path.replace(/^\/+/, '')}`] = {
       [ep.method.toLowerCase()]: {
         tags: ['custom'],
         summary: ep.summary ?? path,
@@ -99,7 +104,8 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
   return {
     openapi: '3.1.0',
     info: { title: `${ctx.project.name} — alsx API`, version: '1.0.0', description: 'JSON:API 1.1 generated from the database; every write runs through the rules.' },
-    servers: [{ url: base }],
+    // paths are absolute (/api/Customer), so the server is the origin alone
+    servers: [{ url: base.replace(/\/api\/?$/, '') || '/' }],
     ...(ctx.security.enabled ? { security: [{ bearer: [] }] } : {}),
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths,
@@ -113,7 +119,7 @@ function resourceSchema(type: ResourceType): Record<string, unknown> {
     properties: {
       type: { const: type.type },
       id: { type: 'string' },
-      attributes: { type: 'object', properties: Object.fromEntries(type.attributes.map((c) => [c.name, columnSchema(c)])) },
+      attributes: { type: 'object', properties: Object.fromEntries(type.attributes.map((c) => [type.memberOf.get(c.name)!, columnSchema(c)])) },
       relationships: { type: 'object', properties: Object.fromEntries([...type.relationships.values()].map((r) => [r.name, { type: 'object', description: `${r.kind === 'toOne' ? 'to-one' : 'to-many'} ${r.target}` }])) },
       meta: { type: 'object', properties: { checksum: { type: 'string' } } },
     },
@@ -130,6 +136,6 @@ function collectionParameters(type: ResourceType): unknown[] {
     { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'comma list of attributes, - for descending' },
     { name: 'page[offset]', in: 'query', schema: { type: 'integer', minimum: 0 } },
     { name: 'page[limit]', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT } },
-    ...type.attributes.map((c) => ({ name: `filter[${c.name}]`, in: 'query', schema: { type: 'string' }, description: `equality; also filter[${c.name}][op] with op in eq ne lt le gt ge in like isnull notnull` })),
+    ...[...type.attributesByName.keys()].map((a) => ({ name: `filter[${a}]`, in: 'query', schema: { type: 'string' }, description: `equality; also filter[${a}][op] with op in eq ne lt le gt ge in like isnull notnull` })),
   ];
 }

@@ -105,18 +105,19 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
   return { created: true, stale: false };
 }
 
-function buildFromSql(file: string, schema: string, seed: string): void {
+/** Builds a SQLite file from a schema script and an optional seed script; a failure removes the file and names the script. */
+export function buildFromSql(file: string, schema: string, seed?: string): void {
   const conn = new Database(file);
   try {
     conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
     conn.exec(readFileSync(schema, 'utf8'));
-    if (existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
+    if (seed && existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
     const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
     if (broken.length) throw new Error(`${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`);
   } catch (e) {
     conn.close();
     rmQuiet(file);
-    throw new ProjectError(`building the database from ${basename(schema)}${existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`);
+    throw new ProjectError(`building the database from ${basename(schema)}${seed && existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`);
   }
   conn.close();
 }

@@ -48,6 +48,8 @@ export class StartError extends Error {
 
 const LOG_LINES = 200;
 const TSX = import.meta.resolve('tsx');
+/** lets a project anywhere on disk import `alsx` and `drizzle-orm` from this installation */
+const PROJECT_IMPORTS = new URL('../project/register-imports.mjs', import.meta.url).href;
 const entry = (name: ChildName): string => new URL(`./children/${name}.ts`, import.meta.url).pathname;
 
 export interface Supervisor {
@@ -189,7 +191,7 @@ export class Supervisor extends EventEmitter {
 
   private spawn(name: ChildName): Promise<void> {
     const child = fork(entry(name), [JSON.stringify(this.args(name))], {
-      execArgv: ['--import', TSX],
+      execArgv: ['--import', TSX, '--import', PROJECT_IMPORTS],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0' },
     });

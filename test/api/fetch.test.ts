@@ -161,8 +161,12 @@ describe('OpenAPI and docs', () => {
   it('serves an OpenAPI 3.1 document of every table, and docs with local assets', async () => {
     const doc = (await (await fetch(`${api.base}/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    for (const t of ['Customer', 'Order', 'OrderDetail', 'Product', 'Employee']) expect(doc.paths[`/${t}`]).toBeDefined();
-    expect(doc.paths['/Order/{id}'].patch).toBeDefined();
+    // paths are absolute, from the origin: a client joins them to the server URL as they are
+    expect(doc.servers).toEqual([{ url: api.base.replace(/\/api$/, '') }]);
+    for (const t of ['Customer', 'Order', 'OrderDetail', 'Product', 'Employee']) expect(doc.paths[`/api/${t}`]).toBeDefined();
+    expect(doc.paths['/api/Order/{id}'].patch).toBeDefined();
+    expect(doc.paths['/api/auth/login'].post).toBeDefined(); // Northwind's security is on
+    expect(doc.paths['/api/operations'].post).toBeDefined();
     expect(doc.components.schemas.Customer.properties.attributes.properties.Balance).toMatchObject({ type: 'number' });
     const page = await fetch(`${api.base}/docs`);
     expect(page.status).toBe(200);

@@ -50,7 +50,7 @@ describe('the OpenAPI document', () => {
   it('lists the endpoint with its example, without a token', async () => {
     const r = await api.req('GET', '/openapi.json', { token: null });
     expect(r.status).toBe(200);
-    const op = r.body.paths['/ServicesEndPoint/OrderB2B'].post;
+    const op = r.body.paths['/api/ServicesEndPoint/OrderB2B'].post;
     expect(op.summary).toMatch(/B2B/);
     expect(op.requestBody.content['application/json'].example).toEqual(wrapped(order()));
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['201', '422']));

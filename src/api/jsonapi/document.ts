@@ -80,7 +80,10 @@ export class DocumentBuilder {
     const self = `${this.base}/${type.path}/${encodeURIComponent(id)}`;
     const only = this.fields.get(type.type);
     const attributes: Record<string, unknown> = {};
-    for (const col of type.attributes) if (!only || only.has(col.name)) attributes[col.name] = jsonValue(col, row[col.name]);
+    for (const col of type.attributes) {
+      const member = type.memberOf.get(col.name)!;
+      if (!only || only.has(member)) attributes[member] = jsonValue(col, row[col.name]);
+    }
     const relationships: NonNullable<ResourceObject['relationships']> = {};
     for (const rel of type.relationships.values()) {
       if (only && !only.has(rel.name)) continue;

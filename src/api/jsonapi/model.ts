@@ -6,6 +6,10 @@
  *            keys to one parent, or points to itself — after the column without its "Id"
  *            (Employee.WorksForDepartment), or the column + "Ref" (Order.CloneFromOrderRef)
  *   to-many  <Child>List (Customer.OrderList), or <Child>List_<to-one name> when ambiguous
+ *
+ * Names are the database's where JSON:API allows them. A name the spec does not allow as a member
+ * name (letters or digits at both ends; -, _ inside) is made one: the table "Order Details" is the
+ * type OrderDetails, the column "Unit Price" the attribute UnitPrice.
  */
 import { createHash } from 'node:crypto';
 import type { ColumnInfo, ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
@@ -21,54 +25,89 @@ export interface Relationship {
 }
 
 export interface ResourceType {
+  /** the JSON:API type: the table's name, or the nearest valid member name ("Order Details" → OrderDetails) */
   type: string;
   /** the type as it appears in URLs (URI-encoded) */
   path: string;
   table: TableInfo;
   /** columns shown as attributes (all but a column literally named "id" or "type", which JSON:API reserves) */
   attributes: ColumnInfo[];
+  /** attribute (member) name → column */
   attributesByName: Map<string, ColumnInfo>;
+  /** column name → its attribute (member) name */
+  memberOf: Map<string, string>;
   relationships: Map<string, Relationship>;
   /** views and tables without a primary key are read-only */
   readOnly: boolean;
 }
 
 export interface ApiModel {
+  /** by JSON:API type */
   types: Map<string, ResourceType>;
+  /** by table name */
+  byTable: Map<string, ResourceType>;
+}
+
+const MEMBER = /^[a-zA-Z0-9](?:[-\w]*[a-zA-Z0-9])?$/;
+
+/** a database name as a valid JSON:API member name, not yet `taken` (which it joins) */
+export function memberName(name: string, taken: Set<string>): string {
+  let m = name;
+  if (!MEMBER.test(m)) {
+    m = name
+      .split(/[^A-Za-z0-9_-]+/)
+      .filter(Boolean)
+      .map((part, i) => (i === 0 ? part : part[0]!.toUpperCase() + part.slice(1)))
+      .join('')
+      .replace(/^[-_]+|[-_]+$/g, '');
+    if (!m) m = 'x';
+  }
+  let unique = m;
+  for (let n = 2; taken.has(unique); n++) unique = `${m}${n}`;
+  taken.add(unique);
+  return unique;
 }
 
 export function buildModel(schema: Schema): ApiModel {
   const types = new Map<string, ResourceType>();
+  const byTable = new Map<string, ResourceType>();
+  const typeNames = new Set<string>();
   for (const table of schema.tables.values()) {
     const attributes = table.columns.filter((c) => c.name !== 'id' && c.name !== 'type');
-    types.set(table.name, {
-      type: table.name,
-      path: encodeURIComponent(table.name),
+    const members = new Set(['id', 'type']);
+    const memberOf = new Map(attributes.map((c) => [c.name, memberName(c.name, members)]));
+    const type = memberName(table.name, typeNames);
+    const resource: ResourceType = {
+      type,
+      path: encodeURIComponent(type),
       table,
       attributes,
-      attributesByName: new Map(attributes.map((c) => [c.name, c])),
+      attributesByName: new Map(attributes.map((c) => [memberOf.get(c.name)!, c])),
+      memberOf,
       relationships: new Map(),
       readOnly: table.isView || table.primaryKey.length === 0,
-    });
+    };
+    types.set(type, resource);
+    byTable.set(table.name, resource);
   }
   for (const child of types.values()) {
     const byParent = new Map<string, ForeignKey[]>();
     for (const fk of child.table.parents) byParent.set(fk.parentTable, [...(byParent.get(fk.parentTable) ?? []), fk]);
-    for (const [parentName, fks] of byParent) {
-      const parent = types.get(parentName)!;
+    for (const [parentTable, fks] of byParent) {
+      const parent = byTable.get(parentTable)!;
       for (const fk of fks) {
-        const ambiguous = fks.length > 1 || parentName === child.type;
-        let toOne = ambiguous ? columnRole(fk) : parentName;
-        if (child.attributesByName.has(toOne) || child.relationships.has(toOne)) toOne = `${fk.childColumns.join('_')}Ref`;
+        const ambiguous = fks.length > 1 || parent === child;
+        let toOne = ambiguous ? memberName(columnRole(fk), new Set()) : parent.type;
+        if (child.attributesByName.has(toOne) || child.relationships.has(toOne)) toOne = memberName(`${fk.childColumns.join('_')}Ref`, new Set());
         const toPrimaryKey = fk.parentColumns.join('\u0000') === parent.table.primaryKey.join('\u0000');
-        child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parentName, toPrimaryKey });
+        child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parent.type, toPrimaryKey });
         let toMany = fks.length > 1 ? `${child.type}List_${toOne}` : `${child.type}List`;
         if (parent.attributesByName.has(toMany) || parent.relationships.has(toMany)) toMany = `${child.type}List_${toOne}`;
         parent.relationships.set(toMany, { name: toMany, kind: 'toMany', fk, target: child.type, toPrimaryKey });
       }
     }
   }
-  return { types };
+  return { types, byTable };
 }
 
 /** WorksForDepartmentId → WorksForDepartment */

@@ -122,7 +122,7 @@ function parseFilter(name: string, value: string, type: ResourceType, model: Api
   const convert = (text: string): Value => {
     if (op === 'like') return text;
     const v = typedValue(col, text);
-    if (v === undefined) throw badParameter(name, `${name}: "${text}" is not a valid value for ${path.owner.type}.${col.name} (${col.declaredType || col.kind})`, 'invalid-value');
+    if (v === undefined) throw badParameter(name, `${name}: "${text}" is not a valid value for ${path.owner.type}.${path.owner.memberOf.get(col.name) ?? col.name} (${col.declaredType || col.kind})`, 'invalid-value');
     return v;
   };
   let v: Filter['value'];
@@ -144,7 +144,8 @@ export function resolvePath(text: string, type: ResourceType, model: ApiModel, p
     at = model.types.get(rel.target)!;
   }
   const colName = parts[parts.length - 1]!;
-  const column = colName === 'id' && at.table.primaryKey.length === 1 ? at.table.columnsByName.get(at.table.primaryKey[0]!) : at.table.columnsByName.get(colName);
-  if (!column) throw badParameter(parameter, `${at.type} has no column ${colName}`, 'unknown-field');
+  // an attribute's name, or its column's (security rules name columns)
+  const column = colName === 'id' && at.table.primaryKey.length === 1 ? at.table.columnsByName.get(at.table.primaryKey[0]!) : (at.attributesByName.get(colName) ?? at.table.columnsByName.get(colName));
+  if (!column) throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
   return { via, column, owner: at };
 }

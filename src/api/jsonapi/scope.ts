@@ -32,21 +32,22 @@ export class Scope {
   }
 
   type(name: string): ResourceType {
-    const type = this.ctx.model.types.get(name);
+    // the table's own name is understood too (/api/Order%20Details for OrderDetails)
+    const type = this.ctx.model.types.get(name) ?? this.ctx.model.byTable.get(name);
     if (!type) throw new ApiError(404, 'unknown-type', 'Not found', `there is no resource type ${name}; the API serves ${[...this.ctx.model.types.keys()].join(', ')}`);
     return type;
   }
 
   /** the row filters for `action` on `type`; throws 403 when not granted at all */
   access(type: ResourceType, action: Action): Filter[] {
-    const d = decide(this.ctx.security, this.user, type.type, action);
+    const d = decide(this.ctx.security, this.user, type.table.name, action);
     if (!d.allowed) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type}`);
     return Object.entries(d.where).map(([path, value]) => ({ ...resolvePath(path, type, this.ctx.model, `security of ${type.type}`), op: 'eq' as const, value }));
   }
 
   /** whether `action` is granted at all, without throwing */
   may(type: ResourceType, action: Action): boolean {
-    return decide(this.ctx.security, this.user, type.type, action).allowed;
+    return decide(this.ctx.security, this.user, type.table.name, action).allowed;
   }
 
   documents(fields: Map<string, Set<string>> = new Map()): DocumentBuilder {

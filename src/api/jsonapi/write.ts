@@ -43,8 +43,8 @@ export function parseResource(scope: Scope, type: ResourceType, data: unknown, p
       const col = type.attributesByName.get(name);
       if (!col) throw badMember(`${pointer}/attributes/${name}`, `${type.type} has no attribute ${name}`, 'unknown-attribute');
       if (value !== null && typeof value === 'object') throw badMember(`${pointer}/attributes/${name}`, `${type.type}.${name} takes a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}`, 'type');
-      if (col.pk && values[name] !== undefined && values[name] !== value) throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
-      values[name] = value as Value;
+      if (col.pk && values[col.name] !== undefined && values[col.name] !== value) throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
+      values[col.name] = value as Value;
     }
   }
   const toMany: ResourceInput['toMany'] = [];
@@ -154,7 +154,7 @@ export class Writer {
   insert(type: ResourceType, values: Row, pointer: string): Row {
     if (type.readOnly) throw forbidden(`${type.type} is read-only (${type.table.isView ? 'a view' : 'it has no primary key'})`);
     this.scope.access(type, 'insert');
-    const row = this.uow.applyOp({ insert: type.type, values } as TxOp, pointer)!;
+    const row = this.uow.applyOp({ insert: type.table.name, values } as TxOp, pointer)!;
     this.post.push({ type, row, action: 'insert' });
     return row;
   }
@@ -165,7 +165,7 @@ export class Writer {
     if (version) checkVersion(before, version.ifMatch, version.checksum, `${type.type} ${id}`);
     const key: Row = {};
     for (const c of type.table.primaryKey) key[c] = before[c]!;
-    const row = this.uow.applyOp({ update: type.type, key, set: values } as TxOp, pointer)!;
+    const row = this.uow.applyOp({ update: type.table.name, key, set: values } as TxOp, pointer)!;
     this.post.push({ type, row, action: 'update' });
     return row;
   }
@@ -176,7 +176,7 @@ export class Writer {
     if (version) checkVersion(before, version.ifMatch, undefined, `${type.type} ${id}`);
     const key: Row = {};
     for (const c of type.table.primaryKey) key[c] = before[c]!;
-    this.uow.applyOp({ delete: type.type, key } as TxOp, '/data');
+    this.uow.applyOp({ delete: type.table.name, key } as TxOp, '/data');
   }
 
   /** to-many replacement/addition/removal, done by setting each child's foreign key */

@@ -230,8 +230,11 @@ export function TablesPane(props: TablesPaneProps) {
 
   const submitForm = async (values: Row): Promise<ApiFailure | null> => {
     if (!form || !api) return null;
-    const res = form.mode === 'insert' ? await api.create(form.table, values) : await api.update(form.table, form.id!, values);
-    if (!res.ok) return res.error;
+    // the API's names for the table and its columns ("Order Details" is OrderDetails there)
+    const r = source.resource(form.table);
+    const attributes = Object.fromEntries(Object.entries(values).map(([c, v]) => [r.memberOf.get(c) ?? c, v]));
+    const res = form.mode === 'insert' ? await api.create(r.type, attributes) : await api.update(r.type, form.id!, attributes);
+    if (!res.ok) return { ...res.error, attribute: res.error.attribute && (r.attributesByName.get(res.error.attribute)?.name ?? res.error.attribute) };
     setForm(null);
     refresh();
     wb.notify(`${form.table} ${res.value.id} ${form.mode === 'insert' ? 'created' : 'saved'}`, 'ok');
@@ -247,7 +250,7 @@ export function TablesPane(props: TablesPaneProps) {
 
   const doDelete = async (c: Confirm) => {
     if (!api) return;
-    const res = await api.remove(c.table, idOf(source.table(c.table), c.row));
+    const res = await api.remove(source.resource(c.table).type, idOf(source.table(c.table), c.row));
     if (!res.ok) return setInline(refusal(res.error));
     if (latest()?.kind === 'detail') back();
     refresh();

@@ -10,7 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Project } from '../../project/load.js';
-import { buildModel, type ApiModel } from '../../api/jsonapi/model.js';
+import { buildModel, type ApiModel, type ResourceType } from '../../api/jsonapi/model.js';
 import { introspect } from '../../store/introspect.js';
 import { q } from '../../store/sqlite.js';
 import type { ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
@@ -162,6 +162,13 @@ export class TableSource {
     this.invalidate();
   }
 
+  /** how the JSON:API names a table and its columns (the Tables pane writes through it) */
+  resource(table: string): ResourceType {
+    const r = this.model.byTable.get(table);
+    if (!r) throw new FilterError(`there is no table ${table}`);
+    return r;
+  }
+
   table(name: string): TableInfo {
     const t = this.schema.tables.get(name);
     if (!t) throw new FilterError(`there is no table ${name}`);
@@ -253,7 +260,7 @@ export class TableSource {
     const view = this.view(parent.name);
     const key = Object.fromEntries(fk.parentColumns.map((c, i) => [c, values[i]!]));
     const row = this.stmt(`SELECT * FROM ${q(parent.name)} WHERE ${fk.parentColumns.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(...values) as Row | undefined;
-    const role = [...this.model.types.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
+    const role = [...this.model.byTable.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
     return {
       table: parent.name,
       role,
@@ -278,11 +285,11 @@ export class TableSource {
     });
     const children: ChildList[] = [];
     // a table's references to itself (Order.CloneFromOrder) are the lesser lists: they go last
-    const rels = [...this.model.types.get(table)!.relationships.values()].sort((a, b) => Number(a.target === table) - Number(b.target === table));
+    const rels = [...this.model.byTable.get(table)!.relationships.values()].sort((a, b) => Number(a.fk.childTable === table) - Number(b.fk.childTable === table));
     for (const rel of rels) {
       if (rel.kind !== 'toMany') continue;
       const where = Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, row[rel.fk.parentColumns[i]!] ?? null]));
-      children.push({ name: rel.name, table: rel.target, where, count: this.count(rel.target, '', where) });
+      children.push({ name: rel.name, table: rel.fk.childTable, where, count: this.count(rel.fk.childTable, '', where) });
     }
     return { table, key: this.keyOf(table, row), row, title: this.titleOf(table, row), fields, children };
   }

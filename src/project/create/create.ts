@@ -1,0 +1,191 @@
+/**
+ * `alsx create`: a working project from any SQLite database (or SQL schema). Reads the schema,
+ * copies the database in as the project's seed, and writes models.ts, an empty rules file with
+ * examples, admin.ts, a smoke scenario and the config — then opens the result once, so a project
+ * that would not load is never reported as created.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { openProject, ProjectError, stateDirOf } from '../load.js';
+import type { TableInfo } from '../../store/types.js';
+import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDatabase } from './source.js';
+import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
+import { generateRules } from './rules-template.js';
+import { adminFile, configFile, GITIGNORE, packageFile, readmeFile, smokeScenario, tsconfigFile, type ProjectFacts } from './files.js';
+import { defaultDisplay } from '../../tui/tables/admin-config.js';
+import { buildModel } from '../../api/jsonapi/model.js';
+
+export interface CreateOptions {
+  /** an existing SQLite database … */
+  db?: string;
+  /** … or a SQL schema (DDL, and INSERTs if it has them) to build one from, with an optional seed */
+  sql?: string;
+  seed?: string;
+  /** the project folder to write */
+  dir: string;
+  /** write into a folder that already holds files (replacing the ones alsx create writes) */
+  force?: boolean;
+  /** what is happening, for long work (copying a large database) */
+  progress?: (message: string) => void;
+}
+
+export interface CreatedTable {
+  name: string;
+  /** its export in models.ts */
+  model: string;
+  kind: 'table' | 'view';
+  rows: number;
+  key: string[];
+  /** where the JSON:API serves it: /api/<type> (the type is the name, made a valid member name) */
+  path: string;
+  /** how the JSON:API serves it */
+  access: 'read-write' | 'read-only (view)' | 'read-only (no primary key)';
+  /** the column(s) naming a row in the table browser */
+  display: string[];
+  /** foreign keys: "ReportsTo → Employee" */
+  references: string[];
+}
+
+export interface CreateReport {
+  dir: string;
+  name: string;
+  source: string;
+  tables: CreatedTable[];
+  loose: LooseColumn[];
+  files: string[];
+  warnings: string[];
+}
+
+/** every file alsx create writes (so --force replaces exactly these) */
+const GENERATED = ['alsx.config.ts', 'models.ts', 'logic/rules.ts', 'admin.ts', 'scenarios/smoke.yaml', 'README.md', 'tsconfig.json', '.gitignore', 'package.json'];
+
+export async function createProject(options: CreateOptions): Promise<CreateReport> {
+  if (!options.db === !options.sql) throw new ProjectError('give the database to start from: --db <file.sqlite> or --sql <schema.sql>');
+  if (options.seed && !options.sql) throw new ProjectError('--seed goes with --sql (an SQLite file already holds its data)');
+  const dir = resolve(options.dir);
+  checkTarget(dir, options.dir, options.force === true);
+  const progress = options.progress ?? (() => {});
+  const scratch = mkdtempSync(join(tmpdir(), 'alsx-create-'));
+  try {
+    progress(`reading ${options.db ?? options.sql}`);
+    const source: SourceDatabase = options.db ? readSqliteFile(options.db) : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'));
+    const order = declarationOrder(source.schema);
+    const names = exportNames(order);
+    const name = basename(dir);
+    const origin = basename(options.db ?? options.sql!);
+    const dbConfig: ProjectFacts['db'] = options.db
+      ? { file: `db/${seedName(options.db)}` }
+      : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
+    const apiTypes = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, r.type]));
+    const facts: ProjectFacts = { name, origin, db: dbConfig, tables: order, rowCounts: source.rowCounts, names, apiTypes, shownDir: shown(dir) };
+    const dbShown = 'file' in dbConfig ? dbConfig.file : 'db/schema.sql';
+    const files: Record<string, string> = {
+      'alsx.config.ts': configFile(facts),
+      'models.ts': generateModels(source, order, names, origin),
+      'logic/rules.ts': generateRules(order, names, join(shown(dir), dbShown), shown(dir)),
+      'admin.ts': adminFile(facts),
+      'scenarios/smoke.yaml': smokeScenario(facts),
+      'README.md': readmeFile(facts),
+      'tsconfig.json': tsconfigFile(dir),
+      '.gitignore': GITIGNORE,
+      'package.json': packageFile(name),
+    };
+
+    mkdirSync(join(dir, 'db'), { recursive: true });
+    if ('file' in dbConfig) await copyDatabase(options.db!, join(dir, dbConfig.file), progress);
+    else {
+      copyFileSync(options.sql!, join(dir, 'db', 'schema.sql'));
+      if (options.seed) copyFileSync(options.seed, join(dir, 'db', 'seed.sql'));
+    }
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    // a working database from an earlier project in this folder would be taken for this one's
+    rmSync(stateDirOf(dir), { recursive: true, force: true });
+
+    progress('checking that the project opens');
+    const project = await openProject(dir);
+    const warnings = [...project.warnings];
+    project.close();
+
+    return {
+      dir,
+      name,
+      source: options.db ?? options.sql!,
+      tables: order.map((t) => describeTable(t, names.get(t.name)!, apiTypes.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
+      loose: source.loose,
+      files: ['file' in dbConfig ? dbConfig.file : 'db/schema.sql', ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []), ...GENERATED],
+      warnings,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** refuses a folder that holds files (unless forced) or a path that is a file */
+function checkTarget(dir: string, given: string, force: boolean): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new ProjectError(`${given} is a file; give a folder for the new project`);
+  const present = readdirSync(dir).filter((f) => f !== '.alsx');
+  if (present.length && !force) {
+    const mine = GENERATED.filter((f) => existsSync(join(dir, f)));
+    throw new ProjectError(
+      `${given} already exists and is not empty (${present.slice(0, 4).join(', ')}${present.length > 4 ? ' …' : ''}); ` +
+        `choose another folder, or pass --force to replace ${mine.length ? `its ${mine.join(', ')}` : 'the files alsx create writes'} and its database`,
+    );
+  }
+}
+
+/** Copies the database with SQLite's online backup (consistent even while another process writes), with progress. */
+async function copyDatabase(from: string, to: string, progress: (m: string) => void): Promise<void> {
+  if (resolve(from) === resolve(to)) return; // re-created in place: the seed is already there
+  const tmp = `${to}.copying`;
+  rmSync(tmp, { force: true });
+  const db = new Database(from, { readonly: true, fileMustExist: true });
+  try {
+    let last = 0;
+    await db.backup(tmp, {
+      progress: ({ totalPages, remainingPages }) => {
+        const pct = Math.floor(((totalPages - remainingPages) / Math.max(totalPages, 1)) * 100);
+        if (totalPages > 2000 && pct >= last + 10) progress(`copying ${basename(from)}: ${(last = pct)}%`);
+        return 2000;
+      },
+    });
+  } finally {
+    db.close();
+  }
+  // the copy is the project's seed: one file, no -wal beside it
+  const copy = new Database(tmp);
+  copy.pragma('journal_mode = DELETE');
+  copy.close();
+  renameSync(tmp, to);
+}
+
+/** odd.sqlite → odd.sqlite; a file without a SQLite extension gets one */
+function seedName(file: string): string {
+  const base = basename(file);
+  return ['.sqlite', '.sqlite3', '.db', '.db3'].includes(extname(base).toLowerCase()) ? base : `${base}.sqlite`;
+}
+
+function describeTable(t: TableInfo, model: string, apiType: string, rows: number): CreatedTable {
+  return {
+    name: t.name,
+    model,
+    path: `/api/${encodeURIComponent(apiType)}`,
+    kind: t.isView ? 'view' : 'table',
+    rows,
+    key: t.primaryKey,
+    access: t.isView ? 'read-only (view)' : t.primaryKey.length ? 'read-write' : 'read-only (no primary key)',
+    display: defaultDisplay(t),
+    references: byColumnOrder(t).map((f) => `${f.childColumns.join(', ')} → ${f.parentTable}`),
+  };
+}
+
+/** the folder as the user would type it: relative to the current folder when inside it */
+function shown(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
