@@ -16,6 +16,11 @@ const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true
 for (const f of readdirSync(SCHEMAS).filter((f) => /^schema.*\.json$/.test(f))) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMAS}/${f}`, 'utf8')), f);
 const validateDocument = ajv.getSchema('schema.json')!;
 
+/** why `doc` is not a valid JSON:API document, or null when it is */
+export function jsonApiErrors(doc: unknown): string | null {
+  return validateDocument(doc) ? null : ajv.errorsText(validateDocument.errors);
+}
+
 export const JSONAPI = 'application/vnd.api+json';
 export const ATOMIC = `${JSONAPI}; ext="https://jsonapi.org/ext/atomic"`;
 

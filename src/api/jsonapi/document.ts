@@ -42,7 +42,11 @@ export function checksum(row: Row): string {
 
 export function jsonValue(col: ColumnInfo, v: Value | undefined): unknown {
   if (v === null || v === undefined) return null;
-  if (col.kind === 'boolean') return v === 1 || v === '1' || v === 'true' || v === 'TRUE';
+  if (col.kind === 'boolean') {
+    // 0/1 (and the words) are booleans; anything else SQLite was given ('yes', 2) is served as stored
+    if (v === 1 || v === '1' || v === 'true' || v === 'TRUE') return true;
+    if (v === 0 || v === '0' || v === 'false' || v === 'FALSE') return false;
+  }
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v;

@@ -30,7 +30,7 @@ export interface ResourceType {
   /** the type as it appears in URLs (URI-encoded) */
   path: string;
   table: TableInfo;
-  /** columns shown as attributes (all but a column literally named "id" or "type", which JSON:API reserves) */
+  /** columns shown as attributes (all but a one-column key named "id", which is the resource's id) */
   attributes: ColumnInfo[];
   /** attribute (member) name → column */
   attributesByName: Map<string, ColumnInfo>;
@@ -73,9 +73,11 @@ export function buildModel(schema: Schema): ApiModel {
   const byTable = new Map<string, ResourceType>();
   const typeNames = new Set<string>();
   for (const table of schema.tables.values()) {
-    const attributes = table.columns.filter((c) => c.name !== 'id' && c.name !== 'type');
+    // a key column literally named "id" is the resource's id; other columns named "id" or "type"
+    // (reserved by JSON:API) are attributes Id and Type
+    const attributes = table.columns.filter((c) => !(c.name === 'id' && table.primaryKey.length === 1 && table.primaryKey[0] === 'id'));
     const members = new Set(['id', 'type']);
-    const memberOf = new Map(attributes.map((c) => [c.name, memberName(c.name, members)]));
+    const memberOf = new Map(attributes.map((c) => [c.name, memberName(c.name === 'id' || c.name === 'type' ? c.name[0]!.toUpperCase() + c.name.slice(1) : c.name, members)]));
     const type = memberName(table.name, typeNames);
     const resource: ResourceType = {
       type,

@@ -31,7 +31,10 @@ export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: s
 const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
 
 export function requestUrl(req: Request): URL {
-  return new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+  // re-encode the query (a client may send filter[Qty] unescaped): links must be valid URIs
+  url.search = new URLSearchParams(url.search).toString();
+  return url;
 }
 
 export function apiBase(req: Request): string {

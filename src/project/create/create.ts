@@ -13,7 +13,7 @@ import type { TableInfo } from '../../store/types.js';
 import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDatabase } from './source.js';
 import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
 import { generateRules } from './rules-template.js';
-import { adminFile, configFile, GITIGNORE, packageFile, readmeFile, smokeScenario, tsconfigFile, type ProjectFacts } from './files.js';
+import { adminFile, configFile, GITIGNORE, insideAlsx, packageFile, readmeFile, smokeScenario, tsconfigFile, type ProjectFacts } from './files.js';
 import { defaultDisplay } from '../../tui/tables/admin-config.js';
 import { buildModel } from '../../api/jsonapi/model.js';
 
@@ -90,7 +90,9 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       'README.md': readmeFile(facts),
       'tsconfig.json': tsconfigFile(dir),
       '.gitignore': GITIGNORE,
-      'package.json': packageFile(name),
+      // outside alsx's own folder the project needs to say its .ts files are ES modules; inside it
+      // (projects/app in a clone) alsx's package.json says so, and lets it import 'alsx' by name
+      ...(insideAlsx(dir) ? {} : { 'package.json': packageFile(name) }),
     };
 
     mkdirSync(join(dir, 'db'), { recursive: true });
@@ -117,7 +119,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       source: options.db ?? options.sql!,
       tables: order.map((t) => describeTable(t, names.get(t.name)!, apiTypes.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
       loose: source.loose,
-      files: ['file' in dbConfig ? dbConfig.file : 'db/schema.sql', ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []), ...GENERATED],
+      files: ['file' in dbConfig ? dbConfig.file : 'db/schema.sql', ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []), ...Object.keys(files)],
       warnings,
     };
   } finally {

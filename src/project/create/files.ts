@@ -135,8 +135,14 @@ export const GITIGNORE = '# runtime state: the working database, broker data, tr
  * tsconfig.json for editors: types the rules against models.ts, and resolves `alsx` and
  * `drizzle-orm` from this alsx installation when the project has no node_modules of its own.
  */
+/** the folder is inside alsx's own (projects/app in a clone of alsx) */
+export function insideAlsx(dir: string): boolean {
+  const rel = relative(ALSX_ROOT, dir);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 export function tsconfigFile(projectDir: string): string {
-  const inside = !relative(ALSX_ROOT, projectDir).startsWith('..') && !isAbsolute(relative(ALSX_ROOT, projectDir));
+  const inside = insideAlsx(projectDir);
   const at = (p: string) => {
     const abs = join(ALSX_ROOT, p);
     const rel = relative(projectDir, abs).split(sep).join('/');
@@ -148,8 +154,9 @@ export function tsconfigFile(projectDir: string): string {
     'alsx/config': [at('src/project/config.ts')],
   };
   if (drizzle) {
-    paths['drizzle-orm'] = [at(drizzle)];
-    paths['drizzle-orm/*'] = [at(`${drizzle}/*`)];
+    // ES module resolution does not look into folders: name the declaration files
+    paths['drizzle-orm'] = [at(`${drizzle}/index.d.ts`)];
+    paths['drizzle-orm/*'] = [at(`${drizzle}/*/index.d.ts`), at(`${drizzle}/*.d.ts`)];
   }
   const config = {
     compilerOptions: {
