@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ensureDatabase, type Project } from '../project/load.js';
 import type { ChildArgs, ChildMessage, ChildName, TxRecord } from './protocol.js';
 import { describeTarget, kafkaTarget, runningBroker, type KafkaTarget } from './kafka-target.js';
@@ -50,6 +51,8 @@ const LOG_LINES = 200;
 const TSX = import.meta.resolve('tsx');
 /** lets a project anywhere on disk import `alsx` and `drizzle-orm` from this installation */
 const PROJECT_IMPORTS = new URL('../project/register-imports.mjs', import.meta.url).href;
+/** alsx's compiler settings, whatever folder the children start in */
+const ALSX_TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 const entry = (name: ChildName): string => new URL(`./children/${name}.ts`, import.meta.url).pathname;
 
 export interface Supervisor {
@@ -193,7 +196,7 @@ export class Supervisor extends EventEmitter {
     const child = fork(entry(name), [JSON.stringify(this.args(name))], {
       execArgv: ['--import', TSX, '--import', PROJECT_IMPORTS],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0' },
+      env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0', TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? ALSX_TSCONFIG },
     });
     this.processes.set(name, child);
     this.setState(name, { status: 'starting', pid: child.pid, exit: undefined });

@@ -1,0 +1,60 @@
+/**
+ * A newcomer with a database of their own, in a real terminal: `alsx create` with nothing given
+ * asks what it needs (which kind of source, which file, which folder), then `alsx open` of the new
+ * project shows every table in the table browser — from a folder outside alsx.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, expect, it } from 'vitest';
+import { KEY, runInPty, type Screen } from '../helpers/pty.js';
+
+const work = mkdtempSync(join(tmpdir(), 'alsx-create-e2e-'));
+let screen: Screen | undefined;
+afterAll(() => {
+  screen?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const pause = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+it('asks for the database and the folder, creates the project, and opens it with every table listed', async () => {
+  const db = new Database(join(work, 'Library.sqlite'));
+  db.exec(`
+    CREATE TABLE Author (Id INTEGER PRIMARY KEY, FullName TEXT);
+    CREATE TABLE "Book Copy" (Isbn TEXT, Copy INTEGER, AuthorId INTEGER REFERENCES Author(Id), PRIMARY KEY (Isbn, Copy));
+    CREATE TABLE Loan (BookIsbn TEXT, Borrower TEXT);
+    INSERT INTO Author VALUES (1, 'Ursula K. Le Guin');
+    INSERT INTO "Book Copy" VALUES ('978-0441478125', 1, 1), ('978-0441478125', 2, 1);
+  `);
+  db.close();
+
+  screen = runInPty(['create'], { cwd: work, columns: 100, rows: 30 });
+  await screen.waitFor('Create the project from');
+  screen.type(KEY.enter); // an SQLite database file
+  await screen.waitFor('SQLite file:');
+  screen.type('Library.sqlite');
+  await pause();
+  screen.type(KEY.enter);
+  await screen.waitFor('Project folder:');
+  await screen.waitFor('projects/library'); // the suggested folder
+  screen.type(KEY.enter);
+  await screen.waitFor(/Created projects\/library from Library\.sqlite: 3 tables/);
+  expect((await screen.exit).exitCode).toBe(0);
+  expect(screen.text()).toMatch(/Book Copy\s+2 rows\s+key Isbn \+ Copy\s+at \/api\/BookCopy/);
+  expect(existsSync(join(work, 'projects/library/models.ts'))).toBe(true);
+
+  screen = runInPty(['open', 'projects/library', '--port', '0', '--no-kafka'], { cwd: work, columns: 100, rows: 30 });
+  await screen.waitFor(/Author\s+1/, 20_000);
+  await screen.waitFor(/Book Copy\s+2/);
+  await screen.waitFor(/Loan\s+0/);
+  screen.type(KEY.down);
+  await pause();
+  screen.type(KEY.enter); // the rows of Book Copy, the author named by FullName
+  await screen.waitFor('row 1/2 · enter detail');
+  expect(screen.text()).toMatch(/978-0441478125\s+2\s+1/);
+  await pause();
+  screen.type('q');
+  expect((await screen.exit).exitCode).toBe(0);
+}, 90_000);
