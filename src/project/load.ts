@@ -172,7 +172,11 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     return { ...project, dbFile, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
   } catch (e) {
     store.close();
-    if (e instanceof RuleDefinitionError) throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}`);
+    if (e instanceof RuleDefinitionError) {
+      // a rule naming a column just added to the schema: the working database is the one out of date
+      const stale = warnings.length ? ` — note: ${warnings[0]}` : '';
+      throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}${stale}`);
+    }
     throw e;
   }
 }

@@ -66,3 +66,25 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
   }
   return { checked, drift };
 }
+
+/**
+ * Writes the recomputed value wherever a derived column differs — round after round, since a fixed
+ * sum can change a formula that reads it — in one transaction, without running rules. For a derived
+ * column added to a database that already has rows (`alsx check --fix`). Returns the values written.
+ */
+export function repair(store: Store, rules: CompiledRules, maxRounds = 20): number {
+  let written = 0;
+  store.transaction(() => {
+    for (let round = 0; round < maxRounds; round++) {
+      const { drift } = audit(store, rules, Number.POSITIVE_INFINITY);
+      if (!drift.length) return;
+      for (const d of drift) {
+        const table = store.schema.tables.get(d.table)!;
+        store.update(table, Object.fromEntries(table.primaryKey.map((c, i) => [c, d.key[i] ?? null])), { [d.column]: d.expected });
+        written++;
+      }
+    }
+    throw new Error(`derived values still differ after ${maxRounds} rounds of repair (do two rules feed each other?)`);
+  });
+  return written;
+}

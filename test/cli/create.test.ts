@@ -27,7 +27,7 @@ beforeAll(() => {
     CREATE TABLE "Order Details" (OrderId INTEGER, Line INTEGER, "Unit Price" DECIMAL(10, 2), Qty INT, PRIMARY KEY (OrderId, Line));
     CREATE VIEW Payroll AS SELECT WorksFor AS DepartmentId, SUM(Salary) AS Total FROM Employee GROUP BY WorksFor;
     INSERT INTO Department VALUES (1, 'Sales', 0), (2, 'Ops', 0);
-    INSERT INTO Employee VALUES (1, 'Ann', NULL, 1, 2, NULL), (2, 'Bob', 1, 2, NULL, NULL);
+    INSERT INTO Employee VALUES (1, 'Ann', NULL, 1, 2, 100), (2, 'Bob', 1, 2, NULL, NULL);
     INSERT INTO "Order Details" VALUES (1, 1, 2.5, 5), (1, 2, 'n/a', 7);
   `);
   conn.close();
@@ -100,6 +100,15 @@ describe('alsx create, then serve, test and rules', () => {
     rmSync(join(dir, 'logic/typo.ts'));
   }, 120_000);
 
+  it('alsx check finds the rows a new sum disagrees with, and --fix writes what the rules compute', () => {
+    const drift = alsx(['check', dir]);
+    expect(drift.stdout).toContain('drift Department 1 Budget: stored 0, rules say 100');
+    expect(drift.code).toBe(1);
+    const fix = alsx(['check', dir, '--fix']);
+    expect(fix.stdout).toMatch(/wrote 1 derived value the rules compute\n✔ \d+ derived values checked, all consistent/);
+    expect(fix.code).toBe(0);
+  });
+
   it('serves every table and view, and the rules written afterwards take effect', async () => {
     const server = await serve(dir);
     try {
@@ -114,7 +123,7 @@ describe('alsx create, then serve, test and rules', () => {
 
       const post = (attributes: Record<string, unknown>) =>
         fetch(`${server.url}/Employee`, { method: 'POST', headers: { 'Content-Type': JSONAPI, Accept: JSONAPI }, body: JSON.stringify({ data: { type: 'Employee', attributes } }) });
-      const hired = await post({ Name: 'Cy', WorksFor: 1, Salary: 950 });
+      const hired = await post({ Name: 'Cy', WorksFor: 1, Salary: 850 });
       expect(hired.status).toBe(201);
       expect((await get('/api/Department/1')).body.data.attributes.Budget).toBe(950);
       const over = await post({ Name: 'Di', WorksFor: 1, Salary: 100 });

@@ -1,7 +1,7 @@
 /** `alsx rules`, `alsx check`, `alsx reset`: look at a project's rules and its working database. */
 import type { Command } from 'commander';
 import { ensureDatabase, openProject, readProject } from '../../project/load.js';
-import { audit } from '../../rules/audit.js';
+import { audit, repair } from '../../rules/audit.js';
 import type { TableLogic } from '../../rules/compiled.js';
 import { theme, warn } from '../color.js';
 import { EXIT } from '../exit.js';
@@ -40,15 +40,22 @@ export function registerProjectTools(program: Command): void {
   program
     .command('check')
     .summary('recompute every derived column from scratch and report drift')
-    .description('Recompute every sum, count and formula of the working database from scratch (the engine itself only adjusts) and report each stored value that differs.\n\nExit codes: 0 consistent, 1 drift found, 2 bad input.')
+    .description(
+      'Recompute every sum, count and formula of the working database from scratch (the engine itself only adjusts) and report each stored value that differs.\n\n' +
+        '--fix writes the recomputed values instead (no rules run): for a derived column just added to a database that already has rows. ' +
+        'With --db db/<file>.sqlite it fixes the project\'s seed, so `alsx reset` keeps the fix.\n\nExit codes: 0 consistent, 1 drift found, 2 bad input.',
+    )
     .argument('<project>', 'project folder')
     .option('--db <path>', 'check another SQLite file with the same tables')
-    .option('--json', 'print {checked, drift: [{rule, table, key, column, stored, expected}]}')
-    .action(async (dir: string, flags: { db?: string; json?: boolean }) => {
+    .option('--fix', 'write the recomputed values where they differ')
+    .option('--json', 'print {checked, drift: [{rule, table, key, column, stored, expected}]} (with --fix: also fixed)')
+    .action(async (dir: string, flags: { db?: string; json?: boolean; fix?: boolean }) => {
       const project = await openProject(dir, { db: flags.db });
       warn(project.warnings);
       try {
-        const result = audit(project.store, project.rules);
+        const fixed = flags.fix ? repair(project.store, project.rules) : 0;
+        if (flags.fix && !flags.json) process.stdout.write(`${theme().ok('✔')} wrote ${fixed} derived value${fixed === 1 ? '' : 's'} the rules compute\n`);
+        const result = { ...audit(project.store, project.rules), ...(flags.fix ? { fixed } : {}) };
         process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -12,7 +12,7 @@ import { openProject, ProjectError, stateDirOf } from '../load.js';
 import type { TableInfo } from '../../store/types.js';
 import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDatabase } from './source.js';
 import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
-import { generateRules } from './rules-template.js';
+import { alterHint, generateRules, schemaHint } from './rules-template.js';
 import { adminFile, configFile, GITIGNORE, insideAlsx, packageFile, readmeFile, smokeScenario, tsconfigFile, type ProjectFacts } from './files.js';
 import { defaultDisplay } from '../../tui/tables/admin-config.js';
 import { buildModel } from '../../api/jsonapi/model.js';
@@ -80,11 +80,10 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
     const apiTypes = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, r.type]));
     const facts: ProjectFacts = { name, origin, db: dbConfig, tables: order, rowCounts: source.rowCounts, names, apiTypes, shownDir: shown(dir) };
-    const dbShown = 'file' in dbConfig ? dbConfig.file : 'db/schema.sql';
     const files: Record<string, string> = {
       'alsx.config.ts': configFile(facts),
       'models.ts': generateModels(source, order, names, origin),
-      'logic/rules.ts': generateRules(order, names, join(shown(dir), dbShown), shown(dir)),
+      'logic/rules.ts': generateRules(order, names, 'file' in dbConfig ? alterHint(join(shown(dir), dbConfig.file), shown(dir)) : schemaHint(shown(dir))),
       'admin.ts': adminFile(facts),
       'scenarios/smoke.yaml': smokeScenario(facts),
       'README.md': readmeFile(facts),

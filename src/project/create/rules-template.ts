@@ -31,16 +31,29 @@ function pickRelationship(tables: TableInfo[]): ForeignKey | undefined {
   return fks.find((f) => measures(byName.get(f.childTable)!).length > 0) ?? fks[0];
 }
 
-export function generateRules(tables: TableInfo[], names: ExportNames, dbFile: string, projectDir: string): string {
+/** how to add a column the example needs, as comment lines (it depends on where the database comes from) */
+export type ColumnHint = (table: string, column: string, type: string) => string[];
+
+/** for a project whose seed is a SQLite file */
+export function alterHint(seed: string, projectDir: string): ColumnHint {
+  return (table, column, type) => [
+    `  // needs a column: sqlite3 ${seed} 'ALTER TABLE ${q(table)} ADD COLUMN ${column} ${type}' (and ${column} in models.ts);`,
+    `  // then alsx check --fix ${projectDir} --db ${seed} fills it in for the rows there, and alsx reset ${projectDir}`,
+  ];
+}
+
+/** for a project built from db/schema.sql */
+export function schemaHint(projectDir: string): ColumnHint {
+  return (table, column, type) => [
+    `  // needs a column: ${column} ${type} in ${q(table)} of db/schema.sql (and ${column} in models.ts);`,
+    `  // then alsx reset ${projectDir}, and alsx check --fix ${projectDir} fills it in for the rows there`,
+  ];
+}
+
+export function generateRules(tables: TableInfo[], names: ExportNames, addFirst: ColumnHint): string {
   const writable = tables.filter((t) => !t.isView && t.primaryKey.length > 0);
   const byName = new Map(tables.map((t) => [t.name, t]));
   const examples: string[] = [];
-  const alter = (table: string, column: string, type: string) =>
-    `sqlite3 ${dbFile} 'ALTER TABLE ${q(table)} ADD COLUMN ${column} ${type} NOT NULL DEFAULT 0'`;
-  const addFirst = (table: string, column: string, type: string) => [
-    `  // (add the column first: \`${alter(table, column, type)}\`,`,
-    `  //  then ${column} to ${names.get(table)} in models.ts, and \`alsx reset ${projectDir}\`; \`alsx check\` finds rows to fix)`,
-  ];
 
   const fk = pickRelationship(writable);
   if (fk) {
@@ -58,7 +71,7 @@ export function generateRules(tables: TableInfo[], names: ExportNames, dbFile: s
       examples.push(
         `  // sum: a ${parent.name}'s ${total} is the sum of its ${child.name} rows' ${x.name} — kept by adjusting on`,
         `  // every insert, update, delete and re-parenting of ${an(child.name)} row, never by re-adding them all`,
-        ...addFirst(parent.name, total, type),
+        ...addFirst(parent.name, total, `${type} NOT NULL DEFAULT 0`),
         `  // sum(${member(P, total)}, ${member(C, x.name)}${via}),`,
         '',
       );
@@ -66,7 +79,7 @@ export function generateRules(tables: TableInfo[], names: ExportNames, dbFile: s
     const count = `${child.name.replace(/\W/g, '')}Count`;
     examples.push(
       `  // count: how many ${child.name} rows each ${parent.name} has (a where: filter counts only some)`,
-      ...addFirst(parent.name, count, 'INTEGER'),
+      ...addFirst(parent.name, count, 'INTEGER NOT NULL DEFAULT 0'),
       `  // count(${member(P, count)}, ${C}${via}),`,
       '',
     );
@@ -76,7 +89,7 @@ export function generateRules(tables: TableInfo[], names: ExportNames, dbFile: s
       examples.push(
         `  // copy: ${an(child.name)} row keeps the ${parent.name}'s ${shown.name} as it was when linked (a later change to the`,
         `  // ${parent.name} does not cascade — use a formula with parent() for that)`,
-        ...addFirst(child.name, copied, 'TEXT').map((l) => l.replace(' NOT NULL DEFAULT 0', '')),
+        ...addFirst(child.name, copied, 'TEXT'),
         `  // copy(${member(C, copied)}, ${member(P, shown.name)}${via}),`,
         '',
       );
@@ -89,11 +102,13 @@ export function generateRules(tables: TableInfo[], names: ExportNames, dbFile: s
     const [a, b] = measures(withMeasure);
     const r = withMeasure.name[0]!.toLowerCase().replace(/[^a-z]/, 'r');
     const target = b ? 'Amount' : `${a!.name.replace(/\W/g, '')}WithTax`;
-    const expr = b ? `${member(r, a!.name)} * ${member(r, b.name)}` : `${member(r, a!.name)} * 1.2`;
+    // a nullable column counts as 0, so the example type-checks as it is
+    const operand = (c: ColumnInfo) => (c.notNull ? member(r, c.name) : `(${member(r, c.name)} ?? 0)`);
+    const expr = b ? `${operand(a!)} * ${operand(b)}` : `${operand(a!)} * 1.2`;
     examples.push(
       `  // formula: a column computed from others in the row (or its parent's, through parent()); recomputed`,
       `  // only when a column it reads changes`,
-      ...addFirst(withMeasure.name, target, a!.kind === 'decimal' ? a!.declaredType : 'REAL'),
+      ...addFirst(withMeasure.name, target, `${a!.kind === 'decimal' ? a!.declaredType : 'REAL'} NOT NULL DEFAULT 0`),
       `  // formula(${member(T, target)}, (${r}) => ${expr}),`,
       '',
       `  // constraint: must hold when the transaction ends; otherwise everything rolls back and the caller`,
