@@ -50,17 +50,15 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
       },
     };
   }
-  if (!ctx.model.types.has('operations')) {
-    paths['/api/operations'] = {
-      get: { tags: ['atomic'], summary: 'How to send atomic operations (a meta document)', responses: { 200: { description: 'usage', ...doc({ type: 'object', properties: { meta: { type: 'object' } } }) } } },
-      post: {
-        tags: ['atomic'],
-        summary: 'Several operations as one transaction (JSON:API atomic extension)',
-        requestBody: { content: { [`${JSONAPI}; ext="https://jsonapi.org/ext/atomic"`]: { schema: { type: 'object' } } } },
-        responses: { 200: { description: 'results, one per operation' }, 400: errors, 403: errors, 404: errors, 422: errors },
-      },
-    };
-  }
+  paths['/api/operations'] = {
+    get: { tags: ['atomic'], summary: 'How to send atomic operations (a meta document)', responses: { 200: { description: 'usage', ...doc({ type: 'object', properties: { meta: { type: 'object' } } }) } } },
+    post: {
+      tags: ['atomic'],
+      summary: 'Several operations as one transaction (JSON:API atomic extension)',
+      requestBody: { content: { [`${JSONAPI}; ext="https://jsonapi.org/ext/atomic"`]: { schema: { type: 'object' } } } },
+      responses: { 200: { description: 'results, one per operation' }, 400: errors, 403: errors, 404: errors, 422: errors },
+    },
+  };
   for (const type of ctx.model.types.values()) {
     schemas[type.type] = resourceSchema(type);
     const t = encodeURIComponent(type.type);

@@ -91,7 +91,7 @@ class Compiler {
       }
       case 'sum':
       case 'count': {
-        const [parent, target] = this.column(decl.target, `${where} target`);
+        const [parent, target] = this.target(decl.target, `${where} target`);
         const child = decl.kind === 'sum' ? this.column(decl.source, `${where} source`)[0] : this.table(decl.child, `${where} child`);
         const source = decl.kind === 'sum' ? this.column(decl.source, where)[1].name : null;
         const fk = this.fk(child, parent, decl.via, where);
@@ -114,7 +114,7 @@ class Compiler {
         return;
       }
       case 'formula': {
-        const [table, target] = this.column(decl.target, where);
+        const [table, target] = this.target(decl.target, where);
         const reads = decl.deps ? this.explicitDeps(decl.deps, table, where) : this.reads(decl.fn, table, `${where} ${table.name}.${target.name}`);
         const parentFks = new Map<string, ForeignKey>();
         const parentReads: CompiledFormula['parentReads'] = [];
@@ -139,7 +139,7 @@ class Compiler {
         return;
       }
       case 'copy': {
-        const [table, target] = this.column(decl.target, where);
+        const [table, target] = this.target(decl.target, where);
         const [parent, from] = this.column(decl.from, `${where} from`);
         const fk = this.fk(table, parent, decl.via, where);
         if (isNumeric(target) !== isNumeric(from)) {
@@ -191,6 +191,13 @@ class Compiler {
     const table = this.table((value as unknown as { table: unknown }).table, where);
     const col = table.columnsByName.get(value.name);
     if (!col) throw new RuleDefinitionError(`${where}: ${table.name}.${value.name} is not a column${suggest(value.name, table.columnsByName.keys())}`);
+    return [table, col];
+  }
+
+  /** a column a rule sets: not one the database computes itself */
+  private target(value: unknown, where: string): [TableInfo, ColumnInfo] {
+    const [table, col] = this.column(value, where);
+    if (col.generated) throw new RuleDefinitionError(`${where}: ${table.name}.${col.name} is computed by the database (GENERATED ALWAYS); a rule cannot set it — read it instead`);
     return [table, col];
   }
 

@@ -10,10 +10,14 @@ export function introspect(db: Database.Database): Schema {
     // alsx's own tables (_alsx_outbox, _alsx_inbox …) are plumbing, not part of the application
     .prepare(`SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_alsx\\_%' ESCAPE '\\' ORDER BY name`)
     .all() as { name: string; type: string }[];
+  // a virtual table's shadow tables (FTS indexes …) are its storage, not data to serve or write
+  const shadows = new Set(shadowTables(db));
   const tables = new Map<string, TableInfo>();
   for (const { name, type } of objects) {
+    if (shadows.has(name)) continue;
     const cols = db.prepare(`SELECT * FROM pragma_table_xinfo(?)`).all(name) as PragmaColumn[];
-    const columns = cols.filter((c) => !c.hidden).map(columnInfo);
+    // hidden 1: a virtual table's hidden column; 2 and 3: generated columns, which are data
+    const columns = cols.filter((c) => !c.hidden || c.hidden >= 2).map(columnInfo);
     const primaryKey = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
     const only = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
     tables.set(name, {
@@ -57,6 +61,14 @@ export function introspect(db: Database.Database): Schema {
   return { tables };
 }
 
+function shadowTables(db: Database.Database): string[] {
+  try {
+    return (db.prepare(`SELECT name FROM pragma_table_list WHERE type = 'shadow'`).all() as { name: string }[]).map((r) => r.name);
+  } catch {
+    return []; // SQLite before 3.37 has no table_list
+  }
+}
+
 function columnInfo(c: PragmaColumn): ColumnInfo {
   const { kind, scale } = classify(c.type);
   const dflt = parseDefault(c.dflt_value);
@@ -69,6 +81,7 @@ function columnInfo(c: PragmaColumn): ColumnInfo {
     defaultValue: dflt.value,
     defaultIsExpression: dflt.expression,
     pk: c.pk,
+    ...(c.hidden === 2 || c.hidden === 3 ? { generated: true } : {}),
   };
 }
 

@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
     for (let i = 0; i < table.columns.length; i++) {
       const c = table.columns[i]!;
       const v = row[c.name];
-      if (v === undefined || (v === null && (c.defaultValue ?? null) === null && !c.defaultIsExpression)) continue;
+      if (v === undefined || c.generated || (v === null && (c.defaultValue ?? null) === null && !c.defaultIsExpression)) continue;
       shape = wide ? `${shape},${i}` : (shape as number) | (1 << i);
     }
     let byShape = this.inserts.get(table.name);
@@ -103,7 +103,7 @@ export class SqliteStore implements Store {
   }
 
   update(table: TableInfo, key: Row, values: Row): void {
-    const cols = Object.keys(values);
+    const cols = Object.keys(values).filter((c) => !table.columnsByName.get(c)?.generated);
     if (cols.length === 0) return;
     const pk = table.primaryKey;
     const id = `update\u0000${table.name}\u0000${cols.join('\u0000')}`;

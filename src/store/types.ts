@@ -25,6 +25,8 @@ export interface ColumnInfo {
   defaultIsExpression: boolean;
   /** position in the primary key (1-based), 0 when not part of it */
   pk: number;
+  /** computed by the database (GENERATED ALWAYS AS …): read, never written */
+  generated?: boolean;
 }
 
 export type OnDelete = 'CASCADE' | 'SET NULL' | 'SET DEFAULT' | 'RESTRICT' | 'NO ACTION';

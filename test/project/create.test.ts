@@ -263,6 +263,61 @@ describe('from a SQL schema', () => {
   });
 });
 
+describe('more of what real databases hold', () => {
+  let api: Awaited<ReturnType<typeof serve>>;
+  let report: CreateReport;
+  beforeAll(async () => {
+    const dir = join(WORK, 'more');
+    report = await createProject({
+      db: database('more', `
+        CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
+        CREATE TABLE item (id INTEGER PRIMARY KEY, price REAL, qty INT, total REAL GENERATED ALWAYS AS (price * qty) STORED,
+          code TEXT UNIQUE, type TEXT, CHECK (qty >= 0));
+        CREATE TABLE ref (refKey TEXT PRIMARY KEY, id INTEGER, itemCode TEXT REFERENCES item(code));
+        CREATE TABLE "we""ird" ("a-b" INTEGER PRIMARY KEY, "c d" TEXT);
+        CREATE VIRTUAL TABLE docs USING fts5(title, body);
+        INSERT INTO kv VALUES ('a', x'00ff');
+        INSERT INTO item (id, price, qty, code, type) VALUES (1, 2.5, 4, 'X1', 'tool');
+        INSERT INTO ref VALUES ('r1', 7, 'X1');
+        INSERT INTO "we""ird" VALUES (1, 'x');
+        INSERT INTO docs VALUES ('hello', 'world');
+      `),
+      dir,
+    });
+    api = await serve(dir);
+  });
+  afterAll(() => api?.close());
+
+  it('leaves out a full-text index\'s shadow tables, and serves the index itself read-only, away from /api/docs', async () => {
+    expect(report.tables.map((t) => t.name).sort()).toEqual(['docs', 'item', 'kv', 'ref', 'we"ird']);
+    expect(await everyCollection(api)).toEqual({ docsTable: 1, item: 1, kv: 1, ref: 1, weIrd: 1 });
+    expect((await api.get('/api/docsTable?filter[title]=hello')).body.data[0].attributes).toEqual({ title: 'hello', body: 'world' });
+  });
+
+  it('reads generated columns and refuses to write them; CHECK constraints refuse with 422', async () => {
+    expect((await api.get('/api/item/1')).body.data.attributes).toEqual({ price: 2.5, qty: 4, total: 10, code: 'X1', Type: 'tool' });
+    const patched = await api.send('PATCH', '/api/item/1', { data: { type: 'item', id: '1', attributes: { qty: 10 } } });
+    expect(patched.body.data.attributes.total).toBe(25);
+    const generated = await api.send('POST', '/api/item', { data: { type: 'item', attributes: { qty: 1, price: 1, total: 5 } } });
+    expect(generated.status).toBe(400);
+    expect(generated.body.errors[0]).toMatchObject({ detail: 'item.total is computed by the database (GENERATED ALWAYS); leave it out', source: { pointer: '/data/attributes/total' } });
+    const check = await api.send('POST', '/api/item', { data: { type: 'item', attributes: { qty: -1, price: 1 } } });
+    expect(check.status).toBe(422);
+    expect(check.body.errors[0].detail).toMatch(/CHECK constraint failed: qty >= 0/);
+  });
+
+  it('a reference to a unique column, a WITHOUT ROWID table, columns named like JSON:API members, quotes in names', async () => {
+    const ref = (await api.get('/api/ref/r1?include=item')).body;
+    expect(ref.data.attributes).toEqual({ refKey: 'r1', Id: 7, itemCode: 'X1' }); // "id" is not its key: an attribute
+    expect(ref.included[0].attributes.code).toBe('X1');
+    expect((await api.get('/api/kv/a')).body.data.attributes.v).toBe('AP8=');
+    expect((await api.get('/api/weIrd/1')).body.data.attributes).toEqual({ 'a-b': 1, cD: 'x' });
+    const models = readFileSync(join(WORK, 'more', 'models.ts'), 'utf8');
+    expect(models).toContain(`export const weIrd = sqliteTable('we"ird', {`);
+    expect(models).toContain(`'c d': text('c d'),`);
+  });
+});
+
 describe("the README's example, fixtures/create/hr.sql", () => {
   it('creates the project the README shows', async () => {
     const report = await createProject({ sql: resolve(import.meta.dirname, '../../fixtures/create/hr.sql'), dir: join(WORK, 'hr') });

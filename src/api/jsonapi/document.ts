@@ -14,7 +14,8 @@ export interface ResourceIdentifier {
 export interface ResourceObject extends ResourceIdentifier {
   attributes: Record<string, unknown>;
   relationships?: Record<string, { links?: { self?: string; related: string }; data?: ResourceIdentifier | ResourceIdentifier[] | null }>;
-  links: { self: string };
+  /** absent for a row with no address (a view, a table without a key) */
+  links?: { self: string };
   meta: { checksum: string };
 }
 
@@ -105,7 +106,8 @@ export class DocumentBuilder {
       id,
       attributes,
       ...(Object.keys(relationships).length ? { relationships } : {}),
-      links: { self },
+      // a row of a view or a keyless table has no address to link to
+      ...(type.table.primaryKey.length ? { links: { self } } : {}),
       meta: { checksum: checksum(row) },
     };
   }

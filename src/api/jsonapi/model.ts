@@ -48,6 +48,9 @@ export interface ApiModel {
   byTable: Map<string, ResourceType>;
 }
 
+/** /api/<name> routes of alsx's own: a table called so is served as <name>Table (an FTS table "docs" → /api/docsTable) */
+const RESERVED_PATHS = new Set(['docs', 'operations', 'auth', 'rpc']);
+
 const MEMBER = /^[a-zA-Z0-9](?:[-\w]*[a-zA-Z0-9])?$/;
 
 /** a database name as a valid JSON:API member name, not yet `taken` (which it joins) */
@@ -78,7 +81,7 @@ export function buildModel(schema: Schema): ApiModel {
     const attributes = table.columns.filter((c) => !(c.name === 'id' && table.primaryKey.length === 1 && table.primaryKey[0] === 'id'));
     const members = new Set(['id', 'type']);
     const memberOf = new Map(attributes.map((c) => [c.name, memberName(c.name === 'id' || c.name === 'type' ? c.name[0]!.toUpperCase() + c.name.slice(1) : c.name, members)]));
-    const type = memberName(table.name, typeNames);
+    const type = memberName(RESERVED_PATHS.has(table.name) ? `${table.name}Table` : table.name, typeNames);
     const resource: ResourceType = {
       type,
       path: encodeURIComponent(type),
@@ -155,8 +158,11 @@ export function typedValue(col: ColumnInfo, text: string): Value | undefined {
       return /^(true|1)$/i.test(text) ? 1 : /^(false|0)$/i.test(text) ? 0 : undefined;
     case 'decimal':
     case 'real':
-    case 'numeric':
-      return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : undefined;
+    case 'numeric': {
+      const number = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : undefined;
+      // a column declared without a type (a view's computed column, FTS text) holds text as well
+      return number ?? (col.declaredType.trim() === '' ? text : undefined);
+    }
     default:
       return text;
   }

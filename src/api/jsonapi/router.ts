@@ -69,19 +69,17 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     sendJsonApi(res, 200, atomic(scope(req), jsonBody(req)), ATOMIC_EXT);
   });
 
-  // GET on the operations endpoint says how to use it (unless a table is called "operations")
-  if (!ctx.model.types.has('operations')) {
-    r.get('/operations', (req, res) => {
-      checkAccept(req.get('Accept'));
-      sendJsonApi(res, 200, {
-        meta: {
-          extension: ATOMIC_EXT,
-          usage: `POST several operations here as one transaction, with Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`,
-          example: { 'atomic:operations': [{ op: 'add', data: { type: '<Table>', lid: 'a', attributes: {} } }] },
-        },
-      });
+  // GET on the operations endpoint says how to use it
+  r.get('/operations', (req, res) => {
+    checkAccept(req.get('Accept'));
+    sendJsonApi(res, 200, {
+      meta: {
+        extension: ATOMIC_EXT,
+        usage: `POST several operations here as one transaction, with Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`,
+        example: { 'atomic:operations': [{ op: 'add', data: { type: '<Table>', lid: 'a', attributes: {} } }] },
+      },
     });
-  }
+  });
 
   r.get('/:type', (req, res) => {
     checkAccept(req.get('Accept'));

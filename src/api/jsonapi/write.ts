@@ -42,6 +42,7 @@ export function parseResource(scope: Scope, type: ResourceType, data: unknown, p
     for (const [name, value] of Object.entries(data.attributes)) {
       const col = type.attributesByName.get(name);
       if (!col) throw badMember(`${pointer}/attributes/${name}`, `${type.type} has no attribute ${name}`, 'unknown-attribute');
+      if (col.generated) throw badMember(`${pointer}/attributes/${name}`, `${type.type}.${name} is computed by the database (GENERATED ALWAYS); leave it out`, 'read-only-attribute');
       if (value !== null && typeof value === 'object') throw badMember(`${pointer}/attributes/${name}`, `${type.type}.${name} takes a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}`, 'type');
       if (col.pk && values[col.name] !== undefined && values[col.name] !== value) throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
       values[col.name] = value as Value;
