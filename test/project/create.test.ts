@@ -315,6 +315,7 @@ describe('more of what real databases hold', () => {
     const models = readFileSync(join(WORK, 'more', 'models.ts'), 'utf8');
     expect(models).toContain(`export const weIrd = sqliteTable('we"ird', {`);
     expect(models).toContain(`'c d': text('c d'),`);
+    expect(models).toContain(`total: real('total'), // GENERATED ALWAYS: computed by the database, never written`);
   });
 });
 

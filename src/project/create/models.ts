@@ -129,7 +129,7 @@ function column(
     if (ahead) uses.push('AnySQLiteColumn');
     code += `.references(${ahead ? '(): AnySQLiteColumn' : '()'} => ${member(parentName, fk.parentColumns[0]!)}${onDeleteAction(fk.onDelete) ? `, { onDelete: ${onDeleteAction(fk.onDelete)} }` : ''})`;
   }
-  const notes = [comment];
+  const notes = [c.generated ? `${comment ? `${comment}, ` : ''}GENERATED ALWAYS: computed by the database, never written` : comment];
   if (ctx.loose) {
     const l = ctx.loose;
     code += `.$type<${tsType} | ${l.storedAs === 'text' ? 'string' : l.storedAs === 'blob' ? 'Buffer' : 'number'}>()`;
