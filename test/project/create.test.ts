@@ -89,6 +89,8 @@ const ODD = `
     CloneFromOrder INTEGER REFERENCES "Order"(Id));
   CREATE TABLE "Order Details" (OrderId INTEGER REFERENCES "Order"(Id) ON DELETE CASCADE, Line INTEGER, "Unit Price" DECIMAL(10,2),
     Qty INT, PRIMARY KEY (OrderId, Line));
+  CREATE TABLE LineNote (Id INTEGER PRIMARY KEY, OrderId INTEGER, Line INTEGER, Note TEXT,
+    FOREIGN KEY (OrderId, Line) REFERENCES "Order Details"(OrderId, Line) ON DELETE CASCADE);
   CREATE TABLE Territory (Code TEXT PRIMARY KEY, Description TEXT);
   CREATE TABLE EmployeeTerritory (EmployeeId INTEGER REFERENCES Employee(Id), TerritoryCode TEXT REFERENCES Territory(Code),
     PRIMARY KEY (EmployeeId, TerritoryCode));
@@ -98,6 +100,7 @@ const ODD = `
   INSERT INTO Employee VALUES (1, 'Ann', NULL, 1, 2, 100.5), (2, 'Bob', 1, 2, NULL, 90);
   INSERT INTO "Order" (Id, "Union", Ready, CloneFromOrder) VALUES (1, 'x', 1, NULL), (2, NULL, 'yes', 1);
   INSERT INTO "Order Details" VALUES (1, 1, 2.5, 5), (1, 2, 'n/a', 7), (2, 1, 1, 1);
+  INSERT INTO LineNote VALUES (1, 1, 2, 'fragile');
   INSERT INTO Territory VALUES ('N', 'North');
   INSERT INTO EmployeeTerritory VALUES (1, 'N');
   INSERT INTO Log VALUES ('2026-01-01', 'hi', 'warn'), ('2026-01-02', 'x', 2);
@@ -143,7 +146,7 @@ describe('a database with awkward names, keys and references', () => {
     const tables = Object.entries(models).filter(([, v]) => is(v, Table)).map(([k, v]) => [k, getTableName(v as Table)]);
     expect(Object.fromEntries(tables)).toEqual({
       Department: 'Department', Employee: 'Employee', Order: 'Order', OrderDetails: 'Order Details',
-      Territory: 'Territory', EmployeeTerritory: 'EmployeeTerritory', Log: 'Log',
+      Territory: 'Territory', EmployeeTerritory: 'EmployeeTerritory', Log: 'Log', LineNote: 'LineNote',
     });
     expect(models.BigOrders).toBeDefined();
     const text = readFileSync(join(dir, 'models.ts'), 'utf8');
@@ -154,6 +157,7 @@ describe('a database with awkward names, keys and references', () => {
     expect(text).toContain(`Id: integer('Id').primaryKey({ autoIncrement: true }),`);
     expect(text).toContain(`primaryKey({ columns: [t.OrderId, t.Line] })`);
     expect(text).toContain(`OrderId: integer('OrderId').references(() => Order.Id, { onDelete: 'cascade' }),`);
+    expect(text).toContain(`foreignKey({ columns: [t.OrderId, t.Line], foreignColumns: [OrderDetails.OrderId, OrderDetails.Line] }).onDelete('cascade'),`);
     // parents are declared before their children
     expect(text.indexOf('export const Department')).toBeLessThan(text.indexOf('export const Employee'));
     expect(text.indexOf('export const Order ')).toBeLessThan(text.indexOf('export const OrderDetails'));
@@ -161,7 +165,7 @@ describe('a database with awkward names, keys and references', () => {
 
   it('serves every table and view as valid JSON:API, with the rows the database has', async () => {
     expect(await everyCollection(api)).toEqual({
-      Department: 2, Employee: 2, Order: 2, OrderDetails: 3, Territory: 1, EmployeeTerritory: 1, Log: 2, BigOrders: 2,
+      Department: 2, Employee: 2, Order: 2, OrderDetails: 3, Territory: 1, EmployeeTerritory: 1, Log: 2, LineNote: 1, BigOrders: 2,
     });
   });
 
@@ -181,6 +185,10 @@ describe('a database with awkward names, keys and references', () => {
     expect(clone.body.data.attributes.Ready).toBe('yes'); // served as stored, not coerced to false
     expect((await api.get('/api/Territory/N')).body.data.attributes.Description).toBe('North');
     expect((await api.get('/api/EmployeeTerritory/1,N')).status).toBe(200);
+    // a composite foreign key: the note's item, by its two-part id
+    const note = (await api.get('/api/LineNote/1?include=OrderDetails')).body;
+    expect(note.data.relationships.OrderDetails.data).toEqual({ type: 'OrderDetails', id: '1,2' });
+    expect(note.included[0].attributes.Qty).toBe(7);
     // the table's own name is understood in URLs too
     expect((await api.get('/api/Order%20Details?filter[Qty][gt]=4')).body.meta.count).toBe(2);
   });
@@ -204,7 +212,7 @@ describe('a database with awkward names, keys and references', () => {
     const source = new TableSource(api.project.dbFile, { admin });
     try {
       expect(Object.fromEntries(source.tables().map((t) => [t.name, t.rows]))).toEqual({
-        BigOrders: 2, Department: 2, Employee: 2, EmployeeTerritory: 1, Log: 2, Order: 2, 'Order Details': 3, Territory: 1,
+        BigOrders: 2, Department: 2, Employee: 2, EmployeeTerritory: 1, LineNote: 1, Log: 2, Order: 2, 'Order Details': 3, Territory: 1,
       });
       const bob = source.detail('Employee', { Id: 2 })!;
       expect(bob.fields.find((f) => f.column === 'WorksFor')!.parent).toMatchObject({ table: 'Department', display: 'Ops' });
@@ -239,7 +247,7 @@ describe('a database with awkward names, keys and references', () => {
     const [smoke] = scenarioFiles(dir).map(readScenario);
     expect(smoke!.error).toBeUndefined();
     expect(smoke!.scenario!.steps.map((s) => s.request!.path)).toContain('/api/OrderDetails?page[limit]=5');
-    expect(smoke!.scenario!.steps).toHaveLength(8);
+    expect(smoke!.scenario!.steps).toHaveLength(9);
   });
 });
 
