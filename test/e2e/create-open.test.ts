@@ -1,7 +1,8 @@
 /**
  * A newcomer with a database of their own, in a real terminal: `alsx create` with nothing given
  * asks what it needs (which kind of source, which file, which folder), then `alsx open` of the new
- * project shows every table in the table browser — from a folder outside alsx.
+ * project shows every table in the table browser and replays its smoke scenario — from a folder
+ * outside alsx.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,14 @@ it('asks for the database and the folder, creates the project, and opens it with
   screen.type(KEY.enter); // the rows of Book Copy, the author named by FullName
   await screen.waitFor('row 1/2 · enter detail');
   expect(screen.text()).toMatch(/978-0441478125\s+2\s+1/);
+  // the generated smoke scenario replays with one key in the Scenarios pane
+  await pause();
+  screen.type('5');
+  await screen.waitFor('Every table answers');
+  await pause();
+  screen.type(KEY.enter);
+  await screen.waitFor(/passed in [\d.]+ s/, 20_000);
+  expect(screen.text()).toMatch(/✔ Every table answers/);
   await pause();
   screen.type('q');
   expect((await screen.exit).exitCode).toBe(0);
