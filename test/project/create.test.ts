@@ -379,6 +379,16 @@ describe('what alsx create refuses, changing nothing', () => {
     await createProject({ db, dir, force: true });
     expect(readFileSync(join(dir, 'notes.md'), 'utf8')).toBe('mine'); // other files are left alone
     expect(readFileSync(join(dir, 'models.ts'), 'utf8')).toContain("export const Thing = sqliteTable('Thing'");
+    // again, from another database: the old working database is not taken for the new one's
+    mkdirSync(join(WORK, 'other'), { recursive: true });
+    const other = join(WORK, 'other', 'small.sqlite');
+    const conn = new Database(other);
+    conn.exec('CREATE TABLE Gadget (Id INTEGER PRIMARY KEY, Name TEXT)');
+    conn.close();
+    await createProject({ db: other, dir, force: true });
+    const project = await openProject(dir);
+    expect([...project.store.schema.tables.keys()]).toEqual(['Gadget']);
+    project.close();
   });
 
   it('both --db and --sql, or neither', async () => {

@@ -66,6 +66,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
   if (options.seed && !options.sql) throw new ProjectError('--seed goes with --sql (an SQLite file already holds its data)');
   const dir = resolve(options.dir);
   checkTarget(dir, options.dir, options.force === true);
+  const existed = existsSync(dir);
   const progress = options.progress ?? (() => {});
   const scratch = mkdtempSync(join(tmpdir(), 'alsx-create-'));
   try {
@@ -105,7 +106,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       writeFileSync(join(dir, file), text);
     }
     // a working database from an earlier project in this folder would be taken for this one's
-    rmSync(stateDirOf(dir), { recursive: true, force: true });
+    if (existed) rmSync(stateDirOf(dir), { recursive: true, force: true });
 
     progress('checking that the project opens');
     const project = await openProject(dir);
