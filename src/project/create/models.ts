@@ -10,8 +10,15 @@ import { identifierFor, member, propertyKey, quote } from './names.js';
 /** the export name of each table and view, in declaration order (parents before children) */
 export type ExportNames = Map<string, string>;
 
-/** names models.ts imports, which no export may take */
-const HELPERS = ['blob', 'customType', 'foreignKey', 'integer', 'numeric', 'primaryKey', 'real', 'sql', 'sqliteTable', 'sqliteView', 'text', 'untyped', 'AnySQLiteColumn', 'models'];
+/**
+ * names no export may take: what models.ts imports, and what logic/rules.ts imports or declares
+ * (a table called "sum" would be shadowed by the rule of that name)
+ */
+const HELPERS = [
+  'blob', 'customType', 'foreignKey', 'integer', 'numeric', 'primaryKey', 'real', 'sql', 'sqliteTable', 'sqliteView', 'text', 'untyped', 'AnySQLiteColumn',
+  'models', 'rules', 'money', 'dec',
+  'constraint', 'sum', 'count', 'formula', 'copy', 'defaults', 'early', 'event', 'afterFlush', 'commit',
+];
 
 /** Tables ordered parents first (so most references point back), then views; ties by name. */
 export function declarationOrder(schema: Schema): TableInfo[] {
