@@ -46,6 +46,15 @@ it('asks for the database and the folder, creates the project, and opens it with
   expect(screen.text()).toMatch(/Book Copy\s+2 rows\s+key Isbn \+ Copy\s+at \/api\/BookCopy/);
   expect(existsSync(join(work, 'projects/library/models.ts'))).toBe(true);
 
+  // again into the same folder: it asks before replacing anything, and no leaves it as it was
+  screen = runInPty(['create', '--db', 'Library.sqlite', 'projects/library'], { cwd: work, columns: 100, rows: 30 });
+  await screen.waitFor('projects/library already holds files. Replace the ones alsx create writes');
+  screen.type('n');
+  await pause();
+  screen.type(KEY.enter);
+  await screen.waitFor('left projects/library as it was');
+  expect((await screen.exit).exitCode).toBe(2);
+
   screen = runInPty(['open', 'projects/library', '--port', '0', '--no-kafka'], { cwd: work, columns: 100, rows: 30 });
   await screen.waitFor(/Author\s+1/, 20_000);
   await screen.waitFor(/Book Copy\s+2/);
