@@ -101,14 +101,16 @@ function describe(r: CreateReport, dir: string): string {
     out.push('', 'Values that do not match their declared type (SQLite keeps them; the API serves them as stored):');
     for (const l of r.loose) out.push(`  ${l.table}.${l.column} (${l.declaredType}): ${l.count} of ${l.rows} rows hold ${l.storedAs}, e.g. ${JSON.stringify(l.example)}`);
   }
+  // as the user ran it: `npx alsx` inside a clone, `alsx` when installed
+  const cli = process.env.npm_command === 'exec' ? 'npx alsx' : 'alsx';
   out.push(
     '',
     `Wrote ${r.files.join(', ')}.`,
     '',
     'Next:',
-    `  alsx open ${dir}       the workbench: browse the tables, watch each transaction`,
-    `  alsx serve ${dir}      the JSON:API on http://127.0.0.1:5656/api`,
-    `  alsx test ${dir}       the smoke scenario (every table answers)`,
+    `  ${cli} open ${dir}       the workbench: browse the tables, watch each transaction`,
+    `  ${cli} serve ${dir}      the JSON:API on http://127.0.0.1:5656/api`,
+    `  ${cli} test ${dir}       the smoke scenario (every table answers)`,
     `  then declare rules in ${join(dir, 'logic/rules.ts')} (a commented example of each rule type is there)`,
     '',
   );
