@@ -84,7 +84,12 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
     const files: Record<string, string> = {
       'alsx.config.ts': configFile(facts),
       'models.ts': generateModels(source, order, names, origin),
-      'logic/rules.ts': generateRules(order, names, 'file' in dbConfig ? alterHint(join(shown(dir), dbConfig.file), shown(dir)) : schemaHint(shown(dir))),
+      'logic/rules.ts': generateRules(
+        order,
+        names,
+        'file' in dbConfig ? alterHint(join(shown(dir), dbConfig.file), shown(dir)) : schemaHint(shown(dir)),
+        new Set(source.loose.map((l) => `${l.table}\u0000${l.column}`)),
+      ),
       'admin.ts': adminFile(facts),
       'scenarios/smoke.yaml': smokeScenario(facts),
       'README.md': readmeFile(facts),
