@@ -407,6 +407,28 @@ describe('what alsx create refuses, changing nothing', () => {
   });
 });
 
+describe('the rules template', () => {
+  it('shows the napkin rules on a line-item table: amount = quantity × price, summed into the parent', async () => {
+    const dir = join(WORK, 'shop');
+    await createProject({
+      db: database('shop', `
+        CREATE TABLE Customer (Id TEXT PRIMARY KEY, CompanyName TEXT, Balance DECIMAL(10,2) NOT NULL DEFAULT 0, CreditLimit DECIMAL(10,2));
+        CREATE TABLE "Order Item" (Id INTEGER PRIMARY KEY, CustomerId TEXT REFERENCES Customer(Id), Quantity INTEGER NOT NULL,
+          "Unit Price" DECIMAL(10,2), Amount DECIMAL(10,2));
+      `),
+      dir,
+    });
+    const rules = readFileSync(join(dir, 'logic/rules.ts'), 'utf8');
+    expect(rules).toContain("import { Customer, OrderItem } from '../models.js';");
+    expect(rules).toContain("  // formula(OrderItem.Amount, (o) => o.Quantity * (o['Unit Price'] ?? 0)),");
+    expect(rules).toContain('  // sum(Customer.AmountTotal, OrderItem.Amount),');
+    expect(rules).toContain('  // copy(OrderItem.CustomerCompanyName, Customer.CompanyName),');
+    // Amount exists: its formula needs no new column; AmountTotal does
+    expect(rules).not.toMatch(/ADD COLUMN Amount /);
+    expect(rules).toMatch(/\/\/ needs a column: sqlite3 \S*shop\/db\/shop\.sqlite 'ALTER TABLE "Customer" ADD COLUMN AmountTotal DECIMAL\(10,2\) NOT NULL DEFAULT 0'/);
+  });
+});
+
 describe('names', () => {
   it('TypeScript exports: spaces and punctuation dropped, keywords, digits and collisions made safe', () => {
     const taken = new Set<string>(['text']);
