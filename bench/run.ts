@@ -30,6 +30,8 @@
  *       selection it asked for; target: p99 loop delay < 50 ms and p99 key → frame < 200 ms. Also
  *       shown, outside the verdict: the loop delay while the pane follows the newest, nobody typing.
  *
+ *   (h) `alsx create` on a 1.2-million-row database (bench/create.ts) against copying the file twice.
+ *
  * BENCH_ONLY=e,f npm run bench runs only those parts.
  * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds and requests per second (to see the noise),
  * and (g)'s per-run start-up times;
@@ -41,6 +43,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { benchBroker } from './broker.js';
 import { benchIntegration } from './integration.js';
 import { benchTui } from './tui.js';
+import { benchCreate } from './create.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -577,6 +580,15 @@ async function main(): Promise<void> {
     console.log(`      … following, no keys          ${spread(g.loopFollow)}   (${fmt(g.framesFollow)} frames drawn; not part of the verdict)`);
     console.log(`    key → frame (↓/↑ every 100 ms)  p50 ${fmt(g.input.p50, 1).padStart(5)} ms   p99 ${fmt(g.input.p99, 1).padStart(5)} ms   max ${fmt(g.input.max, 1).padStart(5)} ms   (${g.input.keys} keys${g.input.held ? `, ${g.input.held} sent late: the previous one had not shown yet` : ''})`);
     console.log(`    responsive: p99 loop delay with the UI < ${TARGET_LOOP_P99_MS} ms and p99 key → frame < ${TARGET_INPUT_P99_MS} ms   ${verdict(responsive)}`);
+    console.log('');
+  }
+
+  if (only('h')) {
+    const h = await benchCreate();
+    console.log(`(h) alsx create on a database of ${fmt(h.rows)} rows (${fmt(h.megabytes, 0)} MB): from the file to a project that opens, median of 3`);
+    console.log(`    copying the file twice  ${fmt(h.copyMs).padStart(8)} ms   (SQLite's backup into the project, a copy for the working database)`);
+    console.log(`    alsx create             ${fmt(h.createMs).padStart(8)} ms   (+ schema, row counts, the scan for loose values, files, opening it once)`);
+    console.log(`    create ÷ copies ${fmt(h.createMs / h.copyMs, 2)}×   (no target: for information)`);
   }
 }
 

@@ -71,7 +71,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
   const scratch = mkdtempSync(join(tmpdir(), 'alsx-create-'));
   try {
     progress(`reading ${options.db ?? options.sql}`);
-    const source: SourceDatabase = options.db ? readSqliteFile(options.db) : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'));
+    const source: SourceDatabase = options.db ? readSqliteFile(options.db, progress) : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'), progress);
     const order = declarationOrder(source.schema);
     const names = exportNames(order);
     const name = basename(dir);

@@ -59,7 +59,7 @@ export function checkSqliteFile(file: string, flag = '--db'): void {
 }
 
 /** Reads an existing SQLite file (read-only). */
-export function readSqliteFile(file: string): SourceDatabase {
+export function readSqliteFile(file: string, progress: (message: string) => void = () => {}): SourceDatabase {
   checkSqliteFile(file);
   let db: Database.Database;
   try {
@@ -68,7 +68,7 @@ export function readSqliteFile(file: string): SourceDatabase {
     throw new ProjectError(`--db ${file} could not be opened: ${(e as Error).message}`);
   }
   try {
-    return describe(db, file, `--db ${file}`);
+    return describe(db, file, `--db ${file}`, progress);
   } catch (e) {
     if (e instanceof ProjectError) throw e;
     throw new ProjectError(`--db ${file} could not be read as a SQLite database: ${(e as Error).message}`);
@@ -78,7 +78,7 @@ export function readSqliteFile(file: string): SourceDatabase {
 }
 
 /** Builds `schema` (and `seed`) into `scratch` and reads it. */
-export function buildFromSchemaSql(schemaFile: string, seedFile: string | undefined, scratch: string): SourceDatabase {
+export function buildFromSchemaSql(schemaFile: string, seedFile: string | undefined, scratch: string, progress: (message: string) => void = () => {}): SourceDatabase {
   for (const [flag, f] of [['--sql', schemaFile], ['--seed', seedFile]] as const) {
     if (f === undefined) continue;
     if (!existsSync(f)) throw new ProjectError(`${flag} ${f}: no such file`);
@@ -87,13 +87,13 @@ export function buildFromSchemaSql(schemaFile: string, seedFile: string | undefi
   buildFromSql(scratch, schemaFile, seedFile);
   const db = new Database(scratch, { readonly: true });
   try {
-    return describe(db, scratch, `--sql ${schemaFile}`);
+    return describe(db, scratch, `--sql ${schemaFile}`, progress);
   } finally {
     db.close();
   }
 }
 
-function describe(db: Database.Database, file: string, what: string): SourceDatabase {
+function describe(db: Database.Database, file: string, what: string, progress: (message: string) => void): SourceDatabase {
   const schema = introspect(db);
   if (schema.tables.size === 0) {
     throw new ProjectError(`${what} has no tables or views (only SQLite's own); alsx create needs at least one table`);
@@ -106,11 +106,14 @@ function describe(db: Database.Database, file: string, what: string): SourceData
     try {
       rowCounts.set(table.name, db.prepare(`SELECT count(*) FROM ${q(table.name)}`).pluck().get() as number);
     } catch (e) {
-      // a view over a table that no longer exists: still generated, but the user should know
+      // a view over a table that no longer exists: the user should know
       throw new ProjectError(`${what}: ${table.isView ? 'view' : 'table'} ${table.name} cannot be read: ${(e as Error).message}`);
     }
     if (/\bAUTOINCREMENT\b/i.test(String(sqlOf.get(table.name) ?? ''))) autoIncrement.add(table.name);
-    if (!table.isView) loose.push(...looseColumns(db, table, rowCounts.get(table.name)!));
+    const rows = rowCounts.get(table.name)!;
+    if (table.isView) continue;
+    if (rows >= 100_000) progress(`checking the values of ${table.name} (${rows.toLocaleString('en-US')} rows)`);
+    loose.push(...looseColumns(db, table, rows));
   }
   return { file, schema, rowCounts, autoIncrement, loose };
 }
