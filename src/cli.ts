@@ -27,13 +27,13 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
     .exitOverride();
   registerOpen(program);
+  registerCreate(program);
   registerTx(program);
   registerTest(program);
   registerServe(program);
   registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
-  registerCreate(program);
   program.addHelpText('after', '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
   return program;
 }
@@ -53,6 +53,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${theme(false).bad('alsx: ')}${known ? message : (e as Error).stack ?? message}\n`);
     return e instanceof CliError ? e.exitCode : known ? EXIT.badInput : EXIT.internal;
   }
+}
+
+// `alsx … | head`: the reader went away; that is the end of the output, not an error
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { alfkiOrder, freshNorthwind } from '../helpers/northwind.js';
-import { alsx } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { alsx, ROOT } from '../helpers/cli.js';
 
 let db: Awaited<ReturnType<typeof freshNorthwind>>;
 beforeAll(async () => {
@@ -82,10 +83,17 @@ describe('alsx tx', () => {
 });
 
 describe('help, rules and check', () => {
-  it.each([[[]], [['tx']], [['serve']], [['broker']], [['hash-password']], [['rules']], [['check']], [['reset']]])('alsx %j --help explains usage and exits 0', (cmd) => {
+  it.each([[[]], [['tx']], [['serve']], [['broker']], [['hash-password']], [['rules']], [['check']], [['reset']], [['create']]])('alsx %j --help explains usage and exits 0', (cmd) => {
     const r = alsx([...cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: alsx${cmd.length ? ` ${cmd[0]}` : ''} `));
+  });
+
+  it('output piped into a reader that has gone (alsx --help | head) ends quietly, exit 0', () => {
+    // `true` exits without reading, long before alsx writes: its first write meets a closed pipe
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" bin/alsx.js --help | true`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.status).toBe(0);
   });
 
   it('an unknown command or flag is a usage error (exit 2)', () => {
