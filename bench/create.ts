@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createProject } from '../src/project/create/create.js';
-// the created projects live in the temp folder: their `alsx` imports resolve from here, as for the CLI
-import '../src/project/register-imports.mjs';
 
 export interface CreateFigures {
   rows: number;

@@ -8,6 +8,4 @@ import { register } from 'tsx/esm/api';
 // child runtimes inherit the setting
 process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 register();
-// a project anywhere on disk finds `alsx` and `drizzle-orm` in this installation
-await import('../src/project/register-imports.mjs');
 await import('../src/cli.ts');

@@ -1,4 +1,5 @@
-// Module-resolution hook (runs in Node's loader thread, so plain JavaScript).
+// Module-resolution hook (runs in Node's loader thread, so plain JavaScript), registered by
+// load.ts before it imports a project's first module.
 //
 // A project's files import `alsx`, `alsx/config` and `drizzle-orm`; a project created with
 // `alsx create` anywhere on disk has no node_modules of its own. When such an import cannot be

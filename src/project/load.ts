@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { basename, join, relative as pathRelative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -39,13 +40,28 @@ export interface OpenProject extends Project {
   close(): void;
 }
 
+let importsHooked = false;
+
+/**
+ * A project's files import `alsx`, `alsx/config` and `drizzle-orm`; one anywhere on disk has no
+ * node_modules of its own, so those resolve from this installation (imports-hook.mjs). Registered
+ * once, before the first of a project's modules is imported.
+ */
+function importProjectModule(file: string): Promise<unknown> {
+  if (!importsHooked) {
+    register('./imports-hook.mjs', import.meta.url);
+    importsHooked = true;
+  }
+  return import(pathToFileURL(file).href);
+}
+
 export async function readProject(dir: string): Promise<Project> {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new ProjectError(`${dir} is not a folder; give a project folder such as projects/northwind`);
   const configFile = join(abs, 'alsx.config.ts');
   let config: ProjectConfig = {};
   if (existsSync(configFile)) {
-    const mod = (await import(pathToFileURL(configFile).href)) as { default?: ProjectConfig };
+    const mod = (await importProjectModule(configFile)) as { default?: ProjectConfig };
     config = mod.default ?? {};
   } else if (!existsSync(join(abs, 'db'))) {
     throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
@@ -131,7 +147,7 @@ export async function projectModule<T>(project: Project, path: string, check: (v
   if (!existsSync(file)) return undefined;
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importProjectModule(file)) as { default?: unknown };
   } catch (e) {
     throw new ProjectError(`loading ${path} failed: ${(e as Error).message}`);
   }

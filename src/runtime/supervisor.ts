@@ -49,8 +49,6 @@ export class StartError extends Error {
 
 const LOG_LINES = 200;
 const TSX = import.meta.resolve('tsx');
-/** lets a project anywhere on disk import `alsx` and `drizzle-orm` from this installation */
-const PROJECT_IMPORTS = new URL('../project/register-imports.mjs', import.meta.url).href;
 /** alsx's compiler settings, whatever folder the children start in */
 const ALSX_TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 const entry = (name: ChildName): string => new URL(`./children/${name}.ts`, import.meta.url).pathname;
@@ -194,7 +192,7 @@ export class Supervisor extends EventEmitter {
 
   private spawn(name: ChildName): Promise<void> {
     const child = fork(entry(name), [JSON.stringify(this.args(name))], {
-      execArgv: ['--import', TSX, '--import', PROJECT_IMPORTS],
+      execArgv: ['--import', TSX],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0', TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? ALSX_TSCONFIG },
     });
