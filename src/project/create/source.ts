@@ -102,18 +102,19 @@ function describe(db: Database.Database, file: string, what: string, progress: (
   const autoIncrement = new Set<string>();
   const loose: LooseColumn[] = [];
   const sqlOf = db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck();
+  // each table is read once; on a big file, say which
+  const big = statSync(file).size > 20e6;
   for (const table of schema.tables.values()) {
+    if (/\bAUTOINCREMENT\b/i.test(String(sqlOf.get(table.name) ?? ''))) autoIncrement.add(table.name);
+    if (big && !table.isView) progress(`reading ${table.name}`);
     try {
-      rowCounts.set(table.name, db.prepare(`SELECT count(*) FROM ${q(table.name)}`).pluck().get() as number);
+      const scan = scanTable(db, table);
+      rowCounts.set(table.name, scan.rows);
+      loose.push(...scan.loose);
     } catch (e) {
       // a view over a table that no longer exists: the user should know
       throw new ProjectError(`${what}: ${table.isView ? 'view' : 'table'} ${table.name} cannot be read: ${(e as Error).message}`);
     }
-    if (/\bAUTOINCREMENT\b/i.test(String(sqlOf.get(table.name) ?? ''))) autoIncrement.add(table.name);
-    const rows = rowCounts.get(table.name)!;
-    if (table.isView) continue;
-    if (rows >= 100_000) progress(`checking the values of ${table.name} (${rows.toLocaleString('en-US')} rows)`);
-    loose.push(...looseColumns(db, table, rows));
   }
   return { file, schema, rowCounts, autoIncrement, loose };
 }
@@ -138,25 +139,29 @@ function expectedClasses(kind: ColumnKind, declaredType: string): string[] | und
   }
 }
 
-/** One scan per table counts, for every typed column, the values SQLite stored as another class. */
-function looseColumns(db: Database.Database, table: TableInfo, rows: number): LooseColumn[] {
-  if (rows === 0) return [];
-  const checked = table.columns
-    .map((c) => ({ c, classes: expectedClasses(c.kind, c.declaredType) }))
-    .filter((x): x is { c: ColumnInfo; classes: string[] } => x.classes !== undefined);
-  if (!checked.length) return [];
+/**
+ * One scan per table: its rows, and for every typed column of a table the values SQLite stored as
+ * another class (a view is only counted).
+ */
+function scanTable(db: Database.Database, table: TableInfo): { rows: number; loose: LooseColumn[] } {
+  const checked = table.isView
+    ? []
+    : table.columns
+        .map((c) => ({ c, classes: expectedClasses(c.kind, c.declaredType) }))
+        .filter((x): x is { c: ColumnInfo; classes: string[] } => x.classes !== undefined);
   const test = ({ c, classes }: { c: ColumnInfo; classes: string[] }) =>
     `typeof(${q(c.name)}) NOT IN ('null', ${classes.map((k) => `'${k}'`).join(', ')})`;
   const counts = db
-    .prepare(`SELECT ${checked.map((x, i) => `coalesce(sum(${test(x)}), 0) AS c${i}`).join(', ')} FROM ${q(table.name)}`)
+    .prepare(`SELECT ${['count(*) AS n', ...checked.map((x, i) => `coalesce(sum(${test(x)}), 0) AS c${i}`)].join(', ')} FROM ${q(table.name)}`)
     .get() as Record<string, number>;
-  const out: LooseColumn[] = [];
+  const rows = counts.n!;
+  const loose: LooseColumn[] = [];
   checked.forEach((x, i) => {
     const count = counts[`c${i}`]!;
     if (!count) return;
     const ex = db.prepare(`SELECT ${q(x.c.name)} AS v, typeof(${q(x.c.name)}) AS t FROM ${q(table.name)} WHERE ${test(x)} LIMIT 1`).get() as { v: unknown; t: string };
     const example = ex.v instanceof Uint8Array ? `<${ex.v.length} bytes>` : typeof ex.v === 'bigint' ? Number(ex.v) : (ex.v as string | number);
-    out.push({ table: table.name, column: x.c.name, declaredType: x.c.declaredType, count, rows, example, storedAs: ex.t });
+    loose.push({ table: table.name, column: x.c.name, declaredType: x.c.declaredType, count, rows, example, storedAs: ex.t });
   });
-  return out;
+  return { rows, loose };
 }
