@@ -29,7 +29,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const doc = (schema: unknown) => ({ content: { [JSONAPI]: { schema } } });
 const errors = { description: 'JSON:API error objects', ...doc(ref('Errors')) };
 
-export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints): Record<string, unknown> {
+/** `origin`: where the server is (http://host:port); the paths are absolute below it (/api/Customer) */
+export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoints): Record<string, unknown> {
   const schemas: Record<string, unknown> = {
     Errors: {
       type: 'object',
@@ -102,8 +103,7 @@ export function openApiDocument(ctx: ApiContext, base: string, custom: Endpoints
   return {
     openapi: '3.1.0',
     info: { title: `${ctx.project.name} — alsx API`, version: '1.0.0', description: 'JSON:API 1.1 generated from the database; every write runs through the rules.' },
-    // paths are absolute (/api/Customer), so the server is the origin alone
-    servers: [{ url: base.replace(/\/api\/?$/, '') || '/' }],
+    servers: [{ url: origin }],
     ...(ctx.security.enabled ? { security: [{ bearer: [] }] } : {}),
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths,

@@ -11,7 +11,7 @@ import { Auth, loadSecurity } from './security/auth.js';
 import type { User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
 import { buildModel } from './jsonapi/model.js';
-import { apiBase, jsonApiRouter, sendJsonApi } from './jsonapi/router.js';
+import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
 import type { ApiContext } from './jsonapi/scope.js';
 import { openApiDocument } from './openapi.js';
 import { loadEndpoints, endpointRouter } from './endpoints.js';
@@ -61,7 +61,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   });
 
   app.get('/api/openapi.json', (req, res) => {
-    res.json(openApiDocument(ctx, apiBase(req), endpoints));
+    res.json(openApiDocument(ctx, origin(req), endpoints));
   });
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));

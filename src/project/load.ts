@@ -172,9 +172,11 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
   if (options.db) {
     dbFile = resolve(options.db);
     if (!existsSync(dbFile)) throw new ProjectError(`--db ${options.db}: no such file`);
-  } else if (ensureDatabase(project).stale) {
-    warnings.push(`the project's schema or seed changed since .alsx/db.sqlite was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`);
   }
+  const stale = !options.db && ensureDatabase(project).stale
+    ? `the project's schema or seed changed since .alsx/db.sqlite was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`
+    : undefined;
+  if (stale) warnings.push(stale);
   let store: SqliteStore;
   try {
     store = new SqliteStore(dbFile, { synchronous: project.config.synchronous ?? 'NORMAL' });
@@ -190,8 +192,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     store.close();
     if (e instanceof RuleDefinitionError) {
       // a rule naming a column just added to the schema: the working database is the one out of date
-      const stale = warnings.length ? ` — note: ${warnings[0]}` : '';
-      throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}${stale}`);
+      throw new ProjectError(`the rules of ${project.name} are wrong: ${e.message}${stale ? ` — note: ${stale}` : ''}`);
     }
     throw e;
   }

@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import type { TxOutcome, TxOp } from '../rules/engine.js';
 import { tail, produceOnce, type TailedMessage } from '../kafka/client.js';
+import { requestApi } from '../api/request.js';
 import { messageValue } from '../kafka/integration/outbox.js';
 import { kindOf, type Expectation, type Scenario, type Step } from './format.js';
 import { checkError, checkRows, checkTrace, subset } from './expect.js';
@@ -114,22 +115,11 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
   if (step.request) {
     const r = step.request;
     const method = r.method ?? (r.body === undefined ? 'GET' : 'POST');
-    const headers: Record<string, string> = { Accept: 'application/vnd.api+json, application/json' };
     const user = r.as === undefined ? scenario.user ?? 'admin' : r.as;
     const token = await env.token(user);
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const jsonApi = !r.path.startsWith('/api/rpc/') && !r.path.startsWith('/api/ServicesEndPoint/');
-    if (r.body !== undefined) headers['Content-Type'] = r.path.startsWith('/api/operations') ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : jsonApi ? 'application/vnd.api+json' : 'application/json';
-    const res = await fetch(`${env.base}${r.path}`, { method, headers, body: r.body === undefined ? undefined : JSON.stringify(r.body) });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    const e = (body as { errors?: { detail?: string; meta?: { rule?: string } }[] } | undefined)?.errors?.[0];
-    return { status: res.status, body, ok: res.ok, error: e ? { rule: e.meta?.rule, message: e.detail } : undefined, summary: `${method} ${r.path} → ${res.status}${e?.detail ? `: ${e.detail}` : ''}` };
+    const reply = await requestApi(env.base, method, r.path, r.body, token ? { Authorization: `Bearer ${token}` } : {});
+    const e = reply.error;
+    return { status: reply.status, body: reply.body, ok: reply.ok, error: e, summary: `${method} ${r.path} → ${reply.status}${e?.message ? `: ${e.message}` : ''}` };
   }
   if (step.tx) {
     const o = env.project(step.project).engine.run(step.tx as TxOp[], { origin: 'scenario' });

@@ -11,13 +11,24 @@ export interface SqliteOptions {
   readonly?: boolean;
 }
 
+/** prepares each SQL text once on `db`, then hands out the same statement */
+export function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+}
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly schema: Schema;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly stmt: (sql: string) => Database.Statement;
 
   constructor(file: string, options: SqliteOptions = {}) {
     this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+    this.stmt = statementCache(this.db);
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
@@ -26,15 +37,6 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(false);
     this.schema = introspect(this.db);
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   private static where(cols: string[]): string {

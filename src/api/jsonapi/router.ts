@@ -30,15 +30,20 @@ export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: s
 
 const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
 
+/** http://host:port, as the client addressed this server */
+export function origin(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
 export function requestUrl(req: Request): URL {
-  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+  const url = new URL(req.originalUrl, origin(req));
   // re-encode the query (a client may send filter[Qty] unescaped): links must be valid URIs
   url.search = new URLSearchParams(url.search).toString();
   return url;
 }
 
 export function apiBase(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}/api`;
+  return `${origin(req)}/api`;
 }
 
 /** the request body as JSON; 400 naming the position when it is not */

@@ -79,8 +79,8 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
     const dbConfig: ProjectFacts['db'] = options.db
       ? { file: `db/${seedName(options.db)}` }
       : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
-    const apiTypes = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, r.type]));
-    const facts: ProjectFacts = { name, origin, db: dbConfig, tables: order, rowCounts: source.rowCounts, names, apiTypes, shownDir: shown(dir) };
+    const apiPaths = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, `/api/${r.path}`]));
+    const facts: ProjectFacts = { name, origin, db: dbConfig, tables: order, rowCounts: source.rowCounts, names, apiPaths, shownDir: shown(dir) };
     const files: Record<string, string> = {
       'alsx.config.ts': configFile(facts),
       'models.ts': generateModels(source, order, names, origin),
@@ -122,7 +122,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       dir,
       name,
       source: options.db ?? options.sql!,
-      tables: order.map((t) => describeTable(t, names.get(t.name)!, apiTypes.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
+      tables: order.map((t) => describeTable(t, names.get(t.name)!, apiPaths.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
       loose: source.loose,
       files: ['file' in dbConfig ? dbConfig.file : 'db/schema.sql', ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []), ...Object.keys(files)],
       warnings,
@@ -177,11 +177,11 @@ function seedName(file: string): string {
   return ['.sqlite', '.sqlite3', '.db', '.db3'].includes(extname(base).toLowerCase()) ? base : `${base}.sqlite`;
 }
 
-function describeTable(t: TableInfo, model: string, apiType: string, rows: number): CreatedTable {
+function describeTable(t: TableInfo, model: string, path: string, rows: number): CreatedTable {
   return {
     name: t.name,
     model,
-    path: `/api/${encodeURIComponent(apiType)}`,
+    path,
     kind: t.isView ? 'view' : 'table',
     rows,
     key: t.primaryKey,

@@ -22,8 +22,8 @@ export interface ProjectFacts {
   tables: TableInfo[];
   rowCounts: Map<string, number>;
   names: ExportNames;
-  /** each table's JSON:API type (its name, or the nearest valid member name: "Order Details" → OrderDetails) */
-  apiTypes: Map<string, string>;
+  /** where the JSON:API serves each table: /api/<type> (its name, or the nearest valid member name: "Order Details" → /api/OrderDetails) */
+  apiPaths: Map<string, string>;
   /** the project folder as the user named it (for the commands in README and comments) */
   shownDir: string;
 }
@@ -77,7 +77,7 @@ ${lines.join('\n')}
 export function smokeScenario(f: ProjectFacts): string {
   // written by hand rather than by a YAML library: one line per request and expectation reads best
   const steps = f.tables.map((t) => {
-    const path = `/api/${encodeURIComponent(f.apiTypes.get(t.name)!)}?page[limit]=5`;
+    const path = `${f.apiPaths.get(t.name)!}?page[limit]=5`;
     return [
       `  - name: ${JSON.stringify(`list ${t.name}`)}`,
       `    request: { method: GET, path: ${JSON.stringify(path)} }`,

@@ -92,10 +92,13 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     blocks.push(`${docComment(doc)}\n${code}`);
     declared.add(table.name);
   }
+  // `uses` names what the code refers to: drizzle-orm's sql, the local untyped(), or sqlite-core's exports
+  if (uses.has('untyped')) uses.add('customType');
   const core = [...uses].filter((u) => u !== 'sql' && u !== 'untyped' && u !== 'AnySQLiteColumn').sort();
-  const imports = [`import { ${[...core, ...(uses.has('AnySQLiteColumn') ? ['type AnySQLiteColumn'] : [])].join(', ')} } from 'drizzle-orm/sqlite-core';`];
-  if (uses.has('sql')) imports.unshift(`import { sql } from 'drizzle-orm';`);
-  if (uses.has('untyped') && !core.includes('customType')) imports[imports.length - 1] = imports[imports.length - 1]!.replace('{ ', '{ customType, ');
+  const imports = [
+    ...(uses.has('sql') ? [`import { sql } from 'drizzle-orm';`] : []),
+    `import { ${[...core, ...(uses.has('AnySQLiteColumn') ? ['type AnySQLiteColumn'] : [])].join(', ')} } from 'drizzle-orm/sqlite-core';`,
+  ];
   const helpers = uses.has('untyped')
     ? ['', '/** a column declared without a type (or a view\'s computed column): SQLite keeps numbers and text alike */', 'const untyped = customType<{ data: number | string }>({ dataType: () => \'\' });']
     : [];

@@ -2,6 +2,7 @@
 import type { TxOutcome } from '../../rules/engine.js';
 import type { Session } from '../session.js';
 import { COMMANDS, type Command } from './parse.js';
+import { requestApi } from '../../api/request.js';
 
 export interface CommandEnv {
   /** the API's base URL (http://127.0.0.1:5656), once it is up */
@@ -63,19 +64,10 @@ export async function runCommand(cmd: Command, env: CommandEnv): Promise<Command
     case 'http': {
       const base = env.apiBase();
       if (!base) return { ok: false, summary: 'the API is not up (Runtimes pane: 4)', lines: [] };
-      const headers: Record<string, string> = { Accept: 'application/vnd.api+json', ...env.session.headers() };
-      if (cmd.body !== undefined) headers['Content-Type'] = cmd.path.startsWith('/api/operations') ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
-      const r = await (env.fetch ?? fetch)(`${base}${cmd.path}`, { method: cmd.method, headers, body: cmd.body === undefined ? undefined : JSON.stringify(cmd.body) });
-      const text = await r.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON: shown as text */
-      }
-      const error = (body as { errors?: { detail?: string; meta?: { rule?: string } }[] } | undefined)?.errors?.[0];
-      const summary = `${r.ok ? '✔' : '✘'} ${cmd.method} ${cmd.path} → ${r.status}${error ? `: ${error.meta?.rule ? `${error.meta.rule}: ` : ''}${error.detail ?? ''}` : ''}`;
-      return { ok: r.ok, summary, lines: body === undefined ? [] : typeof body === 'string' ? body.split('\n') : pretty(body) };
+      const r = await requestApi(base, cmd.method, cmd.path, cmd.body, env.session.headers(), env.fetch);
+      const error = r.error;
+      const summary = `${r.ok ? '✔' : '✘'} ${cmd.method} ${cmd.path} → ${r.status}${error ? `: ${error.rule ? `${error.rule}: ` : ''}${error.message ?? ''}` : ''}`;
+      return { ok: r.ok, summary, lines: r.body === undefined ? [] : typeof r.body === 'string' ? r.body.split('\n') : pretty(r.body) };
     }
   }
 }

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { Project } from '../../project/load.js';
 import { buildModel, type ApiModel, type ResourceType } from '../../api/jsonapi/model.js';
 import { introspect } from '../../store/introspect.js';
-import { q } from '../../store/sqlite.js';
+import { q, statementCache } from '../../store/sqlite.js';
 import type { ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
 import { loadAdminConfig, resolveAdmin, type AdminConfig, type TableView } from './admin-config.js';
 import { andConditions, equalityCondition, FilterError, parseFilter, type Condition } from './filter.js';
@@ -104,7 +104,7 @@ export class TableSource {
   readonly warnings: string[];
   private readonly db: Database.Database;
   private readonly model: ApiModel;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly stmt: (sql: string) => Database.Statement;
   private readonly hasRowid = new Map<string, boolean>();
   private readonly counts = new Map<string, number>();
   /** a few sorted-rowid snapshots, most recent last */
@@ -119,6 +119,7 @@ export class TableSource {
     this.ownsConnection = typeof db === 'string';
     this.db = typeof db === 'string' ? new Database(db, { readonly: true, fileMustExist: true }) : db;
     if (this.ownsConnection) this.db.pragma('busy_timeout = 2000');
+    this.stmt = statementCache(this.db);
     this.schema = introspect(this.db);
     this.model = buildModel(this.schema);
     const admin = resolveAdmin(this.schema, options.admin);
@@ -353,14 +354,6 @@ export class TableSource {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 }
 
 function whereSql(cond: Condition): string {
