@@ -46,12 +46,27 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const percentile = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 export async function benchBroker(): Promise<BrokerFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'alsx-bench-broker-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../bin/alsx.js'), 'broker', '--port', String(port), '--data', dir, '--partitions', '4', ...(process.env.BENCH_FSYNC ? ['--fsync', process.env.BENCH_FSYNC] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      resolve(import.meta.dirname, '../bin/alsx.js'),
+      'broker',
+      '--port',
+      String(port),
+      '--data',
+      dir,
+      '--partitions',
+      '4',
+      ...(process.env.BENCH_FSYNC ? ['--fsync', process.env.BENCH_FSYNC] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((ok, fail) => {
       child.stdout!.on('data', (d) => /listening/.test(String(d)) && ok());
@@ -66,22 +81,26 @@ export async function benchBroker(): Promise<BrokerFigures> {
     const messages = Array.from({ length: BATCH }, (_, i) => ({ key: String(i), value: payload }));
 
     // produce: several producers in parallel, each sending batches one after another (acks from the broker after fsync)
-    const producers = await Promise.all(Array.from({ length: PRODUCERS }, async () => {
-      const p = kafka.producer();
-      await p.connect();
-      return p;
-    }));
+    const producers = await Promise.all(
+      Array.from({ length: PRODUCERS }, async () => {
+        const p = kafka.producer();
+        await p.connect();
+        return p;
+      }),
+    );
     for (const p of producers) await p.send({ topic: 'bench', messages }); // warm-up
     const latencies: number[] = [];
     const cpuBefore = cpuSeconds(child.pid!);
     const started = performance.now();
-    await Promise.all(producers.map(async (p) => {
-      for (let i = 0; i < BATCHES / PRODUCERS; i++) {
-        const t = performance.now();
-        await p.send({ topic: 'bench', acks: -1, messages });
-        latencies.push(performance.now() - t);
-      }
-    }));
+    await Promise.all(
+      producers.map(async (p) => {
+        for (let i = 0; i < BATCHES / PRODUCERS; i++) {
+          const t = performance.now();
+          await p.send({ topic: 'bench', acks: -1, messages });
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
     const produceSeconds = (performance.now() - started) / 1000;
     const brokerBusy = (cpuSeconds(child.pid!) - cpuBefore) / produceSeconds;
     await Promise.all(producers.map((p) => p.disconnect()));

@@ -49,7 +49,7 @@ export async function benchCreate(rounds = 3): Promise<CreateFigures> {
   try {
     const file = join(dir, 'big.sqlite');
     const rows = buildDatabase(file);
-    const megabytes = (new Database(file, { readonly: true }).pragma('page_count', { simple: true }) as number) * 4096 / 1e6;
+    const megabytes = ((new Database(file, { readonly: true }).pragma('page_count', { simple: true }) as number) * 4096) / 1e6;
     const create: number[] = [];
     const copy: number[] = [];
     for (let i = 0; i < rounds; i++) {

@@ -27,7 +27,10 @@ const PACE_PER_SECOND = 100;
 const SHIP_BURST = 1000;
 const SHIP_PACED = 300;
 
-export interface Latency { p50: number; p99: number }
+export interface Latency {
+  p50: number;
+  p99: number;
+}
 export interface IntegrationFigures {
   b2bPerSecond: number;
   b2bLatency: Latency;
@@ -75,16 +78,32 @@ export async function benchIntegration(progress: (line: string) => void): Promis
     const producer = kafka.producer();
     await producer.connect();
 
-    const b2b = (id: string) => ({ key: id, headers: { 'message-id': id, 'sent-at': String(Date.now()) }, value: JSON.stringify({ AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', ShipName: id, Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2 }] }) });
+    const b2b = (id: string) => ({
+      key: id,
+      headers: { 'message-id': id, 'sent-at': String(Date.now()) },
+      value: JSON.stringify({
+        AccountId: 'ALFKI',
+        Given: 'Steven',
+        Surname: 'Buchanan',
+        ShipName: id,
+        Items: [
+          { ProductName: 'Chai', QuantityOrdered: 1 },
+          { ProductName: 'Chang', QuantityOrdered: 2 },
+        ],
+      }),
+    });
     const inboxCount = nwRead.prepare(`SELECT count(*) AS n FROM _alsx_inbox WHERE MessageId LIKE ?`).pluck();
     const applied = (prefix: string) => inboxCount.get(`${prefix}%`) as number;
 
     // (e) burst
     progress(`(e) ${BURST} order_b2b messages as one burst …`);
     const t0 = Date.now();
-    for (let i = 0; i < BURST; i += 100) await producer.send({ topic: 'order_b2b', acks: -1, messages: Array.from({ length: 100 }, (_, k) => b2b(`burst-${i + k}`)) });
+    for (let i = 0; i < BURST; i += 100)
+      await producer.send({ topic: 'order_b2b', acks: -1, messages: Array.from({ length: 100 }, (_, k) => b2b(`burst-${i + k}`)) });
     await until('the burst to be applied', () => applied('burst-') >= BURST);
-    const lastAt = Date.parse(nwRead.prepare(`SELECT max(ReceivedAt) FROM _alsx_inbox WHERE MessageId LIKE 'burst-%'`).pluck().get() as string);
+    const lastAt = Date.parse(
+      nwRead.prepare(`SELECT max(ReceivedAt) FROM _alsx_inbox WHERE MessageId LIKE 'burst-%'`).pluck().get() as string,
+    );
     const b2bPerSecond = BURST / ((lastAt - t0) / 1000);
 
     // (e) paced latency
@@ -97,7 +116,10 @@ export async function benchIntegration(progress: (line: string) => void): Promis
       await sleep(1000 / PACE_PER_SECOND);
     }
     await until('the paced messages to be applied', () => applied('paced-') >= PACED);
-    const received = nwRead.prepare(`SELECT MessageId, ReceivedAt FROM _alsx_inbox WHERE MessageId LIKE 'paced-%'`).all() as { MessageId: string; ReceivedAt: string }[];
+    const received = nwRead.prepare(`SELECT MessageId, ReceivedAt FROM _alsx_inbox WHERE MessageId LIKE 'paced-%'`).all() as {
+      MessageId: string;
+      ReceivedAt: string;
+    }[];
     const b2bLatency = latency(received.map((r) => Date.parse(r.ReceivedAt) - sentAt.get(r.MessageId)!));
 
     // baseline: the same pacing, bare kafkajs produce → consume on the same broker
@@ -117,7 +139,9 @@ export async function benchIntegration(progress: (line: string) => void): Promis
     const bareLatency = latency(bare);
 
     // (f) ship: a burst, then paced
-    const unshipped = nw.store.db.prepare(`SELECT Id FROM "Order" WHERE ShipName LIKE 'burst-%' AND ShippedDate IS NULL ORDER BY Id LIMIT ?`).pluck();
+    const unshipped = nw.store.db
+      .prepare(`SELECT Id FROM "Order" WHERE ShipName LIKE 'burst-%' AND ShippedDate IS NULL ORDER BY Id LIMIT ?`)
+      .pluck();
     const shipmentCount = shipRead.prepare('SELECT count(*) FROM Shipment').pluck();
     const ship = (id: number) => {
       const out = nw!.engine.run([{ update: 'Order', key: id, set: { ShippedDate: '2026-11-24' } }], { origin: 'bench' });
@@ -137,9 +161,19 @@ export async function benchIntegration(progress: (line: string) => void): Promis
       await sleep(1000 / PACE_PER_SECOND);
     }
     await until('the paced shipments', () => (shipmentCount.get() as number) >= SHIP_BURST + SHIP_PACED);
-    const published = new Map((nwRead.prepare(`SELECT MessageId, CreatedAt FROM _alsx_outbox WHERE Topic = 'order_shipping' AND Key IN (${pacedIds.map(() => '?').join(',')})`).all(...pacedIds.map(String)) as { MessageId: string; CreatedAt: string }[]).map((r) => [r.MessageId, Date.parse(r.CreatedAt)]));
+    const published = new Map(
+      (
+        nwRead
+          .prepare(
+            `SELECT MessageId, CreatedAt FROM _alsx_outbox WHERE Topic = 'order_shipping' AND Key IN (${pacedIds.map(() => '?').join(',')})`,
+          )
+          .all(...pacedIds.map(String)) as { MessageId: string; CreatedAt: string }[]
+      ).map((r) => [r.MessageId, Date.parse(r.CreatedAt)]),
+    );
     const arrivals = shipRead.prepare('SELECT MessageId, ReceivedAt FROM _alsx_inbox').all() as { MessageId: string; ReceivedAt: string }[];
-    const shipLatency = latency(arrivals.filter((a) => published.has(a.MessageId)).map((a) => Date.parse(a.ReceivedAt) - published.get(a.MessageId)!));
+    const shipLatency = latency(
+      arrivals.filter((a) => published.has(a.MessageId)).map((a) => Date.parse(a.ReceivedAt) - published.get(a.MessageId)!),
+    );
     await producer.disconnect();
     return { b2bPerSecond, b2bLatency, shipPerSecond, shipLatency, bareLatency };
   } finally {

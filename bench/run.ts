@@ -127,33 +127,47 @@ function checkConsistent(db: Database.Database, customerId: string, side: string
   const fail = (what: string): never => {
     throw new BenchFailure(`${side}: ${what} — the results are wrong, so the timings would mean nothing`);
   };
-  const badItem = db.prepare(`
+  const badItem = db
+    .prepare(`
     SELECT d."Id", d."Amount", d."Quantity", d."UnitPrice", p."UnitPrice" AS "ProductPrice"
       FROM "OrderDetail" d JOIN "Order" o ON o."Id" = d."OrderId" JOIN "Product" p ON p."Id" = d."ProductId"
      WHERE o."CustomerId" = ? AND (ABS(d."Amount" - ROUND(d."Quantity" * d."UnitPrice", 2)) > 0.004 OR d."UnitPrice" <> p."UnitPrice")
-     LIMIT 1`).get(customerId) as Record<string, unknown> | undefined;
-  if (badItem) fail(`OrderDetail ${badItem.Id} has Amount ${badItem.Amount} for ${badItem.Quantity} × ${badItem.UnitPrice} (product price ${badItem.ProductPrice})`);
+     LIMIT 1`)
+    .get(customerId) as Record<string, unknown> | undefined;
+  if (badItem)
+    fail(
+      `OrderDetail ${badItem.Id} has Amount ${badItem.Amount} for ${badItem.Quantity} × ${badItem.UnitPrice} (product price ${badItem.ProductPrice})`,
+    );
 
-  const badOrder = db.prepare(`
+  const badOrder = db
+    .prepare(`
     SELECT o."Id", o."AmountTotal", o."OrderDetailCount",
            ROUND(COALESCE(SUM(d."Amount"), 0), 2) AS "sum", COUNT(d."Id") AS "count"
       FROM "Order" o LEFT JOIN "OrderDetail" d ON d."OrderId" = o."Id"
      WHERE o."CustomerId" = ?
      GROUP BY o."Id"
     HAVING ABS(o."AmountTotal" - "sum") > 0.004 OR o."OrderDetailCount" <> "count"
-     LIMIT 1`).get(customerId) as Record<string, unknown> | undefined;
-  if (badOrder) fail(`Order ${badOrder.Id} has AmountTotal ${badOrder.AmountTotal} / OrderDetailCount ${badOrder.OrderDetailCount}, its items sum to ${badOrder.sum} / count ${badOrder.count}`);
+     LIMIT 1`)
+    .get(customerId) as Record<string, unknown> | undefined;
+  if (badOrder)
+    fail(
+      `Order ${badOrder.Id} has AmountTotal ${badOrder.AmountTotal} / OrderDetailCount ${badOrder.OrderDetailCount}, its items sum to ${badOrder.sum} / count ${badOrder.count}`,
+    );
 
-  const c = db.prepare(`
+  const c = db
+    .prepare(`
     SELECT c."Balance", c."CreditLimit", c."OrderCount", c."UnpaidOrderCount",
            (SELECT ROUND(COALESCE(SUM(o."AmountTotal"), 0), 2) FROM "Order" o WHERE o."CustomerId" = c."Id" AND o."ShippedDate" IS NULL) AS "unpaidSum",
            (SELECT COUNT(*) FROM "Order" o WHERE o."CustomerId" = c."Id") AS "orders",
            (SELECT COUNT(*) FROM "Order" o WHERE o."CustomerId" = c."Id" AND o."ShippedDate" IS NULL) AS "unpaid"
-      FROM "Customer" c WHERE c."Id" = ?`).get(customerId) as Record<string, number> | undefined;
+      FROM "Customer" c WHERE c."Id" = ?`)
+    .get(customerId) as Record<string, number> | undefined;
   if (!c) return fail(`customer ${customerId} is missing`);
-  if (Math.abs(c.Balance! - c.unpaidSum!) > 0.004) fail(`customer ${customerId} has Balance ${c.Balance}, its unshipped orders sum to ${c.unpaidSum}`);
+  if (Math.abs(c.Balance! - c.unpaidSum!) > 0.004)
+    fail(`customer ${customerId} has Balance ${c.Balance}, its unshipped orders sum to ${c.unpaidSum}`);
   if (c.OrderCount !== c.orders) fail(`customer ${customerId} has OrderCount ${c.OrderCount}, it has ${c.orders} orders`);
-  if (c.UnpaidOrderCount !== c.unpaid) fail(`customer ${customerId} has UnpaidOrderCount ${c.UnpaidOrderCount}, it has ${c.unpaid} unshipped orders`);
+  if (c.UnpaidOrderCount !== c.unpaid)
+    fail(`customer ${customerId} has UnpaidOrderCount ${c.UnpaidOrderCount}, it has ${c.unpaid} unshipped orders`);
   if (c.Balance! > c.CreditLimit!) fail(`customer ${customerId} is over its credit limit, so transactions were refused`);
 }
 
@@ -202,15 +216,23 @@ function interleaved<K extends string>(sides: Record<K, (i: number) => void>): R
 
 const orderOps = (customerId: string): TxOp[] => [
   { insert: 'Order', values: { CustomerId: customerId, EmployeeId: EMPLOYEE_ID, Freight: FREIGHT }, as: 'o' },
-  ...ORDER_ITEMS.map((it): TxOp => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: it.productId, Quantity: it.quantity } })),
+  ...ORDER_ITEMS.map(
+    (it): TxOp => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: it.productId, Quantity: it.quantity } }),
+  ),
 ];
 
 /** what the rules do for this order, written by hand: copy prices, compute amounts, total, counts, balance, check credit */
 function handWrittenInsertOrder(db: Database.Database, customerId: string): () => void {
   const productPrice = db.prepare(`SELECT "UnitPrice" FROM "Product" WHERE "Id" = ?`).pluck();
-  const insertOrder = db.prepare(`INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight", "AmountTotal", "OrderDetailCount") VALUES (?, ?, ?, ?, ?, ?)`);
-  const insertItem = db.prepare(`INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`);
-  const addToCustomer = db.prepare(`UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`);
+  const insertOrder = db.prepare(
+    `INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight", "AmountTotal", "OrderDetailCount") VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertItem = db.prepare(
+    `INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`,
+  );
+  const addToCustomer = db.prepare(
+    `UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`,
+  );
   const customerCredit = db.prepare(`SELECT "Balance", "CreditLimit" FROM "Customer" WHERE "Id" = ?`);
 
   const tx = db.transaction(() => {
@@ -219,7 +241,14 @@ function handWrittenInsertOrder(db: Database.Database, customerId: string): () =
       return { ...it, price, amountCents: it.quantity * cents(price) };
     });
     const totalCents = items.reduce((t, it) => t + it.amountCents, 0);
-    const orderId = insertOrder.run(customerId, EMPLOYEE_ID, new Date().toISOString().slice(0, 10), FREIGHT, totalCents / 100, items.length).lastInsertRowid;
+    const orderId = insertOrder.run(
+      customerId,
+      EMPLOYEE_ID,
+      new Date().toISOString().slice(0, 10),
+      FREIGHT,
+      totalCents / 100,
+      items.length,
+    ).lastInsertRowid;
     for (const it of items) insertItem.run(orderId, it.productId, it.price, it.quantity, it.amountCents / 100);
     addToCustomer.run(totalCents / 100, customerId);
     const c = customerCredit.get(customerId) as { Balance: number; CreditLimit: number };
@@ -260,11 +289,19 @@ async function benchInsertOrder(template: string): Promise<{ engineTps: number; 
 
 /** an unshipped order of `n` items inserted with plain SQL, every derived column as the rules would have it; returns its first item */
 function insertOrderBySql(db: Database.Database, customerId: string, n: number): { orderId: number; itemId: number; quantity: number } {
-  const prices = new Map((db.prepare(`SELECT "Id", "UnitPrice" FROM "Product"`).all() as { Id: number; UnitPrice: number }[]).map((p) => [p.Id, p.UnitPrice]));
+  const prices = new Map(
+    (db.prepare(`SELECT "Id", "UnitPrice" FROM "Product"`).all() as { Id: number; UnitPrice: number }[]).map((p) => [p.Id, p.UnitPrice]),
+  );
   const productIds = [...prices.keys()];
   return db.transaction(() => {
-    const orderId = Number(db.prepare(`INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight") VALUES (?, ?, '2026-01-15', ?)`).run(customerId, EMPLOYEE_ID, FREIGHT).lastInsertRowid);
-    const insertItem = db.prepare(`INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`);
+    const orderId = Number(
+      db
+        .prepare(`INSERT INTO "Order" ("CustomerId", "EmployeeId", "OrderDate", "Freight") VALUES (?, ?, '2026-01-15', ?)`)
+        .run(customerId, EMPLOYEE_ID, FREIGHT).lastInsertRowid,
+    );
+    const insertItem = db.prepare(
+      `INSERT INTO "OrderDetail" ("OrderId", "ProductId", "UnitPrice", "Quantity", "Amount") VALUES (?, ?, ?, ?, ?)`,
+    );
     let totalCents = 0;
     let first: { itemId: number; quantity: number } | undefined;
     for (let i = 0; i < n; i++) {
@@ -277,7 +314,9 @@ function insertOrderBySql(db: Database.Database, customerId: string, n: number):
       first ??= { itemId, quantity };
     }
     db.prepare(`UPDATE "Order" SET "AmountTotal" = ?, "OrderDetailCount" = ? WHERE "Id" = ?`).run(totalCents / 100, n, orderId);
-    db.prepare(`UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`).run(totalCents / 100, customerId);
+    db.prepare(
+      `UPDATE "Customer" SET "Balance" = ROUND("Balance" + ?, 2), "OrderCount" = "OrderCount" + 1, "UnpaidOrderCount" = "UnpaidOrderCount" + 1 WHERE "Id" = ?`,
+    ).run(totalCents / 100, customerId);
     return { orderId, ...first! };
   })();
 }
@@ -345,7 +384,11 @@ async function startServers(template: string): Promise<Servers> {
   try {
     const ports = await new Promise<{ api: number; bare: number }>((ok, fail) => {
       const timer = setTimeout(() => fail(new BenchFailure('(c) the API servers did not start listening within 60 s')), 60_000);
-      child.once('exit', (code, signal) => fail(new BenchFailure(`(c) the API servers' process exited before listening (${signal ?? `exit code ${code}`}); its errors are above`)));
+      child.once('exit', (code, signal) =>
+        fail(
+          new BenchFailure(`(c) the API servers' process exited before listening (${signal ?? `exit code ${code}`}); its errors are above`),
+        ),
+      );
       createInterface({ input: child.stdout! }).once('line', (line) => {
         clearTimeout(timer);
         try {
@@ -364,7 +407,11 @@ async function startServers(template: string): Promise<Servers> {
 
 /** admin's Bearer token: security is on in Northwind, as shipped */
 async function adminToken(api: string): Promise<string> {
-  const res = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'p' }) });
+  const res = await fetch(`${api}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'p' }),
+  });
   if (res.status !== 200) throw new BenchFailure(`(c) logging in as admin failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -396,7 +443,8 @@ async function checkSameCustomer(apiUrl: string, bareUrl: string, headers: Recor
   if (api?.type !== 'Customer' || api.id !== 'ALFKI') fail(`the API answered ${api?.type} ${api?.id}, not Customer ALFKI`);
   if (bare?.type !== 'Customer' || bare.id !== 'ALFKI') fail(`the bare handler answered ${bare?.type} ${bare?.id}, not Customer ALFKI`);
   for (const [k, v] of Object.entries(bare.attributes)) {
-    if (JSON.stringify(api.attributes[k]) !== JSON.stringify(v)) fail(`attribute ${k} is ${JSON.stringify(api.attributes[k])} from the API, ${JSON.stringify(v)} from the bare handler`);
+    if (JSON.stringify(api.attributes[k]) !== JSON.stringify(v))
+      fail(`attribute ${k} is ${JSON.stringify(api.attributes[k])} from the API, ${JSON.stringify(v)} from the bare handler`);
   }
 }
 
@@ -409,9 +457,11 @@ async function checkSameOrders(apiUrl: string, bareUrl: string, headers: Record<
   const ids: Record<string, { orders: string; customers: string }> = {};
   for (const [side, doc] of Object.entries(sides)) {
     const orders = doc.data as Resource[];
-    if (!Array.isArray(orders) || orders.length !== 10) fail(`the ${side} answered ${Array.isArray(orders) ? orders.length : 'no list of'} orders, not 10`);
+    if (!Array.isArray(orders) || orders.length !== 10)
+      fail(`the ${side} answered ${Array.isArray(orders) ? orders.length : 'no list of'} orders, not 10`);
     const numbers = orders.map((o) => Number(o.id));
-    if (orders.some((o) => o.type !== 'Order' || o.attributes.EmployeeId !== 5)) fail(`the ${side} answered something other than employee 5's orders`);
+    if (orders.some((o) => o.type !== 'Order' || o.attributes.EmployeeId !== 5))
+      fail(`the ${side} answered something other than employee 5's orders`);
     if (numbers.some((n, i) => i > 0 && n >= numbers[i - 1]!)) fail(`the ${side}'s orders are not newest first: ${numbers.join(', ')}`);
     const included = doc.included ?? [];
     if (included.some((c) => c.type !== 'Customer')) fail(`the ${side} included something other than customers`);
@@ -421,28 +471,38 @@ async function checkSameOrders(apiUrl: string, bareUrl: string, headers: Record<
     ids[side] = { orders: numbers.join(', '), customers: got.join(', ') };
   }
   if (ids.API!.orders !== ids.bare!.orders) fail(`the API answered orders ${ids.API!.orders}, the bare handler ${ids.bare!.orders}`);
-  if (ids.API!.customers !== ids.bare!.customers) fail(`the API included customers ${ids.API!.customers}, the bare handler ${ids.bare!.customers}`);
+  if (ids.API!.customers !== ids.bare!.customers)
+    fail(`the API included customers ${ids.API!.customers}, the bare handler ${ids.bare!.customers}`);
 }
 
 /** requests per second for `seconds` of load; any non-2xx answer or connection error fails the bench */
 async function load(side: string, url: string, headers: Record<string, string>, seconds: number): Promise<number> {
   const r = await autocannon({ url, connections: API_CONNECTIONS, duration: seconds, headers });
   if (r.non2xx !== 0 || r.errors !== 0 || r.requests.total === 0) {
-    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${s.count}`).join(', ');
-    throw new BenchFailure(`(c) ${side}: GET ${url} under load got ${r.non2xx} non-2xx answers and ${r.errors} errors (${r.timeouts} timeouts) in ${r.requests.total} requests [status codes ${codes || 'none'}] — timings of failing requests would mean nothing`);
+    const codes = Object.entries(r.statusCodeStats ?? {})
+      .map(([code, s]) => `${code}: ${s.count}`)
+      .join(', ');
+    throw new BenchFailure(
+      `(c) ${side}: GET ${url} under load got ${r.non2xx} non-2xx answers and ${r.errors} errors (${r.timeouts} timeouts) in ${r.requests.total} requests [status codes ${codes || 'none'}] — timings of failing requests would mean nothing`,
+    );
   }
   return r.requests.average;
 }
 
 /** like interleaved(), for load: a warm-up of each side, then rounds alternating sides, the order flipping every round; req/s per round per side */
-async function interleavedLoad<K extends string>(sides: Record<K, { url: string; headers: Record<string, string> }>, label: string): Promise<Record<K, number[]>> {
+async function interleavedLoad<K extends string>(
+  sides: Record<K, { url: string; headers: Record<string, string> }>,
+  label: string,
+): Promise<Record<K, number[]>> {
   const names = Object.keys(sides) as K[];
   for (const name of names) await load(name, sides[name].url, sides[name].headers, API_WARMUP_SECONDS);
   const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let r = 0; r < API_ROUNDS; r++) {
-    for (const name of r % 2 ? [...names].reverse() : names) rps[name].push(await load(name, sides[name].url, sides[name].headers, API_SECONDS));
+    for (const name of r % 2 ? [...names].reverse() : names)
+      rps[name].push(await load(name, sides[name].url, sides[name].headers, API_SECONDS));
   }
-  if (process.env.BENCH_ROUNDS) for (const name of names) console.log(`    [${label} ${name}: ${rps[name].map((x) => x.toFixed(0)).join(', ')} req/s]`);
+  if (process.env.BENCH_ROUNDS)
+    for (const name of names) console.log(`    [${label} ${name}: ${rps[name].map((x) => x.toFixed(0)).join(', ')} req/s]`);
   return rps;
 }
 
@@ -462,13 +522,23 @@ async function benchApi(template: string): Promise<{ byId: LoadFigures; list: Lo
     const token = await adminToken(servers.api);
     // the same request headers to both sides (the bare handler ignores them)
     const headers = { Authorization: `Bearer ${token}`, Accept: JSONAPI_MEDIA_TYPE };
-    const byIdSides = { api: { url: `${servers.api}/api/Customer/ALFKI`, headers }, bare: { url: `${servers.bare}/bare/Customer/ALFKI`, headers } };
-    const listSides = { api: { url: `${servers.api}/api/Order?${ORDER_LIST_QUERY}`, headers }, bare: { url: `${servers.bare}/bare/Order?EmployeeId=5`, headers } };
+    const byIdSides = {
+      api: { url: `${servers.api}/api/Customer/ALFKI`, headers },
+      bare: { url: `${servers.bare}/bare/Customer/ALFKI`, headers },
+    };
+    const listSides = {
+      api: { url: `${servers.api}/api/Order?${ORDER_LIST_QUERY}`, headers },
+      bare: { url: `${servers.bare}/bare/Order?EmployeeId=5`, headers },
+    };
 
     await checkSameCustomer(byIdSides.api.url, byIdSides.bare.url, headers);
     await checkSameOrders(listSides.api.url, listSides.bare.url, headers);
 
-    const figures = (rps: Record<'api' | 'bare', number[]>): LoadFigures => ({ apiRps: median(rps.api), bareRps: median(rps.bare), ratio: medianRatio(rps.api, rps.bare) });
+    const figures = (rps: Record<'api' | 'bare', number[]>): LoadFigures => ({
+      apiRps: median(rps.api),
+      bareRps: median(rps.bare),
+      ratio: medianRatio(rps.api, rps.bare),
+    });
     const byId = figures(await interleavedLoad(byIdSides, 'by id'));
     const list = figures(await interleavedLoad(listSides, 'list'));
     return { byId, list };
@@ -486,8 +556,12 @@ function printHeader(): void {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
   console.log('alsx bench — the rules engine and the API against baselines measured in this same run');
   console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cpus (${cpu})`);
-  console.log(`(a), (b): each figure: median of ${ROUNDS} interleaved rounds (ratios: median of the per-round ratios) × ${fmt(TX_PER_ROUND)} committed transactions, after ${fmt(WARMUP)} warm-up transactions per side;`);
-  console.log(`(c): each figure: median of ${API_ROUNDS} interleaved rounds × ${API_SECONDS} s of autocannon load (${API_CONNECTIONS} connections), after ${API_WARMUP_SECONDS} s of warm-up per side;`);
+  console.log(
+    `(a), (b): each figure: median of ${ROUNDS} interleaved rounds (ratios: median of the per-round ratios) × ${fmt(TX_PER_ROUND)} committed transactions, after ${fmt(WARMUP)} warm-up transactions per side;`,
+  );
+  console.log(
+    `(c): each figure: median of ${API_ROUNDS} interleaved rounds × ${API_SECONDS} s of autocannon load (${API_CONNECTIONS} connections), after ${API_WARMUP_SECONDS} s of warm-up per side;`,
+  );
   console.log('SQLite in WAL with synchronous=NORMAL; every side on its own fresh copy of Northwind in the temp folder.');
   console.log('');
 }
@@ -503,7 +577,9 @@ async function main(): Promise<void> {
   if (a && only('a')) {
     const slower = a.slower;
     console.log('(a) insert an order with 3 items — engine.run vs. hand-written better-sqlite3 statements');
-    console.log('    (hand-written: read 3 prices, insert order with total and count, insert 3 items, update balance and counts, check credit)');
+    console.log(
+      '    (hand-written: read 3 prices, insert order with total and count, insert 3 items, update balance and counts, check credit)',
+    );
     console.log(`    hand-written    ${fmt(a.handTps).padStart(8)} tx/s`);
     console.log(`    engine          ${fmt(a.engineTps).padStart(8)} tx/s`);
     console.log(`    engine is ${fmt(slower, 2)}× slower   target ≤ ${TARGET_INSERT_RATIO}×   ${verdict(slower <= TARGET_INSERT_RATIO)}`);
@@ -516,22 +592,31 @@ async function main(): Promise<void> {
     console.log("(b) update one item's Quantity (engine.run, committed) — order of 10 items vs. order of 10,000 items");
     console.log(`    10 items        ${fmt(b.smallUs, 1).padStart(8)} µs/update`);
     console.log(`    10,000 items    ${fmt(b.bigUs, 1).padStart(8)} µs/update`);
-    console.log(`    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`);
+    console.log(
+      `    ratio 10k ÷ 10  ${fmt(growth, 2).padStart(8)}   target ≤ ${TARGET_SCALE_RATIO}   ${verdict(growth <= TARGET_SCALE_RATIO)}`,
+    );
     console.log('');
   }
 
   if (only('c')) {
     const c = await benchApi(template);
-    console.log(`(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`);
+    console.log(
+      `(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`,
+    );
     console.log("    (API: security on, admin's Bearer token, full JSON:API documents; bare: prepared statements, res.json of the rows)");
     const printLoad = (title: string, f: LoadFigures): void => {
       console.log(`    ${title}`);
       console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
       console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
-      console.log(`    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`);
+      console.log(
+        `    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`,
+      );
     };
     printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', c.byId);
-    printLoad('GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)', c.list);
+    printLoad(
+      'GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)',
+      c.list,
+    );
     console.log('');
   }
 
@@ -541,26 +626,40 @@ async function main(): Promise<void> {
     const capacity = Number.isFinite(d.brokerBusy) && d.brokerBusy > 0 ? d.produceMps / Math.min(1, d.brokerBusy) : d.produceMps;
     const headroom = capacity / a.engineTps;
     console.log(`(d) the embedded broker via kafkajs on loopback (own process, fsync per append): 1 KB messages, batches of ${100}`);
-    console.log(`    produce         ${fmt(d.produceMps).padStart(8)} msg/s   ${fmt(d.produceMBps, 1).padStart(6)} MB/s   latency per batch p50 ${fmt(d.p50Ms, 1)} ms, p99 ${fmt(d.p99Ms, 1)} ms`);
+    console.log(
+      `    produce         ${fmt(d.produceMps).padStart(8)} msg/s   ${fmt(d.produceMBps, 1).padStart(6)} MB/s   latency per batch p50 ${fmt(d.p50Ms, 1)} ms, p99 ${fmt(d.p99Ms, 1)} ms`,
+    );
     console.log(`    consume         ${fmt(d.consumeMps).padStart(8)} msg/s   ${fmt(d.consumeMBps, 1).padStart(6)} MB/s`);
-    console.log(`    broker CPU while producing ${fmt(d.brokerBusy * 100)}% of one core (the kafkajs client is the limit) → broker capacity ≈ ${fmt(capacity)} msg/s`);
+    console.log(
+      `    broker CPU while producing ${fmt(d.brokerBusy * 100)}% of one core (the kafkajs client is the limit) → broker capacity ≈ ${fmt(capacity)} msg/s`,
+    );
     console.log(`    orders (a)      ${fmt(a.engineTps).padStart(8)} tx/s   (one order_shipping message per shipped order at most)`);
-    console.log(`    broker capacity ÷ orders ${fmt(headroom, 1)}× (measured throughput alone: ${fmt(d.produceMps / a.engineTps, 1)}×)   target ≥ ${TARGET_BROKER_HEADROOM}×   ${verdict(headroom >= TARGET_BROKER_HEADROOM)}`);
+    console.log(
+      `    broker capacity ÷ orders ${fmt(headroom, 1)}× (measured throughput alone: ${fmt(d.produceMps / a.engineTps, 1)}×)   target ≥ ${TARGET_BROKER_HEADROOM}×   ${verdict(headroom >= TARGET_BROKER_HEADROOM)}`,
+    );
     console.log('');
   }
 
   if ((only('e') || only('f')) && a) {
-      const e = await benchIntegration((line) => process.stderr.write(`    … ${line}\n`));
-      const ms = (l: { p50: number; p99: number }): string => `p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms`;
-      console.log('(e) order_b2b produced → order committed (northwind: broker, API, workers as child processes; 2 items per order)');
-      console.log(`    throughput      ${fmt(e.b2bPerSecond).padStart(8)} orders/s   (a burst of 2,000 messages, first send to last commit)`);
-      console.log(`    engine alone    ${fmt(a.engineTps).padStart(8)} tx/s       (a)   → the pipeline runs at ${fmt(e.b2bPerSecond / a.engineTps, 2)}× the engine's rate`);
-      console.log(`    latency         ${ms(e.b2bLatency)}   (400 messages at 100/s)`);
-      console.log(`    bare kafkajs    ${ms(e.bareLatency)}   (produce → consume, same pacing) → p50 ${fmt(e.b2bLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`);
-      console.log('(f) Order.ShippedDate set (committed) → Shipment committed in projects/shipping (outbox → relay → broker → shipping worker → its rules)');
-      console.log(`    throughput      ${fmt(e.shipPerSecond).padStart(8)} shipments/s   (1,000 orders shipped as fast as the engine goes)`);
-      console.log(`    latency         ${ms(e.shipLatency)}   (300 orders shipped at 100/s) → p50 ${fmt(e.shipLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`);
-      console.log('');
+    const e = await benchIntegration((line) => process.stderr.write(`    … ${line}\n`));
+    const ms = (l: { p50: number; p99: number }): string => `p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms`;
+    console.log('(e) order_b2b produced → order committed (northwind: broker, API, workers as child processes; 2 items per order)');
+    console.log(`    throughput      ${fmt(e.b2bPerSecond).padStart(8)} orders/s   (a burst of 2,000 messages, first send to last commit)`);
+    console.log(
+      `    engine alone    ${fmt(a.engineTps).padStart(8)} tx/s       (a)   → the pipeline runs at ${fmt(e.b2bPerSecond / a.engineTps, 2)}× the engine's rate`,
+    );
+    console.log(`    latency         ${ms(e.b2bLatency)}   (400 messages at 100/s)`);
+    console.log(
+      `    bare kafkajs    ${ms(e.bareLatency)}   (produce → consume, same pacing) → p50 ${fmt(e.b2bLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`,
+    );
+    console.log(
+      '(f) Order.ShippedDate set (committed) → Shipment committed in projects/shipping (outbox → relay → broker → shipping worker → its rules)',
+    );
+    console.log(`    throughput      ${fmt(e.shipPerSecond).padStart(8)} shipments/s   (1,000 orders shipped as fast as the engine goes)`);
+    console.log(
+      `    latency         ${ms(e.shipLatency)}   (300 orders shipped at 100/s) → p50 ${fmt(e.shipLatency.p50 / Math.max(1, e.bareLatency.p50), 1)}× the bare round trip`,
+    );
+    console.log('');
   }
 
   if (only('g')) {
@@ -568,26 +667,49 @@ async function main(): Promise<void> {
     const frame = median(g.firstFrameMs);
     const version = median(g.versionMs);
     const runs = (xs: number[]): string => (process.env.BENCH_ROUNDS ? `   [${xs.map((x) => fmt(x)).join(', ')} ms]` : '');
-    const spread = (s: { p50: number; p99: number; max: number }): string => `p50 ${fmt(s.p50, 1).padStart(5)} ms   p99 ${fmt(s.p99, 1).padStart(5)} ms   max ${fmt(s.max, 1).padStart(5)} ms`;
+    const spread = (s: { p50: number; p99: number; max: number }): string =>
+      `p50 ${fmt(s.p50, 1).padStart(5)} ms   p99 ${fmt(s.p99, 1).padStart(5)} ms   max ${fmt(s.max, 1).padStart(5)} ms`;
     const responsive = g.loopUi.p99 < TARGET_LOOP_P99_MS && g.input.p99 < TARGET_INPUT_P99_MS;
-    console.log(`(g) the workbench: alsx open projects/northwind in a pseudo-terminal (120×36), median of ${g.firstFrameMs.length} runs each`);
+    console.log(
+      `(g) the workbench: alsx open projects/northwind in a pseudo-terminal (120×36), median of ${g.firstFrameMs.length} runs each`,
+    );
     console.log(`    --version       ${fmt(version).padStart(8)} ms   (node + tsx start-up: spawn to exit)${runs(g.versionMs)}`);
-    console.log(`    first frame     ${fmt(frame).padStart(8)} ms   (spawn to header, table list with Customer 47, key hints; database already built)${runs(g.firstFrameMs)}`);
-    console.log(`    first frame ÷ --version ${fmt(frame / version, 1)}×   target < ${fmt(TARGET_FIRST_FRAME_MS)} ms   ${verdict(frame < TARGET_FIRST_FRAME_MS)}`);
-    console.log(`    the Trace pane (real App, TracePane, TraceStore; ink into a 120×36 stand-in TTY) under ${fmt(g.pushedUi)} real transactions in 5 s (1,000/s, ticks of 10 ms)`);
+    console.log(
+      `    first frame     ${fmt(frame).padStart(8)} ms   (spawn to header, table list with Customer 47, key hints; database already built)${runs(g.firstFrameMs)}`,
+    );
+    console.log(
+      `    first frame ÷ --version ${fmt(frame / version, 1)}×   target < ${fmt(TARGET_FIRST_FRAME_MS)} ms   ${verdict(frame < TARGET_FIRST_FRAME_MS)}`,
+    );
+    console.log(
+      `    the Trace pane (real App, TracePane, TraceStore; ink into a 120×36 stand-in TTY) under ${fmt(g.pushedUi)} real transactions in 5 s (1,000/s, ticks of 10 ms)`,
+    );
     console.log(`    event-loop delay, store alone   ${spread(g.loopBare)}   (${fmt(g.pushedBare)} pushed, no UI)`);
-    console.log(`    event-loop delay, with the UI   ${spread(g.loopUi)}   (${fmt(g.frames)} frames drawn; the first ↑ stops following, the keys then move the selection)`);
-    console.log(`      … following, no keys          ${spread(g.loopFollow)}   (${fmt(g.framesFollow)} frames drawn; not part of the verdict)`);
-    console.log(`    key → frame (↓/↑ every 100 ms)  p50 ${fmt(g.input.p50, 1).padStart(5)} ms   p99 ${fmt(g.input.p99, 1).padStart(5)} ms   max ${fmt(g.input.max, 1).padStart(5)} ms   (${g.input.keys} keys${g.input.held ? `, ${g.input.held} sent late: the previous one had not shown yet` : ''})`);
-    console.log(`    responsive: p99 loop delay with the UI < ${TARGET_LOOP_P99_MS} ms and p99 key → frame < ${TARGET_INPUT_P99_MS} ms   ${verdict(responsive)}`);
+    console.log(
+      `    event-loop delay, with the UI   ${spread(g.loopUi)}   (${fmt(g.frames)} frames drawn; the first ↑ stops following, the keys then move the selection)`,
+    );
+    console.log(
+      `      … following, no keys          ${spread(g.loopFollow)}   (${fmt(g.framesFollow)} frames drawn; not part of the verdict)`,
+    );
+    console.log(
+      `    key → frame (↓/↑ every 100 ms)  p50 ${fmt(g.input.p50, 1).padStart(5)} ms   p99 ${fmt(g.input.p99, 1).padStart(5)} ms   max ${fmt(g.input.max, 1).padStart(5)} ms   (${g.input.keys} keys${g.input.held ? `, ${g.input.held} sent late: the previous one had not shown yet` : ''})`,
+    );
+    console.log(
+      `    responsive: p99 loop delay with the UI < ${TARGET_LOOP_P99_MS} ms and p99 key → frame < ${TARGET_INPUT_P99_MS} ms   ${verdict(responsive)}`,
+    );
     console.log('');
   }
 
   if (only('h')) {
     const h = await benchCreate();
-    console.log(`(h) alsx create on a database of ${fmt(h.rows)} rows (${fmt(h.megabytes, 0)} MB): from the file to a project that opens, median of 3`);
-    console.log(`    copying the file twice  ${fmt(h.copyMs).padStart(8)} ms   (SQLite's backup into the project, a copy for the working database)`);
-    console.log(`    alsx create             ${fmt(h.createMs).padStart(8)} ms   (+ schema, row counts, the scan for loose values, files, opening it once)`);
+    console.log(
+      `(h) alsx create on a database of ${fmt(h.rows)} rows (${fmt(h.megabytes, 0)} MB): from the file to a project that opens, median of 3`,
+    );
+    console.log(
+      `    copying the file twice  ${fmt(h.copyMs).padStart(8)} ms   (SQLite's backup into the project, a copy for the working database)`,
+    );
+    console.log(
+      `    alsx create             ${fmt(h.createMs).padStart(8)} ms   (+ schema, row counts, the scan for loose values, files, opening it once)`,
+    );
     console.log(`    create ÷ copies ${fmt(h.createMs / h.copyMs, 2)}×   (no target: for information)`);
   }
 }

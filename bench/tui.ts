@@ -51,7 +51,11 @@ const KEY_EVERY_MS = 100;
 /** monitorEventLoopDelay's sampling interval (ms) */
 const LOOP_RESOLUTION = 10;
 
-export interface Spread { p50: number; p99: number; max: number }
+export interface Spread {
+  p50: number;
+  p99: number;
+  max: number;
+}
 export interface TuiFigures {
   /** ms from spawn to the first full frame, per run */
   firstFrameMs: number[];
@@ -97,7 +101,11 @@ function terminalEnv(stateDir: string): Record<string, string> {
 function runCli(args: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
   return new Promise((ok, fail) => {
-    const child = spawnChild(process.execPath, [join(ROOT, 'bin/alsx.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnChild(process.execPath, [join(ROOT, 'bin/alsx.js'), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
     child.once('error', fail);
@@ -114,7 +122,12 @@ function runCli(args: string[], env: Record<string, string>): Promise<number> {
 /** the header with the Tables tab, Customer with its 47 rows, and the key-hint bar (the Tables pane's keys, then the global ones) on the last row */
 function fullFrame(rows: string[]): boolean {
   const hints = rows[ROWS - 1] ?? '';
-  return /\b1 Tables\b/.test(rows[0] ?? '') && rows.some((r) => /\bCustomer\s+47\b/.test(r)) && /^↑↓ j k move · /.test(hints) && /· q quit\b/.test(hints);
+  return (
+    /\b1 Tables\b/.test(rows[0] ?? '') &&
+    rows.some((r) => /\bCustomer\s+47\b/.test(r)) &&
+    /^↑↓ j k move · /.test(hints) &&
+    /· q quit\b/.test(hints)
+  );
 }
 
 /** one `alsx open`: ms from spawn to the first full frame; then q, and its exit (killed if it lingers) */
@@ -125,28 +138,40 @@ async function openOnce(env: Record<string, string>): Promise<number> {
     return Array.from({ length: ROWS }, (_, i) => buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
   };
   const start = performance.now();
-  const pty = spawnPty(process.execPath, [join(ROOT, 'bin/alsx.js'), 'open', 'projects/northwind', '--port', '0'], { name: 'xterm-256color', cols: COLUMNS, rows: ROWS, cwd: ROOT, env });
+  const pty = spawnPty(process.execPath, [join(ROOT, 'bin/alsx.js'), 'open', 'projects/northwind', '--port', '0'], {
+    name: 'xterm-256color',
+    cols: COLUMNS,
+    rows: ROWS,
+    cwd: ROOT,
+    env,
+  });
   const exited = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit(ok));
   let shownAt: number | undefined;
   let seen: () => void = () => {};
   const shown = new Promise<void>((ok) => (seen = ok));
   // checked as each chunk has been parsed into the screen: the moment is the parse's, not a poll's
-  pty.onData((d) => term.write(d, () => {
-    if (shownAt === undefined && fullFrame(screen())) {
-      shownAt = performance.now();
-      seen();
-    }
-  }));
+  pty.onData((d) =>
+    term.write(d, () => {
+      if (shownAt === undefined && fullFrame(screen())) {
+        shownAt = performance.now();
+        seen();
+      }
+    }),
+  );
   const frameTimeout = timeout(FRAME_TIMEOUT_MS, 'timeout' as const);
   const exitTimeout = timeout(EXIT_TIMEOUT_MS, undefined);
   try {
     const outcome = await Promise.race([shown.then(() => 'shown' as const), exited.then(() => 'exited' as const), frameTimeout.promise]);
-    if (outcome !== 'shown') throw new Error(`(g) alsx open ${outcome === 'exited' ? 'exited' : `showed no full frame within ${FRAME_TIMEOUT_MS / 1000} s`}; the screen:\n${screen().join('\n')}`);
+    if (outcome !== 'shown')
+      throw new Error(
+        `(g) alsx open ${outcome === 'exited' ? 'exited' : `showed no full frame within ${FRAME_TIMEOUT_MS / 1000} s`}; the screen:\n${screen().join('\n')}`,
+      );
     const ms = shownAt! - start;
     pty.write('q');
     const quit = await Promise.race([exited, exitTimeout.promise]);
     if (!quit) throw new Error(`(g) alsx open did not exit within ${EXIT_TIMEOUT_MS / 1000} s of q`);
-    if (quit.exitCode !== 0) throw new Error(`(g) alsx open exited with code ${quit.exitCode} after q; the screen:\n${screen().join('\n')}`);
+    if (quit.exitCode !== 0)
+      throw new Error(`(g) alsx open exited with code ${quit.exitCode} after q; the screen:\n${screen().join('\n')}`);
     return ms;
   } finally {
     frameTimeout.cancel();
@@ -173,7 +198,9 @@ async function benchFirstFrame(progress: (line: string) => void): Promise<{ firs
       const version = async () => void versionMs.push(await runCli(['--version'], env));
       const open = async () => void firstFrameMs.push(await openOnce(env));
       for (const step of i % 2 ? [open, version] : [version, open]) await step();
-      progress(`(g) run ${i + 1}/${STARTUP_RUNS}: first frame ${firstFrameMs.at(-1)!.toFixed(0)} ms, --version ${versionMs.at(-1)!.toFixed(0)} ms`);
+      progress(
+        `(g) run ${i + 1}/${STARTUP_RUNS}: first frame ${firstFrameMs.at(-1)!.toFixed(0)} ms, --version ${versionMs.at(-1)!.toFixed(0)} ms`,
+      );
     }
     return { firstFrameMs, versionMs };
   } finally {
@@ -196,7 +223,18 @@ function realRecords(project: OpenProject): string[] {
   const unshipped = db.prepare(`SELECT "Id" FROM "Order" WHERE "ShippedDate" IS NULL ORDER BY "Id" LIMIT 50`).pluck().all() as number[];
   const out: string[] = [];
   const keep = (o: TxOutcome): void => {
-    const r: TxRecord = { at: '', child: o.origin === 'kafka' ? 'workers' : 'api', tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error };
+    const r: TxRecord = {
+      at: '',
+      child: o.origin === 'kafka' ? 'workers' : 'api',
+      tx: o.tx,
+      origin: o.origin,
+      ok: o.ok,
+      dryRun: o.dryRun,
+      durationMs: o.durationMs,
+      changes: o.changes,
+      trace: o.trace,
+      error: o.error,
+    };
     out.push(JSON.stringify(r));
   };
   for (let i = 0; i < 300; i++) {
@@ -204,14 +242,25 @@ function realRecords(project: OpenProject): string[] {
     const origin = origins[i % origins.length]!;
     let ops: TxOp[];
     if (i % 5 === 3 && items.length) ops = [{ update: 'OrderDetail', key: items[i % items.length]!, set: { Quantity: 1 + (i % 7) } }];
-    else if (i % 11 === 6 && unshipped.length) ops = [{ update: 'Order', key: unshipped[i % unshipped.length]!, set: { ShippedDate: '2026-01-20' } }];
+    else if (i % 11 === 6 && unshipped.length)
+      ops = [{ update: 'Order', key: unshipped[i % unshipped.length]!, set: { ShippedDate: '2026-01-20' } }];
     else {
       const n = 1 + (i % 4);
       // every 9th asks for far more than any credit limit allows: the credit rule refuses it
       const quantity = (k: number): number => (i % 9 === 4 && k === 0 ? 5000 : 1 + ((i + k) % 5));
       ops = [
-        { insert: 'Order', values: { CustomerId: customers[i % customers.length]!, EmployeeId: 1 + (i % 9), Freight: 10 + (i % 30) }, as: 'o' },
-        ...Array.from({ length: n }, (_, k): TxOp => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: products[(i * 7 + k * 13) % products.length]!, Quantity: quantity(k) } })),
+        {
+          insert: 'Order',
+          values: { CustomerId: customers[i % customers.length]!, EmployeeId: 1 + (i % 9), Freight: 10 + (i % 30) },
+          as: 'o',
+        },
+        ...Array.from(
+          { length: n },
+          (_, k): TxOp => ({
+            insert: 'OrderDetail',
+            values: { OrderId: '$o.Id', ProductId: products[(i * 7 + k * 13) % products.length]!, Quantity: quantity(k) },
+          }),
+        ),
       ];
     }
     keep(project.engine.run(ops, { origin, dryRun: i % 13 === 8 }));
@@ -356,7 +405,8 @@ async function benchStream(template: string, progress: (line: string) => void): 
         { id: 'scenarios', title: 'Scenarios', hints: [], render: stand('scenarios') },
       ];
       const runtime: RuntimeControl = {
-        children: () => (['broker', 'api', 'workers'] as const).map((name, i) => ({ name, status: 'up' as const, pid: 1000 + i, log: [], restarts: 0 })),
+        children: () =>
+          (['broker', 'api', 'workers'] as const).map((name, i) => ({ name, status: 'up' as const, pid: 1000 + i, log: [], restarts: 0 })),
         restart: async () => {},
         subscribe: () => () => {},
         kafka: 'embedded broker',
@@ -374,7 +424,13 @@ async function benchStream(template: string, progress: (line: string) => void): 
           completions: () => ({ tables: [], topics: [] }),
           onQuit: () => {},
         }),
-        { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, stderr: stdout as unknown as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
+        {
+          stdout: stdout as unknown as NodeJS.WriteStream,
+          stdin: stdin as unknown as NodeJS.ReadStream,
+          stderr: stdout as unknown as NodeJS.WriteStream,
+          exitOnCtrlC: false,
+          patchConsole: false,
+        },
       );
       let watch: ((frame: string) => void) | undefined;
       stdout.onFrame = (frame) => watch?.(frame);
@@ -469,41 +525,51 @@ async function benchStream(template: string, progress: (line: string) => void): 
 
       const frames0 = ui.stdout.frames;
       const loopUi = await loopDelay(async () => {
-        loop = pushLoop(records, (r) => store.push(r), (elapsed) => {
-          if (failure || elapsed < 2 * KEY_EVERY_MS || elapsed - lastKeyAt < KEY_EVERY_MS || elapsed > STREAM_SECONDS * 1000 - KEY_EVERY_MS) return;
-          if (firstUp === 'unsent') {
-            // the first ↑ stops following, as for a person: the selection then moves only with the keys; not timed
-            firstUp = 'sent';
+        loop = pushLoop(
+          records,
+          (r) => store.push(r),
+          (elapsed) => {
+            if (
+              failure ||
+              elapsed < 2 * KEY_EVERY_MS ||
+              elapsed - lastKeyAt < KEY_EVERY_MS ||
+              elapsed > STREAM_SECONDS * 1000 - KEY_EVERY_MS
+            )
+              return;
+            if (firstUp === 'unsent') {
+              // the first ↑ stops following, as for a person: the selection then moves only with the keys; not timed
+              firstUp = 'sent';
+              lastKeyAt = elapsed;
+              ui.frameWhere((s) => s.paused && s.time !== undefined).then(
+                (s) => {
+                  let n = store.end - 1;
+                  while (n >= store.start && timeOf(n) !== s.time) n--;
+                  if (n < store.start) failure = new Error(`(g) the selected row's time ${s.time} names no transaction`);
+                  selectedAt = n;
+                  firstUp = 'shown';
+                  ui.onFrame(onKeyFrame);
+                },
+                (e: Error) => void (failure = e),
+              );
+              ui.stdin.write(UP);
+              return;
+            }
+            if (firstUp !== 'shown') return;
+            // a key still waiting for its frame holds the next one back (two in flight would make "its frame" ambiguous)
+            if (pending) {
+              if (!holding) held++;
+              holding = true;
+              return;
+            }
+            holding = false;
             lastKeyAt = elapsed;
-            ui.frameWhere((s) => s.paused && s.time !== undefined).then(
-              (s) => {
-                let n = store.end - 1;
-                while (n >= store.start && timeOf(n) !== s.time) n--;
-                if (n < store.start) failure = new Error(`(g) the selected row's time ${s.time} names no transaction`);
-                selectedAt = n;
-                firstUp = 'shown';
-                ui.onFrame(onKeyFrame);
-              },
-              (e: Error) => void (failure = e),
-            );
-            ui.stdin.write(UP);
-            return;
-          }
-          if (firstUp !== 'shown') return;
-          // a key still waiting for its frame holds the next one back (two in flight would make "its frame" ambiguous)
-          if (pending) {
-            if (!holding) held++;
-            holding = true;
-            return;
-          }
-          holding = false;
-          lastKeyAt = elapsed;
-          // ↓, ↑, ↓ …: between the first ↑'s transaction and the next, so each key's frame is known
-          const down = sent % 2 === 0;
-          sent++;
-          pending = { sentAt: performance.now(), expect: timeOf(selectedAt + (down ? 1 : 0)) };
-          ui.stdin.write(down ? DOWN : UP);
-        });
+            // ↓, ↑, ↓ …: between the first ↑'s transaction and the next, so each key's frame is known
+            const down = sent % 2 === 0;
+            sent++;
+            pending = { sentAt: performance.now(), expect: timeOf(selectedAt + (down ? 1 : 0)) };
+            ui.stdin.write(down ? DOWN : UP);
+          },
+        );
         await loop.done;
         await sleep(300); // the last key's frame
       });

@@ -34,7 +34,10 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
-  program.addHelpText('after', '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.');
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.',
+  );
   return program;
 }
 
@@ -45,12 +48,14 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code) || e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code) || e.exitCode === 0
+        ? EXIT.ok
+        : EXIT.badInput;
     }
     const known = e instanceof CliError || e instanceof ProjectError || e instanceof BadInput;
     const message = e instanceof Error ? e.message : String(e);
     if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'bad-input', message } })}\n`);
-    process.stderr.write(`${theme(false).bad('alsx: ')}${known ? message : (e as Error).stack ?? message}\n`);
+    process.stderr.write(`${theme(false).bad('alsx: ')}${known ? message : ((e as Error).stack ?? message)}\n`);
     return e instanceof CliError ? e.exitCode : known ? EXIT.badInput : EXIT.internal;
   }
 }

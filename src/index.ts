@@ -1,6 +1,16 @@
 /** What a project's files import from alsx: rules, security, custom endpoints and mappings. */
 export { rules, money, dec } from './rules/dsl.js';
-export type { Dsl, RuleSet, RowOf, RuleContext, FormulaContext, EventContext, RowEventContext, LateEventContext, TxApi } from './rules/dsl.js';
+export type {
+  Dsl,
+  RuleSet,
+  RowOf,
+  RuleContext,
+  FormulaContext,
+  EventContext,
+  RowEventContext,
+  LateEventContext,
+  TxApi,
+} from './rules/dsl.js';
 export { security } from './api/security/access.js';
 export type { SecurityConfig, Grant, User } from './api/security/access.js';
 export { endpoints } from './api/endpoint-types.js';

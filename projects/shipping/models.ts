@@ -24,7 +24,9 @@ export const Shipment = sqliteTable('Shipment', {
 
 export const ShipmentItem = sqliteTable('ShipmentItem', {
   Id: integer('Id').primaryKey({ autoIncrement: true }),
-  ShipmentId: integer('ShipmentId').notNull().references(() => Shipment.Id, { onDelete: 'cascade' }),
+  ShipmentId: integer('ShipmentId')
+    .notNull()
+    .references(() => Shipment.Id, { onDelete: 'cascade' }),
   ProductName: text('ProductName').notNull(),
   Quantity: integer('Quantity').notNull(),
   UnitPrice: money('UnitPrice').notNull(),

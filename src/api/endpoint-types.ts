@@ -50,4 +50,3 @@ export type Endpoints = Record<string, Endpoint>;
 export function endpoints(list: Endpoints): Endpoints {
   return list;
 }
-

@@ -38,11 +38,16 @@ export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: R
       try {
         result = await ep.handle(call);
       } catch (e) {
-        if (e instanceof MappingError) throw new ApiError(422, 'mapping', 'Cannot be mapped', e.message, { pointer: call.pointerOf(e.path) });
+        if (e instanceof MappingError)
+          throw new ApiError(422, 'mapping', 'Cannot be mapped', e.message, { pointer: call.pointerOf(e.path) });
         throw e;
       }
       for (const [k, v] of Object.entries(result.headers ?? {})) res.set(k, v);
-      if (result.type && result.type !== 'application/vnd.api+json') res.status(result.status ?? 200).type(result.type).send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+      if (result.type && result.type !== 'application/vnd.api+json')
+        res
+          .status(result.status ?? 200)
+          .type(result.type)
+          .send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
       else sendJsonApi(res, result.status ?? 200, result.body);
     });
   }
@@ -53,7 +58,11 @@ class Call implements EndpointCall {
   /** where in the body the mapped dict sat (API Logic Server wraps it in meta.args.order) */
   private root = '';
 
-  constructor(private readonly scope: Scope, readonly body: any, readonly query: URLSearchParams) {}
+  constructor(
+    private readonly scope: Scope,
+    readonly body: any,
+    readonly query: URLSearchParams,
+  ) {}
 
   get user(): User | null {
     return this.scope.user;
@@ -87,7 +96,10 @@ class Call implements EndpointCall {
   }
 
   pointerOf(path: string): string {
-    const parts = path.replace(/\{[^}]*\}$/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+    const parts = path
+      .replace(/\{[^}]*\}$/, '')
+      .split(/\.|\[(\d+)\]/)
+      .filter((p) => p !== undefined && p !== '');
     return `${this.root}/${parts.join('/')}`.replace(/\/$/, '');
   }
 
@@ -95,7 +107,13 @@ class Call implements EndpointCall {
   private find(table: string, where: Row, limit: number): Row[] {
     const type = this.scope.type(table);
     const filters: Filter[] = [
-      ...Object.entries(where).map(([c, v]) => ({ via: [], column: type.table.columnsByName.get(c)!, owner: type, op: 'eq' as const, value: v })),
+      ...Object.entries(where).map(([c, v]) => ({
+        via: [],
+        column: type.table.columnsByName.get(c)!,
+        owner: type,
+        op: 'eq' as const,
+        value: v,
+      })),
       ...this.scope.access(type, 'read'),
     ];
     return this.scope.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
@@ -107,4 +125,3 @@ class Call implements EndpointCall {
     return this.scope.rows(selectRows(type, { filters: [], keys: { columns: pk, tuples: [pk.map((c) => row[c]!)] } }))[0];
   }
 }
-

@@ -13,13 +13,19 @@ const JSONAPI = 'application/vnd.api+json';
 
 function columnSchema(col: ColumnInfo): Record<string, unknown> {
   const base: Record<string, unknown> =
-    col.kind === 'integer' ? { type: 'integer' }
-    : col.kind === 'boolean' ? { type: 'boolean' }
-    : col.kind === 'decimal' || col.kind === 'real' || col.kind === 'numeric' ? { type: 'number' }
-    : col.kind === 'date' ? { type: 'string', format: 'date' }
-    : col.kind === 'datetime' ? { type: 'string', format: 'date-time' }
-    : col.kind === 'blob' ? { type: 'string', contentEncoding: 'base64' }
-    : { type: 'string' };
+    col.kind === 'integer'
+      ? { type: 'integer' }
+      : col.kind === 'boolean'
+        ? { type: 'boolean' }
+        : col.kind === 'decimal' || col.kind === 'real' || col.kind === 'numeric'
+          ? { type: 'number' }
+          : col.kind === 'date'
+            ? { type: 'string', format: 'date' }
+            : col.kind === 'datetime'
+              ? { type: 'string', format: 'date-time' }
+              : col.kind === 'blob'
+                ? { type: 'string', contentEncoding: 'base64' }
+                : { type: 'string' };
   if (!col.notNull) base.type = [base.type, 'null'];
   if (col.declaredType) base.description = col.declaredType;
   return base;
@@ -34,7 +40,22 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
   const schemas: Record<string, unknown> = {
     Errors: {
       type: 'object',
-      properties: { errors: { type: 'array', items: { type: 'object', properties: { status: { type: 'string' }, code: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, source: { type: 'object' }, meta: { type: 'object' } } } } },
+      properties: {
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              code: { type: 'string' },
+              title: { type: 'string' },
+              detail: { type: 'string' },
+              source: { type: 'object' },
+              meta: { type: 'object' },
+            },
+          },
+        },
+      },
     },
     Identifier: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string' }, id: { type: 'string' } } },
   };
@@ -46,13 +67,37 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
         tags: ['auth'],
         summary: 'Log in; send the token as Authorization: Bearer <token>',
         security: [],
-        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } } } },
-        responses: { 200: { description: 'a token', content: { 'application/json': { schema: { type: 'object', properties: { access_token: { type: 'string' }, expires_in: { type: 'integer' } } } } } }, 401: errors },
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['username', 'password'],
+                properties: { username: { type: 'string' }, password: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: {
+          200: {
+            description: 'a token',
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { access_token: { type: 'string' }, expires_in: { type: 'integer' } } },
+              },
+            },
+          },
+          401: errors,
+        },
       },
     };
   }
   paths['/api/operations'] = {
-    get: { tags: ['atomic'], summary: 'How to send atomic operations (a meta document)', responses: { 200: { description: 'usage', ...doc({ type: 'object', properties: { meta: { type: 'object' } } }) } } },
+    get: {
+      tags: ['atomic'],
+      summary: 'How to send atomic operations (a meta document)',
+      responses: { 200: { description: 'usage', ...doc({ type: 'object', properties: { meta: { type: 'object' } } }) } },
+    },
     post: {
       tags: ['atomic'],
       summary: 'Several operations as one transaction (JSON:API atomic extension)',
@@ -64,29 +109,126 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
     schemas[type.type] = resourceSchema(type);
     const t = encodeURIComponent(type.type);
     const tag = [type.type];
-    const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: type.table.primaryKey.length > 1 ? `${type.table.primaryKey.join(',')} (each part URI-encoded, joined by commas)` : type.table.primaryKey[0] };
+    const idParam = {
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      description:
+        type.table.primaryKey.length > 1
+          ? `${type.table.primaryKey.join(',')} (each part URI-encoded, joined by commas)`
+          : type.table.primaryKey[0],
+    };
     paths[`/api/${t}`] = {
-      get: { tags: tag, summary: `List ${type.type}`, parameters: collectionParameters(type), responses: { 200: { description: `${type.type} resources`, ...doc({ type: 'object', properties: { data: { type: 'array', items: ref(type.type) }, meta: { type: 'object', properties: { count: { type: 'integer' } } } } }) }, 400: errors, 401: errors, 403: errors } },
-      ...(type.readOnly ? {} : { post: { tags: tag, summary: `Create a ${type.type} (through the rules)`, requestBody: doc({ type: 'object', properties: { data: ref(type.type) } }), responses: { 201: { description: 'created, with derived values', ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 400: errors, 403: errors, 409: errors, 415: errors, 422: errors } } }),
+      get: {
+        tags: tag,
+        summary: `List ${type.type}`,
+        parameters: collectionParameters(type),
+        responses: {
+          200: {
+            description: `${type.type} resources`,
+            ...doc({
+              type: 'object',
+              properties: {
+                data: { type: 'array', items: ref(type.type) },
+                meta: { type: 'object', properties: { count: { type: 'integer' } } },
+              },
+            }),
+          },
+          400: errors,
+          401: errors,
+          403: errors,
+        },
+      },
+      ...(type.readOnly
+        ? {}
+        : {
+            post: {
+              tags: tag,
+              summary: `Create a ${type.type} (through the rules)`,
+              requestBody: doc({ type: 'object', properties: { data: ref(type.type) } }),
+              responses: {
+                201: { description: 'created, with derived values', ...doc({ type: 'object', properties: { data: ref(type.type) } }) },
+                400: errors,
+                403: errors,
+                409: errors,
+                415: errors,
+                422: errors,
+              },
+            },
+          }),
     };
     paths[`/api/${t}/{id}`] = {
       parameters: [idParam],
-      get: { tags: tag, summary: `One ${type.type}`, parameters: [includeParam(type), fieldsParam(type)], responses: { 200: { description: type.type, ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 404: errors } },
-      ...(type.readOnly ? {} : {
-        patch: { tags: tag, summary: `Update a ${type.type} (partial; If-Match or meta.checksum for optimistic locking)`, requestBody: doc({ type: 'object', properties: { data: ref(type.type) } }), responses: { 200: { description: 'updated', ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 404: errors, 409: errors, 412: errors, 422: errors } },
-        delete: { tags: tag, summary: `Delete a ${type.type} (cascades through the rules)`, responses: { 204: { description: 'deleted' }, 404: errors, 412: errors, 422: errors } },
-      }),
+      get: {
+        tags: tag,
+        summary: `One ${type.type}`,
+        parameters: [includeParam(type), fieldsParam(type)],
+        responses: { 200: { description: type.type, ...doc({ type: 'object', properties: { data: ref(type.type) } }) }, 404: errors },
+      },
+      ...(type.readOnly
+        ? {}
+        : {
+            patch: {
+              tags: tag,
+              summary: `Update a ${type.type} (partial; If-Match or meta.checksum for optimistic locking)`,
+              requestBody: doc({ type: 'object', properties: { data: ref(type.type) } }),
+              responses: {
+                200: { description: 'updated', ...doc({ type: 'object', properties: { data: ref(type.type) } }) },
+                404: errors,
+                409: errors,
+                412: errors,
+                422: errors,
+              },
+            },
+            delete: {
+              tags: tag,
+              summary: `Delete a ${type.type} (cascades through the rules)`,
+              responses: { 204: { description: 'deleted' }, 404: errors, 412: errors, 422: errors },
+            },
+          }),
     };
     for (const rel of type.relationships.values()) {
-      paths[`/api/${t}/{id}/${rel.name}`] = { parameters: [idParam], get: { tags: tag, summary: `The ${rel.kind === 'toOne' ? rel.target : `${rel.target} list`} of a ${type.type}`, responses: { 200: { description: rel.target }, 404: errors } } };
+      paths[`/api/${t}/{id}/${rel.name}`] = {
+        parameters: [idParam],
+        get: {
+          tags: tag,
+          summary: `The ${rel.kind === 'toOne' ? rel.target : `${rel.target} list`} of a ${type.type}`,
+          responses: { 200: { description: rel.target }, 404: errors },
+        },
+      };
       paths[`/api/${t}/{id}/relationships/${rel.name}`] = {
         parameters: [idParam],
-        get: { tags: tag, summary: `Linkage of ${type.type}.${rel.name}`, responses: { 200: { description: 'resource identifiers' }, 404: errors } },
-        patch: { tags: tag, summary: `Replace ${type.type}.${rel.name}`, requestBody: doc({ type: 'object', properties: { data: rel.kind === 'toOne' ? { oneOf: [ref('Identifier'), { type: 'null' }] } : { type: 'array', items: ref('Identifier') } } }), responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors } },
-        ...(rel.kind === 'toMany' ? {
-          post: { tags: tag, summary: `Add to ${type.type}.${rel.name}`, responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors } },
-          delete: { tags: tag, summary: `Remove from ${type.type}.${rel.name}`, responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors } },
-        } : {}),
+        get: {
+          tags: tag,
+          summary: `Linkage of ${type.type}.${rel.name}`,
+          responses: { 200: { description: 'resource identifiers' }, 404: errors },
+        },
+        patch: {
+          tags: tag,
+          summary: `Replace ${type.type}.${rel.name}`,
+          requestBody: doc({
+            type: 'object',
+            properties: {
+              data: rel.kind === 'toOne' ? { oneOf: [ref('Identifier'), { type: 'null' }] } : { type: 'array', items: ref('Identifier') },
+            },
+          }),
+          responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors },
+        },
+        ...(rel.kind === 'toMany'
+          ? {
+              post: {
+                tags: tag,
+                summary: `Add to ${type.type}.${rel.name}`,
+                responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors },
+              },
+              delete: {
+                tags: tag,
+                summary: `Remove from ${type.type}.${rel.name}`,
+                responses: { 200: { description: 'new linkage' }, 403: errors, 404: errors },
+              },
+            }
+          : {}),
       };
     }
   }
@@ -95,14 +237,24 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
       [ep.method.toLowerCase()]: {
         tags: ['custom'],
         summary: ep.summary ?? path,
-        ...(ep.method === 'GET' ? {} : { requestBody: { content: { 'application/json': { schema: { type: 'object' }, ...(ep.example ? { example: ep.example } : {}) } } } }),
+        ...(ep.method === 'GET'
+          ? {}
+          : {
+              requestBody: {
+                content: { 'application/json': { schema: { type: 'object' }, ...(ep.example ? { example: ep.example } : {}) } },
+              },
+            }),
         responses: { 200: { description: 'done' }, 201: { description: 'created' }, 400: errors, 403: errors, 422: errors },
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: `${ctx.project.name} — alsx API`, version: '1.0.0', description: 'JSON:API 1.1 generated from the database; every write runs through the rules.' },
+    info: {
+      title: `${ctx.project.name} — alsx API`,
+      version: '1.0.0',
+      description: 'JSON:API 1.1 generated from the database; every write runs through the rules.',
+    },
     servers: [{ url: origin }],
     ...(ctx.security.enabled ? { security: [{ bearer: [] }] } : {}),
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -117,15 +269,36 @@ function resourceSchema(type: ResourceType): Record<string, unknown> {
     properties: {
       type: { const: type.type },
       id: { type: 'string' },
-      attributes: { type: 'object', properties: Object.fromEntries(type.attributes.map((c) => [type.memberOf.get(c.name)!, columnSchema(c)])) },
-      relationships: { type: 'object', properties: Object.fromEntries([...type.relationships.values()].map((r) => [r.name, { type: 'object', description: `${r.kind === 'toOne' ? 'to-one' : 'to-many'} ${r.target}` }])) },
+      attributes: {
+        type: 'object',
+        properties: Object.fromEntries(type.attributes.map((c) => [type.memberOf.get(c.name)!, columnSchema(c)])),
+      },
+      relationships: {
+        type: 'object',
+        properties: Object.fromEntries(
+          [...type.relationships.values()].map((r) => [
+            r.name,
+            { type: 'object', description: `${r.kind === 'toOne' ? 'to-one' : 'to-many'} ${r.target}` },
+          ]),
+        ),
+      },
       meta: { type: 'object', properties: { checksum: { type: 'string' } } },
     },
   };
 }
 
-const includeParam = (type: ResourceType) => ({ name: 'include', in: 'query', schema: { type: 'string' }, description: `comma list of relationship paths: ${[...type.relationships.keys()].join(', ')}` });
-const fieldsParam = (type: ResourceType) => ({ name: `fields[${type.type}]`, in: 'query', schema: { type: 'string' }, description: 'sparse fieldset: comma list of attributes and relationships' });
+const includeParam = (type: ResourceType) => ({
+  name: 'include',
+  in: 'query',
+  schema: { type: 'string' },
+  description: `comma list of relationship paths: ${[...type.relationships.keys()].join(', ')}`,
+});
+const fieldsParam = (type: ResourceType) => ({
+  name: `fields[${type.type}]`,
+  in: 'query',
+  schema: { type: 'string' },
+  description: 'sparse fieldset: comma list of attributes and relationships',
+});
 
 function collectionParameters(type: ResourceType): unknown[] {
   return [
@@ -134,6 +307,11 @@ function collectionParameters(type: ResourceType): unknown[] {
     { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'comma list of attributes, - for descending' },
     { name: 'page[offset]', in: 'query', schema: { type: 'integer', minimum: 0 } },
     { name: 'page[limit]', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT } },
-    ...[...type.attributesByName.keys()].map((a) => ({ name: `filter[${a}]`, in: 'query', schema: { type: 'string' }, description: `equality; also filter[${a}][op] with op in eq ne lt le gt ge in like isnull notnull` })),
+    ...[...type.attributesByName.keys()].map((a) => ({
+      name: `filter[${a}]`,
+      in: 'query',
+      schema: { type: 'string' },
+      description: `equality; also filter[${a}][op] with op in eq ne lt le gt ge in like isnull notnull`,
+    })),
   ];
 }

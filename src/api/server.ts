@@ -77,7 +77,14 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     const token = m?.[1]!.trim();
     const user = token ? (auth.known(token) ?? (await auth.verify(token))) : null;
     if (!user) {
-      throw new ApiError(401, 'unauthorized', 'Unauthorized', m ? 'the token is invalid or has expired; log in again at POST /api/auth/login' : 'log in at POST /api/auth/login and send Authorization: Bearer <token>');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Unauthorized',
+        m
+          ? 'the token is invalid or has expired; log in again at POST /api/auth/login'
+          : 'log in at POST /api/auth/login and send Authorization: Bearer <token>',
+      );
     }
     req[USER] = user;
     next();
@@ -85,15 +92,25 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   const userOf = (req: Request): User | null => (req as WithUser)[USER] ?? null;
 
   app.use('/api', endpointRouter(ctx, endpoints, userOf));
-  if (services.length) app.use('/api', rpcRouter(services, () => options.rpc));
+  if (services.length)
+    app.use(
+      '/api',
+      rpcRouter(services, () => options.rpc),
+    );
   app.use('/api', jsonApiRouter(ctx, userOf));
   app.use((req, _res) => {
-    throw new ApiError(404, 'no-route', 'Not found', `no route ${req.method} ${req.path}; the API lives under /api (see /api/openapi.json)`);
+    throw new ApiError(
+      404,
+      'no-route',
+      'Not found',
+      `no route ${req.method} ${req.path}; the API lives under /api (see /api/openapi.json)`,
+    );
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = asApiError(err);
     if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="alsx"');
-    if (e.status >= 500 && !(err instanceof ApiError)) process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
+    if (e.status >= 500 && !(err instanceof ApiError))
+      process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
     sendJsonApi(res, e.status, { jsonapi: { version: '1.1' }, errors: [e.toObject()] });
   });
   return { app, ctx };
@@ -104,9 +121,12 @@ function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.too.large') return new ApiError(413, 'too-large', 'Payload too large', 'the request body is larger than 2 MB');
-  if (e?.type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${e.message}`, { pointer: '' });
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
-  if (/SQLITE_BUSY|database is locked/.test(e?.message ?? '')) return new ApiError(503, 'busy', 'Database busy', 'the database is busy; try again');
+  if (e?.type === 'entity.parse.failed')
+    return new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${e.message}`, { pointer: '' });
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new ApiError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
+  if (/SQLITE_BUSY|database is locked/.test(e?.message ?? ''))
+    return new ApiError(503, 'busy', 'Database busy', 'the database is busy; try again');
   return new ApiError(500, 'internal', 'Internal error', 'alsx failed on this request (a bug: the server log has the details)');
 }
 

@@ -8,7 +8,12 @@ export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boole
 }
 
 const sgr = (open: number, close: number) => (on: boolean) => (s: string) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
-const bold = sgr(1, 22), dim = sgr(2, 22), red = sgr(31, 39), green = sgr(32, 39), cyan = sgr(36, 39), yellow = sgr(33, 39);
+const bold = sgr(1, 22),
+  dim = sgr(2, 22),
+  red = sgr(31, 39),
+  green = sgr(32, 39),
+  cyan = sgr(36, 39),
+  yellow = sgr(33, 39);
 
 export interface Theme extends Paint {
   title(s: string): string;

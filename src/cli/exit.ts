@@ -11,7 +11,10 @@ export const EXIT = {
 
 /** An error to show the user as a plain message (no stack) with an exit code. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.badInput) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -22,7 +22,11 @@ export function kafkaClient(brokers: string[], clientId: string): Kafka {
 }
 
 export async function connectProducer(brokers: string[], clientId = 'alsx'): Promise<MessageProducer> {
-  const producer: Producer = kafkaClient(brokers, clientId).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  const producer: Producer = kafkaClient(brokers, clientId).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+  });
   await producer.connect();
   return {
     async send(messages) {
@@ -30,7 +34,10 @@ export async function connectProducer(brokers: string[], clientId = 'alsx'): Pro
       for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
       await producer.sendBatch({
         acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) })),
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        })),
       });
     },
     close: () => producer.disconnect(),
@@ -58,8 +65,20 @@ export interface MessageConsumer {
  * transient failure), the message is fetched and handled again. Fetches wait at most 100 ms for
  * data (the broker answers at once when there is some), so leaving the group is quick.
  */
-export async function runConsumer(brokers: string[], group: string, topic: string, handle: (m: IncomingMessage) => Promise<void>, options: { fromBeginning?: boolean; clientId?: string; commitEvery?: number } = {}): Promise<MessageConsumer> {
-  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({ groupId: group, maxWaitTimeInMs: 100, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
+export async function runConsumer(
+  brokers: string[],
+  group: string,
+  topic: string,
+  handle: (m: IncomingMessage) => Promise<void>,
+  options: { fromBeginning?: boolean; clientId?: string; commitEvery?: number } = {},
+): Promise<MessageConsumer> {
+  const consumer = kafkaClient(brokers, options.clientId ?? `alsx-${group}`).consumer({
+    groupId: group,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 6000,
+    heartbeatInterval: 500,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -67,7 +86,8 @@ export async function runConsumer(brokers: string[], group: string, topic: strin
     ...(options.commitEvery ? { autoCommitInterval: 250 } : {}),
     eachMessage: async ({ topic: t, partition, message }) => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+      for (const [k, v] of Object.entries(message.headers ?? {}))
+        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
       await handle({ topic: t, partition, offset: message.offset, key: message.key, value: message.value, headers });
     },
   });
@@ -82,8 +102,16 @@ export interface Delivery {
 }
 
 /** one-off produce (alsx produce): waits for every message to be acknowledged, says where they landed */
-export async function produceOnce(brokers: string[], topic: string, messages: { key: string | null; value: Buffer; headers: Record<string, string> }[]): Promise<Delivery[]> {
-  const producer = kafkaClient(brokers, 'alsx-produce').producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+export async function produceOnce(
+  brokers: string[],
+  topic: string,
+  messages: { key: string | null; value: Buffer; headers: Record<string, string> }[],
+): Promise<Delivery[]> {
+  const producer = kafkaClient(brokers, 'alsx-produce').producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+  });
   await producer.connect();
   try {
     const out: Delivery[] = [];
@@ -119,18 +147,37 @@ export interface TailedMessage extends IncomingMessage {
  * Reads `topic` as it grows, for a person or a script (alsx tail): with `group`, as a member that
  * commits its place; without, from a throwaway group that commits nothing.
  */
-export async function tail(brokers: string[], topic: string, options: { group?: string; fromBeginning: boolean }, each: (m: TailedMessage) => void | Promise<void>): Promise<MessageConsumer> {
+export async function tail(
+  brokers: string[],
+  topic: string,
+  options: { group?: string; fromBeginning: boolean },
+  each: (m: TailedMessage) => void | Promise<void>,
+): Promise<MessageConsumer> {
   const commit = options.group !== undefined;
   const groupId = options.group ?? `alsx-tail-${process.pid}-${Date.now().toString(36)}`;
-  const consumer = kafkaClient(brokers, 'alsx-tail').consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  const consumer = kafkaClient(brokers, 'alsx-tail').consumer({
+    groupId,
+    maxWaitTimeInMs: 250,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
   await consumer.run({
     autoCommit: commit,
     eachMessage: async ({ topic: t, partition, message }) => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-      await each({ topic: t, partition, offset: message.offset, key: message.key, value: message.value, headers, timestamp: new Date(Number(message.timestamp)).toISOString() });
+      for (const [k, v] of Object.entries(message.headers ?? {}))
+        if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+      await each({
+        topic: t,
+        partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers,
+        timestamp: new Date(Number(message.timestamp)).toISOString(),
+      });
     },
   });
   return { close: () => consumer.disconnect() };
@@ -187,26 +234,46 @@ export async function connectAdmin(brokers: string[], clientId = 'alsx-workbench
   return {
     async snapshot(filter = {}) {
       const { topics: listed } = await admin.fetchTopicMetadata();
-      const names = listed.map((t) => t.name).filter((n) => filter.topic?.(n) ?? true).sort();
-      const topics = await Promise.all(names.map(async (name): Promise<TopicOffsets> => {
-        const offsets = await admin.fetchTopicOffsets(name);
-        return { name, partitions: offsets.map((o) => ({ partition: o.partition, start: Number(o.low), end: Number(o.high) })).sort((a, b) => a.partition - b.partition) };
-      }));
+      const names = listed
+        .map((t) => t.name)
+        .filter((n) => filter.topic?.(n) ?? true)
+        .sort();
+      const topics = await Promise.all(
+        names.map(async (name): Promise<TopicOffsets> => {
+          const offsets = await admin.fetchTopicOffsets(name);
+          return {
+            name,
+            partitions: offsets
+              .map((o) => ({ partition: o.partition, start: Number(o.low), end: Number(o.high) }))
+              .sort((a, b) => a.partition - b.partition),
+          };
+        }),
+      );
       const { groups: allGroups } = await admin.listGroups();
-      const ids = allGroups.map((g) => g.groupId).filter((id) => filter.group?.(id) ?? true).sort();
+      const ids = allGroups
+        .map((g) => g.groupId)
+        .filter((id) => filter.group?.(id) ?? true)
+        .sort();
       const described = ids.length ? (await admin.describeGroups(ids)).groups : [];
-      const groups = await Promise.all(described.map(async (g): Promise<GroupOffsets> => {
-        const assigned: Record<string, number[]> = {};
-        for (const m of g.members) {
-          if (!m.memberAssignment?.length) continue;
-          const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
-          for (const [topic, partitions] of Object.entries(a?.assignment ?? {})) assigned[topic] = [...(assigned[topic] ?? []), ...partitions].sort((x, y) => x - y);
-        }
-        // one OffsetFetch for all the topics shown: a group's commits are wherever it read
-        const fetched = names.length ? await admin.fetchOffsets({ groupId: g.groupId, topics: names }) : [];
-        const committed = fetched.flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })));
-        return { groupId: g.groupId, state: g.state, members: g.members.length, assigned, committed };
-      }));
+      const groups = await Promise.all(
+        described.map(async (g): Promise<GroupOffsets> => {
+          const assigned: Record<string, number[]> = {};
+          for (const m of g.members) {
+            if (!m.memberAssignment?.length) continue;
+            const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+            for (const [topic, partitions] of Object.entries(a?.assignment ?? {}))
+              assigned[topic] = [...(assigned[topic] ?? []), ...partitions].sort((x, y) => x - y);
+          }
+          // one OffsetFetch for all the topics shown: a group's commits are wherever it read
+          const fetched = names.length ? await admin.fetchOffsets({ groupId: g.groupId, topics: names }) : [];
+          const committed = fetched.flatMap((t) =>
+            t.partitions
+              .filter((p) => Number(p.offset) >= 0)
+              .map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })),
+          );
+          return { groupId: g.groupId, state: g.state, members: g.members.length, assigned, committed };
+        }),
+      );
       return { topics, groups, skipped: { topics: listed.length - names.length, groups: allGroups.length - ids.length } };
     },
     close: () => admin.disconnect(),
@@ -221,14 +288,22 @@ let throwawayGroups = 0;
  * commits nothing, so tailing never moves a real consumer. Resolves once the consumer is in its
  * group: a message produced after that is delivered.
  */
-export async function tailFrom(brokers: string[], topic: string, from: { beginning: true } | { last: number }, each: (m: TailedMessage) => void, onError?: (e: Error) => void): Promise<MessageConsumer> {
+export async function tailFrom(
+  brokers: string[],
+  topic: string,
+  from: { beginning: true } | { last: number },
+  each: (m: TailedMessage) => void,
+  onError?: (e: Error) => void,
+): Promise<MessageConsumer> {
   const kafka = kafkaClient(brokers, 'alsx-tail');
   const admin = kafka.admin();
   await admin.connect();
   let starts: Map<number, number>;
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
-    starts = new Map(offsets.map((o) => [o.partition, 'last' in from ? Math.max(Number(o.low), Number(o.high) - from.last) : Number(o.low)]));
+    starts = new Map(
+      offsets.map((o) => [o.partition, 'last' in from ? Math.max(Number(o.low), Number(o.high) - from.last) : Number(o.low)]),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -244,8 +319,17 @@ export async function tailFrom(brokers: string[], topic: string, from: { beginni
         // the first fetch may run before the seeks below land: skip what lies before the start
         if (Number(message.offset) < (starts.get(partition) ?? 0)) return;
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-        each({ topic: t, partition, offset: message.offset, key: message.key, value: message.value, headers, timestamp: new Date(Number(message.timestamp)).toISOString() });
+        for (const [k, v] of Object.entries(message.headers ?? {}))
+          if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+        each({
+          topic: t,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers,
+          timestamp: new Date(Number(message.timestamp)).toISOString(),
+        });
       },
     });
     for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: String(offset) });

@@ -22,7 +22,10 @@ import { BadInput } from '../rules/errors.js';
 
 /** A dict the mapping cannot turn into rows; `path` is where in the partner's JSON. */
 export class MappingError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(path ? `${path}: ${message}` : message);
     this.name = 'MappingError';
   }
@@ -79,7 +82,10 @@ export interface Reader {
 }
 
 export class Mapping {
-  constructor(readonly table: Table, readonly spec: MappingSpec) {}
+  constructor(
+    readonly table: Table,
+    readonly spec: MappingSpec,
+  ) {}
 
   get tableName(): string {
     return getTableName(this.table);
@@ -100,9 +106,14 @@ export class Mapping {
 
 function readDict(table: Table, spec: MappingSpec, dict: unknown, schema: Schema, find: Finder, path: string): RowTree {
   const info = tableInfo(schema, table);
-  if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) throw new MappingError(path, `expected an object (the ${info.name})`);
+  if (dict === null || typeof dict !== 'object' || Array.isArray(dict))
+    throw new MappingError(path, `expected an object (the ${info.name})`);
   const d = dict as Record<string, unknown>;
-  const known = new Set([...Object.keys(spec.fields ?? {}), ...(spec.lookups ?? []).flatMap((l) => Object.keys(l.match)), ...Object.keys(spec.children ?? {})]);
+  const known = new Set([
+    ...Object.keys(spec.fields ?? {}),
+    ...(spec.lookups ?? []).flatMap((l) => Object.keys(l.match)),
+    ...Object.keys(spec.children ?? {}),
+  ]);
   for (const key of Object.keys(d)) {
     if (!known.has(key)) throw new MappingError(join(path, key), `is not a field of ${info.name} here; expected ${[...known].join(', ')}`);
   }
@@ -116,14 +127,18 @@ function readDict(table: Table, spec: MappingSpec, dict: unknown, schema: Schema
     const where: Row = {};
     const shown: string[] = [];
     for (const [key, col] of Object.entries(l.match)) {
-      if (d[key] === undefined || d[key] === null || d[key] === '') throw new MappingError(join(path, key), `is required (to find the ${parent.name})`);
+      if (d[key] === undefined || d[key] === null || d[key] === '')
+        throw new MappingError(join(path, key), `is required (to find the ${parent.name})`);
       where[col.name] = checked(columnInfo(parent, col), d[key], join(path, key));
       shown.push(`${col.name} ${JSON.stringify(where[col.name])}`);
     }
     const found = find(parent.name, where, 2);
     const keys = Object.keys(l.match);
     const at = keys.length === 1 ? join(path, keys[0]!) : `${path ? `${path}.` : ''}{${keys.join(', ')}}`;
-    const what = keys.length === 1 && /name$/i.test(Object.values(l.match)[0]!.name) ? `named ${JSON.stringify(where[Object.values(l.match)[0]!.name])}` : `with ${shown.join(' and ')}`;
+    const what =
+      keys.length === 1 && /name$/i.test(Object.values(l.match)[0]!.name)
+        ? `named ${JSON.stringify(where[Object.values(l.match)[0]!.name])}`
+        : `with ${shown.join(' and ')}`;
     if (found.length === 0) throw new MappingError(at, `no ${parent.name} ${what}`);
     if (found.length > 1) throw new MappingError(at, `more than one ${parent.name} ${what}; add a field that tells them apart`);
     const fk = foreignKey(info, parent, l.via);
@@ -183,7 +198,11 @@ function writeDict(table: Table, spec: MappingSpec, row: Row, schema: Schema, re
   for (const [key, c] of Object.entries(spec.children ?? {})) {
     const childInfo = tableInfo(schema, c.table);
     const fk = foreignKey(childInfo, info, c.via);
-    const rows = reader.find(childInfo.name, Object.fromEntries(fk.childColumns.map((col, i) => [col, row[fk.parentColumns[i]!] ?? null])), 100_000);
+    const rows = reader.find(
+      childInfo.name,
+      Object.fromEntries(fk.childColumns.map((col, i) => [col, row[fk.parentColumns[i]!] ?? null])),
+      100_000,
+    );
     out[key] = rows.map((r) => writeDict(c.table, c.spec, r, schema, reader));
   }
   return out;
@@ -206,7 +225,10 @@ function columnInfo(table: TableInfo, col: Column): ColumnInfo {
 
 function foreignKey(child: TableInfo, parent: TableInfo, via?: Column): ForeignKey {
   const fks = child.parents.filter((f) => f.parentTable === parent.name && (!via || f.childColumns.includes(via.name)));
-  if (fks.length !== 1) throw new Error(`mapping: ${child.name} has ${fks.length} foreign keys to ${parent.name}${fks.length > 1 ? '; name one with via' : ''}`);
+  if (fks.length !== 1)
+    throw new Error(
+      `mapping: ${child.name} has ${fks.length} foreign keys to ${parent.name}${fks.length > 1 ? '; name one with via' : ''}`,
+    );
   return fks[0]!;
 }
 

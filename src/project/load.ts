@@ -57,7 +57,8 @@ function importProjectModule(file: string): Promise<unknown> {
 
 export async function readProject(dir: string): Promise<Project> {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new ProjectError(`${dir} is not a folder; give a project folder such as projects/northwind`);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new ProjectError(`${dir} is not a folder; give a project folder such as projects/northwind`);
   const configFile = join(abs, 'alsx.config.ts');
   let config: ProjectConfig = {};
   if (existsSync(configFile)) {
@@ -109,7 +110,8 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
   const tmp = `${project.dbFile}.building`;
   rmQuiet(tmp);
   if (src.file) {
-    if (!existsSync(src.file)) throw new ProjectError(`the project's database ${project.config.db?.file} does not exist (alsx.config.ts db.file)`);
+    if (!existsSync(src.file))
+      throw new ProjectError(`the project's database ${project.config.db?.file} does not exist (alsx.config.ts db.file)`);
     copyFileSync(src.file, tmp);
   } else {
     if (!existsSync(src.schema!)) throw new ProjectError(`the project has no database: ${relative(project, src.schema!)} is missing`);
@@ -129,11 +131,16 @@ export function buildFromSql(file: string, schema: string, seed?: string): void 
     conn.exec(readFileSync(schema, 'utf8'));
     if (seed && existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
     const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
-    if (broken.length) throw new Error(`${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`);
+    if (broken.length)
+      throw new Error(
+        `${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`,
+      );
   } catch (e) {
     conn.close();
     rmQuiet(file);
-    throw new ProjectError(`building the database from ${basename(schema)}${seed && existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`);
+    throw new ProjectError(
+      `building the database from ${basename(schema)}${seed && existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`,
+    );
   }
   conn.close();
 }
@@ -142,7 +149,12 @@ export function buildFromSql(file: string, schema: string, seed?: string): void 
  * The default export of one of the project's own modules (rules, security, endpoints …), or
  * undefined when the file does not exist; a module that fails to load is named in the error.
  */
-export async function projectModule<T>(project: Project, path: string, check: (value: unknown) => value is T, expected: string): Promise<T | undefined> {
+export async function projectModule<T>(
+  project: Project,
+  path: string,
+  check: (value: unknown) => value is T,
+  expected: string,
+): Promise<T | undefined> {
   const file = join(project.dir, path);
   if (!existsSync(file)) return undefined;
   let mod: { default?: unknown };
@@ -173,9 +185,10 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     dbFile = resolve(options.db);
     if (!existsSync(dbFile)) throw new ProjectError(`--db ${options.db}: no such file`);
   }
-  const stale = !options.db && ensureDatabase(project).stale
-    ? `the project's schema or seed changed since .alsx/db.sqlite was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`
-    : undefined;
+  const stale =
+    !options.db && ensureDatabase(project).stale
+      ? `the project's schema or seed changed since .alsx/db.sqlite was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`
+      : undefined;
   if (stale) warnings.push(stale);
   let store: SqliteStore;
   try {
@@ -208,5 +221,3 @@ function rmQuiet(file: string): void {
     /* not there */
   }
 }
-
-

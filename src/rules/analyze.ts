@@ -28,7 +28,12 @@ export function analyze(fn: Function): Reads {
   const { node: fnNode, text } = parseFunction(fn);
   const reads: Reads = { own: new Set(), old: new Set(), parents: [], body: '' };
   const [rowParam, ctxParam] = fnNode.params as AnyNode[];
-  const names = { row: undefined as string | undefined, old: undefined as string | undefined, parent: undefined as string | undefined, ctx: undefined as string | undefined };
+  const names = {
+    row: undefined as string | undefined,
+    old: undefined as string | undefined,
+    parent: undefined as string | undefined,
+    ctx: undefined as string | undefined,
+  };
 
   if (rowParam) {
     if (rowParam.type === 'Identifier') names.row = rowParam.name;
@@ -61,7 +66,8 @@ export function analyze(fn: Function): Reads {
     else if (name === names.parent) parentRead(parentNode, ancestors[ancestors.length - 2], node);
     else if (names.ctx && name === names.ctx) {
       // ctx.old.X, ctx.parent(T).X
-      if (parentNode?.type !== 'MemberExpression' || parentNode.object !== node) throw new AnalysisError(`the context "${name}" is used as a whole; destructure it ({ old, parent }) or declare deps`);
+      if (parentNode?.type !== 'MemberExpression' || parentNode.object !== node)
+        throw new AnalysisError(`the context "${name}" is used as a whole; destructure it ({ old, parent }) or declare deps`);
       const member = propertyName(parentNode);
       const grand = ancestors[ancestors.length - 2];
       if (member === 'old') reads.old.add(memberName(parentNode, grand, 'the old row'));
@@ -72,7 +78,9 @@ export function analyze(fn: Function): Reads {
   if (body.startsWith('{')) body = body.replace(/^\{\s*(return\s+)?/, '').replace(/;?\s*\}$/, '');
   if (names.row) body = body.replace(new RegExp(`\\b${names.row}\\??\\.`, 'g'), '');
   // a bundler's rewrite of imported names (`(0, __vite_ssr_import_2__.Order)`, `import_models.Order`) reads as the name
-  body = body.replace(/\(0, (?:__vite_ssr_import_\d+__|import_\w+)\.(\w+)\)/g, '$1').replace(/\b(?:__vite_ssr_import_\d+__|import_\w+)\./g, '');
+  body = body
+    .replace(/\(0, (?:__vite_ssr_import_\d+__|import_\w+)\.(\w+)\)/g, '$1')
+    .replace(/\b(?:__vite_ssr_import_\d+__|import_\w+)\./g, '');
   reads.body = body;
   return reads;
 
@@ -126,7 +134,9 @@ function propertyName(member: AnyNode): string {
 /** `row.X` (or `row?.X`, `row['X']`) → X; the row used any other way escapes analysis */
 function memberName(node: AnyNode, parentNode: AnyNode | undefined, what: string): string {
   if (parentNode?.type === 'MemberExpression' && parentNode.object === node) return propertyName(parentNode);
-  throw new AnalysisError(`${what} is used as a whole (passed on or spread), so what it reads cannot be followed; read its columns directly or declare deps`);
+  throw new AnalysisError(
+    `${what} is used as a whole (passed on or spread), so what it reads cannot be followed; read its columns directly or declare deps`,
+  );
 }
 
 function parseFunction(fn: Function): { node: AnyNode; text: string } {

@@ -34,10 +34,22 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
       }
       for (const parent of store.scan(rule.parent)) {
         checked++;
-        const expected = normalize(rule.target, (totals.get(JSON.stringify(keyOf(rule.fk.parentColumns, parent))) ?? new Big(0)).toNumber(), rule.target.name, rule.parent.name);
+        const expected = normalize(
+          rule.target,
+          (totals.get(JSON.stringify(keyOf(rule.fk.parentColumns, parent))) ?? new Big(0)).toNumber(),
+          rule.target.name,
+          rule.parent.name,
+        );
         const stored = parent[rule.target.name] ?? null;
         if (!sameValue(stored === null ? 0 : Number(stored), expected)) {
-          drift.push({ rule: rule.name, table: rule.parent.name, key: keyOf(rule.parent.primaryKey, parent), column: rule.target.name, stored, expected });
+          drift.push({
+            rule: rule.name,
+            table: rule.parent.name,
+            key: keyOf(rule.parent.primaryKey, parent),
+            column: rule.target.name,
+            stored,
+            expected,
+          });
           if (drift.length >= limit) return { checked, drift };
         }
       }
@@ -52,13 +64,24 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
           const key = keyOf(fk.childColumns, row);
           if (key.some((v) => v === null)) return {};
           const id = `${fk.parentTable}:${JSON.stringify(key)}`;
-          if (!parents.has(id)) parents.set(id, store.get(store.schema.tables.get(fk.parentTable)!, Object.fromEntries(fk.parentColumns.map((c, i) => [c, key[i]!]))));
+          if (!parents.has(id))
+            parents.set(
+              id,
+              store.get(store.schema.tables.get(fk.parentTable)!, Object.fromEntries(fk.parentColumns.map((c, i) => [c, key[i]!]))),
+            );
           void t;
           return parents.get(id) ?? {};
         };
         const expected = normalize(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }), f.target.name, f.table.name);
         if (!sameValue(row[f.target.name] ?? null, expected)) {
-          drift.push({ rule: f.name, table: f.table.name, key: keyOf(f.table.primaryKey, row), column: f.target.name, stored: row[f.target.name] ?? null, expected });
+          drift.push({
+            rule: f.name,
+            table: f.table.name,
+            key: keyOf(f.table.primaryKey, row),
+            column: f.target.name,
+            stored: row[f.target.name] ?? null,
+            expected,
+          });
           if (drift.length >= limit) return { checked, drift };
         }
       }

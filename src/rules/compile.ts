@@ -8,7 +8,14 @@ import type { ColumnInfo, ForeignKey, Schema, TableInfo } from '../store/types.j
 import { analyze, AnalysisError, type Reads } from './analyze.js';
 import { emptyLogic } from './compiled.js';
 import type {
-  CompiledAggregate, CompiledConstraint, CompiledCopy, CompiledDefault, CompiledEvent, CompiledFormula, CompiledRules, TableLogic,
+  CompiledAggregate,
+  CompiledConstraint,
+  CompiledCopy,
+  CompiledDefault,
+  CompiledEvent,
+  CompiledFormula,
+  CompiledRules,
+  TableLogic,
 } from './compiled.js';
 import { isColumn, isTable, tableName, type RuleDecl, type RuleSet } from './dsl.js';
 import { RuleDefinitionError, suggest } from './errors.js';
@@ -25,7 +32,10 @@ class Compiler {
   /** identifier used in the rules file (an export of models.ts) → database table name */
   private readonly modelNames = new Map<string, string>();
 
-  constructor(private readonly ruleSet: RuleSet, private readonly schema: Schema) {
+  constructor(
+    private readonly ruleSet: RuleSet,
+    private readonly schema: Schema,
+  ) {
     for (const [exportName, value] of Object.entries(ruleSet.models)) {
       if (isTable(value)) this.modelNames.set(exportName, tableName(value));
     }
@@ -34,12 +44,14 @@ class Compiler {
   run(): CompiledRules {
     this.checkModels();
     for (const decl of this.ruleSet.declarations) {
-      if (!decl || typeof decl !== 'object' || !('kind' in decl)) throw new RuleDefinitionError(`rules: the list holds ${String(decl)}, not a rule declaration`);
+      if (!decl || typeof decl !== 'object' || !('kind' in decl))
+        throw new RuleDefinitionError(`rules: the list holds ${String(decl)}, not a rule declaration`);
       this.declare(decl);
     }
     for (const logic of this.tables.values()) {
       logic.formulas = this.orderFormulas(logic);
-      logic.usesBefore = logic.early.length > 0 || logic.rowEvents.length > 0 || logic.aggregatesByFk.length > 0 || logic.formulas.some((f) => f.readsOld);
+      logic.usesBefore =
+        logic.early.length > 0 || logic.rowEvents.length > 0 || logic.aggregatesByFk.length > 0 || logic.formulas.some((f) => f.readsOld);
     }
     this.linkCascades();
     this.checkCycles();
@@ -57,7 +69,9 @@ class Compiler {
       const name = tableName(value);
       const table = this.schema.tables.get(name);
       if (!table) {
-        this.warnings.push(`models: table ${name} (export ${exportName}) is not in the database${suggest(name, this.schema.tables.keys())}`);
+        this.warnings.push(
+          `models: table ${name} (export ${exportName}) is not in the database${suggest(name, this.schema.tables.keys())}`,
+        );
         continue;
       }
       for (const col of Object.values(value as unknown as Record<string, unknown>)) {
@@ -74,7 +88,6 @@ class Compiler {
     return l;
   }
 
-
   private declare(decl: RuleDecl): void {
     const where = `${decl.site} ${decl.kind}`;
     switch (decl.kind) {
@@ -82,8 +95,14 @@ class Compiler {
         const table = this.table(decl.table, where);
         const reads = this.reads(decl.check, table, where);
         const rule: CompiledConstraint = {
-          kind: 'constraint', name: decl.name ?? `${table.name}: ${reads.body}`, site: decl.site, table,
-          check: decl.check, message: decl.message, reads: reads.own, readsOld: reads.old.size > 0,
+          kind: 'constraint',
+          name: decl.name ?? `${table.name}: ${reads.body}`,
+          site: decl.site,
+          table,
+          check: decl.check,
+          message: decl.message,
+          reads: reads.own,
+          readsOld: reads.old.size > 0,
         };
         this.logic(table).constraints.push(rule);
         this.all.push(rule);
@@ -96,12 +115,21 @@ class Compiler {
         const source = decl.kind === 'sum' ? this.column(decl.source, where)[1].name : null;
         const fk = this.fk(child, parent, decl.via, where);
         const whereReads = decl.where ? this.reads(decl.where, child, `${where} where`) : undefined;
-        if (whereReads?.parents.length) throw new RuleDefinitionError(`${where} ${parent.name}.${target.name}: a where condition may read only the child's own columns`);
+        if (whereReads?.parents.length)
+          throw new RuleDefinitionError(`${where} ${parent.name}.${target.name}: a where condition may read only the child's own columns`);
         this.checkNumeric(target, `${where} ${parent.name}.${target.name}`);
         const relevant = new Set([...(source ? [source] : []), ...(whereReads?.own ?? []), ...fk.childColumns]);
         const shown = decl.kind === 'sum' ? `${child.name}.${source}` : child.name;
         const rule: CompiledAggregate = {
-          kind: decl.kind, site: decl.site, parent, target, child, fk, source, where: decl.where, relevant,
+          kind: decl.kind,
+          site: decl.site,
+          parent,
+          target,
+          child,
+          fk,
+          source,
+          where: decl.where,
+          relevant,
           name: decl.name ?? `${parent.name}.${target.name} = ${decl.kind}(${shown}${whereReads ? ` where ${whereReads.body}` : ''})`,
         };
         this.derive(parent, target, rule, where);
@@ -115,23 +143,38 @@ class Compiler {
       }
       case 'formula': {
         const [table, target] = this.target(decl.target, where);
-        const reads = decl.deps ? this.explicitDeps(decl.deps, table, where) : this.reads(decl.fn, table, `${where} ${table.name}.${target.name}`);
+        const reads = decl.deps
+          ? this.explicitDeps(decl.deps, table, where)
+          : this.reads(decl.fn, table, `${where} ${table.name}.${target.name}`);
         const parentFks = new Map<string, ForeignKey>();
         const parentReads: CompiledFormula['parentReads'] = [];
         for (const p of reads.parents) {
           const parentName = this.modelNames.get(p.table) ?? p.table;
           const parentTable = this.schema.tables.get(parentName);
-          if (!parentTable) throw new RuleDefinitionError(`${where} ${table.name}.${target.name}: parent(${p.table}) is not a table of models.ts`);
+          if (!parentTable)
+            throw new RuleDefinitionError(`${where} ${table.name}.${target.name}: parent(${p.table}) is not a table of models.ts`);
           const fk = this.fkByRole(table, parentTable, p.role, where);
-          if (!parentTable.columnsByName.has(p.column)) throw new RuleDefinitionError(`${where} ${table.name}.${target.name}: reads ${parentTable.name}.${p.column}, which is not a column${suggest(p.column, parentTable.columnsByName.keys())}`);
+          if (!parentTable.columnsByName.has(p.column))
+            throw new RuleDefinitionError(
+              `${where} ${table.name}.${target.name}: reads ${parentTable.name}.${p.column}, which is not a column${suggest(p.column, parentTable.columnsByName.keys())}`,
+            );
           parentFks.set(`${parentTable.name}/${p.role ?? ''}`, fk);
           parentReads.push({ fk, column: p.column });
         }
         const stateful = reads.own.has(target.name) || reads.old.has(target.name);
         const rule: CompiledFormula = {
-          kind: 'formula', name: decl.name ?? `${table.name}.${target.name} = ${reads.body}`, site: decl.site, table, target, fn: decl.fn,
+          kind: 'formula',
+          name: decl.name ?? `${table.name}.${target.name} = ${reads.body}`,
+          site: decl.site,
+          table,
+          target,
+          fn: decl.fn,
           reads: new Set([...reads.own].filter((c) => c !== target.name)),
-          parentReads, fkReads: new Set(parentReads.flatMap((p) => p.fk.childColumns)), stateful, readsOld: reads.old.size > 0, parentFks,
+          parentReads,
+          fkReads: new Set(parentReads.flatMap((p) => p.fk.childColumns)),
+          stateful,
+          readsOld: reads.old.size > 0,
+          parentFks,
         };
         this.derive(table, target, rule, where);
         this.logic(table).formulas.push(rule);
@@ -143,11 +186,18 @@ class Compiler {
         const [parent, from] = this.column(decl.from, `${where} from`);
         const fk = this.fk(table, parent, decl.via, where);
         if (isNumeric(target) !== isNumeric(from)) {
-          throw new RuleDefinitionError(`${where} ${table.name}.${target.name}: copies ${parent.name}.${from.name} (${from.declaredType || 'untyped'}) into a ${target.declaredType || 'untyped'} column`);
+          throw new RuleDefinitionError(
+            `${where} ${table.name}.${target.name}: copies ${parent.name}.${from.name} (${from.declaredType || 'untyped'}) into a ${target.declaredType || 'untyped'} column`,
+          );
         }
         const rule: CompiledCopy = {
-          kind: 'copy', name: decl.name ?? `${table.name}.${target.name} = copy(${parent.name}.${from.name})`, site: decl.site,
-          table, target, fk, from: from.name,
+          kind: 'copy',
+          name: decl.name ?? `${table.name}.${target.name} = copy(${parent.name}.${from.name})`,
+          site: decl.site,
+          table,
+          target,
+          fk,
+          from: from.name,
         };
         this.derive(table, target, rule, where);
         this.logic(table).copies.push(rule);
@@ -157,7 +207,10 @@ class Compiler {
       case 'defaults': {
         const table = this.table(decl.table, where);
         for (const [column, value] of Object.entries(decl.values)) {
-          if (!table.columnsByName.has(column)) throw new RuleDefinitionError(`${where} ${table.name}: ${column} is not a column${suggest(column, table.columnsByName.keys())}`);
+          if (!table.columnsByName.has(column))
+            throw new RuleDefinitionError(
+              `${where} ${table.name}: ${column} is not a column${suggest(column, table.columnsByName.keys())}`,
+            );
           this.logic(table).defaults.push({ column, value: value as CompiledDefault['value'] });
         }
         return;
@@ -166,8 +219,14 @@ class Compiler {
         const table = this.table(decl.table, where);
         if (typeof decl.fn !== 'function') throw new RuleDefinitionError(`${where} ${table.name}: the event handler is not a function`);
         const rule: CompiledEvent = {
-          kind: 'event', when: decl.when, table, fn: decl.fn, site: decl.site,
-          name: decl.name ?? `${table.name}: ${decl.when === 'row' ? '' : `${decl.when} `}event ${decl.fn.name && !/^(fn|anonymous)$/.test(decl.fn.name) ? decl.fn.name : `at ${decl.site}`}`,
+          kind: 'event',
+          when: decl.when,
+          table,
+          fn: decl.fn,
+          site: decl.site,
+          name:
+            decl.name ??
+            `${table.name}: ${decl.when === 'row' ? '' : `${decl.when} `}event ${decl.fn.name && !/^(fn|anonymous)$/.test(decl.fn.name) ? decl.fn.name : `at ${decl.site}`}`,
         };
         const l = this.logic(table);
         ({ early: l.early, row: l.rowEvents, afterFlush: l.afterFlush, commit: l.commit })[decl.when].push(rule);
@@ -190,14 +249,20 @@ class Compiler {
     if (!isColumn(value)) throw new RuleDefinitionError(`${where}: expected a column such as Order.AmountTotal, got ${describe(value)}`);
     const table = this.table((value as unknown as { table: unknown }).table, where);
     const col = table.columnsByName.get(value.name);
-    if (!col) throw new RuleDefinitionError(`${where}: ${table.name}.${value.name} is not a column${suggest(value.name, table.columnsByName.keys())}`);
+    if (!col)
+      throw new RuleDefinitionError(
+        `${where}: ${table.name}.${value.name} is not a column${suggest(value.name, table.columnsByName.keys())}`,
+      );
     return [table, col];
   }
 
   /** a column a rule sets: not one the database computes itself */
   private target(value: unknown, where: string): [TableInfo, ColumnInfo] {
     const [table, col] = this.column(value, where);
-    if (col.generated) throw new RuleDefinitionError(`${where}: ${table.name}.${col.name} is computed by the database (GENERATED ALWAYS); a rule cannot set it — read it instead`);
+    if (col.generated)
+      throw new RuleDefinitionError(
+        `${where}: ${table.name}.${col.name} is computed by the database (GENERATED ALWAYS); a rule cannot set it — read it instead`,
+      );
     return [table, col];
   }
 
@@ -211,7 +276,10 @@ class Compiler {
       throw e;
     }
     for (const col of [...reads.own, ...reads.old]) {
-      if (!table.columnsByName.has(col)) throw new RuleDefinitionError(`${where}: reads ${table.name}.${col}, which is not a column${suggest(col, table.columnsByName.keys())}`);
+      if (!table.columnsByName.has(col))
+        throw new RuleDefinitionError(
+          `${where}: reads ${table.name}.${col}, which is not a column${suggest(col, table.columnsByName.keys())}`,
+        );
     }
     return reads;
   }
@@ -237,25 +305,33 @@ class Compiler {
     }
     if (candidates.length === 1) return candidates[0]!;
     if (candidates.length === 0) throw new RuleDefinitionError(`${where}: ${child.name} has no foreign key to ${parent.name}`);
-    throw new RuleDefinitionError(`${where}: ${child.name} has ${candidates.length} foreign keys to ${parent.name} (${candidates.map((f) => f.childColumns.join('+')).join(', ')}); say which with { via: ${child.name}.<column> }`);
+    throw new RuleDefinitionError(
+      `${where}: ${child.name} has ${candidates.length} foreign keys to ${parent.name} (${candidates.map((f) => f.childColumns.join('+')).join(', ')}); say which with { via: ${child.name}.<column> }`,
+    );
   }
 
   private fkByRole(child: TableInfo, parent: TableInfo, role: string | undefined, where: string): ForeignKey {
     const candidates = child.parents.filter((f) => f.parentTable === parent.name);
     if (role !== undefined) {
       const fk = candidates.find((f) => f.role === role || f.childColumns.join('_') === role);
-      if (!fk) throw new RuleDefinitionError(`${where}: ${child.name} has no relationship ${role} to ${parent.name} (have: ${candidates.map((f) => f.role).join(', ') || 'none'})`);
+      if (!fk)
+        throw new RuleDefinitionError(
+          `${where}: ${child.name} has no relationship ${role} to ${parent.name} (have: ${candidates.map((f) => f.role).join(', ') || 'none'})`,
+        );
       return fk;
     }
     if (candidates.length === 1) return candidates[0]!;
     if (candidates.length === 0) throw new RuleDefinitionError(`${where}: ${child.name} has no foreign key to ${parent.name}`);
-    throw new RuleDefinitionError(`${where}: ${child.name} has several foreign keys to ${parent.name}; name one: parent(${parent.name}, '${candidates[0]!.role}')`);
+    throw new RuleDefinitionError(
+      `${where}: ${child.name} has several foreign keys to ${parent.name}; name one: parent(${parent.name}, '${candidates[0]!.role}')`,
+    );
   }
 
   private derive(table: TableInfo, col: ColumnInfo, rule: CompiledFormula | CompiledAggregate | CompiledCopy, where: string): void {
     const logic = this.logic(table);
     const existing = logic.derivedBy.get(col.name);
-    if (existing) throw new RuleDefinitionError(`${where}: ${table.name}.${col.name} is already derived by "${existing.name}" (${existing.site})`);
+    if (existing)
+      throw new RuleDefinitionError(`${where}: ${table.name}.${col.name} is already derived by "${existing.name}" (${existing.site})`);
     if (col.pk) throw new RuleDefinitionError(`${where}: ${table.name}.${col.name} is the primary key; it cannot be derived`);
     logic.derivedBy.set(col.name, rule);
   }

@@ -103,8 +103,20 @@ export interface TableLogic {
 /** a table's logic before any rule is added (and for tables no rule mentions) */
 export function emptyLogic(table: TableInfo): TableLogic {
   return {
-    table, defaults: [], early: [], copies: [], formulas: [], aggregatesByFk: [], aggregateTargets: [], cascades: [],
-    constraints: [], rowEvents: [], afterFlush: [], commit: [], derivedBy: new Map(), usesBefore: false,
+    table,
+    defaults: [],
+    early: [],
+    copies: [],
+    formulas: [],
+    aggregatesByFk: [],
+    aggregateTargets: [],
+    cascades: [],
+    constraints: [],
+    rowEvents: [],
+    afterFlush: [],
+    commit: [],
+    derivedBy: new Map(),
+    usesBefore: false,
   };
 }
 

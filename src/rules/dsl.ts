@@ -120,7 +120,9 @@ export interface EventDecl extends Declared {
 }
 export type RuleDecl = ConstraintDecl | SumDecl | CountDecl | FormulaDecl | CopyDecl | DefaultsDecl | EventDecl;
 
-interface Named { name?: string }
+interface Named {
+  name?: string;
+}
 
 export interface Dsl<M extends Models> {
   /** the row must satisfy `check` when the transaction ends; otherwise everything rolls back */
@@ -170,9 +172,32 @@ export interface RuleSet {
 /** Declares a project's rules. `models` is the project's drizzle tables module. */
 export function rules<M extends Models>(models: M, build: (dsl: Dsl<M>) => RuleDecl[]): RuleSet {
   const dsl: Dsl<M> = {
-    constraint: (table, check, message, o) => ({ kind: 'constraint', table, check: check as ConstraintDecl['check'], message: message as ConstraintDecl['message'], name: o?.name, site: site() }),
-    sum: (target, source, o) => ({ kind: 'sum', target, source, where: o?.where as SumDecl['where'], via: o?.via, name: o?.name, site: site() }),
-    count: (target, child, o) => ({ kind: 'count', target, child, where: o?.where as CountDecl['where'], via: o?.via, name: o?.name, site: site() }),
+    constraint: (table, check, message, o) => ({
+      kind: 'constraint',
+      table,
+      check: check as ConstraintDecl['check'],
+      message: message as ConstraintDecl['message'],
+      name: o?.name,
+      site: site(),
+    }),
+    sum: (target, source, o) => ({
+      kind: 'sum',
+      target,
+      source,
+      where: o?.where as SumDecl['where'],
+      via: o?.via,
+      name: o?.name,
+      site: site(),
+    }),
+    count: (target, child, o) => ({
+      kind: 'count',
+      target,
+      child,
+      where: o?.where as CountDecl['where'],
+      via: o?.via,
+      name: o?.name,
+      site: site(),
+    }),
     formula: (target, fn, o) => ({ kind: 'formula', target, fn: fn as FormulaDecl['fn'], deps: o?.deps, name: o?.name, site: site() }),
     copy: (target, from, o) => ({ kind: 'copy', target, from, via: o?.via, name: o?.name, site: site() }),
     defaults: (table, values) => ({ kind: 'defaults', table, values, site: site() }),

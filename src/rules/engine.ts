@@ -100,11 +100,14 @@ export class Engine {
     let error: TxError | undefined;
     const outer = this.active;
     try {
-      this.store.transaction(() => {
-        fn(uow);
-        uow.finish();
-        options.beforeCommit?.(uow);
-      }, { rollback: options.dryRun ?? false });
+      this.store.transaction(
+        () => {
+          fn(uow);
+          uow.finish();
+          options.beforeCommit?.(uow);
+        },
+        { rollback: options.dryRun ?? false },
+      );
     } catch (e) {
       error = toTxError(e);
     } finally {
@@ -148,7 +151,12 @@ class Outcome implements TxOutcome {
   readonly trace: TraceStep[];
   private computed: { changes: Change[]; aliases: Record<string, Row> } | undefined;
 
-  constructor(private readonly uow: UnitOfWork, readonly dryRun: boolean, readonly durationMs: number, readonly error: TxError | undefined) {
+  constructor(
+    private readonly uow: UnitOfWork,
+    readonly dryRun: boolean,
+    readonly durationMs: number,
+    readonly error: TxError | undefined,
+  ) {
     this.ok = error === undefined;
     this.tx = uow.trace.tx;
     this.origin = uow.trace.origin;
@@ -174,6 +182,7 @@ class Outcome implements TxOutcome {
 function toTxError(e: unknown): TxError {
   if (e instanceof RuleViolation) return { kind: e.kind, rule: e.rule, table: e.table, key: e.key, message: e.message };
   if (e instanceof BadInput) return { kind: 'bad-input', message: e.message, code: e.code, ...(e.pointer ? { pointer: e.pointer } : {}) };
-  if (e instanceof Error && /SQLITE_BUSY|database is locked/i.test(e.message)) return { kind: 'error', code: 'busy', message: `the database is busy (${e.message}); try again` };
+  if (e instanceof Error && /SQLITE_BUSY|database is locked/i.test(e.message))
+    return { kind: 'error', code: 'busy', message: `the database is busy (${e.message}); try again` };
   throw e;
 }

@@ -2,8 +2,19 @@
 import type { Key, Value } from '../store/types.js';
 
 export type StepKind =
-  | 'insert' | 'update' | 'delete'
-  | 'early' | 'copy' | 'formula' | 'sum' | 'count' | 'constraint' | 'event' | 'afterFlush' | 'commit' | 'log';
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'early'
+  | 'copy'
+  | 'formula'
+  | 'sum'
+  | 'count'
+  | 'constraint'
+  | 'event'
+  | 'afterFlush'
+  | 'commit'
+  | 'log';
 
 export interface TraceStep {
   tx: string;
@@ -30,7 +41,10 @@ export interface TraceStep {
 
 export class TraceRecorder {
   readonly steps: TraceStep[] = [];
-  constructor(readonly tx: string, readonly origin: string) {}
+  constructor(
+    readonly tx: string,
+    readonly origin: string,
+  ) {}
 
   /** records a step; the caller's fresh object literal becomes the step itself (the hot path of every rule) */
   add(s: Omit<TraceStep, 'tx' | 'origin' | 'seq'>): TraceStep {
@@ -45,7 +59,10 @@ export class TraceRecorder {
 
 const show = (v: Value | undefined): string =>
   v === undefined ? '∅' : v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? '<blob>' : String(v);
-const showKey = (k: Key): string => (k !== null && typeof k === 'object' && !(k instanceof Uint8Array) ? Object.values(k).map(show).join('/') : show(k as Value).replace(/^"(.*)"$/, '$1'));
+const showKey = (k: Key): string =>
+  k !== null && typeof k === 'object' && !(k instanceof Uint8Array)
+    ? Object.values(k).map(show).join('/')
+    : show(k as Value).replace(/^"(.*)"$/, '$1');
 
 /**
  * The indented "logic log": one line per step, nested by cause.
@@ -69,7 +86,9 @@ export function renderLogicLog(steps: TraceStep[], paint: Paint = plain): string
         line = `${paint.op(s.kind)} ${where}${s.note ? paint.dim(`  ${s.note}`) : ''}`;
         break;
       case 'constraint':
-        line = s.passed ? `${paint.kind(pad(s.kind))} ${s.rule}  ${paint.ok('ok')}  ${paint.dim(where)}` : `${paint.bad(`${pad(s.kind)} ${s.rule}  FAILED  ${where}: ${s.note}`)}`;
+        line = s.passed
+          ? `${paint.kind(pad(s.kind))} ${s.rule}  ${paint.ok('ok')}  ${paint.dim(where)}`
+          : `${paint.bad(`${pad(s.kind)} ${s.rule}  FAILED  ${where}: ${s.note}`)}`;
         break;
       case 'log':
         line = `${paint.kind(pad(s.kind))} ${s.note}  ${paint.dim(where)}`;

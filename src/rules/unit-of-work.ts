@@ -4,7 +4,14 @@
  * written once, at the end (or before a delete, so SQLite's own ON DELETE actions see them).
  */
 import type { Key, Row, Store, TableInfo, Value } from '../store/types.js';
-import { emptyLogic, type CompiledAggregate, type CompiledEvent, type CompiledFormula, type CompiledRules, type TableLogic } from './compiled.js';
+import {
+  emptyLogic,
+  type CompiledAggregate,
+  type CompiledEvent,
+  type CompiledFormula,
+  type CompiledRules,
+  type TableLogic,
+} from './compiled.js';
 import { BadInput, RuleViolation, suggest as suggestName } from './errors.js';
 import { isTable, tableName, type Op, type TxApi } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
@@ -65,14 +72,26 @@ export class UnitOfWork {
 
   /** applies one operation; returns the row inserted or updated (its key filled in), as the transaction sees it */
   applyOp(op: TxOp, pointer: string): Row | undefined {
-    if (!op || typeof op !== 'object' || Array.isArray(op)) throw new BadInput(`${pointer}: an operation is an object like {"insert": "Order", "values": {…}}`, pointer, 'bad-op');
+    if (!op || typeof op !== 'object' || Array.isArray(op))
+      throw new BadInput(`${pointer}: an operation is an object like {"insert": "Order", "values": {…}}`, pointer, 'bad-op');
     const o = op as Record<string, unknown>;
     const verbs = ['insert', 'update', 'delete'].filter((v) => v in o);
-    if (verbs.length !== 1) throw new BadInput(`${pointer}: say one of "insert", "update" or "delete" (got ${Object.keys(o).join(', ') || 'nothing'})`, pointer, 'bad-op');
+    if (verbs.length !== 1)
+      throw new BadInput(
+        `${pointer}: say one of "insert", "update" or "delete" (got ${Object.keys(o).join(', ') || 'nothing'})`,
+        pointer,
+        'bad-op',
+      );
     const verb = verbs[0] as Op;
     const table = this.tableByName(o[verb], `${pointer}.${verb}`);
     if (verb === 'insert') {
-      const state = this.insert(table, this.resolveAliases(this.record(o.values ?? {}, `${pointer}.values`), `${pointer}.values`), 0, undefined, `${pointer}.values`);
+      const state = this.insert(
+        table,
+        this.resolveAliases(this.record(o.values ?? {}, `${pointer}.values`), `${pointer}.values`),
+        0,
+        undefined,
+        `${pointer}.values`,
+      );
       this.alias(o.as, state, pointer);
       return state.cur;
     } else if (verb === 'update') {
@@ -137,7 +156,17 @@ export class UnitOfWork {
       const col = table.columnsByName.get(d.column)!;
       const nv = normalize(col, value, 'defaults', table.name, d.column);
       if (!sameValue(row[d.column], nv)) {
-        this.trace.add({ depth: depth + 1, kind: 'early', rule: `${table.name} defaults`, table: table.name, key: step.key, column: d.column, old: row[d.column] ?? null, new: nv, cause: step.seq });
+        this.trace.add({
+          depth: depth + 1,
+          kind: 'early',
+          rule: `${table.name} defaults`,
+          table: table.name,
+          key: step.key,
+          column: d.column,
+          old: row[d.column] ?? null,
+          new: nv,
+          cause: step.seq,
+        });
         row[d.column] = nv;
       }
     }
@@ -163,7 +192,19 @@ export class UnitOfWork {
       const s = this.trace.steps[i]!;
       if (s.table === table.name && s.key === null) s.key = assigned;
     }
-    const state: RowState = { logic, table, id: this.idOf(table, key), key, old: null, cur: row, inserted: true, deleted: false, deleting: false, dirty: null, touched: true };
+    const state: RowState = {
+      logic,
+      table,
+      id: this.idOf(table, key),
+      key,
+      old: null,
+      cur: row,
+      inserted: true,
+      deleted: false,
+      deleting: false,
+      dirty: null,
+      touched: true,
+    };
     this.remember(state);
     this.adjustParents(state, null, row, null, depth + 1, step.seq);
     if (logic.rowEvents.length) this.runEvents(logic.rowEvents, row, null, 'insert', depth + 1, step, { tx: this.api() });
@@ -171,7 +212,8 @@ export class UnitOfWork {
   }
 
   update(state: RowState, set: Row, depth: number, cause: number | undefined, pointer: string): void {
-    if (state.deleted) throw new BadInput(`${state.table.name} ${this.showKey(state)} was deleted earlier in this transaction`, pointer, 'not-found');
+    if (state.deleted)
+      throw new BadInput(`${state.table.name} ${this.showKey(state)} was deleted earlier in this transaction`, pointer, 'not-found');
     const { table, logic } = state;
     this.own(state);
     const before = { ...state.cur };
@@ -182,15 +224,31 @@ export class UnitOfWork {
       if (!col) throw unknownColumn(table, name, pointer);
       const nv = normalize(col, value, pointer, table.name, name);
       if (sameValue(before[name], nv)) continue;
-      if (col.pk) throw new BadInput(`${table.name}.${name} is the primary key; it cannot change (insert a new row instead)`, `${pointer}.${name}`, 'key-change');
+      if (col.pk)
+        throw new BadInput(
+          `${table.name}.${name} is the primary key; it cannot change (insert a new row instead)`,
+          `${pointer}.${name}`,
+          'key-change',
+        );
       const rule = logic.derivedBy.get(name);
       if (rule && rule.kind !== 'copy' && !(rule.kind === 'formula' && rule.stateful)) {
-        throw new BadInput(`${table.name}.${name} is derived by the rule "${rule.name}"; change what it is computed from instead`, `${pointer}.${name}`, 'derived');
+        throw new BadInput(
+          `${table.name}.${name} is derived by the rule "${rule.name}"; change what it is computed from instead`,
+          `${pointer}.${name}`,
+          'derived',
+        );
       }
       state.cur[name] = nv;
       changed.add(name);
     }
-    const step = this.trace.add({ depth, kind: 'update', table: table.name, key: this.keyOf(table, state.cur), cause, note: changed.size ? undefined : 'no change' });
+    const step = this.trace.add({
+      depth,
+      kind: 'update',
+      table: table.name,
+      key: this.keyOf(table, state.cur),
+      cause,
+      note: changed.size ? undefined : 'no change',
+    });
     if (changed.size === 0) return;
     this.process(state, before, changed, depth, step, NONE);
   }
@@ -210,12 +268,15 @@ export class UnitOfWork {
         const childTable = this.store.schema.tables.get(fk.childTable)!;
         for (const child of children) {
           const set: Row = {};
-          for (const c of fk.childColumns) set[c] = fk.onDelete === 'SET NULL' ? null : (childTable.columnsByName.get(c)!.defaultValue ?? null);
+          for (const c of fk.childColumns)
+            set[c] = fk.onDelete === 'SET NULL' ? null : (childTable.columnsByName.get(c)!.defaultValue ?? null);
           this.update(child, set, depth + 1, step.seq, 'set');
         }
       } else {
         throw new RuleViolation(
-          `${fk.childTable}.${fk.childColumns.join('+')} → ${table.name}`, table.name, this.keyOf(table, state.cur),
+          `${fk.childTable}.${fk.childColumns.join('+')} → ${table.name}`,
+          table.name,
+          this.keyOf(table, state.cur),
           `${table.name} ${this.showKey(state)} is still referenced by ${children.length} ${fk.childTable} row${children.length === 1 ? '' : 's'} (${fk.childTable}.${fk.childColumns.join('+')}); delete or move them first`,
           'integrity',
         );
@@ -231,7 +292,14 @@ export class UnitOfWork {
   // ── one row's logic ───────────────────────────────────────────────────────────────────────
 
   /** the row changed `changed` (from `before`): run its rules; `forced` formulas run whatever changed (cascades) */
-  private process(state: RowState, before: Row, changed: Set<string>, depth: number, step: TraceStep, forced: ReadonlySet<CompiledFormula>): void {
+  private process(
+    state: RowState,
+    before: Row,
+    changed: Set<string>,
+    depth: number,
+    step: TraceStep,
+    forced: ReadonlySet<CompiledFormula>,
+  ): void {
     const { logic, table } = state;
     const row = state.cur;
     if (logic.early.length) {
@@ -260,7 +328,14 @@ export class UnitOfWork {
       if (!intersects(cascade.parentColumns, changed)) continue;
       for (const child of this.children(cascade.fk, state)) {
         this.own(child);
-        const childStep = this.trace.add({ depth: depth + 1, kind: 'update', table: child.table.name, key: this.keyOf(child.table, child.cur), cause: step.seq, note: `cascade from ${table.name} ${this.showKey(state)}` });
+        const childStep = this.trace.add({
+          depth: depth + 1,
+          kind: 'update',
+          table: child.table.name,
+          key: this.keyOf(child.table, child.cur),
+          cause: step.seq,
+          note: `cascade from ${table.name} ${this.showKey(state)}`,
+        });
         this.process(child, { ...child.cur }, new Set(), depth + 1, childStep, cascade.formulas);
       }
     }
@@ -274,22 +349,52 @@ export class UnitOfWork {
     try {
       value = f.fn(row, { old, op, parent: parent as never });
     } catch (e) {
-      throw new RuleViolation(f.name, f.table.name, this.keyOf(f.table, row), `formula ${f.name} failed: ${(e as Error).message ?? e}`, 'error');
+      throw new RuleViolation(
+        f.name,
+        f.table.name,
+        this.keyOf(f.table, row),
+        `formula ${f.name} failed: ${(e as Error).message ?? e}`,
+        'error',
+      );
     }
     let nv: Value;
     try {
       nv = normalize(f.target, value, f.target.name, f.table.name);
     } catch (e) {
-      throw new RuleViolation(f.name, f.table.name, this.keyOf(f.table, row), `formula ${f.name} returned ${String(value)}: ${(e as Error).message}`, 'error');
+      throw new RuleViolation(
+        f.name,
+        f.table.name,
+        this.keyOf(f.table, row),
+        `formula ${f.name} returned ${String(value)}: ${(e as Error).message}`,
+        'error',
+      );
     }
     return this.set(row, f.target.name, nv, f, depth, step, f.table);
   }
 
-  private set(row: Row, column: string, value: Value, rule: { kind: string; name: string }, depth: number, step: TraceStep, table: TableInfo): boolean {
+  private set(
+    row: Row,
+    column: string,
+    value: Value,
+    rule: { kind: string; name: string },
+    depth: number,
+    step: TraceStep,
+    table: TableInfo,
+  ): boolean {
     const old = row[column] ?? null;
     if (sameValue(old, value) && !(step.kind === 'insert')) return false;
     row[column] = value;
-    this.trace.add({ depth, kind: rule.kind as TraceStep['kind'], rule: rule.name, table: table.name, key: this.keyOf(table, row), column, old: step.kind === 'insert' ? null : old, new: value, cause: step.seq });
+    this.trace.add({
+      depth,
+      kind: rule.kind as TraceStep['kind'],
+      rule: rule.name,
+      table: table.name,
+      key: this.keyOf(table, row),
+      column,
+      old: step.kind === 'insert' ? null : old,
+      new: value,
+      cause: step.seq,
+    });
     return !sameValue(old, value);
   }
 
@@ -304,7 +409,14 @@ export class UnitOfWork {
   }
 
   /** Sums and counts: adjust each parent by the difference between the row's old and new contribution. */
-  private adjustParents(state: RowState, before: Row | null, after: Row | null, changed: Set<string> | null, depth: number, cause: number): void {
+  private adjustParents(
+    state: RowState,
+    before: Row | null,
+    after: Row | null,
+    changed: Set<string> | null,
+    depth: number,
+    cause: number,
+  ): void {
     for (const group of state.logic.aggregatesByFk) {
       const fk = group.fk;
       const oldKey = before && fkValue(fk.childColumns, before);
@@ -317,7 +429,8 @@ export class UnitOfWork {
         const oldC = oldKey ? contribution(rule, before!) : 0;
         const newC = newKey ? contribution(rule, after!) : 0;
         if (sameParent) {
-          if (oldC !== newC) (toNew ??= []).push([rule, rule.kind === 'count' ? newC - oldC : subtractExact(newC, oldC, rule.target.scale)]);
+          if (oldC !== newC)
+            (toNew ??= []).push([rule, rule.kind === 'count' ? newC - oldC : subtractExact(newC, oldC, rule.target.scale)]);
         } else {
           if (oldKey && oldC !== 0) (toOld ??= []).push([rule, -oldC]);
           if (newKey && newC !== 0) (toNew ??= []).push([rule, newC]);
@@ -333,8 +446,13 @@ export class UnitOfWork {
     const parent = this.state(table, key);
     if (!parent) {
       const fk = deltas[0]![0].fk;
-      throw new RuleViolation(`${fk.childTable}.${fk.childColumns.join('+')} → ${table.name}`, child.table.name, this.keyOf(child.table, child.cur),
-        `${child.table.name}.${fk.childColumns.join('+')} = ${Object.values(key).join('/')}: there is no ${table.name} with ${table.primaryKey.join('+')} ${Object.values(key).join('/')}`, 'integrity');
+      throw new RuleViolation(
+        `${fk.childTable}.${fk.childColumns.join('+')} → ${table.name}`,
+        child.table.name,
+        this.keyOf(child.table, child.cur),
+        `${child.table.name}.${fk.childColumns.join('+')} = ${Object.values(key).join('/')}: there is no ${table.name} with ${table.primaryKey.join('+')} ${Object.values(key).join('/')}`,
+        'integrity',
+      );
     }
     if (parent.deleting || parent.deleted) return; // pruned: the parent is going away
     this.own(parent);
@@ -347,7 +465,17 @@ export class UnitOfWork {
       const nv = rule.kind === 'count' || rule.target.kind === 'integer' ? old + delta : addExact(old, delta, rule.target.scale);
       parent.cur[col] = nv;
       changed.add(col);
-      const s = this.trace.add({ depth, kind: rule.kind, rule: rule.name, table: table.name, key: this.keyOf(table, parent.cur), column: col, old, new: nv, cause });
+      const s = this.trace.add({
+        depth,
+        kind: rule.kind,
+        rule: rule.name,
+        table: table.name,
+        key: this.keyOf(table, parent.cur),
+        column: col,
+        old,
+        new: nv,
+        cause,
+      });
       first ??= s;
     }
     this.process(parent, before, changed, depth, first!, NONE);
@@ -366,20 +494,29 @@ export class UnitOfWork {
         try {
           ok = Boolean(c.check(state.cur, { old: state.old, op }));
         } catch (e) {
-          throw new RuleViolation(c.name, state.table.name, this.keyOf(state.table, state.cur), `constraint ${c.name} failed to evaluate: ${(e as Error).message}`, 'error');
+          throw new RuleViolation(
+            c.name,
+            state.table.name,
+            this.keyOf(state.table, state.cur),
+            `constraint ${c.name} failed to evaluate: ${(e as Error).message}`,
+            'error',
+          );
         }
         const key = this.keyOf(state.table, state.cur);
         if (ok) {
           this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: true });
           continue;
         }
-        const message = typeof c.message === 'function' ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op }), c.name) : c.message;
+        const message =
+          typeof c.message === 'function'
+            ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op }), c.name)
+            : c.message;
         this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: false, note: message });
         throw new RuleViolation(c.name, state.table.name, key, message);
       }
     }
     this.flushWrites();
-    const changedStates = [...this.states.values()].filter((s) => s.inserted ? !s.deleted : s.deleted || this.changedSinceStart(s));
+    const changedStates = [...this.states.values()].filter((s) => (s.inserted ? !s.deleted : s.deleted || this.changedSinceStart(s)));
     this.lateEvents('afterFlush', changedStates);
     this.lateEvents('commit', changedStates);
   }
@@ -390,7 +527,14 @@ export class UnitOfWork {
       const events = when === 'afterFlush' ? state.logic.afterFlush : state.logic.commit;
       if (events.length === 0) continue;
       const op: Op = state.inserted ? 'insert' : state.deleted ? 'delete' : 'update';
-      const step = this.trace.add({ depth: 0, kind: when, rule: events.map((e) => e.name).join(', '), table: state.table.name, key: this.keyOf(state.table, state.cur), note: op });
+      const step = this.trace.add({
+        depth: 0,
+        kind: when,
+        rule: events.map((e) => e.name).join(', '),
+        table: state.table.name,
+        key: this.keyOf(state.table, state.cur),
+        note: op,
+      });
       this.runEvents(events, state.cur, state.old, op, 0, step, extension, when);
     }
   }
@@ -411,7 +555,6 @@ export class UnitOfWork {
     }
   }
 
-
   changes(): Change[] {
     const out: Change[] = [];
     for (const s of this.states.values()) {
@@ -419,7 +562,8 @@ export class UnitOfWork {
       if (s.inserted && s.deleted) continue;
       if (s.inserted || s.deleted) {
         const values: Change['values'] = {};
-        for (const col of s.table.columns) values[col.name] = s.deleted ? [s.old![col.name] ?? null, null] : [null, s.cur[col.name] ?? null];
+        for (const col of s.table.columns)
+          values[col.name] = s.deleted ? [s.old![col.name] ?? null, null] : [null, s.cur[col.name] ?? null];
         out.push({ table: s.table.name, key, op: s.inserted ? 'insert' : 'delete', values });
         continue;
       }
@@ -447,7 +591,16 @@ export class UnitOfWork {
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
 
-  private runEvents(events: CompiledEvent[], row: Row, old: Row | null, op: Op, depth: number, step: TraceStep, extra: Record<string, unknown>, when?: string): void {
+  private runEvents(
+    events: CompiledEvent[],
+    row: Row,
+    old: Row | null,
+    op: Op,
+    depth: number,
+    step: TraceStep,
+    extra: Record<string, unknown>,
+    when?: string,
+  ): void {
     for (const ev of events) {
       const table = ev.table.name;
       const key = step.key;
@@ -468,9 +621,17 @@ export class UnitOfWork {
   /** `log` in an event's context: a line in the logic log, under the event running now */
   private readonly log = (message: string): void => {
     const r = this.running;
-    if (r) this.trace.add({ depth: r.depth, kind: 'log', rule: r.ev.name, table: r.ev.table.name, key: r.key, note: String(message), cause: r.cause });
+    if (r)
+      this.trace.add({
+        depth: r.depth,
+        kind: 'log',
+        rule: r.ev.name,
+        table: r.ev.table.name,
+        key: r.key,
+        note: String(message),
+        cause: r.cause,
+      });
   };
-
 
   // ── rows ──────────────────────────────────────────────────────────────────────────────────
 
@@ -510,8 +671,17 @@ export class UnitOfWork {
     const row = this.store.get(table, key);
     if (!row) return undefined;
     const state: RowState = {
-      logic: this.logicOf(table), table, id, key: pick(row, table.primaryKey), old: row, cur: row,
-      inserted: false, deleted: false, deleting: false, dirty: null, touched: false,
+      logic: this.logicOf(table),
+      table,
+      id,
+      key: pick(row, table.primaryKey),
+      old: row,
+      cur: row,
+      inserted: false,
+      deleted: false,
+      deleting: false,
+      dirty: null,
+      touched: false,
     };
     this.remember(state);
     return state;
@@ -528,8 +698,13 @@ export class UnitOfWork {
     if (!key) return NO_PARENT;
     const parent = this.state(this.store.schema.tables.get(fk.parentTable)!, keyRowFrom(fk.parentColumns, key));
     if (!parent) {
-      throw new RuleViolation(`${fk.childTable}.${fk.childColumns.join('+')} → ${fk.parentTable}`, fk.childTable, this.keyOf(this.store.schema.tables.get(fk.childTable)!, row),
-        `${fk.childTable}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`, 'integrity');
+      throw new RuleViolation(
+        `${fk.childTable}.${fk.childColumns.join('+')} → ${fk.parentTable}`,
+        fk.childTable,
+        this.keyOf(this.store.schema.tables.get(fk.childTable)!, row),
+        `${fk.childTable}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`,
+        'integrity',
+      );
     }
     return parent.cur;
   }
@@ -544,13 +719,22 @@ export class UnitOfWork {
       if (s) found.set(s.id, s);
     }
     for (const s of this.statesOf.get(childTable.name) ?? []) if (!found.has(s.id)) found.set(s.id, s);
-    return [...found.values()].filter((s) => !s.deleted && !s.deleting && fk.childColumns.every((c, i) => sameValue(s.cur[c], parentKey[i]!)));
+    return [...found.values()].filter(
+      (s) => !s.deleted && !s.deleting && fk.childColumns.every((c, i) => sameValue(s.cur[c], parentKey[i]!)),
+    );
   }
 
   private find(table: TableInfo, where: Row): RowState[] {
     const cols = Object.keys(where);
     for (const c of cols) if (!table.columnsByName.has(c)) throw unknownColumn(table, c, 'where');
-    const fk = { childTable: table.name, childColumns: cols, parentTable: table.name, parentColumns: cols, onDelete: 'NO ACTION' as const, role: '' };
+    const fk = {
+      childTable: table.name,
+      childColumns: cols,
+      parentTable: table.name,
+      parentColumns: cols,
+      onDelete: 'NO ACTION' as const,
+      role: '',
+    };
     const pseudoParent = { cur: where } as unknown as RowState;
     return this.children(fk, pseudoParent);
   }
@@ -567,7 +751,12 @@ export class UnitOfWork {
       }
       return out;
     }
-    if (pk.length > 1) throw new BadInput(`${pointer}: ${table.name} has a composite key; give {${pk.map((c) => `"${c}": …`).join(', ')}}`, pointer, 'bad-key');
+    if (pk.length > 1)
+      throw new BadInput(
+        `${pointer}: ${table.name} has a composite key; give {${pk.map((c) => `"${c}": …`).join(', ')}}`,
+        pointer,
+        'bad-key',
+      );
     if (key === null || key === undefined) throw new BadInput(`${pointer}: a key is required`, pointer, 'bad-key');
     return { [pk[0]!]: normalize(table.columnsByName.get(pk[0]!)!, key, pointer, table.name) };
   }
@@ -584,18 +773,25 @@ export class UnitOfWork {
   private tableByName(name: unknown, pointer: string): TableInfo {
     if (typeof name !== 'string') throw new BadInput(`${pointer}: expected a table name`, pointer, 'unknown-table');
     const table = this.store.schema.tables.get(name);
-    if (!table) throw new BadInput(`${pointer}: there is no table ${name}${suggestName(name, this.store.schema.tables.keys())}`, pointer, 'unknown-table');
+    if (!table)
+      throw new BadInput(
+        `${pointer}: there is no table ${name}${suggestName(name, this.store.schema.tables.keys())}`,
+        pointer,
+        'unknown-table',
+      );
     return table;
   }
 
   private record(value: unknown, pointer: string): Row {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BadInput(`${pointer}: expected an object of column: value`, pointer, 'bad-op');
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new BadInput(`${pointer}: expected an object of column: value`, pointer, 'bad-op');
     return value as Row;
   }
 
   private alias(name: unknown, state: RowState, pointer: string): void {
     if (name === undefined) return;
-    if (typeof name !== 'string' || !/^\w+$/.test(name)) throw new BadInput(`${pointer}.as: an alias is a word like "o1"`, `${pointer}.as`, 'bad-op');
+    if (typeof name !== 'string' || !/^\w+$/.test(name))
+      throw new BadInput(`${pointer}.as: an alias is a word like "o1"`, `${pointer}.as`, 'bad-op');
     this.aliases.set(name, state);
   }
 
@@ -622,7 +818,11 @@ export class UnitOfWork {
       // a key that SQLite does not generate is required even when not declared NOT NULL (SQLite would take a NULL key)
       if ((!col.notNull && !col.pk) || col.defaultIsExpression || (col.pk && table.generatedKey)) continue;
       if (row[col.name] === null || row[col.name] === undefined) {
-        throw new BadInput(`${table.name}.${col.name} is required${col.pk ? ' (it is the key, and it is not generated)' : ''}`, `${pointer}.${col.name}`, 'required');
+        throw new BadInput(
+          `${table.name}.${col.name} is required${col.pk ? ' (it is the key, and it is not generated)' : ''}`,
+          `${pointer}.${col.name}`,
+          'required',
+        );
       }
     }
   }
@@ -634,20 +834,30 @@ export class UnitOfWork {
       for (const fk of table.parents) {
         const key = fkValue(fk.childColumns, row);
         if (key && !this.state(this.store.schema.tables.get(fk.parentTable)!, keyRowFrom(fk.parentColumns, key))) {
-          return new RuleViolation(`${table.name}.${fk.childColumns.join('+')} → ${fk.parentTable}`, table.name, this.keyOf(table, row),
-            `${table.name}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`, 'integrity');
+          return new RuleViolation(
+            `${table.name}.${fk.childColumns.join('+')} → ${fk.parentTable}`,
+            table.name,
+            this.keyOf(table, row),
+            `${table.name}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`,
+            'integrity',
+          );
         }
       }
       return new RuleViolation(`foreign key`, table.name, this.keyOf(table, row), `${table.name}: ${msg}`, 'integrity');
     }
     if (/UNIQUE constraint failed|PRIMARY KEY/.test(msg)) {
-      return new BadInput(`${table.name} ${formatKey(this.keyOf(table, row))} already exists (${msg.replace(/^.*failed: /, '')} must be unique)`, pointer, 'duplicate');
+      return new BadInput(
+        `${table.name} ${formatKey(this.keyOf(table, row))} already exists (${msg.replace(/^.*failed: /, '')} must be unique)`,
+        pointer,
+        'duplicate',
+      );
     }
     if (/NOT NULL constraint failed: [^.]+\.(\w+)/.test(msg)) {
       const col = /NOT NULL constraint failed: [^.]+\.(\w+)/.exec(msg)![1];
       return new BadInput(`${table.name}.${col} is required`, `${pointer}.${col}`, 'required');
     }
-    if (/CHECK constraint failed/.test(msg)) return new RuleViolation('CHECK', table.name, this.keyOf(table, row), `${table.name}: ${msg}`, 'constraint');
+    if (/CHECK constraint failed/.test(msg))
+      return new RuleViolation('CHECK', table.name, this.keyOf(table, row), `${table.name}: ${msg}`, 'constraint');
     return e as Error;
   }
 }
@@ -689,11 +899,18 @@ function intersects(a: Set<string>, b: Set<string>): boolean {
 }
 
 function unknownColumn(table: TableInfo, name: string, pointer: string): BadInput {
-  return new BadInput(`${table.name} has no column ${name}${suggestName(name, table.columnsByName.keys())}`, `${pointer}.${name}`, 'unknown-column');
+  return new BadInput(
+    `${table.name} has no column ${name}${suggestName(name, table.columnsByName.keys())}`,
+    `${pointer}.${name}`,
+    'unknown-column',
+  );
 }
 
 export function formatKey(key: unknown): string {
-  if (key !== null && typeof key === 'object') return Object.values(key as object).map(String).join('/');
+  if (key !== null && typeof key === 'object')
+    return Object.values(key as object)
+      .map(String)
+      .join('/');
   return String(key);
 }
 

@@ -38,7 +38,8 @@ export function normalize(col: ColumnInfo, value: unknown, at: string, table: st
     case 'date':
     case 'datetime':
       if (typeof value === 'string' && ISO_DATE.test(value)) return value;
-      if (value instanceof Date && !Number.isNaN(value.getTime())) return col.kind === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
+      if (value instanceof Date && !Number.isNaN(value.getTime()))
+        return col.kind === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
       throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'an ISO date (YYYY-MM-DD)');
     case 'text':
       if (typeof value === 'string') return value;

@@ -18,7 +18,22 @@ export function report(message: ChildMessage): void {
 export const log = (line: string, level: 'info' | 'warn' | 'error' = 'info'): void => report({ type: 'log', level, line });
 
 export function reportTx(child: ChildName): (o: TxOutcome) => void {
-  return (o) => report({ type: 'tx', outcome: { at: new Date().toISOString(), child, tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error } });
+  return (o) =>
+    report({
+      type: 'tx',
+      outcome: {
+        at: new Date().toISOString(),
+        child,
+        tx: o.tx,
+        origin: o.origin,
+        ok: o.ok,
+        dryRun: o.dryRun,
+        durationMs: o.durationMs,
+        changes: o.changes,
+        trace: o.trace,
+        error: o.error,
+      },
+    });
 }
 
 /** runs `stop` once on SIGTERM/SIGINT, a stop message, or the parent going away; then exits */

@@ -12,10 +12,12 @@ import { stateDirOf, type Project } from '../project/load.js';
 
 export type KafkaTarget =
   | { kind: 'external'; brokers: string[]; source: string }
-  | { kind: 'embedded'; dataDir: string; port?: number; /** the project whose broker it is (this one, or the one shared) */ owner: string };
+  | { kind: 'embedded'; dataDir: string; port?: number /** the project whose broker it is (this one, or the one shared) */; owner: string };
 
 export function kafkaTarget(project: Project, env: NodeJS.ProcessEnv = process.env): KafkaTarget {
-  const fromEnv = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const fromEnv = env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (fromEnv?.length) return { kind: 'external', brokers: fromEnv, source: 'KAFKA_BROKERS' };
   const k = project.config.kafka ?? {};
   if (k.brokers?.length) return { kind: 'external', brokers: k.brokers, source: 'alsx.config.ts kafka.brokers' };
@@ -86,7 +88,9 @@ function lock(dataDir: string): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(readFileSync(lockFile(dataDir), 'utf8'));
       if (holder && holder !== process.pid && alive(holder)) {
-        throw new BrokerBusy(`another broker (pid ${holder}) is using ${relative(process.cwd(), dataDir)}; use it (alsx produce/tail find it), or stop it first`);
+        throw new BrokerBusy(
+          `another broker (pid ${holder}) is using ${relative(process.cwd(), dataDir)}; use it (alsx produce/tail find it), or stop it first`,
+        );
       }
       rmSync(lockFile(dataDir), { force: true });
     }
@@ -127,7 +131,8 @@ export async function startEmbeddedBroker(dataDir: string, options: Partial<Brok
     async stop() {
       await broker.stop();
       // the announcement stays (its port is reused next time); the lock goes
-      if (existsSync(lockFile(dataDir)) && Number(readFileSync(lockFile(dataDir), 'utf8')) === process.pid) rmSync(lockFile(dataDir), { force: true });
+      if (existsSync(lockFile(dataDir)) && Number(readFileSync(lockFile(dataDir), 'utf8')) === process.pid)
+        rmSync(lockFile(dataDir), { force: true });
     },
   };
 }
@@ -136,13 +141,18 @@ export async function startEmbeddedBroker(dataDir: string, options: Partial<Brok
  * The brokers to talk to for a one-off command (produce, tail): a cluster, or the embedded broker
  * that is running; when none runs, one is started in this process for as long as the command runs.
  */
-export async function brokersForCommand(project: Project, log: (line: string) => void): Promise<{ brokers: string[]; release(): Promise<void> }> {
+export async function brokersForCommand(
+  project: Project,
+  log: (line: string) => void,
+): Promise<{ brokers: string[]; release(): Promise<void> }> {
   const t = kafkaTarget(project);
   if (t.kind === 'external') return { brokers: t.brokers, release: async () => {} };
   const running = runningBroker(t.dataDir);
   if (running) return { brokers: [`${running.host}:${running.port}`], release: async () => {} };
   const started = await startEmbeddedBroker(t.dataDir, { port: t.port, initialRebalanceDelayMs: 50 });
-  log(`no broker was running for ${relative(process.cwd(), t.owner) || '.'}: started the embedded one on ${started.address} for this command`);
+  log(
+    `no broker was running for ${relative(process.cwd(), t.owner) || '.'}: started the embedded one on ${started.address} for this command`,
+  );
   return { brokers: [started.address], release: () => started.stop() };
 }
 

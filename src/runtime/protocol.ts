@@ -18,7 +18,10 @@ export type ChildMessage =
 /** parent → child */
 export type ParentMessage = { type: 'stop' };
 
-export type TxRecord = Pick<TxOutcome, 'tx' | 'origin' | 'ok' | 'dryRun' | 'durationMs' | 'changes' | 'trace' | 'error'> & { at: string; child: ChildName };
+export type TxRecord = Pick<TxOutcome, 'tx' | 'origin' | 'ok' | 'dryRun' | 'durationMs' | 'changes' | 'trace' | 'error'> & {
+  at: string;
+  child: ChildName;
+};
 
 /** what a child is started with (argv[2] as JSON) */
 export interface ChildArgs {

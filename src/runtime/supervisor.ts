@@ -71,7 +71,10 @@ export class Supervisor extends EventEmitter {
 
   private traces: WriteStream | undefined;
 
-  constructor(readonly project: Project, private readonly options: SupervisorOptions = {}) {
+  constructor(
+    readonly project: Project,
+    private readonly options: SupervisorOptions = {},
+  ) {
     super();
     this.kafka = kafkaTarget(project, options.env ?? process.env);
   }
@@ -150,7 +153,13 @@ export class Supervisor extends EventEmitter {
     const shared = (): boolean => {
       const running = runningBroker(this.kafka.kind === 'embedded' ? this.kafka.dataDir : '');
       if (!running || running.pid === this.processes.get('broker')?.pid) return false;
-      this.setState('broker', { status: 'shared', pid: running.pid, port: running.port, address: `${running.host}:${running.port}`, detail: 'started by another process' });
+      this.setState('broker', {
+        status: 'shared',
+        pid: running.pid,
+        port: running.port,
+        address: `${running.host}:${running.port}`,
+        detail: 'started by another process',
+      });
       return true;
     };
     if (shared()) return;
@@ -243,16 +252,21 @@ export class Supervisor extends EventEmitter {
     if (this.options.autoRestart) {
       const delay = Math.min(5000, 250 * 2 ** Math.min(state.restarts, 4));
       if (wasUp) state.restarts = 0;
-      setTimeout(() => {
-        if (this.stopping) return;
-        state.restarts++;
-        this.revive(name).then(pending?.resolve, (e: Error) => {
-          if (pending) pending.reject(e);
-          else this.line(name, `could not start again: ${e.message}`, 'error');
-        });
-      }, wasUp ? 250 : delay).unref();
+      setTimeout(
+        () => {
+          if (this.stopping) return;
+          state.restarts++;
+          this.revive(name).then(pending?.resolve, (e: Error) => {
+            if (pending) pending.reject(e);
+            else this.line(name, `could not start again: ${e.message}`, 'error');
+          });
+        },
+        wasUp ? 250 : delay,
+      ).unref();
     } else {
-      pending?.reject(new StartError(`${name} exited before it was ready (${signal ?? `code ${code}`}): ${state.log.slice(-3).join(' / ')}`));
+      pending?.reject(
+        new StartError(`${name} exited before it was ready (${signal ?? `code ${code}`}): ${state.log.slice(-3).join(' / ')}`),
+      );
     }
   }
 

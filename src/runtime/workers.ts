@@ -23,25 +23,42 @@ export interface WorkerOptions {
   verbose?: boolean;
 }
 
-export async function startWorkers(project: OpenProject, integration: Integration, brokers: string[], options: WorkerOptions): Promise<Workers> {
+export async function startWorkers(
+  project: OpenProject,
+  integration: Integration,
+  brokers: string[],
+  options: WorkerOptions,
+): Promise<Workers> {
   const { log } = options;
-  const relay = new OutboxRelay(project.store.db, () => connectProducer(brokers, `alsx-${project.name}-relay`), { log: (l) => log(l, 'warn') });
+  const relay = new OutboxRelay(project.store.db, () => connectProducer(brokers, `alsx-${project.name}-relay`), {
+    log: (l) => log(l, 'warn'),
+  });
   relay.start();
   const summary = [`outbox relay → ${brokers.join(',')}`];
   let dlq: Promise<MessageProducer> | undefined;
-  const deadLetters = (): Promise<MessageProducer> => (dlq ??= connectProducer(brokers, `alsx-${project.name}-dlq`).catch((e) => {
-    dlq = undefined;
-    throw e;
-  }));
+  const deadLetters = (): Promise<MessageProducer> =>
+    (dlq ??= connectProducer(brokers, `alsx-${project.name}-dlq`).catch((e) => {
+      dlq = undefined;
+      throw e;
+    }));
   const consumers: MessageConsumer[] = [];
   try {
     for (const c of integration.consumers ?? []) {
       const group = consumerGroup(project, c);
       const worker = new TopicWorker(project.store, project.engine, { ...c, group }, deadLetters, (l) => log(l, 'warn'));
-      consumers.push(await runConsumer(brokers, group, c.topic, async (m) => {
-        const outcome = await worker.handle(m);
-        if (options.verbose && outcome.status !== 'dead-lettered') log(`${m.topic}/${m.partition}/${m.offset}: ${outcome.status}${outcome.status === 'applied' ? ` (tx ${outcome.tx})` : ''}`);
-      }, { commitEvery: 100 })); // the inbox skips what a crash makes Kafka deliver again
+      consumers.push(
+        await runConsumer(
+          brokers,
+          group,
+          c.topic,
+          async (m) => {
+            const outcome = await worker.handle(m);
+            if (options.verbose && outcome.status !== 'dead-lettered')
+              log(`${m.topic}/${m.partition}/${m.offset}: ${outcome.status}${outcome.status === 'applied' ? ` (tx ${outcome.tx})` : ''}`);
+          },
+          { commitEvery: 100 },
+        ),
+      ); // the inbox skips what a crash makes Kafka deliver again
       summary.push(`${c.topic} → ${c.mapping ? `mapping ${c.mapping.tableName}` : 'handler'} (group ${group}; poison → ${c.topic}.dlq)`);
     }
     for (const s of integration.services ?? []) {

@@ -60,7 +60,10 @@ export class ScenarioEnvironment {
   private constructor(private readonly dir: string) {}
 
   /** starts everything the scenario needs; `others` are folder names next to the project (e.g. shipping) */
-  static async start(projectDir: string, options: { templates: Templates; clock?: string; others?: string[]; fixture?: string }): Promise<ScenarioEnvironment> {
+  static async start(
+    projectDir: string,
+    options: { templates: Templates; clock?: string; others?: string[]; fixture?: string },
+  ): Promise<ScenarioEnvironment> {
     const env = new ScenarioEnvironment(mkdtempSync(join(options.templates.dir, 'run-')));
     try {
       await env.boot(projectDir, options);
@@ -71,22 +74,30 @@ export class ScenarioEnvironment {
     }
   }
 
-  private async boot(projectDir: string, options: { templates: Templates; clock?: string; others?: string[]; fixture?: string }): Promise<void> {
+  private async boot(
+    projectDir: string,
+    options: { templates: Templates; clock?: string; others?: string[]; fixture?: string },
+  ): Promise<void> {
     const clock = new Date(options.clock ?? DEFAULT_CLOCK);
     if (Number.isNaN(clock.getTime())) throw new Error(`clock ${options.clock} is not a date`);
     const dirs = [resolve(projectDir), ...(options.others ?? []).map((o) => resolve(projectDir, '..', o))];
     this.broker = new Broker({ dataDir: join(this.dir, 'kafka'), port: 0, initialRebalanceDelayMs: 0 });
     this.brokers = [`127.0.0.1:${await this.broker.start()}`];
     for (const [i, dir] of dirs.entries()) {
-      if (!existsSync(join(dir, 'alsx.config.ts')) && !existsSync(join(dir, 'db'))) throw new Error(`with: ${basename(dir)} is not a project next to ${basename(dirs[0]!)}`);
+      if (!existsSync(join(dir, 'alsx.config.ts')) && !existsSync(join(dir, 'db')))
+        throw new Error(`with: ${basename(dir)} is not a project next to ${basename(dirs[0]!)}`);
       const info = await readProject(dir);
       const db = join(this.dir, `${basename(dir)}.sqlite`);
       copyFileSync(await options.templates.seedOf(info), db);
       if (i === 0 && options.fixture) applyFixture(db, options.fixture);
-      const project = await openProject(dir, { db, clock: () => clock, onOutcome: (o) => {
-        this.outcomes.push(o);
-        if (o.ok) this.pokeRelays(); // same connection: the relay's data_version watch would not see it
-      } });
+      const project = await openProject(dir, {
+        db,
+        clock: () => clock,
+        onOutcome: (o) => {
+          this.outcomes.push(o);
+          if (o.ok) this.pokeRelays(); // same connection: the relay's data_version watch would not see it
+        },
+      });
       // secrets and the like in the scenario's folder, not the project's .alsx
       const stateDir = join(this.dir, basename(dir));
       mkdirSync(stateDir, { recursive: true });

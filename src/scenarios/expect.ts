@@ -13,7 +13,14 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringi
 function same(expected: unknown, actual: unknown): boolean {
   if (expected === actual) return true;
   if (expected === null || actual === null || expected === undefined || actual === undefined) return false;
-  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
+  const num = (v: unknown) =>
+    typeof v === 'number'
+      ? v
+      : typeof v === 'bigint'
+        ? Number(v)
+        : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)
+          ? Number(v)
+          : undefined;
   const a = num(expected);
   const b = num(actual);
   if (a !== undefined && b !== undefined && (typeof expected === 'number' || typeof actual === 'number')) return Math.abs(a - b) < 1e-9;
@@ -48,19 +55,29 @@ export function checkRows(rows: RowExpectation[], storeOf: (project?: string) =>
     let found: Row[];
     let label: string;
     if (r.key !== undefined) {
-      const key: Row = table.primaryKey.length === 1 && (typeof r.key !== 'object' || r.key === null) ? { [table.primaryKey[0]!]: r.key as never } : (r.key as Row);
+      const key: Row =
+        table.primaryKey.length === 1 && (typeof r.key !== 'object' || r.key === null)
+          ? { [table.primaryKey[0]!]: r.key as never }
+          : (r.key as Row);
       const row = store.get(table, key);
       found = row ? [row] : [];
       label = `${where} ${typeof r.key === 'object' ? JSON.stringify(r.key) : String(r.key)}`;
     } else {
       found = store.rowsWhere(r.table, (r.where ?? {}) as Row, 100_000);
-      label = `${where}${r.where ? ` where ${Object.entries(r.where).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''}`;
+      label = `${where}${
+        r.where
+          ? ` where ${Object.entries(r.where)
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(' ')}`
+          : ''
+      }`;
     }
     if (r.absent) {
       if (found.length) out.push(`${label}: expected no row, found ${found.length}`);
       continue;
     }
-    if (r.count !== undefined && found.length !== r.count) out.push(`${label}: expected ${r.count} row${r.count === 1 ? '' : 's'}, found ${found.length}`);
+    if (r.count !== undefined && found.length !== r.count)
+      out.push(`${label}: expected ${r.count} row${r.count === 1 ? '' : 's'}, found ${found.length}`);
     if (r.count === undefined && found.length === 0) {
       out.push(`${label}: no such row`);
       continue;
@@ -68,7 +85,8 @@ export function checkRows(rows: RowExpectation[], storeOf: (project?: string) =>
     for (const [i, row] of found.entries()) {
       for (const [col, v] of Object.entries(r.values ?? {})) {
         if (!(col in row)) out.push(`${label}: no column ${col}`);
-        else if (!same(v, row[col])) out.push(`${label}${found.length > 1 ? ` (row ${i + 1})` : ''} ${col}: expected ${show(v)}, got ${show(row[col])}`);
+        else if (!same(v, row[col]))
+          out.push(`${label}${found.length > 1 ? ` (row ${i + 1})` : ''} ${col}: expected ${show(v)}, got ${show(row[col])}`);
       }
     }
   }
@@ -82,15 +100,23 @@ export function checkTrace(expected: string[], steps: TraceStep[], out: string[]
     const i = fired.findIndex((r, j) => j >= at && r.includes(want));
     if (i < 0) {
       const seen = fired.slice(at).filter((r, j, all) => all.indexOf(r) === j);
-      out.push(`trace: expected ${show(want)}${at ? ' after the ones before it' : ''}; fired ${seen.length ? seen.map((r) => show(r)).join(', ') : 'no rules'}`);
+      out.push(
+        `trace: expected ${show(want)}${at ? ' after the ones before it' : ''}; fired ${seen.length ? seen.map((r) => show(r)).join(', ') : 'no rules'}`,
+      );
       return;
     }
     at = i + 1;
   }
 }
 
-export function checkError(expected: NonNullable<Expectation['error']>, actual: { rule?: string; message?: string } | undefined, out: string[]): void {
+export function checkError(
+  expected: NonNullable<Expectation['error']>,
+  actual: { rule?: string; message?: string } | undefined,
+  out: string[],
+): void {
   if (!actual) return void out.push(`error: expected ${show(expected)}, but it succeeded`);
-  if (expected.rule !== undefined && actual.rule !== expected.rule) out.push(`error rule: expected ${show(expected.rule)}, got ${show(actual.rule)}`);
-  if (expected.message !== undefined && !(actual.message ?? '').includes(expected.message)) out.push(`error message: expected it to contain ${show(expected.message)}, got ${show(actual.message)}`);
+  if (expected.rule !== undefined && actual.rule !== expected.rule)
+    out.push(`error rule: expected ${show(expected.rule)}, got ${show(actual.rule)}`);
+  if (expected.message !== undefined && !(actual.message ?? '').includes(expected.message))
+    out.push(`error message: expected it to contain ${show(expected.message)}, got ${show(actual.message)}`);
 }

@@ -31,9 +31,23 @@ export interface Scenario {
   steps: Step[];
 }
 
-export interface RequestStep { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; body?: unknown; as?: string | null }
-export interface ProduceStep { topic: string; key?: string; headers?: Record<string, string>; value?: unknown }
-export interface WaitStep { topic: string; timeout?: number; match?: { key?: string; headers?: Record<string, string>; value?: unknown } }
+export interface RequestStep {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  as?: string | null;
+}
+export interface ProduceStep {
+  topic: string;
+  key?: string;
+  headers?: Record<string, string>;
+  value?: unknown;
+}
+export interface WaitStep {
+  topic: string;
+  timeout?: number;
+  match?: { key?: string; headers?: Record<string, string>; value?: unknown };
+}
 
 export interface Step {
   name?: string;

@@ -1,11 +1,20 @@
 /** JUnit XML for CI: one testsuite per project, one testcase per scenario, failures with their diffs. */
 import type { ScenarioResult } from './runner.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const esc = (s: string): string =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export function failureText(r: ScenarioResult): string {
   if (r.error) return r.error;
-  return r.steps.filter((s) => !s.ok).map((s) => `step ${s.index + 1} "${s.name}" (${s.summary || s.kind}):\n${s.failures.map((f) => `  ${f}`).join('\n')}`).join('\n');
+  return r.steps
+    .filter((s) => !s.ok)
+    .map((s) => `step ${s.index + 1} "${s.name}" (${s.summary || s.kind}):\n${s.failures.map((f) => `  ${f}`).join('\n')}`)
+    .join('\n');
 }
 
 export function junitXml(project: string, results: ScenarioResult[]): string {

@@ -19,7 +19,12 @@ export interface ScenarioFile {
 
 export function scenarioFiles(projectDir: string): string[] {
   const dir = join(projectDir, 'scenarios');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 
 export function readScenario(file: string): ScenarioFile {
@@ -41,7 +46,12 @@ export function readScenario(file: string): ScenarioFile {
     // the line of the offending node, when the YAML has it
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
-    const detail = e.keyword === 'additionalProperties' ? `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.keyword === 'oneOf' ? 'a step is one of request, tx, produce, wait or sql' : e.message;
+    const detail =
+      e.keyword === 'additionalProperties'
+        ? `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === 'oneOf'
+          ? 'a step is one of request, tx, produce, wait or sql'
+          : e.message;
     return { file, id, error: `${where}${line}: ${e.instancePath || 'the scenario'} ${detail}` };
   }
   return { file, id, scenario: value as Scenario };

@@ -49,16 +49,31 @@ export class Recorder {
       } catch {
         body = undefined;
       }
-      this.request(method, url.pathname + url.search, init?.body ? JSON.parse(String(init.body)) : undefined, response.status, body, user());
+      this.request(
+        method,
+        url.pathname + url.search,
+        init?.body ? JSON.parse(String(init.body)) : undefined,
+        response.status,
+        body,
+        user(),
+      );
       return response;
     };
   }
 
-  request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, status: number, response: unknown, user: string | null): void {
+  request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body: unknown,
+    status: number,
+    response: unknown,
+    user: string | null,
+  ): void {
     if (!this.steps) return;
     const expect: Expectation = { status };
     const error = (response as { errors?: { detail?: string; meta?: { rule?: string } }[] } | undefined)?.errors?.[0];
-    if (error) expect.error = { ...(error.meta?.rule ? { rule: error.meta.rule } : {}), ...(error.detail ? { message: error.detail } : {}) };
+    if (error)
+      expect.error = { ...(error.meta?.rule ? { rule: error.meta.rule } : {}), ...(error.detail ? { message: error.detail } : {}) };
     const data = (response as { data?: { type?: string; id?: string; attributes?: Record<string, unknown> } } | undefined)?.data;
     if (method !== 'GET' && status < 300 && data?.type && data.id !== undefined && data.attributes) {
       expect.rows = [{ table: data.type, key: keyOf(data.id), values: data.attributes }];
@@ -77,7 +92,12 @@ export class Recorder {
       const parts = Object.values(c.key ?? {});
       const key = parts.length === 1 ? parts[0] : c.key;
       if (c.op === 'delete') rows.set(id, { table: c.table, key, absent: true });
-      else rows.set(id, { table: c.table, key, values: { ...(rows.get(id)?.values ?? {}), ...Object.fromEntries(Object.entries(c.values).map(([col, [, now]]) => [col, now])) } });
+      else
+        rows.set(id, {
+          table: c.table,
+          key,
+          values: { ...(rows.get(id)?.values ?? {}), ...Object.fromEntries(Object.entries(c.values).map(([col, [, now]]) => [col, now])) },
+        });
     }
     if (rows.size) expect.rows = [...rows.values()];
     this.steps.push({ name: `tx (${ops.length} op${ops.length === 1 ? '' : 's'})`, tx: ops, expect });
@@ -90,7 +110,13 @@ export class Recorder {
 
 const keyOf = (id: string): unknown => (/^-?\d+$/.test(id) ? Number(id) : id.includes(',') ? id : decodeURIComponent(id));
 
-export const slug = (name: string): string => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+export const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'scenario';
 
 /** writes the recorded steps as projects/<p>/scenarios/<slug>.yaml (never over an existing file) */
 export function saveScenario(projectDir: string, name: string, recorded: { steps: Step[]; clock: string }): string {

@@ -49,7 +49,14 @@ interface Observed {
   summary: string;
 }
 
-export async function runScenario(projectDir: string, file: string, id: string, scenario: Scenario, templates: Templates, onStep?: (s: StepResult) => void): Promise<ScenarioResult> {
+export async function runScenario(
+  projectDir: string,
+  file: string,
+  id: string,
+  scenario: Scenario,
+  templates: Templates,
+  onStep?: (s: StepResult) => void,
+): Promise<ScenarioResult> {
   const started = performance.now();
   const result: ScenarioResult = { id, file, name: scenario.name, ok: false, ms: 0, steps: [] };
   let env: ScenarioEnvironment | undefined;
@@ -100,7 +107,16 @@ async function runStep(env: ScenarioEnvironment, scenario: Scenario, step: Step,
       if (kind === 'sql') observed = await perform(env, scenario, step); // a read sees the latest commits
     }
   }
-  return { index, name: step.name ?? `${kind} ${describe(step)}`, kind, ok: failures.length === 0, failures, ms: performance.now() - started, outcomes: env.outcomes.slice(first), summary: observed.summary };
+  return {
+    index,
+    name: step.name ?? `${kind} ${describe(step)}`,
+    kind,
+    ok: failures.length === 0,
+    failures,
+    ms: performance.now() - started,
+    outcomes: env.outcomes.slice(first),
+    summary: observed.summary,
+  };
 }
 
 function describe(step: Step): string {
@@ -115,15 +131,25 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
   if (step.request) {
     const r = step.request;
     const method = r.method ?? (r.body === undefined ? 'GET' : 'POST');
-    const user = r.as === undefined ? scenario.user ?? 'admin' : r.as;
+    const user = r.as === undefined ? (scenario.user ?? 'admin') : r.as;
     const token = await env.token(user);
     const reply = await requestApi(env.base, method, r.path, r.body, token ? { Authorization: `Bearer ${token}` } : {});
     const e = reply.error;
-    return { status: reply.status, body: reply.body, ok: reply.ok, error: e, summary: `${method} ${r.path} → ${reply.status}${e?.message ? `: ${e.message}` : ''}` };
+    return {
+      status: reply.status,
+      body: reply.body,
+      ok: reply.ok,
+      error: e,
+      summary: `${method} ${r.path} → ${reply.status}${e?.message ? `: ${e.message}` : ''}`,
+    };
   }
   if (step.tx) {
     const o = env.project(step.project).engine.run(step.tx as TxOp[], { origin: 'scenario' });
-    return { ok: o.ok, error: o.error ? { rule: o.error.rule, message: o.error.message } : undefined, summary: o.ok ? `committed ${o.tx}` : `${o.error?.rule ? `rejected by ${o.error.rule}` : o.error?.kind}: ${o.error?.message}` };
+    return {
+      ok: o.ok,
+      error: o.error ? { rule: o.error.rule, message: o.error.message } : undefined,
+      summary: o.ok ? `committed ${o.tx}` : `${o.error?.rule ? `rejected by ${o.error.rule}` : o.error?.kind}: ${o.error?.message}`,
+    };
   }
   if (step.produce) {
     const p = step.produce;
@@ -135,7 +161,10 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
   if (step.wait) {
     const w = step.wait;
     const message = await waitFor(env.brokers, w.topic, w.match ?? {}, w.timeout ?? DEFAULT_WAIT);
-    if (!message) throw new Error(`no message on ${w.topic}${w.match ? ` matching ${JSON.stringify(w.match)}` : ''} within ${w.timeout ?? DEFAULT_WAIT} ms`);
+    if (!message)
+      throw new Error(
+        `no message on ${w.topic}${w.match ? ` matching ${JSON.stringify(w.match)}` : ''} within ${w.timeout ?? DEFAULT_WAIT} ms`,
+      );
     return { message, summary: `${w.topic} [${message.partition}] @${message.offset}` };
   }
   const statement = env.project(step.project).store.db.prepare(step.sql!);
@@ -145,17 +174,29 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
 }
 
 function check(expect: Expectation, seen: Observed, env: ScenarioEnvironment, outcomes: TxOutcome[], step: Step, out: string[]): void {
-  if (expect.status !== undefined && seen.status !== expect.status) out.push(`status: expected ${expect.status}, got ${seen.status ?? 'none'}${seen.error?.message ? ` (${seen.error.message})` : ''}`);
-  if (expect.ok !== undefined && seen.ok !== expect.ok) out.push(`ok: expected ${expect.ok}, got ${seen.ok}${seen.error?.message ? ` (${seen.error.message})` : ''}`);
+  if (expect.status !== undefined && seen.status !== expect.status)
+    out.push(`status: expected ${expect.status}, got ${seen.status ?? 'none'}${seen.error?.message ? ` (${seen.error.message})` : ''}`);
+  if (expect.ok !== undefined && seen.ok !== expect.ok)
+    out.push(`ok: expected ${expect.ok}, got ${seen.ok}${seen.error?.message ? ` (${seen.error.message})` : ''}`);
   if (expect.error) checkError(expect.error, seen.error, out);
   if (expect.body !== undefined) subset(expect.body, seen.body, 'body', out);
   if (expect.result) subset(expect.result, seen.result, 'result', out);
   if (expect.message) {
     const m = seen.message;
-    subset(expect.message, m ? { key: m.key?.toString('utf8') ?? null, headers: m.headers, value: parse(m.value) } : undefined, 'message', out);
+    subset(
+      expect.message,
+      m ? { key: m.key?.toString('utf8') ?? null, headers: m.headers, value: parse(m.value) } : undefined,
+      'message',
+      out,
+    );
   }
   if (expect.rows) checkRows(expect.rows, (p) => env.project(p ?? step.project).store, out);
-  if (expect.trace) checkTrace(expect.trace, outcomes.flatMap((o) => o.trace), out);
+  if (expect.trace)
+    checkTrace(
+      expect.trace,
+      outcomes.flatMap((o) => o.trace),
+      out,
+    );
 }
 
 function parse(v: Buffer | null): unknown {
@@ -168,7 +209,12 @@ function parse(v: Buffer | null): unknown {
 }
 
 /** the first message on `topic` (from its beginning: the broker is the scenario's own) that matches */
-async function waitFor(brokers: string[], topic: string, match: NonNullable<Step['wait']>['match'], timeoutMs: number): Promise<TailedMessage | undefined> {
+async function waitFor(
+  brokers: string[],
+  topic: string,
+  match: NonNullable<Step['wait']>['match'],
+  timeoutMs: number,
+): Promise<TailedMessage | undefined> {
   let found: TailedMessage | undefined;
   let done: () => void = () => {};
   const finished = new Promise<void>((ok) => (done = ok));

@@ -2,13 +2,29 @@
 import type Database from 'better-sqlite3';
 import type { ColumnInfo, ColumnKind, ForeignKey, OnDelete, Schema, TableInfo, Value } from './types.js';
 
-interface PragmaColumn { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden?: number }
-interface PragmaFk { id: number; seq: number; table: string; from: string; to: string | null; on_delete: string }
+interface PragmaColumn {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden?: number;
+}
+interface PragmaFk {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_delete: string;
+}
 
 export function introspect(db: Database.Database): Schema {
   const objects = db
     // alsx's own tables (_alsx_outbox, _alsx_inbox …) are plumbing, not part of the application
-    .prepare(`SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_alsx\\_%' ESCAPE '\\' ORDER BY name`)
+    .prepare(
+      `SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_alsx\\_%' ESCAPE '\\' ORDER BY name`,
+    )
     .all() as { name: string; type: string }[];
   // a virtual table's shadow tables (FTS indexes …) are its storage, not data to serve or write
   const shadows = new Set(shadowTables(db));
@@ -18,7 +34,10 @@ export function introspect(db: Database.Database): Schema {
     const cols = db.prepare(`SELECT * FROM pragma_table_xinfo(?)`).all(name) as PragmaColumn[];
     // hidden 1: a virtual table's hidden column; 2 and 3: generated columns, which are data
     const columns = cols.filter((c) => !c.hidden || c.hidden >= 2).map(columnInfo);
-    const primaryKey = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const primaryKey = columns
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     const only = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
     tables.set(name, {
       name,

@@ -89,7 +89,9 @@ export class SqliteStore implements Store {
     if (!byShape) this.inserts.set(table.name, (byShape = new Map()));
     let entry = byShape.get(shape);
     if (!entry) {
-      const cols = table.columns.filter((c, i) => (wide ? String(shape).split(',').includes(String(i)) : ((shape as number) & (1 << i)) !== 0)).map((c) => c.name);
+      const cols = table.columns
+        .filter((c, i) => (wide ? String(shape).split(',').includes(String(i)) : ((shape as number) & (1 << i)) !== 0))
+        .map((c) => c.name);
       const sql = cols.length
         ? `INSERT INTO ${q(table.name)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`
         : `INSERT INTO ${q(table.name)} DEFAULT VALUES`;
@@ -110,11 +112,12 @@ export class SqliteStore implements Store {
     const pk = table.primaryKey;
     const id = `update\u0000${table.name}\u0000${cols.join('\u0000')}`;
     let s = this.byTable.get(id);
-    if (!s) this.byTable.set(id, (s = this.stmt(`UPDATE ${q(table.name)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${SqliteStore.where(pk)}`)));
-    s.run(
-      ...cols.map((c) => values[c]),
-      ...pk.map((c) => key[c]),
-    );
+    if (!s)
+      this.byTable.set(
+        id,
+        (s = this.stmt(`UPDATE ${q(table.name)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${SqliteStore.where(pk)}`)),
+      );
+    s.run(...cols.map((c) => values[c]), ...pk.map((c) => key[c]));
   }
 
   delete(table: TableInfo, key: Row): void {
@@ -151,7 +154,10 @@ export class SqliteStore implements Store {
   rowsWhere(table: string, where: Row, limit: number): Row[] {
     const cols = Object.keys(where);
     const condition = cols.length ? ` WHERE ${cols.map((c) => `${q(c)} = ?`).join(' AND ')}` : '';
-    return this.stmt(`SELECT * FROM ${q(table)}${condition} LIMIT ?`).all(...cols.map((c) => where[c]), Math.max(1, Math.floor(limit))) as Row[];
+    return this.stmt(`SELECT * FROM ${q(table)}${condition} LIMIT ?`).all(
+      ...cols.map((c) => where[c]),
+      Math.max(1, Math.floor(limit)),
+    ) as Row[];
   }
 
   /** rows of a read-only query, its statement prepared once (the JSON:API's reads) */

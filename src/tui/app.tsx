@@ -69,7 +69,10 @@ export function App(props: AppProps) {
   const [commanding, setCommanding] = useState(false);
   const [naming, setNaming] = useState(false);
   const [capturing, setCapturing] = useState(false);
-  const [status, setStatus] = useState<{ text: string; level: Level }>({ text: props.greeting ?? 'ready — ? for help, : for commands', level: 'info' });
+  const [status, setStatus] = useState<{ text: string; level: Level }>({
+    text: props.greeting ?? 'ready — ? for help, : for commands',
+    level: 'info',
+  });
   const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
   const history = useRef<string[]>([]);
   const [, redraw] = useState(0);
@@ -92,32 +95,30 @@ export function App(props: AppProps) {
     props.onQuit();
   };
 
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c') return quit();
-      if (help) {
-        if (key.escape || input === '?' || input === 'q') setHelp(false);
-        return;
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return quit();
+    if (help) {
+      if (key.escape || input === '?' || input === 'q') setHelp(false);
+      return;
+    }
+    if (commanding || capturing || naming) return;
+    if (input === 'q') return quit();
+    if (input === 'R' && props.recording) {
+      if (!props.recording.active()) {
+        props.recording.start();
+        return notify('recording: your writes, : commands and produced messages become steps — R to stop and name it', 'warn');
       }
-      if (commanding || capturing || naming) return;
-      if (input === 'q') return quit();
-      if (input === 'R' && props.recording) {
-        if (!props.recording.active()) {
-          props.recording.start();
-          return notify('recording: your writes, : commands and produced messages become steps — R to stop and name it', 'warn');
-        }
-        return setNaming(true);
-      }
-      if (input === '?') return setHelp(true);
-      if (input === ':') {
-        setOutput(undefined);
-        return setCommanding(true);
-      }
-      if (key.escape && output) return setOutput(undefined);
-      if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return setActive(Number(input) - 1);
-      if (key.tab) setActive((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
-    },
-  );
+      return setNaming(true);
+    }
+    if (input === '?') return setHelp(true);
+    if (input === ':') {
+      setOutput(undefined);
+      return setCommanding(true);
+    }
+    if (key.escape && output) return setOutput(undefined);
+    if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return setActive(Number(input) - 1);
+    if (key.tab) setActive((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
+  });
 
   const submit = (line: string) => {
     setCommanding(false);
@@ -147,7 +148,15 @@ export function App(props: AppProps) {
   return (
     <WorkbenchContext.Provider value={wb}>
       <Box flexDirection="column" width={columns} height={rows}>
-        <Header columns={columns} project={`${props.project}${props.recording?.active() ? ` ● REC ${props.recording.steps()}` : ''}`} user={user} titles={panes.map((p) => p.title)} active={active} color={props.color} runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)} />
+        <Header
+          columns={columns}
+          project={`${props.project}${props.recording?.active() ? ` ● REC ${props.recording.steps()}` : ''}`}
+          user={user}
+          titles={panes.map((p) => p.title)}
+          active={active}
+          color={props.color}
+          runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)}
+        />
         <Box height={bodyHeight} width={columns}>
           {help && <Help width={columns} height={bodyHeight} panes={panes} />}
           {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
@@ -159,9 +168,13 @@ export function App(props: AppProps) {
         </Box>
         {output && (
           <Box flexDirection="column" width={columns}>
-            <Text color={color(output.ok ? 'green' : 'red')} wrap="truncate">{output.summary}</Text>
+            <Text color={color(output.ok ? 'green' : 'red')} wrap="truncate">
+              {output.summary}
+            </Text>
             {output.lines.slice(0, outputLines).map((l, i) => (
-              <Text key={i} wrap="truncate">{l}</Text>
+              <Text key={i} wrap="truncate">
+                {l}
+              </Text>
             ))}
           </Box>
         )}
@@ -181,12 +194,24 @@ export function App(props: AppProps) {
             }}
           />
         )}
-        {commanding && <CommandLine width={columns} history={history.current} names={props.completions} onSubmit={submit} onCancel={() => setCommanding(false)} />}
-        <Text color={color(levelColor ?? '')} wrap="truncate">{status.text}</Text>
+        {commanding && (
+          <CommandLine
+            width={columns}
+            history={history.current}
+            names={props.completions}
+            onSubmit={submit}
+            onCancel={() => setCommanding(false)}
+          />
+        )}
+        <Text color={color(levelColor ?? '')} wrap="truncate">
+          {status.text}
+        </Text>
         <Box width={columns}>
           <Box flexShrink={1} flexGrow={1}>
             <Text dimColor wrap="truncate">
-              {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS.slice(0, 2)].map((h) => `${h.keys} ${h.does}`).join(' · ')}
+              {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS.slice(0, 2)]
+                .map((h) => `${h.keys} ${h.does}`)
+                .join(' · ')}
             </Text>
           </Box>
           {/* help and quit are always on screen, however narrow */}
@@ -203,7 +228,15 @@ export function App(props: AppProps) {
  * One line, whatever the width: full tab titles and runtime names when they fit, else runtime
  * marks only, else tabs shortened to three letters (the active one stays whole).
  */
-function Header(p: { columns: number; project: string; user: string | null; titles: string[]; active: number; color: boolean; runtimes: (readonly [string, string])[] }) {
+function Header(p: {
+  columns: number;
+  project: string;
+  user: string | null;
+  titles: string[];
+  active: number;
+  color: boolean;
+  runtimes: (readonly [string, string])[];
+}) {
   const lead = `alsx · ${p.project}${p.user ? ` · ${p.user}` : ''} `;
   const tab = (t: string, i: number, short: boolean) => {
     const title = short && i !== p.active ? t.slice(0, 3) : t;
@@ -211,17 +244,27 @@ function Header(p: { columns: number; project: string; user: string | null; titl
   };
   const full = p.runtimes.map(([n, m]) => `${n} ${m}`).join(' ');
   const marks = p.runtimes.map(([n, m]) => `${n[0]}${m}`).join(' ');
-  const variants = [[false, full], [false, marks], [true, marks]] as const;
-  const fits = variants.find(([short, rt]) => lead.length + p.titles.map((t, i) => tab(t, i, short)).join('').length + 1 + rt.length <= p.columns) ?? variants[2];
+  const variants = [
+    [false, full],
+    [false, marks],
+    [true, marks],
+  ] as const;
+  const fits =
+    variants.find(([short, rt]) => lead.length + p.titles.map((t, i) => tab(t, i, short)).join('').length + 1 + rt.length <= p.columns) ??
+    variants[2];
   const [short, rt] = fits;
   return (
     <Box width={p.columns}>
       <Box flexShrink={1}>
-        <Text bold wrap="truncate">{lead}</Text>
+        <Text bold wrap="truncate">
+          {lead}
+        </Text>
       </Box>
       {p.titles.map((t, i) => (
         <Box key={t} flexShrink={0}>
-          <Text inverse={i === p.active} color={i === p.active || !p.color ? undefined : 'cyan'}>{tab(t, i, short)}</Text>
+          <Text inverse={i === p.active} color={i === p.active || !p.color ? undefined : 'cyan'}>
+            {tab(t, i, short)}
+          </Text>
         </Box>
       ))}
       <Box flexGrow={1} />
@@ -233,7 +276,11 @@ function Header(p: { columns: number; project: string; user: string | null; titl
 }
 
 function Help({ width, height, panes }: { width: number; height: number; panes: PaneSpec[] }) {
-  const lines: [string, string, boolean][] = [['Everywhere', '', true], ...GLOBAL_HINTS.map((h): [string, string, boolean] => [h.keys, h.does, false]), ['Ctrl-C', 'quit', false]];
+  const lines: [string, string, boolean][] = [
+    ['Everywhere', '', true],
+    ...GLOBAL_HINTS.map((h): [string, string, boolean] => [h.keys, h.does, false]),
+    ['Ctrl-C', 'quit', false],
+  ];
   for (const p of panes) {
     if (p.hints.length === 0) continue;
     lines.push(['', '', false], [p.title, '', true], ...p.hints.map((h): [string, string, boolean] => [h.keys, h.does, false]));

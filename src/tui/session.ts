@@ -10,7 +10,10 @@ export class Session {
   user: string | null = null;
   token: string | undefined;
 
-  private constructor(private readonly auth: Auth | undefined, readonly firstUser: string | undefined) {}
+  private constructor(
+    private readonly auth: Auth | undefined,
+    readonly firstUser: string | undefined,
+  ) {}
 
   static async open(project: OpenProject): Promise<Session> {
     const security = await loadSecurity(project);

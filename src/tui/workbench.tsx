@@ -47,7 +47,11 @@ export interface OpenOptions {
 export async function openWorkbench(dir: string, options: OpenOptions): Promise<number> {
   const project = await readProject(dir);
   ensureDatabase(project);
-  const supervisor = new Supervisor(project, { port: options.port ?? project.config.api?.port ?? 5656, kafka: options.kafka, autoRestart: false });
+  const supervisor = new Supervisor(project, {
+    port: options.port ?? project.config.api?.port ?? 5656,
+    kafka: options.kafka,
+    autoRestart: false,
+  });
   const traces = new TraceStore();
   const pastRun = options.traces ? await traces.load(options.traces) : undefined;
   supervisor.on('tx', (r) => traces.push(r));
@@ -62,7 +66,19 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   let local: OpenProject | undefined;
   let session: Session | undefined;
   const ready = openProject(project.dir, {
-    onOutcome: (o) => traces.push({ at: new Date().toISOString(), child: 'api', tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error }),
+    onOutcome: (o) =>
+      traces.push({
+        at: new Date().toISOString(),
+        child: 'api',
+        tx: o.tx,
+        origin: o.origin,
+        ok: o.ok,
+        dryRun: o.dryRun,
+        durationMs: o.durationMs,
+        changes: o.changes,
+        trace: o.trace,
+        error: o.error,
+      }),
   }).then(async (p) => {
     local = p;
     session = await Session.open(p);
@@ -108,11 +124,37 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   });
 
   const panes: PaneSpec[] = [
-    { id: 'tables', title: 'Tables', hints: tablesHints, render: (p) => <TablesPane {...p} source={tables} api={{ base: apiBase, headers: () => session?.headers() ?? {}, fetch: recorder.fetch(user, true) }} /> },
+    {
+      id: 'tables',
+      title: 'Tables',
+      hints: tablesHints,
+      render: (p) => (
+        <TablesPane
+          {...p}
+          source={tables}
+          api={{ base: apiBase, headers: () => session?.headers() ?? {}, fetch: recorder.fetch(user, true) }}
+        />
+      ),
+    },
     { id: 'trace', title: 'Trace', hints: traceHints, render: (p) => <TracePane {...p} store={traces} /> },
-    { id: 'topics', title: 'Topics', hints: topicsHints, render: (p) => (topics ? <TopicsPane {...p} source={topics} samples={samples} /> : <Text dimColor>{options.kafka === false ? 'Kafka is off (--no-kafka)' : 'waiting for the broker …'}</Text>) },
+    {
+      id: 'topics',
+      title: 'Topics',
+      hints: topicsHints,
+      render: (p) =>
+        topics ? (
+          <TopicsPane {...p} source={topics} samples={samples} />
+        ) : (
+          <Text dimColor>{options.kafka === false ? 'Kafka is off (--no-kafka)' : 'waiting for the broker …'}</Text>
+        ),
+    },
     { id: 'runtimes', title: 'Runtimes', hints: runtimesHints, render: (p) => <RuntimesPane {...p} runtime={runtime} /> },
-    { id: 'scenarios', title: 'Scenarios', hints: scenariosHints, render: (p) => <ScenariosPane {...p} project={project} onTx={(r) => traces.push(r)} /> },
+    {
+      id: 'scenarios',
+      title: 'Scenarios',
+      hints: scenariosHints,
+      render: (p) => <ScenariosPane {...p} project={project} onTx={(r) => traces.push(r)} />,
+    },
   ];
 
   let notify: (message: string, level?: 'info' | 'ok' | 'warn' | 'error') => void = () => {};
@@ -148,7 +190,11 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
         save: (name) => relative(process.cwd(), saveScenario(project.dir, name, recorder.stop())),
         discard: () => void recorder.stop(),
       }}
-      greeting={pastRun ? `${pastRun.loaded} transactions of a past run loaded from ${options.traces}${pastRun.skipped ? ` (${pastRun.skipped} bad lines skipped)` : ''} — ? for help` : undefined}
+      greeting={
+        pastRun
+          ? `${pastRun.loaded} transactions of a past run loaded from ${options.traces}${pastRun.skipped ? ` (${pastRun.skipped} bad lines skipped)` : ''} — ? for help`
+          : undefined
+      }
     />,
     { exitOnCtrlC: false, patchConsole: true },
   );

@@ -45,7 +45,7 @@ describe('query parameters', () => {
       '/Customer?filter[Id][in]=ALFKI,x) OR (1=1',
       '/Customer?sort=Id DESC; DROP TABLE Customer',
       '/Customer?include=OrderList) --',
-      "/Customer?fields[Customer]=Id FROM Customer; --",
+      '/Customer?fields[Customer]=Id FROM Customer; --',
       "/Customer/ALFKI' OR '1'='1",
     ]) {
       const r = await api.req('GET', q(path));
@@ -64,11 +64,41 @@ describe('request bodies', () => {
     ['no body', '', 400, 'invalid-member', ''],
     ['no data member', '{"meta": {}}', 400, 'invalid-member', ''],
     ['data not an object', '{"data": [1]}', 400, 'invalid-member', '/data'],
-    ['unknown attribute', '{"data": {"type": "Customer", "id": "ZZ1", "attributes": {"Nope": 1}}}', 400, 'unknown-attribute', '/data/attributes/Nope'],
-    ['wrong attribute type', '{"data": {"type": "Customer", "id": "ZZ2", "attributes": {"CreditLimit": "lots"}}}', 400, 'type', '/data/attributes/CreditLimit'],
-    ['an object as an attribute', '{"data": {"type": "Customer", "id": "ZZ3", "attributes": {"City": {"x": 1}}}}', 400, 'type', '/data/attributes/City'],
-    ['unknown relationship', '{"data": {"type": "Customer", "id": "ZZ4", "relationships": {"Nope": {"data": null}}}}', 400, 'unknown-relationship', '/data/relationships/Nope'],
-    ['missing text key', '{"data": {"type": "Customer", "attributes": {"CompanyName": "Nameless"}}}', 400, 'required', '/data/attributes/Id'],
+    [
+      'unknown attribute',
+      '{"data": {"type": "Customer", "id": "ZZ1", "attributes": {"Nope": 1}}}',
+      400,
+      'unknown-attribute',
+      '/data/attributes/Nope',
+    ],
+    [
+      'wrong attribute type',
+      '{"data": {"type": "Customer", "id": "ZZ2", "attributes": {"CreditLimit": "lots"}}}',
+      400,
+      'type',
+      '/data/attributes/CreditLimit',
+    ],
+    [
+      'an object as an attribute',
+      '{"data": {"type": "Customer", "id": "ZZ3", "attributes": {"City": {"x": 1}}}}',
+      400,
+      'type',
+      '/data/attributes/City',
+    ],
+    [
+      'unknown relationship',
+      '{"data": {"type": "Customer", "id": "ZZ4", "relationships": {"Nope": {"data": null}}}}',
+      400,
+      'unknown-relationship',
+      '/data/relationships/Nope',
+    ],
+    [
+      'missing text key',
+      '{"data": {"type": "Customer", "attributes": {"CompanyName": "Nameless"}}}',
+      400,
+      'required',
+      '/data/attributes/Id',
+    ],
   ])('%s → %s', async (_what, raw, status, code, pointer) => {
     const r = await post(raw);
     expect(r.status).toBe(status);
@@ -77,7 +107,11 @@ describe('request bodies', () => {
   });
 
   it('a related resource that does not exist is 404 naming the member', async () => {
-    const r = await api.req('POST', '/Order', { body: { data: { type: 'Order', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: 'NOPE' } } } } } });
+    const r = await api.req('POST', '/Order', {
+      body: {
+        data: { type: 'Order', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: 'NOPE' } } } },
+      },
+    });
     expect(r.status).toBe(404);
     expect(r.body.errors[0].detail).toMatch(/Customer NOPE does not exist/);
   });
@@ -86,7 +120,10 @@ describe('request bodies', () => {
 describe('content negotiation', () => {
   it('415 for a body that is not JSON:API, or carries a parameter other than ext/profile', async () => {
     for (const type of ['application/json', 'text/plain', `${JSONAPI}; charset=utf-8`, `${JSONAPI}; ext="https://example.com/ext"`]) {
-      const r = await api.req('POST', '/Customer', { raw: '{"data": {"type": "Customer", "id": "X1"}}', headers: { 'Content-Type': type } });
+      const r = await api.req('POST', '/Customer', {
+        raw: '{"data": {"type": "Customer", "id": "X1"}}',
+        headers: { 'Content-Type': type },
+      });
       expect(r.status, type).toBe(415);
       expect(r.body.errors[0].source).toEqual({ header: 'Content-Type' });
     }

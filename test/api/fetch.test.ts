@@ -172,6 +172,7 @@ describe('OpenAPI and docs', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toMatch(/https?:\/\/(?!127\.)/); // no CDN
-    for (const asset of html.match(/\/api\/docs\/assets\/[\w.-]+/g)!) expect((await fetch(`${api.base.replace(/\/api$/, '')}${asset}`)).status, asset).toBe(200);
+    for (const asset of html.match(/\/api\/docs\/assets\/[\w.-]+/g)!)
+      expect((await fetch(`${api.base.replace(/\/api$/, '')}${asset}`)).status, asset).toBe(200);
   });
 });

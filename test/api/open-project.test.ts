@@ -14,14 +14,22 @@ let base: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alsx-open-'));
   mkdirSync(join(dir, 'db'));
-  writeFileSync(join(dir, 'db/schema.sql'), `
+  writeFileSync(
+    join(dir, 'db/schema.sql'),
+    `
     CREATE TABLE "Location" ("country" TEXT NOT NULL, "city" TEXT NOT NULL, "notes" TEXT, PRIMARY KEY ("country", "city"));
     CREATE TABLE "Visit" ("Id" INTEGER PRIMARY KEY, "country" TEXT, "city" TEXT, "On" DATE, FOREIGN KEY ("country", "city") REFERENCES "Location" ("country", "city"));
-    CREATE VIEW "VisitCount" AS SELECT country, city, count(*) AS n FROM "Visit" GROUP BY country, city;`);
-  writeFileSync(join(dir, 'db/seed.sql'), `INSERT INTO "Location" VALUES ('Germany', 'Berlin', NULL), ('USA', 'New York, NY', 'comma in a key');`);
+    CREATE VIEW "VisitCount" AS SELECT country, city, count(*) AS n FROM "Visit" GROUP BY country, city;`,
+  );
+  writeFileSync(
+    join(dir, 'db/seed.sql'),
+    `INSERT INTO "Location" VALUES ('Germany', 'Berlin', NULL), ('USA', 'New York, NY', 'comma in a key');`,
+  );
   project = await openProject(dir);
   const { app } = await createApi(project);
-  server = await new Promise((ok) => { const s = app.listen(0, '127.0.0.1', () => ok(s)); });
+  server = await new Promise((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api`;
 });
 afterAll(async () => {
@@ -34,7 +42,8 @@ const json = async (path: string, init?: RequestInit) => {
   const r = await fetch(`${base}${path}`, init);
   return { status: r.status, body: (await r.json()) as any };
 };
-const post = (path: string, body: unknown) => json(path, { method: 'POST', headers: { 'Content-Type': 'application/vnd.api+json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  json(path, { method: 'POST', headers: { 'Content-Type': 'application/vnd.api+json' }, body: JSON.stringify(body) });
 
 describe('an open project', () => {
   it('needs no login', async () => {
@@ -49,7 +58,13 @@ describe('an open project', () => {
   });
 
   it('relates through a composite foreign key', async () => {
-    const r = await post('/Visit', { data: { type: 'Visit', attributes: { On: '2026-01-01' }, relationships: { Location: { data: { type: 'Location', id: 'Germany,Berlin' } } } } });
+    const r = await post('/Visit', {
+      data: {
+        type: 'Visit',
+        attributes: { On: '2026-01-01' },
+        relationships: { Location: { data: { type: 'Location', id: 'Germany,Berlin' } } },
+      },
+    });
     expect(r.status).toBe(201);
     expect(r.body.data.attributes).toMatchObject({ country: 'Germany', city: 'Berlin' });
     expect(r.body.data.relationships.Location.data).toEqual({ type: 'Location', id: 'Germany,Berlin' });
@@ -60,7 +75,10 @@ describe('an open project', () => {
   it('serves views read-only, each row with an id of its own but no address', async () => {
     await post('/Visit', { data: { type: 'Visit', attributes: { country: 'USA', city: 'New York, NY' } } });
     const view = await json('/VisitCount?sort=country');
-    expect(view.body.data.map((v: any) => v.attributes)).toEqual([{ country: 'Germany', city: 'Berlin', n: 1 }, { country: 'USA', city: 'New York, NY', n: 1 }]);
+    expect(view.body.data.map((v: any) => v.attributes)).toEqual([
+      { country: 'Germany', city: 'Berlin', n: 1 },
+      { country: 'USA', city: 'New York, NY', n: 1 },
+    ]);
     expect(new Set(view.body.data.map((v: any) => v.id)).size).toBe(2);
     expect((await json(`/VisitCount/${view.body.data[0].id}`)).status).toBe(404);
     const r = await post('/VisitCount', { data: { type: 'VisitCount', attributes: { n: 1 } } });

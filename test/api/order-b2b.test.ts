@@ -16,7 +16,13 @@ const PATH = '/ServicesEndPoint/OrderB2B';
 const q = (s: string) => s.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
 
 type Item = Record<string, unknown>;
-const order = (changes: Record<string, unknown> = {}, items: Item[] = [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2 }]) => ({
+const order = (
+  changes: Record<string, unknown> = {},
+  items: Item[] = [
+    { ProductName: 'Chai', QuantityOrdered: 1 },
+    { ProductName: 'Chang', QuantityOrdered: 2 },
+  ],
+) => ({
   AccountId: 'ALFKI',
   Given: 'Steven',
   Surname: 'Buchanan',
@@ -30,7 +36,8 @@ const post = (body: unknown, options: { token?: string | null } = {}) =>
   api.req('POST', PATH, { body, token: options.token, headers: { 'Content-Type': 'application/json' } });
 const postRaw = (raw: string | undefined) => api.req('POST', PATH, { raw, headers: { 'Content-Type': 'application/json' } });
 
-const customer = async (id = 'ALFKI') => (await api.req('GET', `/Customer/${id}`)).body.data.attributes as { Balance: number; OrderCount: number };
+const customer = async (id = 'ALFKI') =>
+  (await api.req('GET', `/Customer/${id}`)).body.data.attributes as { Balance: number; OrderCount: number };
 const counts = async () => ({
   orders: (await api.req('GET', '/Order')).body.meta.count as number,
   items: (await api.req('GET', '/OrderDetail')).body.meta.count as number,
@@ -43,7 +50,13 @@ async function refused(body: unknown, before: Awaited<ReturnType<typeof counts>>
   expect(r.status, JSON.stringify(r.body)).toBe(422);
   expect(r.body.errors).toHaveLength(1);
   expect(await counts()).toEqual(before);
-  return r.body.errors[0] as { status: string; code: string; detail: string; source?: { pointer?: string }; meta?: Record<string, unknown> };
+  return r.body.errors[0] as {
+    status: string;
+    code: string;
+    detail: string;
+    source?: { pointer?: string };
+    meta?: Record<string, unknown>;
+  };
 }
 
 describe('the OpenAPI document', () => {
@@ -61,14 +74,30 @@ describe('refusals write nothing', () => {
   it('2000 Chang is refused by the credit rule, naming it, and nothing is written', async () => {
     const before = await counts();
     expect(before.balance).toBe(2102);
-    const e = await refused(wrapped(order({}, [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2000 }])), before);
-    expect(e).toMatchObject({ status: '422', code: 'rule-violation', detail: 'balance (40120.00) exceeds credit (2300.00)', meta: { rule: 'Customer: Balance <= CreditLimit', table: 'Customer', key: 'ALFKI' } });
+    const e = await refused(
+      wrapped(
+        order({}, [
+          { ProductName: 'Chai', QuantityOrdered: 1 },
+          { ProductName: 'Chang', QuantityOrdered: 2000 },
+        ]),
+      ),
+      before,
+    );
+    expect(e).toMatchObject({
+      status: '422',
+      code: 'rule-violation',
+      detail: 'balance (40120.00) exceeds credit (2300.00)',
+      meta: { rule: 'Customer: Balance <= CreditLimit', table: 'Customer', key: 'ALFKI' },
+    });
     expect((await customer()).OrderCount).toBe(6);
   });
 
   it('an unknown product is named by its place in the order, and the pointer points into the body', async () => {
     const before = await counts();
-    const items = [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chaang', QuantityOrdered: 2 }];
+    const items = [
+      { ProductName: 'Chai', QuantityOrdered: 1 },
+      { ProductName: 'Chaang', QuantityOrdered: 2 },
+    ];
     const e = await refused(wrapped(order({}, items)), before);
     expect(e.detail).toBe('Items[1].ProductName: no Product named "Chaang"');
     expect(e.source?.pointer).toBe('/meta/args/order/Items/1/ProductName');
@@ -191,11 +220,15 @@ describe('placing orders', () => {
 
 describe('ambiguous lookups', () => {
   it('two employees named Steven Buchanan: 422 "more than one", nothing written', async () => {
-    const hired = await api.req('POST', '/Employee', { body: { data: { type: 'Employee', attributes: { FirstName: 'Steven', LastName: 'Buchanan', Title: 'Sales Representative' } } } });
+    const hired = await api.req('POST', '/Employee', {
+      body: { data: { type: 'Employee', attributes: { FirstName: 'Steven', LastName: 'Buchanan', Title: 'Sales Representative' } } },
+    });
     expect(hired.status, JSON.stringify(hired.body)).toBe(201);
     try {
       const e = await refused(wrapped(order()), await counts());
-      expect(e.detail).toBe('{Given, Surname}: more than one Employee with FirstName "Steven" and LastName "Buchanan"; add a field that tells them apart');
+      expect(e.detail).toBe(
+        '{Given, Surname}: more than one Employee with FirstName "Steven" and LastName "Buchanan"; add a field that tells them apart',
+      );
     } finally {
       expect((await api.req('DELETE', `/Employee/${hired.body.data.id}`)).status).toBe(204);
     }

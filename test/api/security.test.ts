@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const q = (s: string) => s.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
-const login = (body: unknown) => fetch(`${api.base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const login = (body: unknown) =>
+  fetch(`${api.base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 /** what the admin sees: the truth, unfiltered */
 const adminCount = async (path: string) => (await api.req('GET', q(path))).body.meta.count as number;
 const row = async (type: string, id: string) => (await api.req('GET', `/${type}/${id}`)).body.data.attributes;
@@ -47,7 +48,9 @@ describe('logging in', () => {
     expect(garbage.body.errors[0].detail).toMatch(/invalid or has expired/);
     // a real token with its payload changed (now claiming the admin role) fails the signature check
     const [head, , sig] = alfki.split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'admin', roles: ['admin'], iss: 'alsx', iat: 1, exp: 4102444800 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'admin', roles: ['admin'], iss: 'alsx', iat: 1, exp: 4102444800 })).toString(
+      'base64url',
+    );
     const forged = await api.req('GET', '/Customer', { token: `${head}.${payload}.${sig}` });
     expect(forged.status).toBe(401);
     // and an unsigned token ("alg": "none") is no token at all
@@ -176,13 +179,22 @@ describe('a customer (ALFKI) changes only their own rows', () => {
     expect(await row('Customer', 'ANATR')).toMatchObject({ OrderCount: anatr.OrderCount, Balance: anatr.Balance });
   });
 
-  it("may not change an ANATR order (404), nor add items to one", async () => {
+  it('may not change an ANATR order (404), nor add items to one', async () => {
     const before = await row('Order', anatrOrder);
-    const r = await api.req('PATCH', `/Order/${anatrOrder}`, { token: alfki, body: { data: { type: 'Order', id: anatrOrder, attributes: { ShipName: 'hijacked' } } } });
+    const r = await api.req('PATCH', `/Order/${anatrOrder}`, {
+      token: alfki,
+      body: { data: { type: 'Order', id: anatrOrder, attributes: { ShipName: 'hijacked' } } },
+    });
     expect(r.status).toBe(404);
     const item = await api.req('POST', '/OrderDetail', {
       token: alfki,
-      body: { data: { type: 'OrderDetail', attributes: { Quantity: 1 }, relationships: { Order: { data: { type: 'Order', id: anatrOrder } }, Product: { data: { type: 'Product', id: '1' } } } } },
+      body: {
+        data: {
+          type: 'OrderDetail',
+          attributes: { Quantity: 1 },
+          relationships: { Order: { data: { type: 'Order', id: anatrOrder } }, Product: { data: { type: 'Product', id: '1' } } },
+        },
+      },
     });
     expect([403, 404]).toContain(item.status);
     expect(await row('Order', anatrOrder)).toEqual(before);
@@ -192,7 +204,10 @@ describe('a customer (ALFKI) changes only their own rows', () => {
     const items = await api.req('GET', '/Order/10643/OrderDetailList', { token: alfki });
     const item = items.body.data[0];
     const before = await row('Order', anatrOrder);
-    const r = await api.req('PATCH', `/OrderDetail/${item.id}`, { token: alfki, body: { data: { type: 'OrderDetail', id: item.id, attributes: { OrderId: Number(anatrOrder) } } } });
+    const r = await api.req('PATCH', `/OrderDetail/${item.id}`, {
+      token: alfki,
+      body: { data: { type: 'OrderDetail', id: item.id, attributes: { OrderId: Number(anatrOrder) } } },
+    });
     expect(r.status).toBe(403);
     expect((await row('OrderDetail', item.id)).OrderId).toBe(10643);
     expect(await row('Order', anatrOrder)).toEqual(before);
@@ -202,13 +217,19 @@ describe('a customer (ALFKI) changes only their own rows', () => {
     const created = await api.req('POST', '/Order', { token: alfki, body: orderFor('ALFKI', 'relationship') });
     const id = created.body.data.id as string;
     const anatr = await row('Customer', 'ANATR');
-    const r = await api.req('PATCH', `/Order/${id}`, { token: alfki, body: { data: { type: 'Order', id, attributes: { CustomerId: 'ANATR' } } } });
+    const r = await api.req('PATCH', `/Order/${id}`, {
+      token: alfki,
+      body: { data: { type: 'Order', id, attributes: { CustomerId: 'ANATR' } } },
+    });
     expect(r.status).toBe(403);
     expect(r.body.errors[0].detail).toMatch(/ALFKI may not change Order/);
     expect((await row('Order', id)).CustomerId).toBe('ALFKI');
     expect((await row('Customer', 'ANATR')).OrderCount).toBe(anatr.OrderCount);
     // nor by the relationship endpoint (ANATR is not visible to ALFKI, so it is not found)
-    const rel = await api.req('PATCH', `/Order/${id}/relationships/Customer`, { token: alfki, body: { data: { type: 'Customer', id: 'ANATR' } } });
+    const rel = await api.req('PATCH', `/Order/${id}/relationships/Customer`, {
+      token: alfki,
+      body: { data: { type: 'Customer', id: 'ANATR' } },
+    });
     expect([403, 404]).toContain(rel.status);
     expect((await row('Order', id)).CustomerId).toBe('ALFKI');
     await api.req('DELETE', `/Order/${id}`, { token: alfki });
@@ -222,7 +243,10 @@ describe('a customer (ALFKI) changes only their own rows', () => {
   });
 
   it('may not change a product (403)', async () => {
-    const r = await api.req('PATCH', '/Product/1', { token: alfki, body: { data: { type: 'Product', id: '1', attributes: { UnitPrice: 1 } } } });
+    const r = await api.req('PATCH', '/Product/1', {
+      token: alfki,
+      body: { data: { type: 'Product', id: '1', attributes: { UnitPrice: 1 } } },
+    });
     expect(r.status).toBe(403);
     expect((await row('Product', '1')).UnitPrice).toBe(18);
   });
@@ -232,8 +256,23 @@ describe('a customer (ALFKI) changes only their own rows', () => {
     const items = await adminCount('/OrderDetail');
     const body = {
       'atomic:operations': [
-        { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: 'ANATR' } } } } },
-        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 1 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '1' } } } } },
+        {
+          op: 'add',
+          data: {
+            type: 'Order',
+            lid: 'o',
+            attributes: { EmployeeId: 5 },
+            relationships: { Customer: { data: { type: 'Customer', id: 'ANATR' } } },
+          },
+        },
+        {
+          op: 'add',
+          data: {
+            type: 'OrderDetail',
+            attributes: { Quantity: 1 },
+            relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '1' } } },
+          },
+        },
       ],
     };
     const r = await api.req('POST', '/operations', { token: alfki, body, headers: { 'Content-Type': ATOMIC } });
@@ -259,13 +298,19 @@ describe('a customer (ALFKI) changes only their own rows', () => {
 describe('sales (s1)', () => {
   it('sees all 47 customers and may update one', async () => {
     expect((await api.req('GET', '/Customer', { token: s1 })).body.meta.count).toBe(47);
-    const r = await api.req('PATCH', '/Customer/ANATR', { token: s1, body: { data: { type: 'Customer', id: 'ANATR', attributes: { ContactTitle: 'Owner and chef' } } } });
+    const r = await api.req('PATCH', '/Customer/ANATR', {
+      token: s1,
+      body: { data: { type: 'Customer', id: 'ANATR', attributes: { ContactTitle: 'Owner and chef' } } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.data.attributes.ContactTitle).toBe('Owner and chef');
   });
 
   it('may not update a product (403), but may read employees', async () => {
-    const r = await api.req('PATCH', '/Product/2', { token: s1, body: { data: { type: 'Product', id: '2', attributes: { UnitPrice: 1 } } } });
+    const r = await api.req('PATCH', '/Product/2', {
+      token: s1,
+      body: { data: { type: 'Product', id: '2', attributes: { UnitPrice: 1 } } },
+    });
     expect(r.status).toBe(403);
     expect(r.body.errors[0].detail).toBe('s1 may not update Product');
     expect((await row('Product', '2')).UnitPrice).toBe(19);

@@ -10,12 +10,24 @@ afterAll(() => api.close());
 
 const balance = async (id = 'ALFKI') => (await api.req('GET', `/Customer/${id}`)).body.data.attributes.Balance as number;
 const newOrder = async (customer = 'ANATR') => {
-  const r = await api.req('POST', '/Order', { body: { data: { type: 'Order', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: customer } } } } } });
+  const r = await api.req('POST', '/Order', {
+    body: {
+      data: { type: 'Order', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: customer } } } },
+    },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.data.id as string;
 };
 const addItem = async (orderId: string, productId: number, quantity: number) =>
-  api.req('POST', '/OrderDetail', { body: { data: { type: 'OrderDetail', attributes: { Quantity: quantity }, relationships: { Order: { data: { type: 'Order', id: orderId } }, Product: { data: { type: 'Product', id: String(productId) } } } } } });
+  api.req('POST', '/OrderDetail', {
+    body: {
+      data: {
+        type: 'OrderDetail',
+        attributes: { Quantity: quantity },
+        relationships: { Order: { data: { type: 'Order', id: orderId } }, Product: { data: { type: 'Product', id: String(productId) } } },
+      },
+    },
+  });
 
 describe('POST', () => {
   it('creates through the rules: 201, Location, and the derived values', async () => {
@@ -29,15 +41,23 @@ describe('POST', () => {
   });
 
   it('takes a client-generated id where the key is not generated, and 409s when it is taken', async () => {
-    const r = await api.req('POST', '/Customer', { body: { data: { type: 'Customer', id: 'NEWCO', attributes: { CompanyName: 'New Co' } } } });
+    const r = await api.req('POST', '/Customer', {
+      body: { data: { type: 'Customer', id: 'NEWCO', attributes: { CompanyName: 'New Co' } } },
+    });
     expect(r.status).toBe(201);
     expect(r.body.data).toMatchObject({ id: 'NEWCO', attributes: { Balance: 0, CreditLimit: 1000, OrderCount: 0 } });
-    const again = await api.req('POST', '/Customer', { body: { data: { type: 'Customer', id: 'NEWCO', attributes: { CompanyName: 'Again' } } } });
+    const again = await api.req('POST', '/Customer', {
+      body: { data: { type: 'Customer', id: 'NEWCO', attributes: { CompanyName: 'Again' } } },
+    });
     expect(again.status).toBe(409);
   });
 
   it('refuses a to-many relationship on create, and a type that does not match the endpoint', async () => {
-    const r = await api.req('POST', '/Order', { body: { data: { type: 'Order', attributes: { CustomerId: 'ALFKI', EmployeeId: 5 }, relationships: { OrderDetailList: { data: [] } } } } });
+    const r = await api.req('POST', '/Order', {
+      body: {
+        data: { type: 'Order', attributes: { CustomerId: 'ALFKI', EmployeeId: 5 }, relationships: { OrderDetailList: { data: [] } } },
+      },
+    });
     expect(r.status).toBe(403);
     const wrong = await api.req('POST', '/Order', { body: { data: { type: 'Customer', attributes: {} } } });
     expect(wrong.status).toBe(409);
@@ -51,7 +71,9 @@ describe('rules answer 422 and write nothing', () => {
     const r = await addItem(orderId, 2, 2000);
     expect(r.status).toBe(422);
     expect(r.body.errors[0]).toMatchObject({
-      status: '422', code: 'rule-violation', detail: 'balance (40102.00) exceeds credit (2300.00)',
+      status: '422',
+      code: 'rule-violation',
+      detail: 'balance (40102.00) exceeds credit (2300.00)',
       meta: { rule: 'Customer: Balance <= CreditLimit', table: 'Customer', key: 'ALFKI', tx: expect.any(String) },
     });
     expect(await balance()).toBe(before);
@@ -70,7 +92,9 @@ describe('PATCH and DELETE', () => {
   it('PATCH is partial and answers the new derived values', async () => {
     const orderId = await newOrder();
     const item = await addItem(orderId, 1, 1);
-    const r = await api.req('PATCH', `/OrderDetail/${item.body.data.id}`, { body: { data: { type: 'OrderDetail', id: item.body.data.id, attributes: { Quantity: 4 } } } });
+    const r = await api.req('PATCH', `/OrderDetail/${item.body.data.id}`, {
+      body: { data: { type: 'OrderDetail', id: item.body.data.id, attributes: { Quantity: 4 } } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.data.attributes).toMatchObject({ Quantity: 4, Amount: 72, ProductId: 1 });
     expect((await api.req('GET', `/Order/${orderId}`)).body.data.attributes.AmountTotal).toBe(72);
@@ -91,7 +115,10 @@ describe('PATCH and DELETE', () => {
     const now = await api.req('GET', '/Customer/ANTON');
     const etag = now.headers.get('etag')!;
     const patch = (headers: Record<string, string>, meta?: object) =>
-      api.req('PATCH', '/Customer/ANTON', { headers, body: { data: { type: 'Customer', id: 'ANTON', attributes: { City: `City ${Math.random()}` }, ...(meta ? { meta } : {}) } } });
+      api.req('PATCH', '/Customer/ANTON', {
+        headers,
+        body: { data: { type: 'Customer', id: 'ANTON', attributes: { City: `City ${Math.random()}` }, ...(meta ? { meta } : {}) } },
+      });
     expect((await patch({ 'If-Match': '"stale"' })).status).toBe(412);
     expect((await patch({}, { checksum: 'stale' })).status).toBe(412);
     const ok = await patch({ 'If-Match': etag });
@@ -125,12 +152,16 @@ describe('relationships', () => {
     const from = await newOrder();
     const to = await newOrder();
     const item = await addItem(from, 1, 1);
-    const r = await api.req('POST', `/Order/${to}/relationships/OrderDetailList`, { body: { data: [{ type: 'OrderDetail', id: item.body.data.id }] } });
+    const r = await api.req('POST', `/Order/${to}/relationships/OrderDetailList`, {
+      body: { data: [{ type: 'OrderDetail', id: item.body.data.id }] },
+    });
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual([{ type: 'OrderDetail', id: item.body.data.id }]);
     expect((await api.req('GET', `/Order/${from}`)).body.data.attributes.AmountTotal).toBe(0);
     expect((await api.req('GET', `/Order/${to}`)).body.data.attributes.AmountTotal).toBe(18);
-    const removal = await api.req('DELETE', `/Order/${to}/relationships/OrderDetailList`, { body: { data: [{ type: 'OrderDetail', id: item.body.data.id }] } });
+    const removal = await api.req('DELETE', `/Order/${to}/relationships/OrderDetailList`, {
+      body: { data: [{ type: 'OrderDetail', id: item.body.data.id }] },
+    });
     expect(removal.status).toBe(403);
     expect(removal.body.errors[0].detail).toMatch(/OrderDetail\.OrderId is required/);
   });
@@ -141,11 +172,35 @@ describe('atomic operations', () => {
     const before = await balance('ANATR');
     const r = await api.req('POST', '/operations', {
       headers: { 'Content-Type': ATOMIC, Accept: ATOMIC },
-      body: { 'atomic:operations': [
-        { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 3 }, relationships: { Customer: { data: { type: 'Customer', id: 'ANATR' } } } } },
-        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 2 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } } } },
-        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 1 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '1' } } } } },
-      ] },
+      body: {
+        'atomic:operations': [
+          {
+            op: 'add',
+            data: {
+              type: 'Order',
+              lid: 'o',
+              attributes: { EmployeeId: 3 },
+              relationships: { Customer: { data: { type: 'Customer', id: 'ANATR' } } },
+            },
+          },
+          {
+            op: 'add',
+            data: {
+              type: 'OrderDetail',
+              attributes: { Quantity: 2 },
+              relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } },
+            },
+          },
+          {
+            op: 'add',
+            data: {
+              type: 'OrderDetail',
+              attributes: { Quantity: 1 },
+              relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '1' } } },
+            },
+          },
+        ],
+      },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.headers.get('content-type')).toBe(ATOMIC);
@@ -161,10 +216,19 @@ describe('atomic operations', () => {
     const count = (await api.req('GET', '/Order?filter%5BCustomerId%5D=ALFKI')).body.meta.count;
     const r = await api.req('POST', '/operations', {
       headers: { 'Content-Type': ATOMIC },
-      body: { 'atomic:operations': [
-        { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 3, CustomerId: 'ALFKI' } } },
-        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 2000 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } } } },
-      ] },
+      body: {
+        'atomic:operations': [
+          { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 3, CustomerId: 'ALFKI' } } },
+          {
+            op: 'add',
+            data: {
+              type: 'OrderDetail',
+              attributes: { Quantity: 2000 },
+              relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } },
+            },
+          },
+        ],
+      },
     });
     expect(r.status).toBe(422);
     expect(r.body.errors[0].meta.rule).toBe('Customer: Balance <= CreditLimit');
@@ -177,10 +241,12 @@ describe('atomic operations', () => {
     const item = await addItem(orderId, 1, 1);
     const r = await api.req('POST', '/operations', {
       headers: { 'Content-Type': ATOMIC },
-      body: { 'atomic:operations': [
-        { op: 'update', data: { type: 'OrderDetail', id: item.body.data.id, attributes: { Quantity: 5 } } },
-        { op: 'remove', ref: { type: 'Order', id: orderId } },
-      ] },
+      body: {
+        'atomic:operations': [
+          { op: 'update', data: { type: 'OrderDetail', id: item.body.data.id, attributes: { Quantity: 5 } } },
+          { op: 'remove', ref: { type: 'Order', id: orderId } },
+        ],
+      },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body['atomic:results'][1]).toEqual({});

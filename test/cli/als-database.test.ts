@@ -44,7 +44,11 @@ describe('Northwind rules on an API Logic Server–shaped database', () => {
   it('refuses the 2000-Chang order for credit and commits the Chang-2 order: 2102 → 2158', () => {
     const refused = tx(alfkiOrder(2000));
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout).error).toMatchObject({ table: 'Customer', key: 'ALFKI', message: 'balance (40120.00) exceeds credit (2300.00)' });
+    expect(JSON.parse(refused.stdout).error).toMatchObject({
+      table: 'Customer',
+      key: 'ALFKI',
+      message: 'balance (40120.00) exceeds credit (2300.00)',
+    });
     const ok = tx(alfkiOrder(2));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).changes.find((c: any) => c.table === 'Customer').values.Balance).toEqual([2102, 2158]);

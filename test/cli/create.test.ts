@@ -37,13 +37,24 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** `alsx serve` in the background until it prints where the API is */
 function serve(project: string): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), 'serve', project, '--port', '0'], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), 'serve', project, '--port', '0'], {
+    cwd: work,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return new Promise((ok, fail) => {
     let out = '';
     const collect = (d: Buffer) => {
       out += d;
       const m = /API on (http:\/\/\S+\/api)/.exec(out);
-      if (m) ok({ url: m[1]!, stop: () => new Promise((done) => { child.once('exit', (code) => done(code)); child.kill('SIGTERM'); }) });
+      if (m)
+        ok({
+          url: m[1]!,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
@@ -73,12 +84,17 @@ describe('alsx create, then serve, test and rules', () => {
     expect(forced.code).toBe(0);
     const report = JSON.parse(forced.stdout) as { tables: { name: string; access: string }[] };
     expect(report.tables.map((t) => `${t.name}: ${t.access}`)).toEqual([
-      'Department: read-write', 'Employee: read-write', 'Order Details: read-write', 'Payroll: read-only (view)',
+      'Department: read-write',
+      'Employee: read-write',
+      'Order Details: read-write',
+      'Payroll: read-only (view)',
     ]);
   });
 
   it('type-checks: the rules are typed against the generated models, so a misspelt column is a compile error', () => {
-    writeFileSync(join(dir, 'logic/rules.ts'), `
+    writeFileSync(
+      join(dir, 'logic/rules.ts'),
+      `
       import { rules } from 'alsx';
       import * as models from '../models.js';
       import { Department, Employee, OrderDetails } from '../models.js';
@@ -87,13 +103,20 @@ describe('alsx create, then serve, test and rules', () => {
         constraint(Department, (d) => d.Budget <= 1000, (d) => \`\${d.Name}: budget \${d.Budget} is over 1000\`),
         constraint(OrderDetails, (d) => d['Unit Price'] == null || typeof d['Unit Price'] === 'string' || d['Unit Price'] >= 0, 'Unit Price cannot be negative'),
       ]);
-    `);
-    writeFileSync(join(dir, 'logic/typo.ts'), `
+    `,
+    );
+    writeFileSync(
+      join(dir, 'logic/typo.ts'),
+      `
       import { OrderDetails } from '../models.js';
       import type { RowOf } from 'alsx';
       export const qty = (d: RowOf<typeof OrderDetails>) => d.Qtty;
-    `);
-    const tsc = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', timeout: 120_000 });
+    `,
+    );
+    const tsc = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const errors = tsc.stdout.split('\n').filter((l) => /error TS/.test(l));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/logic\/typo\.ts.*Property 'Qtty' does not exist/);
@@ -122,7 +145,11 @@ describe('alsx create, then serve, test and rules', () => {
       for (const path of collections) expect((await get(path)).status, path).toBe(200);
 
       const post = (attributes: Record<string, unknown>) =>
-        fetch(`${server.url}/Employee`, { method: 'POST', headers: { 'Content-Type': JSONAPI, Accept: JSONAPI }, body: JSON.stringify({ data: { type: 'Employee', attributes } }) });
+        fetch(`${server.url}/Employee`, {
+          method: 'POST',
+          headers: { 'Content-Type': JSONAPI, Accept: JSONAPI },
+          body: JSON.stringify({ data: { type: 'Employee', attributes } }),
+        });
       const hired = await post({ Name: 'Cy', WorksFor: 1, Salary: 850 });
       expect(hired.status).toBe(201);
       expect((await get('/api/Department/1')).body.data.attributes.Budget).toBe(950);

@@ -14,13 +14,24 @@ beforeAll(async () => {
 afterAll(() => db.dispose());
 
 function start(args: string[]): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), 'serve', 'projects/northwind', '--db', db.file, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), 'serve', 'projects/northwind', '--db', db.file, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return new Promise((ok, fail) => {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       const m = /API on (http:\/\/\S+\/api)/.exec(out);
-      if (m) ok({ url: m[1]!, stop: () => new Promise((done) => { child.once('exit', (code) => done(code)); child.kill('SIGTERM'); }) });
+      if (m)
+        ok({
+          url: m[1]!,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
     });
     child.once('exit', (code) => fail(new Error(`alsx serve exited ${code}: ${out}`)));
   });
@@ -31,9 +42,15 @@ describe('alsx serve', () => {
     const server = await start(['--port', '0']);
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string };
     expect(doc.openapi).toBe('3.1.0');
-    const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"admin","password":"p"}' });
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"username":"admin","password":"p"}',
+    });
     const { access_token } = (await login.json()) as { access_token: string };
-    const alfki = (await (await fetch(`${server.url}/Customer/ALFKI`, { headers: { Authorization: `Bearer ${access_token}` } })).json()) as any;
+    const alfki = (await (
+      await fetch(`${server.url}/Customer/ALFKI`, { headers: { Authorization: `Bearer ${access_token}` } })
+    ).json()) as any;
     expect(alfki.data.attributes.Balance).toBe(2102);
     expect(await server.stop()).toBe(0);
   });

@@ -29,16 +29,19 @@ it('fails a scenario whose expectation is wrong, showing expected and actual, wi
   cpSync(join(ROOT, 'projects/northwind'), copy, { recursive: true, filter: (src) => !src.includes('.alsx') });
   rmSync(join(copy, 'scenarios'), { recursive: true, force: true });
   mkdirSync(join(copy, 'scenarios'));
-  writeFileSync(join(copy, 'scenarios', 'good-order.yaml'), [
-    'name: Good order, with a wrong balance',
-    'steps:',
-    '  - tx:',
-    '      - { insert: Order, values: { CustomerId: ALFKI, EmployeeId: 5 }, as: o }',
-    '      - { insert: OrderDetail, values: { OrderId: $o.Id, ProductId: 2, Quantity: 2 } }',
-    '    expect:',
-    '      rows: [{ table: Customer, key: ALFKI, values: { Balance: 2141 } }]',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(copy, 'scenarios', 'good-order.yaml'),
+    [
+      'name: Good order, with a wrong balance',
+      'steps:',
+      '  - tx:',
+      '      - { insert: Order, values: { CustomerId: ALFKI, EmployeeId: 5 }, as: o }',
+      '      - { insert: OrderDetail, values: { OrderId: $o.Id, ProductId: 2, Quantity: 2 } }',
+      '    expect:',
+      '      rows: [{ table: Customer, key: ALFKI, values: { Balance: 2141 } }]',
+      '',
+    ].join('\n'),
+  );
   const r = alsx(['test', copy], { env: { NO_COLOR: '1' } });
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('✘ Good order, with a wrong balance');

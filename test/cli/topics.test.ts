@@ -39,7 +39,11 @@ function run(args: string[], options: { input?: string } = {}): Promise<CliResul
   });
 }
 
-const lines = (out: string): any[] => out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (out: string): any[] =>
+  out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 let dir: string;
 let broker: Broker;
@@ -64,7 +68,17 @@ describe('alsx produce and alsx tail --brokers', () => {
   const order = { AccountId: 'ALFKI', Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }] };
 
   it('sends a file with a key and a header; tail --json prints it with the value parsed', async () => {
-    const p = await run(['produce', '--brokers', address, 'cli.one', file('order.json', `${JSON.stringify(order)}\n`), '--key', 'k', '--header', 'a=b']);
+    const p = await run([
+      'produce',
+      '--brokers',
+      address,
+      'cli.one',
+      file('order.json', `${JSON.stringify(order)}\n`),
+      '--key',
+      'k',
+      '--header',
+      'a=b',
+    ]);
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
     expect(p.stdout).toBe('✔ 1 message to cli.one (partition 0 from offset 0)\n');
@@ -72,7 +86,15 @@ describe('alsx produce and alsx tail --brokers', () => {
     expect(t.code).toBe(0);
     const got = lines(t.stdout);
     expect(got).toHaveLength(1);
-    expect(got[0]).toEqual({ topic: 'cli.one', partition: 0, offset: 0, timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), key: 'k', headers: { a: 'b' }, value: order });
+    expect(got[0]).toEqual({
+      topic: 'cli.one',
+      partition: 0,
+      offset: 0,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      key: 'k',
+      headers: { a: 'b' },
+      value: order,
+    });
   });
 
   it('shows a message for a person: where it is, key, headers, and the JSON pretty-printed', async () => {
@@ -85,12 +107,29 @@ describe('alsx produce and alsx tail --brokers', () => {
   });
 
   it('--lines sends each non-empty line as a message; text that is not JSON stays text', async () => {
-    const p = await run(['produce', '--brokers', address, 'cli.lines', file('lines.jsonl', '{"n":1}\n\n{"n":2}\r\nplain text\n'), '--lines', '--json']);
+    const p = await run([
+      'produce',
+      '--brokers',
+      address,
+      'cli.lines',
+      file('lines.jsonl', '{"n":1}\n\n{"n":2}\r\nplain text\n'),
+      '--lines',
+      '--json',
+    ]);
     expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout)).toEqual({ ok: true, topic: 'cli.lines', count: 3, deliveries: [{ topic: 'cli.lines', partition: 0, offset: '0' }] });
+    expect(JSON.parse(p.stdout)).toEqual({
+      ok: true,
+      topic: 'cli.lines',
+      count: 3,
+      deliveries: [{ topic: 'cli.lines', partition: 0, offset: '0' }],
+    });
     const t = await run(['tail', '--brokers', address, 'cli.lines', '--from-beginning', '--exit', '--json']);
     expect(t.code).toBe(0);
-    expect(lines(t.stdout).map((m) => [m.offset, m.key, m.value])).toEqual([[0, null, { n: 1 }], [1, null, { n: 2 }], [2, null, 'plain text']]);
+    expect(lines(t.stdout).map((m) => [m.offset, m.key, m.value])).toEqual([
+      [0, null, { n: 1 }],
+      [1, null, { n: 2 }],
+      [2, null, 'plain text'],
+    ]);
   });
 
   it('reads the message from stdin with -', async () => {
@@ -108,7 +147,10 @@ describe('alsx produce and alsx tail --brokers', () => {
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: 'cli.parts', messages: Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }), partition: i % 3 === 2 ? 0 : i % 3 })) }); // partition 2 stays empty
+    await producer.send({
+      topic: 'cli.parts',
+      messages: Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }), partition: i % 3 === 2 ? 0 : i % 3 })),
+    }); // partition 2 stays empty
     await producer.disconnect();
     const t = await run(['tail', '--brokers', address, 'cli.parts', '--from-beginning', '--exit', '--json']);
     expect(t.code).toBe(0);
@@ -126,7 +168,8 @@ describe('alsx produce and alsx tail --brokers', () => {
 
 describe("a project's embedded broker", () => {
   const dataDir = (): string => join(process.env.ALSX_STATE_DIR!, 'northwind', 'kafka');
-  const started = /^warning: no broker was running for projects\/northwind: started the embedded one on 127\.0\.0\.1:\d+ for this command$/m;
+  const started =
+    /^warning: no broker was running for projects\/northwind: started the embedded one on 127\.0\.0\.1:\d+ for this command$/m;
 
   it('produce --sample starts the broker for the command, under ALSX_STATE_DIR; tail finds the message', async () => {
     expect(process.env.ALSX_STATE_DIR).toBeTruthy();
@@ -169,19 +212,39 @@ describe('mistakes: exit 2 with a clear message', () => {
   // independent of each other: run at once
   it.concurrent.each([
     ['a missing topic', ['produce', '--brokers', '127.0.0.1:9'], 'give a topic to produce to'],
-    ['a bad topic name', ['produce', '--brokers', '127.0.0.1:9', 'bad topic!', 'x.json'], '"bad topic!" is not a topic name (letters, digits, . _ -)'],
-    ['a header without =', ['produce', '--brokers', '127.0.0.1:9', 'cli.x', 'x.json', '--header', 'nocolon'], '--header nocolon: write it as name=value'],
+    [
+      'a bad topic name',
+      ['produce', '--brokers', '127.0.0.1:9', 'bad topic!', 'x.json'],
+      '"bad topic!" is not a topic name (letters, digits, . _ -)',
+    ],
+    [
+      'a header without =',
+      ['produce', '--brokers', '127.0.0.1:9', 'cli.x', 'x.json', '--header', 'nocolon'],
+      '--header nocolon: write it as name=value',
+    ],
     ['--count 0', ['tail', '--brokers', '127.0.0.1:9', 'cli.x', '--count', '0'], '--count 0: give a whole number ≥ 1'],
     ['bad --brokers', ['tail', '--brokers', 'localhost', 'cli.x'], '--brokers localhost: give host:port[,host:port…]'],
-    ['a missing file', ['produce', '--brokers', '127.0.0.1:9', 'cli.x', 'no-such-file.json'], 'cannot read no-such-file.json: no such file'],
+    [
+      'a missing file',
+      ['produce', '--brokers', '127.0.0.1:9', 'cli.x', 'no-such-file.json'],
+      'cannot read no-such-file.json: no such file',
+    ],
   ])('%s', async (_what, args, message) => mistake(args, message));
 
   // each may start the project's embedded broker (one data folder): one after another. A broker
   // started for a command that then fails is released — the command ends instead of hanging.
   it.each([
     ['a missing topic (project)', ['tail', 'projects/northwind'], 'give a topic to tail'],
-    ['a bad topic name (project)', ['produce', 'projects/northwind', 'order/b2b', '--sample'], '"order/b2b" is not a topic name (letters, digits, . _ -)'],
-    ['--sample for a topic without one', ['produce', 'projects/northwind', 'order_shipping', '--sample'], 'no sample message for order_shipping; the project has samples for order_b2b (integration/index.ts)'],
+    [
+      'a bad topic name (project)',
+      ['produce', 'projects/northwind', 'order/b2b', '--sample'],
+      '"order/b2b" is not a topic name (letters, digits, . _ -)',
+    ],
+    [
+      '--sample for a topic without one',
+      ['produce', 'projects/northwind', 'order_shipping', '--sample'],
+      'no sample message for order_shipping; the project has samples for order_b2b (integration/index.ts)',
+    ],
     ['too many arguments (project)', ['tail', 'projects/northwind', 'order_b2b', 'extra'], 'too many arguments: extra'],
   ])('%s', async (_what, args, message) => mistake(args, message));
 });

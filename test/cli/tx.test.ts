@@ -28,7 +28,15 @@ describe('alsx tx', () => {
     const r = alsx(['tx', P, '-', '--db', db.file, '--json'], { input: order(2000) });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ ok: false, error: { rule: 'Customer: Balance <= CreditLimit', table: 'Customer', key: 'ALFKI', message: 'balance (40120.00) exceeds credit (2300.00)' } });
+    expect(out).toMatchObject({
+      ok: false,
+      error: {
+        rule: 'Customer: Balance <= CreditLimit',
+        table: 'Customer',
+        key: 'ALFKI',
+        message: 'balance (40120.00) exceeds credit (2300.00)',
+      },
+    });
     expect(out.trace.length).toBeGreaterThan(8);
     expect(query(`SELECT Balance FROM Customer WHERE Id = 'ALFKI'`)).toEqual({ Balance: 2102 });
   });
@@ -44,7 +52,9 @@ describe('alsx tx', () => {
   });
 
   it('prints a readable outcome, changes and logic log without --json', () => {
-    const r = alsx(['tx', P, '-', '--db', db.file, '--dry-run'], { input: JSON.stringify([{ update: 'OrderDetail', key: 1, set: { Quantity: 3 } }]) });
+    const r = alsx(['tx', P, '-', '--db', db.file, '--dry-run'], {
+      input: JSON.stringify([{ update: 'OrderDetail', key: 1, set: { Quantity: 3 } }]),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✔ would commit \(dry run, rolled back\)/);
     expect(r.stdout).toMatch(/update OrderDetail 1 +Quantity \d+ → 3, Amount/);
@@ -61,7 +71,11 @@ describe('alsx tx', () => {
   it.each([
     ['malformed JSON', '[{"update":', /the input is not valid JSON/],
     ['an unknown table', '[{"update":"NoSuchTable","key":1,"set":{"X":1}}]', /there is no table NoSuchTable/],
-    ['an unknown column', '[{"update":"Customer","key":"ALFKI","set":{"Ballance":1}}]', /Customer has no column Ballance \(did you mean Balance\?\)/],
+    [
+      'an unknown column',
+      '[{"update":"Customer","key":"ALFKI","set":{"Ballance":1}}]',
+      /Customer has no column Ballance \(did you mean Balance\?\)/,
+    ],
     ['not a list', '{"update":"Customer"}', /a transaction is a JSON list of operations/],
   ])('exits 2 on %s, with a clear message', (_what, input, message) => {
     const r = alsx(['tx', P, '-', '--db', db.file, '--dry-run'], { input });
@@ -71,27 +85,41 @@ describe('alsx tx', () => {
   });
 
   it('exits 2 naming the problem when the project or the file is missing', () => {
-    expect(alsx(['tx', 'projects/nope', '-'], { input: '[]' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/projects\/nope is not a folder/) });
-    expect(alsx(['tx', P, 'missing.json', '--db', db.file])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read missing\.json: no such file/) });
+    expect(alsx(['tx', 'projects/nope', '-'], { input: '[]' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/projects\/nope is not a folder/),
+    });
+    expect(alsx(['tx', P, 'missing.json', '--db', db.file])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/cannot read missing\.json: no such file/),
+    });
   });
 
   it('colours only when asked, and NO_COLOR wins', () => {
     const input = JSON.stringify([{ update: 'OrderDetail', key: 1, set: { Quantity: 4 } }]);
     expect(alsx(['tx', P, '-', '--db', db.file, '--dry-run'], { input, env: { FORCE_COLOR: '1' } }).stdout).toMatch(/\x1b\[/);
-    expect(alsx(['tx', P, '-', '--db', db.file, '--dry-run'], { input, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(/\x1b\[/);
+    expect(alsx(['tx', P, '-', '--db', db.file, '--dry-run'], { input, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(
+      /\x1b\[/,
+    );
   });
 });
 
 describe('help, rules and check', () => {
-  it.each([[[]], [['tx']], [['serve']], [['broker']], [['hash-password']], [['rules']], [['check']], [['reset']], [['create']]])('alsx %j --help explains usage and exits 0', (cmd) => {
-    const r = alsx([...cmd, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^Usage: alsx${cmd.length ? ` ${cmd[0]}` : ''} `));
-  });
+  it.each([[[]], [['tx']], [['serve']], [['broker']], [['hash-password']], [['rules']], [['check']], [['reset']], [['create']]])(
+    'alsx %j --help explains usage and exits 0',
+    (cmd) => {
+      const r = alsx([...cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: alsx${cmd.length ? ` ${cmd[0]}` : ''} `));
+    },
+  );
 
   it('output piped into a reader that has gone (alsx --help | head) ends quietly, exit 0', () => {
     // `true` exits without reading, long before alsx writes: its first write meets a closed pipe
-    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" bin/alsx.js --help | true`], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" bin/alsx.js --help | true`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
     expect(r.status).toBe(0);
   });
@@ -104,8 +132,12 @@ describe('help, rules and check', () => {
   it('alsx rules lists each table’s rules in execution order with what they read', () => {
     const r = alsx(['rules', P, '--db', db.file, '--json']);
     expect(r.code).toBe(0);
-    const detail = JSON.parse(r.stdout).find((t: any) => t.table === 'OrderDetail').rules.map((x: any) => x.name);
-    expect(detail.indexOf('OrderDetail.UnitPrice = copy(Product.UnitPrice)')).toBeLessThan(detail.indexOf('OrderDetail.Amount = Quantity * UnitPrice'));
+    const detail = JSON.parse(r.stdout)
+      .find((t: any) => t.table === 'OrderDetail')
+      .rules.map((x: any) => x.name);
+    expect(detail.indexOf('OrderDetail.UnitPrice = copy(Product.UnitPrice)')).toBeLessThan(
+      detail.indexOf('OrderDetail.Amount = Quantity * UnitPrice'),
+    );
   });
 
   it('alsx check finds no drift in the seed, and names a tampered value', () => {
@@ -115,6 +147,8 @@ describe('help, rules and check', () => {
     conn.close();
     const r = alsx(['check', P, '--db', db.file, '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).drift).toEqual([expect.objectContaining({ table: 'Customer', key: ['ANATR'], column: 'Balance', stored: 1 })]);
+    expect(JSON.parse(r.stdout).drift).toEqual([
+      expect.objectContaining({ table: 'Customer', key: ['ANATR'], column: 'Balance', stored: 1 }),
+    ]);
   });
 });

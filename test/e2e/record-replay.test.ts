@@ -20,7 +20,10 @@ const pause = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 it('records a transaction as a scenario, replays it with enter (pass), and fails the replay after an expectation is edited', async () => {
   mkdirSync(join(ROOT, 'scratch'), { recursive: true });
-  cpSync(join(ROOT, 'projects/northwind'), copy, { recursive: true, filter: (src) => !src.includes('.alsx') && !src.includes('scenarios') });
+  cpSync(join(ROOT, 'projects/northwind'), copy, {
+    recursive: true,
+    filter: (src) => !src.includes('.alsx') && !src.includes('scenarios'),
+  });
   screen = runInPty(['open', copy, '--port', '0', '--no-kafka'], { columns: 120, rows: 36 });
   await screen.waitFor(/Customer\s+47/);
   await screen.waitFor(/a●|api ●/, 20_000);
@@ -29,7 +32,9 @@ it('records a transaction as a scenario, replays it with enter (pass), and fails
   await screen.waitFor('● REC 0');
   screen.type(':');
   await pause();
-  screen.type('tx [{"insert":"Order","values":{"CustomerId":"ALFKI","EmployeeId":5},"as":"o"},{"insert":"OrderDetail","values":{"OrderId":"$o.Id","ProductId":2,"Quantity":2}}]');
+  screen.type(
+    'tx [{"insert":"Order","values":{"CustomerId":"ALFKI","EmployeeId":5},"as":"o"},{"insert":"OrderDetail","values":{"OrderId":"$o.Id","ProductId":2,"Quantity":2}}]',
+  );
   await pause();
   screen.type(KEY.enter);
   await screen.waitFor('✔ committed tx');

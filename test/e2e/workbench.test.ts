@@ -22,7 +22,12 @@ async function press(...keys: string[]): Promise<void> {
 }
 const descendants = (pid: number): number[] => {
   try {
-    return execSync(`pgrep -P ${pid}`, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number).flatMap((p) => [p, ...descendants(p)]);
+    return execSync(`pgrep -P ${pid}`, { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .flatMap((p) => [p, ...descendants(p)]);
   } catch {
     return [];
   }
@@ -38,7 +43,8 @@ const started = (pid: number): string | undefined => {
   }
 };
 const processes = (pids: number[]) => pids.map((pid) => ({ pid, since: started(pid) }));
-const stillRunning = (ps: { pid: number; since?: string }[]) => ps.filter((p) => p.since !== undefined && started(p.pid) === p.since).map((p) => p.pid);
+const stillRunning = (ps: { pid: number; since?: string }[]) =>
+  ps.filter((p) => p.since !== undefined && started(p.pid) === p.since).map((p) => p.pid);
 
 it('places a refused order, steps through its rule chain, produces order_b2b, and quits leaving nothing behind', async () => {
   screen = runInPty(['open', 'projects/northwind', '--port', '0'], { columns: 120, rows: 36 });

@@ -13,7 +13,8 @@ import { freshNorthwind } from './northwind.js';
 const SCHEMAS = resolve(import.meta.dirname, '../../fixtures/jsonapi-schema');
 const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false });
 (addFormats as unknown as typeof addFormats.default)(ajv);
-for (const f of readdirSync(SCHEMAS).filter((f) => /^schema.*\.json$/.test(f))) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMAS}/${f}`, 'utf8')), f);
+for (const f of readdirSync(SCHEMAS).filter((f) => /^schema.*\.json$/.test(f)))
+  ajv.addSchema(JSON.parse(readFileSync(`${SCHEMAS}/${f}`, 'utf8')), f);
 const validateDocument = ajv.getSchema('schema.json')!;
 
 /** why `doc` is not a valid JSON:API document, or null when it is */
@@ -35,7 +36,11 @@ export interface TestApi {
   base: string;
   nw: Awaited<ReturnType<typeof freshNorthwind>>;
   /** a request; JSON:API bodies are schema-checked (errors too) */
-  req(method: string, path: string, options?: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string>; validate?: boolean }): Promise<Reply>;
+  req(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string>; validate?: boolean },
+  ): Promise<Reply>;
   login(user: string, password?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -68,14 +73,21 @@ export async function startApi(): Promise<TestApi> {
       const parsed = text ? JSON.parse(text) : undefined;
       const type = res.headers.get('content-type') ?? '';
       if (parsed !== undefined && type.startsWith(JSONAPI) && o.validate !== false && !('atomic:results' in parsed)) {
-        if (!validateDocument(parsed)) throw new Error(`${method} ${path}: not a valid JSON:API document: ${ajv.errorsText(validateDocument.errors)}\n${text.slice(0, 500)}`);
+        if (!validateDocument(parsed))
+          throw new Error(
+            `${method} ${path}: not a valid JSON:API document: ${ajv.errorsText(validateDocument.errors)}\n${text.slice(0, 500)}`,
+          );
       }
       return { status: res.status, headers: res.headers, body: parsed };
     },
     async login(user, password = 'p') {
       const key = `${user}\u0000${password}`;
       if (!tokens.has(key)) {
-        const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
+        const res = await fetch(`${base}/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: user, password }),
+        });
         if (res.status !== 200) throw new Error(`login ${user}: ${res.status} ${await res.text()}`);
         tokens.set(key, ((await res.json()) as { access_token: string }).access_token);
       }

@@ -32,7 +32,9 @@ async function templateDb(): Promise<string> {
   return template;
 }
 
-export async function freshNorthwind(options: OpenOptions = {}): Promise<OpenProject & { file: string; row(table: string, key: unknown): Row | undefined; dispose(): void }> {
+export async function freshNorthwind(
+  options: OpenOptions = {},
+): Promise<OpenProject & { file: string; row(table: string, key: unknown): Row | undefined; dispose(): void }> {
   const src = await templateDb();
   const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-test-'));
   const file = join(dir, 'db.sqlite');

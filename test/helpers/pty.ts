@@ -23,15 +23,35 @@ export interface Screen {
   kill(): void;
 }
 
-export const KEY = { enter: '\r', esc: '\x1b', up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', tab: '\t', ctrlC: '\x03', ctrlS: '\x13' };
+export const KEY = {
+  enter: '\r',
+  esc: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  tab: '\t',
+  ctrlC: '\x03',
+  ctrlS: '\x13',
+};
 
-export function runInPty(args: string[], options: { columns?: number; rows?: number; env?: Record<string, string | undefined>; cwd?: string } = {}): Screen {
+export function runInPty(
+  args: string[],
+  options: { columns?: number; rows?: number; env?: Record<string, string | undefined>; cwd?: string } = {},
+): Screen {
   const columns = options.columns ?? 120;
   const rows = options.rows ?? 36;
   const term = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true, convertEol: true });
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...options.env })) if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
-  const pty: IPty = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args], { name: 'xterm-256color', cols: columns, rows, cwd: options.cwd ?? ROOT, env });
+  for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...options.env }))
+    if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
+  const pty: IPty = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args], {
+    name: 'xterm-256color',
+    cols: columns,
+    rows,
+    cwd: options.cwd ?? ROOT,
+    env,
+  });
   let raw = '';
   pty.onData((d) => {
     raw += d;

@@ -15,7 +15,14 @@ export function scratchDb(ddl: string): { file: string; store: SqliteStore; disp
   db.exec(ddl);
   db.close();
   const store = new SqliteStore(file);
-  return { file, store, dispose: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    file,
+    store,
+    dispose: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function engineFor(store: SqliteStore, ruleSet: RuleSet, options: EngineOptions = {}) {

@@ -59,19 +59,32 @@ async function stillServes(): Promise<void> {
 
 describe('the broker under bad input', () => {
   it('survives random frames', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 200 }), async (bytes) => {
-      await exchange(Buffer.from(bytes), 30);
-    }), { numRuns: 60, seed: 4242 });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 200 }), async (bytes) => {
+        await exchange(Buffer.from(bytes), 30);
+      }),
+      { numRuns: 60, seed: 4242 },
+    );
     await stillServes();
   });
 
   it('survives mutated valid requests (flipped bytes, truncation) of every API', async () => {
-    const valid = [...apiByKey.values()].map((api) => frame(api.key, api.maxVersion, Buffer.from(encode(api.request, api.maxVersion, {}).toBuffer())));
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: valid.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(), async (i, flips, cut) => {
-      const b = Buffer.from(valid[i]!);
-      for (const [at, value] of flips) b[4 + (at % Math.max(1, b.length - 4))] = value;
-      await exchange(b.subarray(0, Math.max(4, b.length - (cut % 6))), 30);
-    }), { numRuns: 80, seed: 4242 });
+    const valid = [...apiByKey.values()].map((api) =>
+      frame(api.key, api.maxVersion, Buffer.from(encode(api.request, api.maxVersion, {}).toBuffer())),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: valid.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(),
+        async (i, flips, cut) => {
+          const b = Buffer.from(valid[i]!);
+          for (const [at, value] of flips) b[4 + (at % Math.max(1, b.length - 4))] = value;
+          await exchange(b.subarray(0, Math.max(4, b.length - (cut % 6))), 30);
+        },
+      ),
+      { numRuns: 80, seed: 4242 },
+    );
     await stillServes();
   });
 
@@ -103,7 +116,12 @@ describe('the broker under bad input', () => {
   });
 
   it('refuses a transactional producer, saying why', async () => {
-    const kafka = new Kafka({ clientId: 'tx', brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
+    const kafka = new Kafka({
+      clientId: 'tx',
+      brokers: [`127.0.0.1:${broker.port}`],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 50 },
+    });
     const producer = kafka.producer({ transactionalId: 'tx-1', idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await expect(producer.transaction()).rejects.toThrow();
@@ -123,7 +141,12 @@ describe('the broker under bad input', () => {
     batch.writeInt8(2, 16);
     batch.writeUInt32BE(12345, 17);
     const produce = apiByKey.get(0)!;
-    const body = encode(produce.request, 3, { TransactionalId: null, Acks: 1, TimeoutMs: 1000, TopicData: [{ Name: 'clean', PartitionData: [{ Index: 0, Records: batch }] }] }).toBuffer();
+    const body = encode(produce.request, 3, {
+      TransactionalId: null,
+      Acks: 1,
+      TimeoutMs: 1000,
+      TopicData: [{ Name: 'clean', PartitionData: [{ Index: 0, Records: batch }] }],
+    }).toBuffer();
     const reply = await exchange(frame(0, 3, Buffer.from(body)));
     expect(reply.length).toBeGreaterThan(0);
     expect(logs.some((l) => /refused a batch for clean-0 .*CRC-32C mismatch/.test(l))).toBe(true);

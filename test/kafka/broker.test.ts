@@ -14,7 +14,12 @@ const logs: string[] = [];
 async function startBroker(port = 0): Promise<void> {
   broker = new Broker({ dataDir: dir, port, initialRebalanceDelayMs: 100, log: (l) => logs.push(l) });
   await broker.start();
-  kafka = new Kafka({ clientId: 'test', brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  kafka = new Kafka({
+    clientId: 'test',
+    brokers: [`127.0.0.1:${broker.port}`],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
 }
 
 beforeAll(async () => {
@@ -53,7 +58,11 @@ describe('embedded broker with kafkajs', () => {
     expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).toBe(true);
     const producer = kafka.producer();
     await producer.connect();
-    const sent = Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 7}`, value: JSON.stringify({ n: i }), headers: { 'message-id': `m${i}` } }));
+    const sent = Array.from({ length: 30 }, (_, i) => ({
+      key: `k${i % 7}`,
+      value: JSON.stringify({ n: i }),
+      headers: { 'message-id': `m${i}` },
+    }));
     const acks = await producer.send({ topic: 'orders', messages: sent });
     expect(acks.map((a) => a.partition).sort()).toEqual([0, 1, 2].filter((p) => acks.some((a) => a.partition === p)));
     await producer.disconnect();
@@ -89,13 +98,19 @@ describe('embedded broker with kafkajs', () => {
   it('creates, lists, grows, describes and deletes topics through the admin client', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'tmp-topic', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+    await admin.createTopics({
+      topics: [{ topic: 'tmp-topic', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '60000' }] }],
+    });
     await admin.createPartitions({ topicPartitions: [{ topic: 'tmp-topic', count: 3 }] });
     expect((await admin.fetchTopicMetadata({ topics: ['tmp-topic'] })).topics[0]!.partitions).toHaveLength(3);
     const configs = await admin.describeConfigs({ resources: [{ type: 2, name: 'tmp-topic' }], includeSynonyms: false });
-    expect(configs.resources[0]!.configEntries).toEqual(expect.arrayContaining([expect.objectContaining({ configName: 'retention.ms', configValue: '60000' })]));
+    expect(configs.resources[0]!.configEntries).toEqual(
+      expect.arrayContaining([expect.objectContaining({ configName: 'retention.ms', configValue: '60000' })]),
+    );
     await admin.createPartitions({ topicPartitions: [{ topic: 'tmp-topic', count: 2 }] }).then(
-      () => { throw new Error('shrinking a topic should fail'); },
+      () => {
+        throw new Error('shrinking a topic should fail');
+      },
       (e: Error) => expect(e.message).toMatch(/partitions|INVALID/i),
     );
     expect(await admin.createTopics({ topics: [{ topic: 'tmp-topic' }] })).toBe(false); // exists already
@@ -119,7 +134,11 @@ describe('embedded broker with kafkajs', () => {
   it('serves compressed batches as they were sent', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: 'zipped', compression: CompressionTypes.GZIP, messages: Array.from({ length: 50 }, (_, i) => ({ value: `compressed ${i} ${'z'.repeat(200)}` })) });
+    await producer.send({
+      topic: 'zipped',
+      compression: CompressionTypes.GZIP,
+      messages: Array.from({ length: 50 }, (_, i) => ({ value: `compressed ${i} ${'z'.repeat(200)}` })),
+    });
     await producer.disconnect();
     const consumer = kafka.consumer({ groupId: 'zip-reader', maxWaitTimeInMs: 200 });
     const got = await consume(consumer, 'zipped', 50);
@@ -132,7 +151,15 @@ describe('embedded broker with kafkajs', () => {
     let arrived = 0;
     await consumer.connect();
     await consumer.subscribe({ topic: 'poll', fromBeginning: true });
-    const got = new Promise<void>((ok) => void consumer.run({ eachMessage: async () => { arrived = Date.now(); ok(); } }));
+    const got = new Promise<void>(
+      (ok) =>
+        void consumer.run({
+          eachMessage: async () => {
+            arrived = Date.now();
+            ok();
+          },
+        }),
+    );
     await new Promise((r) => setTimeout(r, 1200)); // the consumer is now waiting in a fetch
     const producer = kafka.producer();
     await producer.connect();
@@ -149,10 +176,17 @@ describe('embedded broker with kafkajs', () => {
     const strict = new Broker({ dataDir: strictDir, port: 0, autoCreateTopics: false });
     await strict.start();
     try {
-      const client = new Kafka({ clientId: 'strict', brokers: [`127.0.0.1:${strict.port}`], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
+      const client = new Kafka({
+        clientId: 'strict',
+        brokers: [`127.0.0.1:${strict.port}`],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 1, initialRetryTime: 50 },
+      });
       const producer = client.producer({ allowAutoTopicCreation: false });
       await producer.connect();
-      await expect(producer.send({ topic: 'nope', messages: [{ value: 'x' }] })).rejects.toThrow(/does not host this topic-partition|UNKNOWN_TOPIC/i);
+      await expect(producer.send({ topic: 'nope', messages: [{ value: 'x' }] })).rejects.toThrow(
+        /does not host this topic-partition|UNKNOWN_TOPIC/i,
+      );
       await producer.disconnect();
     } finally {
       await strict.stop();

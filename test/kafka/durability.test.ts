@@ -23,7 +23,11 @@ const freePort = (): Promise<number> =>
 describe('a broker killed with SIGKILL while producers write', () => {
   it('keeps every acknowledged message', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../bin/alsx.js'), 'broker', '--port', String(port), '--data', dir, '--partitions', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [resolve(import.meta.dirname, '../../bin/alsx.js'), 'broker', '--port', String(port), '--data', dir, '--partitions', '2'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((ok, fail) => {
       child.stdout!.on('data', (d) => /listening/.test(String(d)) && ok());
       child.once('exit', (code) => fail(new Error(`broker exited ${code}`)));
@@ -65,7 +69,12 @@ describe('a broker killed with SIGKILL while producers write', () => {
       await consumer.connect();
       await consumer.subscribe({ topic: 'durable', fromBeginning: true });
       await new Promise<void>((ok) => {
-        void consumer.run({ eachMessage: async ({ message }) => { stored.push(message.value!.toString()); if (stored.length >= total) ok(); } });
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            stored.push(message.value!.toString());
+            if (stored.length >= total) ok();
+          },
+        });
       });
       await consumer.disconnect();
       const have = new Set(stored);

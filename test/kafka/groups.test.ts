@@ -33,16 +33,25 @@ const assignments = new Map<string, number[]>();
 const committed = new Map<number, number>();
 const repeatsOfCommitted: string[] = [];
 const record = (who: string) => (partition: number, offset: string) => {
-  if (Number(offset) < (committed.get(partition) ?? 0)) repeatsOfCommitted.push(`${who} ${partition}/${offset} (committed up to ${committed.get(partition)})`);
+  if (Number(offset) < (committed.get(partition) ?? 0))
+    repeatsOfCommitted.push(`${who} ${partition}/${offset} (committed up to ${committed.get(partition)})`);
   seen.set(`${partition}/${offset}`, (seen.get(`${partition}/${offset}`) ?? 0) + 1);
 };
 const commit = (partition: number, offset: number) => committed.set(partition, Math.max(committed.get(partition) ?? 0, offset));
 
 async function member(name: string): Promise<Consumer> {
   // kafkajs heartbeats between fetches, so a fetch may not wait longer than the session lasts
-  const c = kafka.consumer({ groupId: 'workers', sessionTimeout: 3000, heartbeatInterval: 300, rebalanceTimeout: 5000, maxWaitTimeInMs: 500 });
+  const c = kafka.consumer({
+    groupId: 'workers',
+    sessionTimeout: 3000,
+    heartbeatInterval: 300,
+    rebalanceTimeout: 5000,
+    maxWaitTimeInMs: 500,
+  });
   c.on(c.events.GROUP_JOIN, (e) => assignments.set(name, e.payload.memberAssignment.work ?? []));
-  c.on(c.events.COMMIT_OFFSETS, (e) => e.payload.topics.forEach((t) => t.partitions.forEach((p) => commit(Number(p.partition), Number(p.offset)))));
+  c.on(c.events.COMMIT_OFFSETS, (e) =>
+    e.payload.topics.forEach((t) => t.partitions.forEach((p) => commit(Number(p.partition), Number(p.offset)))),
+  );
   await c.connect();
   await c.subscribe({ topic: 'work', fromBeginning: true });
   const note = record(name);
@@ -51,7 +60,14 @@ async function member(name: string): Promise<Consumer> {
 }
 
 function child(): { proc: ChildProcess; assigned: Promise<number[]> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/group-member.ts'), `127.0.0.1:${broker.port}`, 'workers', 'work']);
+  const proc = spawn(process.execPath, [
+    '--import',
+    'tsx',
+    resolve(import.meta.dirname, 'fixtures/group-member.ts'),
+    `127.0.0.1:${broker.port}`,
+    'workers',
+    'work',
+  ]);
   const note = record('child');
   let buffer = '';
   let resolveAssigned: (p: number[]) => void;
@@ -72,7 +88,10 @@ function child(): { proc: ChildProcess; assigned: Promise<number[]> } {
 async function produce(from: number, to: number): Promise<void> {
   const p = kafka.producer();
   await p.connect();
-  await p.send({ topic: 'work', messages: Array.from({ length: to - from }, (_, i) => ({ key: String(from + i), value: String(from + i) })) });
+  await p.send({
+    topic: 'work',
+    messages: Array.from({ length: to - from }, (_, i) => ({ key: String(from + i), value: String(from + i) })),
+  });
   await p.disconnect();
 }
 
@@ -83,19 +102,29 @@ const until = async (what: string, ok: () => boolean, ms = 20_000) => {
     await new Promise((r) => setTimeout(r, 100));
   }
 };
-const disjointCover = (lists: number[][]) => lists.flat().sort((a, b) => a - b).join() === '0,1,2,3,4,5';
+const disjointCover = (lists: number[][]) =>
+  lists
+    .flat()
+    .sort((a, b) => a - b)
+    .join() === '0,1,2,3,4,5';
 
 describe('a consumer group of three', () => {
   it('splits partitions, rebalances on join, leave and crash, and never repeats committed work', async () => {
     await produce(0, 60);
     const a = await member('a');
     const b = await member('b');
-    await until('two members sharing all six partitions', () => assignments.has('a') && assignments.has('b') && disjointCover([assignments.get('a')!, assignments.get('b')!]));
+    await until(
+      'two members sharing all six partitions',
+      () => assignments.has('a') && assignments.has('b') && disjointCover([assignments.get('a')!, assignments.get('b')!]),
+    );
     await until('the first 60 messages', () => seen.size === 60);
 
     const c = child();
     const childShare = await c.assigned;
-    await until('a three-way split', () => disjointCover([assignments.get('a')!, assignments.get('b')!, childShare]) && childShare.length > 0);
+    await until(
+      'a three-way split',
+      () => disjointCover([assignments.get('a')!, assignments.get('b')!, childShare]) && childShare.length > 0,
+    );
     await produce(60, 90);
     await until('the next 30 messages', () => seen.size === 90);
 

@@ -26,7 +26,11 @@ describe('publishing order_shipping', () => {
     expect(rows[0]!.MessageId).toMatch(/^[0-9a-f-]{36}$/);
     const value = JSON.parse(Buffer.from(rows[0]!.Value).toString());
     const order = nw.row('Order', 10692)!;
-    const items = nw.store.db.prepare('SELECT d.Quantity, d.UnitPrice, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId WHERE d.OrderId = 10692 ORDER BY d.Id').all() as any[];
+    const items = nw.store.db
+      .prepare(
+        'SELECT d.Quantity, d.UnitPrice, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId WHERE d.OrderId = 10692 ORDER BY d.Id',
+      )
+      .all() as any[];
     expect(value).toEqual({
       order_id: 10692,
       order_date: order.OrderDate,
@@ -51,7 +55,10 @@ describe('publishing order_shipping', () => {
     run([{ update: 'Order', key: id, set: { ShippedDate: null } }]);
     run([{ update: 'Order', key: id, set: { ShippedDate: '2026-02-03' } }]);
     run([{ update: 'Order', key: id, set: { Freight: 12 } }]); // still shipped: nothing new
-    expect(outbox().map((r) => [r.Topic, Number(r.Key)])).toEqual([['order_shipping', id], ['order_shipping', id]]);
+    expect(outbox().map((r) => [r.Topic, Number(r.Key)])).toEqual([
+      ['order_shipping', id],
+      ['order_shipping', id],
+    ]);
   });
 
   it('keeps its table out of the application: no resource, no rules, no check', () => {

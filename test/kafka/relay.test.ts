@@ -22,7 +22,11 @@ beforeAll(async () => {
   broker = new Broker({ dataDir: dir, port: 0 });
   port = await broker.start();
   nw = await freshNorthwind();
-  relay = new OutboxRelay(nw.store.db, () => connectProducer([`127.0.0.1:${port}`], 'relay-test'), { pollMs: 50, maxBackoffMs: 400, log: (l) => logs.push(l) });
+  relay = new OutboxRelay(nw.store.db, () => connectProducer([`127.0.0.1:${port}`], 'relay-test'), {
+    pollMs: 50,
+    maxBackoffMs: 400,
+    log: (l) => logs.push(l),
+  });
   relay.start();
 });
 afterAll(async () => {
@@ -51,7 +55,15 @@ async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
   const got: KafkaMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((ok) => void consumer.run({ eachMessage: async ({ message }) => { got.push(message); if (got.length >= count) ok(); } }));
+  await new Promise<void>(
+    (ok) =>
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          got.push(message);
+          if (got.length >= count) ok();
+        },
+      }),
+  );
   await new Promise((r) => setTimeout(r, 300)); // anything extra would show up now
   await consumer.disconnect();
   return got;

@@ -33,7 +33,12 @@ describe('checkParams', () => {
   };
 
   it('converts a query string to the declared types', () => {
-    expect(checkParams(m, { id: '42', amount: '2.5', flag: 'true', name: 'x' }, true)).toEqual({ id: 42, amount: 2.5, flag: true, name: 'x' });
+    expect(checkParams(m, { id: '42', amount: '2.5', flag: 'true', name: 'x' }, true)).toEqual({
+      id: 42,
+      amount: 2.5,
+      flag: true,
+      name: 'x',
+    });
     expect(checkParams(m, { id: '-3', amount: '7', flag: 'false' }, true)).toEqual({ id: -3, amount: 7, flag: false });
     expect(fail({ id: '1.5', amount: '1', flag: 'true' }, true).message).toBe('parameter "id" must be an integer (got 1.5)');
     expect(fail({ id: 'abc', amount: '1', flag: 'true' }, true).message).toBe('parameter "id" must be an integer (got "abc")');
@@ -54,7 +59,13 @@ describe('checkParams', () => {
     const e = fail({ id: 1, amount: 1, flag: true, colour: 'red' }, false);
     expect(e.message).toBe('unknown parameter "colour"; the method takes id, amount, flag, name');
     expect(e.param).toBe('colour');
-    expect(() => checkParams(method({}, () => null), { x: '1' }, true)).toThrow('unknown parameter "x"; the method takes none');
+    expect(() =>
+      checkParams(
+        method({}, () => null),
+        { x: '1' },
+        true,
+      ),
+    ).toThrow('unknown parameter "x"; the method takes none');
   });
 
   it('names a missing parameter and its type', () => {
@@ -111,7 +122,11 @@ describe('request/reply through a broker', () => {
     withRpc = await listen((await createApi(nw, { rpc: a })).app);
     withoutWorker = await listen((await createApi(nw, { rpc: lonely })).app);
     withoutRpc = await listen((await createApi(nw)).app);
-    const login = await fetch(`${withRpc}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'p' }) });
+    const login = await fetch(`${withRpc}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'p' }),
+    });
     expect(login.status).toBe(200);
     token = ((await login.json()) as { access_token: string }).access_token;
   });
@@ -147,17 +162,38 @@ describe('request/reply through a broker', () => {
     });
 
     it('customer_balance says what is available under the credit limit', async () => {
-      expect(ok(await b.call(northwind, 'customer_balance', { id: 'ALFKI' }, 10_000))).toEqual({ id: 'ALFKI', balance: 2102, credit_limit: 2300, available: 198, unpaid_orders: 3 });
+      expect(ok(await b.call(northwind, 'customer_balance', { id: 'ALFKI' }, 10_000))).toEqual({
+        id: 'ALFKI',
+        balance: 2102,
+        credit_limit: 2300,
+        available: 198,
+        unpaid_orders: 3,
+      });
     });
 
     it('an unknown customer is ok:false with status 404; bad parameters are 400', async () => {
-      expect(await a.call(northwind, 'find_customer', { id: 'NOBODY' }, 10_000)).toMatchObject({ ok: false, error: { status: 404, message: 'no customer NOBODY' } });
-      expect(await a.call(northwind, 'find_order', { id: 999 }, 10_000)).toMatchObject({ ok: false, error: { status: 404, message: 'no order 999' } });
+      expect(await a.call(northwind, 'find_customer', { id: 'NOBODY' }, 10_000)).toMatchObject({
+        ok: false,
+        error: { status: 404, message: 'no customer NOBODY' },
+      });
+      expect(await a.call(northwind, 'find_order', { id: 999 }, 10_000)).toMatchObject({
+        ok: false,
+        error: { status: 404, message: 'no order 999' },
+      });
       // the worker checks too: a caller that is not the HTTP route may send anything
-      expect(await a.call(northwind, 'find_order', { id: '10248' }, 10_000)).toMatchObject({ ok: false, error: { status: 400, message: 'parameter "id" must be an integer (got "10248")' } });
-      expect(await a.call(northwind, 'find_customer', {}, 10_000)).toMatchObject({ ok: false, error: { status: 400, message: 'parameter "id" (string) is missing' } });
+      expect(await a.call(northwind, 'find_order', { id: '10248' }, 10_000)).toMatchObject({
+        ok: false,
+        error: { status: 400, message: 'parameter "id" must be an integer (got "10248")' },
+      });
+      expect(await a.call(northwind, 'find_customer', {}, 10_000)).toMatchObject({
+        ok: false,
+        error: { status: 400, message: 'parameter "id" (string) is missing' },
+      });
       expect(await a.call(northwind, 'find_customer', { id: 'ALFKI', x: 1 }, 10_000)).toMatchObject({ ok: false, error: { status: 400 } });
-      expect(await a.call(northwind, 'no_such', {}, 10_000)).toMatchObject({ ok: false, error: { status: 404, message: 'northwind has no method no_such' } });
+      expect(await a.call(northwind, 'no_such', {}, 10_000)).toMatchObject({
+        ok: false,
+        error: { status: 404, message: 'northwind has no method no_such' },
+      });
     });
 
     it('two callers at once each get only their own replies, right for each request', async () => {
@@ -192,10 +228,15 @@ describe('request/reply through a broker', () => {
         const high = Number((await admin.fetchTopicOffsets(sink))[0]!.high);
         await admin.disconnect();
         expect(high).toBeGreaterThanOrEqual(20);
-        await new Promise<void>((done) => void c.run({ eachMessage: async ({ message }) => {
-          seen.add((JSON.parse(message.value!.toString()) as RpcReply).request_id);
-          if (Number(message.offset) + 1 >= high) done();
-        } }));
+        await new Promise<void>(
+          (done) =>
+            void c.run({
+              eachMessage: async ({ message }) => {
+                seen.add((JSON.parse(message.value!.toString()) as RpcReply).request_id);
+                if (Number(message.offset) + 1 >= high) done();
+              },
+            }),
+        );
         await c.disconnect();
         return seen;
       };
@@ -218,10 +259,20 @@ describe('request/reply through a broker', () => {
     it('a worker skips a request whose caller stopped waiting: no late reply', async () => {
       const sink = 'test.late-replies';
       const got: RpcReply[] = [];
-      const reader = await runConsumer([address], 'test-late', sink, async (m) => void got.push(JSON.parse(m.value!.toString()) as RpcReply));
+      const reader = await runConsumer(
+        [address],
+        'test-late',
+        sink,
+        async (m) => void got.push(JSON.parse(m.value!.toString()) as RpcReply),
+      );
       const producer = await connectProducer([address]);
       try {
-        const request = (id: string, deadline: number) => ({ topic: 'northwind.requests', key: id, value: Buffer.from(JSON.stringify({ request_id: id, sink, method: 'find_customer', params: { id: 'ALFKI' }, deadline })), headers: {} });
+        const request = (id: string, deadline: number) => ({
+          topic: 'northwind.requests',
+          key: id,
+          value: Buffer.from(JSON.stringify({ request_id: id, sink, method: 'find_customer', params: { id: 'ALFKI' }, deadline })),
+          headers: {},
+        });
         await producer.send([request('late-1', Date.now() - 1000), request('in-time-1', Date.now() + 10_000)]);
         const end = Date.now() + 10_000;
         while (got.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
@@ -237,7 +288,11 @@ describe('request/reply through a broker', () => {
 
   describe('GET|POST /api/rpc/<service>/<method>', () => {
     const call = async (base: string, path: string, init: { method?: string; body?: string } = {}) => {
-      const res = await fetch(`${base}${path}`, { method: init.method ?? 'GET', body: init.body, headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) } });
+      const res = await fetch(`${base}${path}`, {
+        method: init.method ?? 'GET',
+        body: init.body,
+        headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
     const detail = (body: any): string => body.errors[0].detail;
@@ -246,7 +301,11 @@ describe('request/reply through a broker', () => {
       const r = await call(withRpc, '/rpc/northwind/find_customer?id=ALFKI');
       expect(r.status).toBe(200);
       expect(r.body.data).toMatchObject({ id: 'ALFKI', balance: 2102, credit_limit: 2300 });
-      expect(r.body.meta).toMatchObject({ service: 'northwind', method: 'find_customer', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(r.body.meta).toMatchObject({
+        service: 'northwind',
+        method: 'find_customer',
+        request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
       expect(typeof r.body.meta.ms).toBe('number');
       const o = await call(withRpc, '/rpc/northwind/find_order?id=10248'); // "10248" from the query is an integer
       expect(o.status).toBe(200);
@@ -280,7 +339,11 @@ describe('request/reply through a broker', () => {
     it('bad parameters are 400, naming the parameter', async () => {
       const r = await call(withRpc, '/rpc/northwind/find_order?id=abc');
       expect(r.status).toBe(400);
-      expect(r.body.errors[0]).toMatchObject({ code: 'bad-params', detail: 'parameter "id" must be an integer (got "abc")', source: { parameter: 'id' } });
+      expect(r.body.errors[0]).toMatchObject({
+        code: 'bad-params',
+        detail: 'parameter "id" must be an integer (got "abc")',
+        source: { parameter: 'id' },
+      });
       const missing = await call(withRpc, '/rpc/northwind/find_customer');
       expect(missing.status).toBe(400);
       expect(detail(missing.body)).toBe('parameter "id" (string) is missing');
@@ -289,7 +352,7 @@ describe('request/reply through a broker', () => {
       expect(detail(unknown.body)).toBe('unknown parameter "customer"; the method takes id');
     });
 
-    it('needs a token when the project\'s security is on', async () => {
+    it("needs a token when the project's security is on", async () => {
       const res = await fetch(`${withRpc}/rpc/northwind/find_customer?id=ALFKI`);
       expect(res.status).toBe(401);
     });

@@ -25,7 +25,12 @@ beforeAll(async () => {
   address = `127.0.0.1:${await broker.start()}`;
   kafka = new Kafka({ clientId: 'test', brokers: [address], logLevel: logLevel.NOTHING });
   nw = await freshNorthwind();
-  const worker = new TopicWorker(nw.store, nw.engine, { topic: 'order_b2b', group: 'nw-b2b', mapping: OrderB2B }, async () => (dlq ??= await connectProducer([address])));
+  const worker = new TopicWorker(
+    nw.store,
+    nw.engine,
+    { topic: 'order_b2b', group: 'nw-b2b', mapping: OrderB2B },
+    async () => (dlq ??= await connectProducer([address])),
+  );
   consumer = await runConsumer([address], 'nw-b2b', 'order_b2b', async (m) => void outcomes.push(await worker.handle(m)));
 });
 afterAll(async () => {
@@ -36,7 +41,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const order = (chang: number | string, product = 'Chang') => ({ AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: product, QuantityOrdered: chang }] });
+const order = (chang: number | string, product = 'Chang') => ({
+  AccountId: 'ALFKI',
+  Given: 'Steven',
+  Surname: 'Buchanan',
+  Items: [
+    { ProductName: 'Chai', QuantityOrdered: 1 },
+    { ProductName: product, QuantityOrdered: chang },
+  ],
+});
 async function send(value: unknown, headers: Record<string, string> = {}): Promise<void> {
   const p = kafka.producer();
   await p.connect();
@@ -56,7 +69,15 @@ async function readDlq(count: number): Promise<KafkaMessage[]> {
   const got: KafkaMessage[] = [];
   await c.connect();
   await c.subscribe({ topic: 'order_b2b.dlq', fromBeginning: true });
-  await new Promise<void>((ok) => void c.run({ eachMessage: async ({ message }) => { got.push(message); if (got.length >= count) ok(); } }));
+  await new Promise<void>(
+    (ok) =>
+      void c.run({
+        eachMessage: async ({ message }) => {
+          got.push(message);
+          if (got.length >= count) ok();
+        },
+      }),
+  );
   await c.disconnect();
   return got;
 }

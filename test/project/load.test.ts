@@ -41,7 +41,9 @@ describe('a project folder', () => {
     appendFileSync(join(dir, 'db/seed.sql'), `\nINSERT INTO "Note" VALUES (2, 'more');`);
     const stale = await openProject(dir);
     stale.close();
-    expect(stale.warnings).toEqual([expect.stringMatching(/schema or seed changed since \.alsx\/db\.sqlite was built; `alsx reset .*` rebuilds it/)]);
+    expect(stale.warnings).toEqual([
+      expect.stringMatching(/schema or seed changed since \.alsx\/db\.sqlite was built; `alsx reset .*` rebuilds it/),
+    ]);
     ensureDatabase(await readProject(dir), { reset: true });
     const fresh = await openProject(dir);
     try {
@@ -61,7 +63,9 @@ describe('a project folder', () => {
       rmSync(empty, { recursive: true, force: true });
     }
     writeFileSync(join(dir, 'db/seed.sql'), `INSERT INTO "Note" VALUES (1, NULL);`);
-    await expect(openProject(dir)).rejects.toThrow(/building the database from schema\.sql and seed\.sql failed: NOT NULL constraint failed: Note\.Text/);
+    await expect(openProject(dir)).rejects.toThrow(
+      /building the database from schema\.sql and seed\.sql failed: NOT NULL constraint failed: Note\.Text/,
+    );
     expect(existsSync(join(dir, '.alsx/db.sqlite'))).toBe(false);
   });
 });

@@ -17,7 +17,11 @@ const get = (sql: string) => nw.store.db.prepare(sql).get() as Record<string, un
 
 describe('Northwind seed', () => {
   it('has the facts scenarios rely on', () => {
-    expect(get(`SELECT CompanyName, CreditLimit, Balance FROM Customer WHERE Id = 'ALFKI'`)).toEqual({ CompanyName: 'Alfreds Futterkiste', CreditLimit: 2300, Balance: 2102 });
+    expect(get(`SELECT CompanyName, CreditLimit, Balance FROM Customer WHERE Id = 'ALFKI'`)).toEqual({
+      CompanyName: 'Alfreds Futterkiste',
+      CreditLimit: 2300,
+      Balance: 2102,
+    });
     expect(get(`SELECT sum(AmountTotal) s FROM "Order" WHERE CustomerId = 'ALFKI' AND ShippedDate IS NULL`)).toEqual({ s: 2102 });
     expect(get(`SELECT ProductName, UnitPrice FROM Product WHERE Id = 1`)).toEqual({ ProductName: 'Chai', UnitPrice: 18 });
     expect(get(`SELECT ProductName, UnitPrice FROM Product WHERE Id = 2`)).toEqual({ ProductName: 'Chang', UnitPrice: 19 });
@@ -45,7 +49,10 @@ describe('Northwind seed', () => {
   it('is what its generator writes, byte for byte (edit the generator, not the SQL)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alsx-seed-'));
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-northwind-seed.ts', join(dir, 'seed.sql')], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-northwind-seed.ts', join(dir, 'seed.sql')], {
+        cwd: ROOT,
+        stdio: 'pipe',
+      });
       expect(readFileSync(join(dir, 'seed.sql'), 'utf8') === readFileSync(join(ROOT, 'projects/northwind/db/seed.sql'), 'utf8')).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

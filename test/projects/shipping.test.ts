@@ -40,7 +40,12 @@ beforeAll(async () => {
   kafka = new Kafka({ clientId: 'test', brokers: [address], logLevel: logLevel.NOTHING });
 
   const declared = shippingIntegration.consumers!.find((c) => c.topic === 'order_shipping')!;
-  const worker = new TopicWorker(shipping.store, shipping.engine, { ...declared, group: declared.group! }, async () => (dlq ??= await connectProducer([address])));
+  const worker = new TopicWorker(
+    shipping.store,
+    shipping.engine,
+    { ...declared, group: declared.group! },
+    async () => (dlq ??= await connectProducer([address])),
+  );
   consumer = await runConsumer([address], declared.group!, 'order_shipping', async (m) => void outcomes.push(await worker.handle(m)));
 });
 afterAll(async () => {
@@ -52,14 +57,31 @@ afterAll(async () => {
 });
 
 type Item = { quantity: unknown; product_name: string; unit_price: unknown };
-const announcement = (orderId: number, items: Item[], total = items.reduce((s, i) => s + Number(i.quantity) * Number(i.unit_price), 0)) => ({
-  order_id: orderId, order_date: '2026-01-15', customer_name: 'Alfreds Futterkiste', total, items,
+const announcement = (
+  orderId: number,
+  items: Item[],
+  total = items.reduce((s, i) => s + Number(i.quantity) * Number(i.unit_price), 0),
+) => ({
+  order_id: orderId,
+  order_date: '2026-01-15',
+  customer_name: 'Alfreds Futterkiste',
+  total,
+  items,
 });
 
 async function send(value: unknown, messageId?: string, key?: string): Promise<void> {
   const p = kafka.producer();
   await p.connect();
-  await p.send({ topic: 'order_shipping', messages: [{ key: key ?? null, value: typeof value === 'string' ? value : JSON.stringify(value), headers: messageId ? { 'message-id': messageId } : {} }] });
+  await p.send({
+    topic: 'order_shipping',
+    messages: [
+      {
+        key: key ?? null,
+        value: typeof value === 'string' ? value : JSON.stringify(value),
+        headers: messageId ? { 'message-id': messageId } : {},
+      },
+    ],
+  });
   await p.disconnect();
 }
 const until = async (n: number) => {
@@ -70,8 +92,13 @@ const until = async (n: number) => {
   }
 };
 const all = (sql: string, ...params: unknown[]) => shipping.store.db.prepare(sql).all(...params) as Record<string, unknown>[];
-const shipments = () => all('SELECT OrderId, OrderDate, CustomerName, OrderTotal, Total, ItemCount, Units, Status, ReceivedAt FROM Shipment ORDER BY OrderId');
-const items = (orderId: number) => all('SELECT i.ProductName, i.Quantity, i.UnitPrice, i.Amount FROM ShipmentItem i JOIN Shipment s ON s.Id = i.ShipmentId WHERE s.OrderId = ? ORDER BY i.Id', orderId);
+const shipments = () =>
+  all('SELECT OrderId, OrderDate, CustomerName, OrderTotal, Total, ItemCount, Units, Status, ReceivedAt FROM Shipment ORDER BY OrderId');
+const items = (orderId: number) =>
+  all(
+    'SELECT i.ProductName, i.Quantity, i.UnitPrice, i.Amount FROM ShipmentItem i JOIN Shipment s ON s.Id = i.ShipmentId WHERE s.OrderId = ? ORDER BY i.Id',
+    orderId,
+  );
 const count = (table: string) => (all(`SELECT count(*) n FROM "${table}"`)[0] as { n: number }).n;
 
 async function readDlq(n: number): Promise<KafkaMessage[]> {
@@ -79,7 +106,15 @@ async function readDlq(n: number): Promise<KafkaMessage[]> {
   const got: KafkaMessage[] = [];
   await c.connect();
   await c.subscribe({ topic: 'order_shipping.dlq', fromBeginning: true });
-  await new Promise<void>((ok) => void c.run({ eachMessage: async ({ message }) => { got.push(message); if (got.length >= n) ok(); } }));
+  await new Promise<void>(
+    (ok) =>
+      void c.run({
+        eachMessage: async ({ message }) => {
+          got.push(message);
+          if (got.length >= n) ok();
+        },
+      }),
+  );
   await c.disconnect();
   return got;
 }
@@ -99,7 +134,17 @@ describe('the shipping project', () => {
     await until(1);
     expect(outcomes[0]).toMatchObject({ status: 'applied' });
     expect(shipments()).toEqual([
-      { OrderId: 10248, OrderDate: '2026-01-15', CustomerName: 'Alfreds Futterkiste', OrderTotal: 56, Total: 56, ItemCount: 2, Units: 3, Status: 'received', ReceivedAt: NOW },
+      {
+        OrderId: 10248,
+        OrderDate: '2026-01-15',
+        CustomerName: 'Alfreds Futterkiste',
+        OrderTotal: 56,
+        Total: 56,
+        ItemCount: 2,
+        Units: 3,
+        Status: 'received',
+        ReceivedAt: NOW,
+      },
     ]);
     expect(items(10248)).toEqual([
       { ProductName: 'Chai', Quantity: 1, UnitPrice: 18, Amount: 18 },
@@ -121,14 +166,31 @@ describe('the shipping project', () => {
     await until(3);
     expect(outcomes[2]).toMatchObject({ status: 'applied' });
     expect(shipments()).toEqual([
-      { OrderId: 10248, OrderDate: '2026-01-15', CustomerName: 'Alfreds Futterkiste', OrderTotal: 57, Total: 57, ItemCount: 1, Units: 3, Status: 'received', ReceivedAt: NOW },
+      {
+        OrderId: 10248,
+        OrderDate: '2026-01-15',
+        CustomerName: 'Alfreds Futterkiste',
+        OrderTotal: 57,
+        Total: 57,
+        ItemCount: 1,
+        Units: 3,
+        Status: 'received',
+        ReceivedAt: NOW,
+      },
     ]);
     expect(items(10248)).toEqual([{ ProductName: 'Chang', Quantity: 3, UnitPrice: 19, Amount: 57 }]);
     expect(count('ShipmentItem')).toBe(1); // the old items went with the old shipment
   });
 
   it('sends what cannot be a shipment to order_shipping.dlq with the reason, and goes on', async () => {
-    const wrongTotal = announcement(10249, [{ quantity: 1, product_name: 'Chai', unit_price: 18 }, { quantity: 2, product_name: 'Chang', unit_price: 19 }], 99);
+    const wrongTotal = announcement(
+      10249,
+      [
+        { quantity: 1, product_name: 'Chai', unit_price: 18 },
+        { quantity: 2, product_name: 'Chang', unit_price: 19 },
+      ],
+      99,
+    );
     const wrongReannouncement = announcement(10248, [{ quantity: 1, product_name: 'Chai', unit_price: 18 }], 57);
     const noOrderId = { ...orderShippingExample, order_id: 'ten thousand' };
     const zeroQuantity = announcement(10251, [{ quantity: 0, product_name: 'Chai', unit_price: 18 }]);
@@ -142,15 +204,33 @@ describe('the shipping project', () => {
     await send(unknownField, 'nw-ship-8', '10252');
     await send(good, 'nw-ship-9', '10250');
     await until(10);
-    expect(outcomes.slice(3).map((o) => o.status)).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered', 'dead-lettered', 'dead-lettered', 'dead-lettered', 'applied']);
+    expect(outcomes.slice(3).map((o) => o.status)).toEqual([
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'dead-lettered',
+      'applied',
+    ]);
 
     // what the user sees: order 10248 as before the refused re-announcement, 10250 received, nothing else
-    expect(shipments().map((s) => [s.OrderId, s.Total, s.ItemCount, s.Units])).toEqual([[10248, 57, 1, 3], [10250, 93, 1, 4]]);
+    expect(shipments().map((s) => [s.OrderId, s.Total, s.ItemCount, s.Units])).toEqual([
+      [10248, 57, 1, 3],
+      [10250, 93, 1, 4],
+    ]);
     expect(items(10248)).toEqual([{ ProductName: 'Chang', Quantity: 3, UnitPrice: 19, Amount: 57 }]);
     expect(count('ShipmentItem')).toBe(2);
 
     const dead = await readDlq(6);
-    expect(dead.map((m) => header(m, 'message-id'))).toEqual(['nw-ship-3', 'nw-ship-4', 'nw-ship-5', 'nw-ship-6', 'nw-ship-7', 'nw-ship-8']);
+    expect(dead.map((m) => header(m, 'message-id'))).toEqual([
+      'nw-ship-3',
+      'nw-ship-4',
+      'nw-ship-5',
+      'nw-ship-6',
+      'nw-ship-7',
+      'nw-ship-8',
+    ]);
 
     expect(header(dead[0]!, 'alsx-error')).toBe('order 10249: the items add up to 56.00, but the order says 99.00');
     expect(header(dead[0]!, 'alsx-rule')).toBe('Shipment: Total == OrderTotal');

@@ -17,27 +17,43 @@ CREATE TABLE Line (A TEXT NOT NULL, B INTEGER NOT NULL, DeptId INTEGER NOT NULL 
 `;
 const money = (n: string) => numeric(n, { mode: 'number' });
 const Dept = sqliteTable('Dept', {
-  Id: integer('Id').primaryKey(), Name: text('Name'), Rate: money('Rate').notNull(), Spent: money('Spent').notNull(),
-  Loaned: money('Loaned').notNull(), Headcount: integer('Headcount').notNull(), LineTotal: money('LineTotal').notNull(), LineCount: integer('LineCount').notNull(),
+  Id: integer('Id').primaryKey(),
+  Name: text('Name'),
+  Rate: money('Rate').notNull(),
+  Spent: money('Spent').notNull(),
+  Loaned: money('Loaned').notNull(),
+  Headcount: integer('Headcount').notNull(),
+  LineTotal: money('LineTotal').notNull(),
+  LineCount: integer('LineCount').notNull(),
 });
 const Emp = sqliteTable('Emp', {
-  Id: integer('Id').primaryKey(), Name: text('Name'), WorksFor: integer('WorksFor'), OnLoan: integer('OnLoan'),
-  Pay: money('Pay').notNull(), DeptRate: money('DeptRate'), Cost: money('Cost').notNull(),
+  Id: integer('Id').primaryKey(),
+  Name: text('Name'),
+  WorksFor: integer('WorksFor'),
+  OnLoan: integer('OnLoan'),
+  Pay: money('Pay').notNull(),
+  DeptRate: money('DeptRate'),
+  Cost: money('Cost').notNull(),
 });
-const Line = sqliteTable('Line', { A: text('A').notNull(), B: integer('B').notNull(), DeptId: integer('DeptId').notNull(), Amount: money('Amount').notNull() }, (t) => [primaryKey({ columns: [t.A, t.B] })]);
+const Line = sqliteTable(
+  'Line',
+  { A: text('A').notNull(), B: integer('B').notNull(), DeptId: integer('DeptId').notNull(), Amount: money('Amount').notNull() },
+  (t) => [primaryKey({ columns: [t.A, t.B] })],
+);
 const models = { Dept, Emp, Line };
 
 let calls: { cost: number; rate: number };
-const ruleSet = () => rules(models, ({ sum, count, formula }) => [
-  sum(Dept.Spent, Emp.Cost, { via: Emp.WorksFor }),
-  sum(Dept.Loaned, Emp.Cost, { via: Emp.OnLoan }),
-  count(Dept.Headcount, Emp, { via: Emp.WorksFor }),
-  sum(Dept.LineTotal, Line.Amount),
-  count(Dept.LineCount, Line, { where: (l) => l.Amount > 0 }),
-  // declared before what it reads: order comes from dependencies
-  formula(Emp.Cost, (e) => (calls.cost++, e.Pay * (e.DeptRate ?? 1))),
-  formula(Emp.DeptRate, (e, { parent }) => (calls.rate++, parent(Dept, 'WorksFor').Rate ?? null)),
-]);
+const ruleSet = () =>
+  rules(models, ({ sum, count, formula }) => [
+    sum(Dept.Spent, Emp.Cost, { via: Emp.WorksFor }),
+    sum(Dept.Loaned, Emp.Cost, { via: Emp.OnLoan }),
+    count(Dept.Headcount, Emp, { via: Emp.WorksFor }),
+    sum(Dept.LineTotal, Line.Amount),
+    count(Dept.LineCount, Line, { where: (l) => l.Amount > 0 }),
+    // declared before what it reads: order comes from dependencies
+    formula(Emp.Cost, (e) => (calls.cost++, e.Pay * (e.DeptRate ?? 1))),
+    formula(Emp.DeptRate, (e, { parent }) => (calls.rate++, parent(Dept, 'WorksFor').Rate ?? null)),
+  ]);
 
 let db: ReturnType<typeof scratchDb>;
 let t: ReturnType<typeof engineFor>;
@@ -45,19 +61,24 @@ beforeEach(() => {
   calls = { cost: 0, rate: 0 };
   db = scratchDb(DDL);
   t = engineFor(db.store, ruleSet());
-  expect(t.run([
-    { insert: 'Dept', values: { Id: 1, Name: 'Sales', Rate: 1.5 } },
-    { insert: 'Dept', values: { Id: 2, Name: 'Ops' } },
-    { insert: 'Emp', values: { Id: 1, Name: 'ann', WorksFor: 1, Pay: 100 } },
-    { insert: 'Emp', values: { Id: 2, Name: 'bob', WorksFor: 1, OnLoan: 2, Pay: 10.1 } },
-  ]).ok).toBe(true);
+  expect(
+    t.run([
+      { insert: 'Dept', values: { Id: 1, Name: 'Sales', Rate: 1.5 } },
+      { insert: 'Dept', values: { Id: 2, Name: 'Ops' } },
+      { insert: 'Emp', values: { Id: 1, Name: 'ann', WorksFor: 1, Pay: 100 } },
+      { insert: 'Emp', values: { Id: 2, Name: 'bob', WorksFor: 1, OnLoan: 2, Pay: 10.1 } },
+    ]).ok,
+  ).toBe(true);
   calls = { cost: 0, rate: 0 };
 });
 afterEach(() => db.dispose());
 
 describe('formulas', () => {
   it('are ordered by what they read, and read parents through the named foreign key', () => {
-    expect(t.all('SELECT Id, DeptRate, Cost FROM Emp ORDER BY Id')).toEqual([{ Id: 1, DeptRate: 1.5, Cost: 150 }, { Id: 2, DeptRate: 1.5, Cost: 15.15 }]);
+    expect(t.all('SELECT Id, DeptRate, Cost FROM Emp ORDER BY Id')).toEqual([
+      { Id: 1, DeptRate: 1.5, Cost: 150 },
+      { Id: 2, DeptRate: 1.5, Cost: 15.15 },
+    ]);
     expect(t.one('SELECT Spent, Loaned, Headcount FROM Dept WHERE Id = 1')).toEqual({ Spent: 165.15, Loaned: 0, Headcount: 2 });
     expect(t.one('SELECT Spent, Loaned, Headcount FROM Dept WHERE Id = 2')).toEqual({ Spent: 0, Loaned: 15.15, Headcount: 0 });
   });
@@ -76,7 +97,10 @@ describe('formulas', () => {
     const out = t.run([{ update: 'Dept', key: 1, set: { Rate: 2 } }]);
     expect(out.ok).toBe(true);
     expect(calls).toEqual({ cost: 2, rate: 2 });
-    expect(t.all('SELECT DeptRate, Cost FROM Emp ORDER BY Id')).toEqual([{ DeptRate: 2, Cost: 200 }, { DeptRate: 2, Cost: 20.2 }]);
+    expect(t.all('SELECT DeptRate, Cost FROM Emp ORDER BY Id')).toEqual([
+      { DeptRate: 2, Cost: 200 },
+      { DeptRate: 2, Cost: 20.2 },
+    ]);
     expect(t.one('SELECT Spent FROM Dept WHERE Id = 1').Spent).toBe(220.2);
     expect(t.one('SELECT Loaned FROM Dept WHERE Id = 2').Loaned).toBe(20.2);
     const cascades = out.trace.filter((s) => s.note?.startsWith('cascade from Dept 1'));
@@ -93,7 +117,12 @@ describe('formulas', () => {
   });
 
   it('that throw roll the transaction back, naming the rule', () => {
-    const bad = rules(models, ({ formula }) => [formula(Emp.Cost, (e) => { if (e.Pay > 1000) throw new Error('too rich'); return e.Pay; })]);
+    const bad = rules(models, ({ formula }) => [
+      formula(Emp.Cost, (e) => {
+        if (e.Pay > 1000) throw new Error('too rich');
+        return e.Pay;
+      }),
+    ]);
     const t2 = engineFor(db.store, bad);
     const out = t2.run([{ update: 'Emp', key: 1, set: { Pay: 5000 } }]);
     expect(out.error).toMatchObject({ kind: 'error', table: 'Emp', key: 1 });
@@ -117,7 +146,10 @@ describe('sums and counts', () => {
   });
 
   it('rounds money to the column scale as a person would (half away from zero)', () => {
-    t.run([{ insert: 'Line', values: { A: 'r', B: 1, DeptId: 2, Amount: 1.005 } }, { insert: 'Line', values: { A: 'r', B: 2, DeptId: 2, Amount: '2.675' } }]);
+    t.run([
+      { insert: 'Line', values: { A: 'r', B: 1, DeptId: 2, Amount: 1.005 } },
+      { insert: 'Line', values: { A: 'r', B: 2, DeptId: 2, Amount: '2.675' } },
+    ]);
     expect(t.all('SELECT Amount FROM Line ORDER BY B')).toEqual([{ Amount: 1.01 }, { Amount: 2.68 }]);
     expect(t.one('SELECT LineTotal FROM Dept WHERE Id = 2').LineTotal).toBe(3.69);
   });
@@ -132,7 +164,10 @@ describe('sums and counts', () => {
   it('address composite keys as objects, and say which key parts are missing', () => {
     t.run([{ insert: 'Line', values: { A: 'k', B: 7, DeptId: 2, Amount: 3 } }]);
     expect(t.run([{ update: 'Line', key: { A: 'k', B: 7 }, set: { DeptId: 1 } }]).ok).toBe(true);
-    expect(t.all('SELECT Id, LineTotal FROM Dept ORDER BY Id')).toEqual([{ Id: 1, LineTotal: 3 }, { Id: 2, LineTotal: 0 }]);
+    expect(t.all('SELECT Id, LineTotal FROM Dept ORDER BY Id')).toEqual([
+      { Id: 1, LineTotal: 3 },
+      { Id: 2, LineTotal: 0 },
+    ]);
     const out = t.run([{ update: 'Line', key: 'k', set: { Amount: 1 } }]);
     expect(out.error).toMatchObject({ kind: 'bad-input', code: 'bad-key' });
     expect(out.error!.message).toMatch(/composite key; give \{"A": …, "B": …\}/);
@@ -158,24 +193,39 @@ describe('loading rules', () => {
   const load = (build: Parameters<typeof rules<typeof models>>[1]) => () => compile(rules(models, build), db.store.schema);
 
   it('names an unknown column read by a formula, with a suggestion and the declaring line', () => {
-    expect(load(({ formula }) => [formula(Emp.Cost, (e) => (e as any).Pai * 2)])).toThrow(/engine\.test\.ts:\d+ formula Emp\.Cost: reads Emp\.Pai, which is not a column \(did you mean Pay\?\)/);
+    expect(load(({ formula }) => [formula(Emp.Cost, (e) => (e as any).Pai * 2)])).toThrow(
+      /engine\.test\.ts:\d+ formula Emp\.Cost: reads Emp\.Pai, which is not a column \(did you mean Pay\?\)/,
+    );
   });
   it('finds a cycle between formulas', () => {
-    expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Pay, (e) => e.Cost)])).toThrow(/formulas form a cycle: (Cost → Pay → Cost|Pay → Cost → Pay)/);
+    expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Pay, (e) => e.Cost)])).toThrow(
+      /formulas form a cycle: (Cost → Pay → Cost|Pay → Cost → Pay)/,
+    );
   });
   it('finds a cycle across tables', () => {
-    expect(load(({ formula, sum }) => [sum(Dept.Spent, Emp.Cost, { via: Emp.WorksFor }), formula(Emp.Cost, (e, { parent }) => parent(Dept, 'WorksFor').Spent)])).toThrow(/rules form a cycle/);
+    expect(
+      load(({ formula, sum }) => [
+        sum(Dept.Spent, Emp.Cost, { via: Emp.WorksFor }),
+        formula(Emp.Cost, (e, { parent }) => parent(Dept, 'WorksFor').Spent),
+      ]),
+    ).toThrow(/rules form a cycle/);
   });
   it('asks which foreign key when there are several to the parent', () => {
-    expect(load(({ sum }) => [sum(Dept.Spent, Emp.Cost)])).toThrow(/Emp has 2 foreign keys to Dept \((WorksFor, OnLoan|OnLoan, WorksFor)\); say which with \{ via: Emp\.<column> \}/);
+    expect(load(({ sum }) => [sum(Dept.Spent, Emp.Cost)])).toThrow(
+      /Emp has 2 foreign keys to Dept \((WorksFor, OnLoan|OnLoan, WorksFor)\); say which with \{ via: Emp\.<column> \}/,
+    );
   });
   it('refuses a function whose row escapes analysis, asking for deps', () => {
     const helper = (row: unknown) => row;
     expect(load(({ formula }) => [formula(Emp.Cost, (e) => Number(helper(e)))])).toThrow(/the row is used as a whole .* declare deps/);
   });
   it('refuses a sum into a text column, and a copy between text and numbers', () => {
-    expect(load(({ sum }) => [sum(Dept.Name as any, Emp.Cost, { via: Emp.WorksFor })])).toThrow(/a sum or count needs a numeric column, and Name is TEXT/);
-    expect(load(({ copy }) => [copy(Emp.Pay, Dept.Name, { via: Emp.WorksFor })])).toThrow(/copies Dept\.Name \(TEXT\) into a DECIMAL\(12,2\) column/);
+    expect(load(({ sum }) => [sum(Dept.Name as any, Emp.Cost, { via: Emp.WorksFor })])).toThrow(
+      /a sum or count needs a numeric column, and Name is TEXT/,
+    );
+    expect(load(({ copy }) => [copy(Emp.Pay, Dept.Name, { via: Emp.WorksFor })])).toThrow(
+      /copies Dept\.Name \(TEXT\) into a DECIMAL\(12,2\) column/,
+    );
   });
   it('takes declared deps for a function it cannot follow, and prunes by them', () => {
     const costOf = (e: { Pay: number }) => e.Pay * 3;
@@ -187,11 +237,23 @@ describe('loading rules', () => {
     expect(renamed.trace.filter((s) => s.kind === 'formula')).toEqual([]);
   });
   it('refuses deriving one column twice', () => {
-    expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Cost, (e) => e.Pay * 2)])).toThrow(/Emp\.Cost is already derived by "Emp\.Cost = Pay"/);
+    expect(load(({ formula }) => [formula(Emp.Cost, (e) => e.Pay), formula(Emp.Cost, (e) => e.Pay * 2)])).toThrow(
+      /Emp\.Cost is already derived by "Emp\.Cost = Pay"/,
+    );
   });
   it('warns about a models table that is not in the database, and refuses a rule that uses it', () => {
     const Ghost = sqliteTable('Ghost', { Id: integer('Id').primaryKey(), N: integer('N') });
-    expect(compile(rules({ ...models, Ghost }, () => []), db.store.schema).warnings).toEqual(['models: table Ghost (export Ghost) is not in the database']);
-    expect(() => compile(rules({ ...models, Ghost }, ({ formula }) => [formula(Ghost.N, () => 1)]), db.store.schema)).toThrow(/formula: table Ghost is not in the database/);
+    expect(
+      compile(
+        rules({ ...models, Ghost }, () => []),
+        db.store.schema,
+      ).warnings,
+    ).toEqual(['models: table Ghost (export Ghost) is not in the database']);
+    expect(() =>
+      compile(
+        rules({ ...models, Ghost }, ({ formula }) => [formula(Ghost.N, () => 1)]),
+        db.store.schema,
+      ),
+    ).toThrow(/formula: table Ghost is not in the database/);
   });
 });

@@ -16,7 +16,11 @@ const balance = (id = 'ALFKI') => nw.row('Customer', id)!.Balance;
 
 /** an unshipped ALFKI order with two items, returning its id and the items' ids */
 function newOrder(chaiQty = 1, changQty = 2) {
-  const out = run(alfkiOrder(changQty).map((op, i) => (i === 1 ? { ...op, values: { ...op.values, Quantity: chaiQty } } : i === 2 ? { ...op, as: 'chang' } : op)));
+  const out = run(
+    alfkiOrder(changQty).map((op, i) =>
+      i === 1 ? { ...op, values: { ...op.values, Quantity: chaiQty } } : i === 2 ? { ...op, as: 'chang' } : op,
+    ),
+  );
   expect(out.ok, JSON.stringify(out.error)).toBe(true);
   const orderId = out.aliases.o!.Id as number;
   const changId = out.aliases.chang!.Id as number;
@@ -46,7 +50,9 @@ describe('placing orders', () => {
     expect(customer.values).toEqual({ Balance: [2102, 2158], OrderCount: [6, 7], UnpaidOrderCount: [3, 4] });
     const order = nw.row('Order', out.aliases.o!.Id)!;
     expect(order).toMatchObject({ AmountTotal: 56, OrderDetailCount: 2, Freight: 10, OrderDate: '2026-01-15', CustomerId: 'ALFKI' });
-    const items = nw.store.db.prepare('SELECT ProductId, UnitPrice, Quantity, Amount FROM OrderDetail WHERE OrderId = ? ORDER BY ProductId').all(order.Id);
+    const items = nw.store.db
+      .prepare('SELECT ProductId, UnitPrice, Quantity, Amount FROM OrderDetail WHERE OrderId = ? ORDER BY ProductId')
+      .all(order.Id);
     expect(items).toEqual([
       { ProductId: 1, UnitPrice: 18, Quantity: 1, Amount: 18 },
       { ProductId: 2, UnitPrice: 19, Quantity: 2, Amount: 38 },
@@ -76,7 +82,10 @@ describe('changing orders', () => {
     expect(nw.row('Order', orderId)!.AmountTotal).toBe(113);
     expect(balance()).toBe(2215);
     const refused = run([{ update: 'OrderDetail', key: changId, set: { Quantity: 20 } }]);
-    expect(refused.error).toMatchObject({ rule: 'Customer: Balance <= CreditLimit', message: 'balance (2500.00) exceeds credit (2300.00)' });
+    expect(refused.error).toMatchObject({
+      rule: 'Customer: Balance <= CreditLimit',
+      message: 'balance (2500.00) exceeds credit (2300.00)',
+    });
     expect(nw.row('OrderDetail', changId)).toMatchObject({ Quantity: 5, Amount: 95 });
     expect(balance()).toBe(2215);
   });
@@ -109,7 +118,9 @@ describe('changing orders', () => {
     expect(out.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102, OrderCount: 6, UnpaidOrderCount: 3 });
     expect(nw.row('Customer', 'ANATR')).toMatchObject({
-      Balance: (anatr.Balance as number) + 56, OrderCount: (anatr.OrderCount as number) + 1, UnpaidOrderCount: (anatr.UnpaidOrderCount as number) + 1,
+      Balance: (anatr.Balance as number) + 56,
+      OrderCount: (anatr.OrderCount as number) + 1,
+      UnpaidOrderCount: (anatr.UnpaidOrderCount as number) + 1,
     });
   });
 
@@ -122,8 +133,14 @@ describe('changing orders', () => {
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102, UnpaidOrderCount: 3, OrderCount: 7 });
     const items = nw.store.db.prepare('SELECT ShippedDate FROM OrderDetail WHERE OrderId = ?').all(orderId);
     expect(items).toEqual([{ ShippedDate: '2026-01-20' }, { ShippedDate: '2026-01-20' }]);
-    expect(nw.row('Product', 1)).toMatchObject({ UnitsShipped: (chai.UnitsShipped as number) + 3, UnitsInStock: (chai.UnitsInStock as number) - 3 });
-    expect(nw.row('Product', 2)).toMatchObject({ UnitsShipped: (chang.UnitsShipped as number) + 2, UnitsInStock: (chang.UnitsInStock as number) - 2 });
+    expect(nw.row('Product', 1)).toMatchObject({
+      UnitsShipped: (chai.UnitsShipped as number) + 3,
+      UnitsInStock: (chai.UnitsInStock as number) - 3,
+    });
+    expect(nw.row('Product', 2)).toMatchObject({
+      UnitsShipped: (chang.UnitsShipped as number) + 2,
+      UnitsInStock: (chang.UnitsInStock as number) - 2,
+    });
     expect(shipped.trace.filter((s) => s.kind === 'afterFlush')).toHaveLength(1);
     expect(shipped.trace.some((s) => s.kind === 'log' && /shipped on 2026-01-20/.test(s.note!))).toBe(true);
 
@@ -131,7 +148,9 @@ describe('changing orders', () => {
     expect(unshipped.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102 + 3 * 18 + 2 * 19, UnpaidOrderCount: 4 });
     expect(nw.row('Product', 1)).toMatchObject({ UnitsShipped: chai.UnitsShipped, UnitsInStock: chai.UnitsInStock });
-    expect(nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ? AND ShippedDate IS NULL').get(orderId)).toEqual({ n: 2 });
+    expect(nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ? AND ShippedDate IS NULL').get(orderId)).toEqual({
+      n: 2,
+    });
   });
 
   it('deleting an order deletes its items through the engine and adjusts the customer', () => {
@@ -139,17 +158,26 @@ describe('changing orders', () => {
     const out = run([{ delete: 'Order', key: orderId }]);
     expect(out.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102, OrderCount: 6, UnpaidOrderCount: 3 });
-    expect(out.changes.filter((c) => c.op === 'delete').map((c) => c.table).sort()).toEqual(['Order', 'OrderDetail', 'OrderDetail']);
+    expect(
+      out.changes
+        .filter((c) => c.op === 'delete')
+        .map((c) => c.table)
+        .sort(),
+    ).toEqual(['Order', 'OrderDetail', 'OrderDetail']);
     expect(nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ?').get(orderId)).toEqual({ n: 0 });
   });
 
   it('deleting a shipped seed order (10643) keeps the balance and lowers the count and units shipped', () => {
     const chai = nw.row('Product', 28)!;
-    const items = nw.store.db.prepare('SELECT ProductId, Quantity FROM OrderDetail WHERE OrderId = 10643').all() as { ProductId: number; Quantity: number }[];
+    const items = nw.store.db.prepare('SELECT ProductId, Quantity FROM OrderDetail WHERE OrderId = 10643').all() as {
+      ProductId: number;
+      Quantity: number;
+    }[];
     const out = run([{ delete: 'Order', key: 10643 }]);
     expect(out.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102, OrderCount: 5, UnpaidOrderCount: 3 });
-    for (const item of items.filter((i) => i.ProductId === 28)) expect(nw.row('Product', 28)!.UnitsShipped).toBe((chai.UnitsShipped as number) - item.Quantity);
+    for (const item of items.filter((i) => i.ProductId === 28))
+      expect(nw.row('Product', 28)!.UnitsShipped).toBe((chai.UnitsShipped as number) - item.Quantity);
   });
 
   it('a customer with orders cannot be deleted: the foreign key is named', () => {
@@ -213,10 +241,18 @@ describe('events', () => {
 describe('bad input changes nothing and says what is wrong', () => {
   it.each([
     [[{ update: 'NoSuchTable', key: 1, set: { X: 1 } }], 'unknown-table', /there is no table NoSuchTable/],
-    [[{ update: 'OrderDetail', key: 1, set: { Quantiy: 5 } }], 'unknown-column', /OrderDetail has no column Quantiy \(did you mean Quantity\?\)/],
+    [
+      [{ update: 'OrderDetail', key: 1, set: { Quantiy: 5 } }],
+      'unknown-column',
+      /OrderDetail has no column Quantiy \(did you mean Quantity\?\)/,
+    ],
     [[{ update: 'OrderDetail', key: 1, set: { Quantity: 'lots' } }], 'type', /OrderDetail\.Quantity expects an integer, got "lots"/],
     [[{ update: 'OrderDetail', key: 999999, set: { Quantity: 1 } }], 'not-found', /OrderDetail 999999 does not exist/],
-    [[{ update: 'Customer', key: 'ALFKI', set: { Balance: 0 } }], 'derived', /Customer\.Balance is derived by the rule "Customer\.Balance = sum/],
+    [
+      [{ update: 'Customer', key: 'ALFKI', set: { Balance: 0 } }],
+      'derived',
+      /Customer\.Balance is derived by the rule "Customer\.Balance = sum/,
+    ],
     [[{ insert: 'Order', values: { EmployeeId: 5 } }], 'required', /Order\.CustomerId is required/],
     [[{ update: 'Customer', key: "ALFKI'; DROP TABLE Customer; --", set: { City: 'x' } }], 'not-found', /does not exist/],
     [[{ insert: 'OrderDetail', values: { OrderId: '$nope.Id', ProductId: 1 } }], 'unknown-alias', /\$nope\.Id names no earlier operation/],
@@ -233,13 +269,19 @@ describe('bad input changes nothing and says what is wrong', () => {
   });
 
   it('a constraint holds even when a later delete in the same transaction flushed the row early (found by the property test)', () => {
-    const out = run([{ update: 'Customer', key: 'ALFKI', set: { CreditLimit: 0 } }, { delete: 'OrderDetail', key: 1 }]);
+    const out = run([
+      { update: 'Customer', key: 'ALFKI', set: { CreditLimit: 0 } },
+      { delete: 'OrderDetail', key: 1 },
+    ]);
     expect(out.error).toMatchObject({ rule: 'Customer: Balance <= CreditLimit', key: 'ALFKI' });
     expect(nw.row('Customer', 'ALFKI')!.CreditLimit).toBe(2300);
   });
 
   it('an order for a product that does not exist is an integrity error naming the key', () => {
-    const out = run([{ insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 5 }, as: 'o' }, { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 999 } }]);
+    const out = run([
+      { insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 5 }, as: 'o' },
+      { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 999 } },
+    ]);
     expect(out.error).toMatchObject({ kind: 'integrity', table: 'OrderDetail' });
     expect(out.error!.message).toMatch(/OrderDetail\.ProductId = 999: there is no Product/);
     expect(balance()).toBe(2102);

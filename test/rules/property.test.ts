@@ -20,10 +20,12 @@ const qty = fc.integer({ min: 1, max: 60 });
 const date = fc.constantFrom(null, '2026-02-01', '2026-03-15');
 
 const op: fc.Arbitrary<readonly unknown[]> = fc.oneof(
-  fc.record({ c: fc.constantFrom(...customers), items: fc.array(fc.tuple(productId, qty), { minLength: 0, maxLength: 3 }), shipped: date }).map(({ c, items, shipped }) => [
-    { insert: 'Order', values: { CustomerId: c, EmployeeId: 5, ShippedDate: shipped }, as: 'o' },
-    ...items.map(([p, q]) => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: p, Quantity: q } })),
-  ]),
+  fc
+    .record({ c: fc.constantFrom(...customers), items: fc.array(fc.tuple(productId, qty), { minLength: 0, maxLength: 3 }), shipped: date })
+    .map(({ c, items, shipped }) => [
+      { insert: 'Order', values: { CustomerId: c, EmployeeId: 5, ShippedDate: shipped }, as: 'o' },
+      ...items.map(([p, q]) => ({ insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: p, Quantity: q } })),
+    ]),
   fc.tuple(itemId, qty).map(([id, q]) => [{ update: 'OrderDetail', key: id, set: { Quantity: q } }]),
   fc.tuple(itemId, productId).map(([id, p]) => [{ update: 'OrderDetail', key: id, set: { ProductId: p } }]),
   fc.tuple(orderId, productId, qty).map(([o, p, q]) => [{ insert: 'OrderDetail', values: { OrderId: o, ProductId: p, Quantity: q } }]),
@@ -31,8 +33,12 @@ const op: fc.Arbitrary<readonly unknown[]> = fc.oneof(
   fc.tuple(orderId, fc.constantFrom(...customers)).map(([id, c]) => [{ update: 'Order', key: id, set: { CustomerId: c } }]),
   orderId.map((id) => [{ delete: 'Order', key: id }]),
   itemId.map((id) => [{ delete: 'OrderDetail', key: id }]),
-  fc.tuple(productId, fc.integer({ min: 100, max: 9999 })).map(([id, cents]) => [{ update: 'Product', key: id, set: { UnitPrice: cents / 100 } }]),
-  fc.tuple(fc.constantFrom(...customers), fc.integer({ min: 0, max: 8000 })).map(([c, limit]) => [{ update: 'Customer', key: c, set: { CreditLimit: limit } }]),
+  fc
+    .tuple(productId, fc.integer({ min: 100, max: 9999 }))
+    .map(([id, cents]) => [{ update: 'Product', key: id, set: { UnitPrice: cents / 100 } }]),
+  fc
+    .tuple(fc.constantFrom(...customers), fc.integer({ min: 0, max: 8000 }))
+    .map(([c, limit]) => [{ update: 'Customer', key: c, set: { CreditLimit: limit } }]),
   fc.constant([{ update: 'OrderDetail', key: 1, set: { Quantiy: 1 } }]),
 );
 // a transaction is one to three of those, committed (or refused) together
@@ -47,23 +53,34 @@ function renameAliases(o: unknown, i: number, all: unknown[]): unknown {
   return o;
 }
 
-const mismatches = (sql: string) => (nw.store.db.prepare(sql).all() as unknown[]);
+const mismatches = (sql: string) => nw.store.db.prepare(sql).all() as unknown[];
 
 function checkDerived(stockBase: Map<number, number>): void {
   expect(mismatches(`SELECT Id FROM OrderDetail WHERE round(Amount * 100) != round(Quantity * UnitPrice * 100)`)).toEqual([]);
-  expect(mismatches(`SELECT o.Id, o.AmountTotal, o.OrderDetailCount FROM "Order" o
+  expect(
+    mismatches(`SELECT o.Id, o.AmountTotal, o.OrderDetailCount FROM "Order" o
     WHERE round(o.AmountTotal * 100) != (SELECT coalesce(round(sum(d.Amount * 100)), 0) FROM OrderDetail d WHERE d.OrderId = o.Id)
-       OR o.OrderDetailCount != (SELECT count(*) FROM OrderDetail d WHERE d.OrderId = o.Id)`)).toEqual([]);
-  expect(mismatches(`SELECT d.Id FROM OrderDetail d JOIN "Order" o ON o.Id = d.OrderId WHERE d.ShippedDate IS NOT o.ShippedDate`)).toEqual([]);
-  expect(mismatches(`SELECT c.Id, c.Balance FROM Customer c
+       OR o.OrderDetailCount != (SELECT count(*) FROM OrderDetail d WHERE d.OrderId = o.Id)`),
+  ).toEqual([]);
+  expect(mismatches(`SELECT d.Id FROM OrderDetail d JOIN "Order" o ON o.Id = d.OrderId WHERE d.ShippedDate IS NOT o.ShippedDate`)).toEqual(
+    [],
+  );
+  expect(
+    mismatches(`SELECT c.Id, c.Balance FROM Customer c
     WHERE round(c.Balance * 100) != (SELECT coalesce(round(sum(o.AmountTotal * 100)), 0) FROM "Order" o WHERE o.CustomerId = c.Id AND o.ShippedDate IS NULL)
        OR c.OrderCount != (SELECT count(*) FROM "Order" o WHERE o.CustomerId = c.Id)
        OR c.UnpaidOrderCount != (SELECT count(*) FROM "Order" o WHERE o.CustomerId = c.Id AND o.ShippedDate IS NULL)
-       OR c.Balance > c.CreditLimit`)).toEqual([]);
-  expect(mismatches(`SELECT p.Id FROM Product p
-    WHERE p.UnitsShipped != (SELECT coalesce(sum(d.Quantity), 0) FROM OrderDetail d WHERE d.ProductId = p.Id AND d.ShippedDate IS NOT NULL)`)).toEqual([]);
+       OR c.Balance > c.CreditLimit`),
+  ).toEqual([]);
+  expect(
+    mismatches(`SELECT p.Id FROM Product p
+    WHERE p.UnitsShipped != (SELECT coalesce(sum(d.Quantity), 0) FROM OrderDetail d WHERE d.ProductId = p.Id AND d.ShippedDate IS NOT NULL)`),
+  ).toEqual([]);
   // stock moves only by what ships: UnitsInStock + UnitsShipped never changes
-  for (const p of nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as { Id: number; total: number }[]) {
+  for (const p of nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as {
+    Id: number;
+    total: number;
+  }[]) {
     expect(p.total, `product ${p.Id}`).toBe(stockBase.get(p.Id));
   }
   // the engine's own from-scratch audit agrees
@@ -78,7 +95,11 @@ describe('random transactions', () => {
       fc.asyncProperty(fc.array(tx, { minLength: 1, maxLength: 10 }), async (txs) => {
         nw = await freshNorthwind(); // every run starts from the seed, so a counterexample replays exactly
         try {
-          stockBase = new Map((nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as { Id: number; total: number }[]).map((p) => [p.Id, p.total]));
+          stockBase = new Map(
+            (
+              nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as { Id: number; total: number }[]
+            ).map((p) => [p.Id, p.total]),
+          );
           for (const ops of txs) {
             const before = nw.store.db.serialize();
             const out = nw.engine.run(ops as TxOp[], { origin: 'test' });

@@ -14,7 +14,11 @@ describe('trace', () => {
   it('renders shipping an order as a logic log nested by cause', () => {
     const out = nw.engine.run([{ update: 'Order', key: 10692, set: { ShippedDate: '2026-11-24' } }] as TxOp[], { origin: 'test' });
     expect(out.ok).toBe(true);
-    expect(renderLogicLog(out.trace).split('\n').map((l) => l.replace(/ {2,}/g, ' | '))).toEqual([
+    expect(
+      renderLogicLog(out.trace)
+        .split('\n')
+        .map((l) => l.replace(/ {2,}/g, ' | ')),
+    ).toEqual([
       'update Order 10692',
       ' | sum | Customer.Balance = sum(Order.AmountTotal where ShippedDate == null) | Customer ALFKI | Balance 2102 → 1224',
       ' | count | Customer.UnpaidOrderCount = count(Order where ShippedDate == null) | Customer ALFKI | UnpaidOrderCount 3 → 2',
@@ -31,11 +35,14 @@ describe('trace', () => {
   });
 
   it('gives every step the transaction, origin and a cause that came before it, one level up', () => {
-    const out = nw.engine.run([
-      { insert: 'Order', values: { CustomerId: 'ANATR', EmployeeId: 3 }, as: 'o' },
-      { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 11, Quantity: 4 } },
-      { update: 'Order', key: '$o.Id', set: { ShippedDate: '2026-02-02' } },
-    ] as TxOp[], { origin: 'test' });
+    const out = nw.engine.run(
+      [
+        { insert: 'Order', values: { CustomerId: 'ANATR', EmployeeId: 3 }, as: 'o' },
+        { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 11, Quantity: 4 } },
+        { update: 'Order', key: '$o.Id', set: { ShippedDate: '2026-02-02' } },
+      ] as TxOp[],
+      { origin: 'test' },
+    );
     expect(out.ok).toBe(true);
     const bySeq = new Map(out.trace.map((s) => [s.seq, s]));
     out.trace.forEach((step, i) => {

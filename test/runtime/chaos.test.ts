@@ -46,16 +46,29 @@ it(`keeps exactly-once effects through SIGKILLs of workers and broker (${N} orde
   const shippingDb = join(process.env.ALSX_STATE_DIR!, 'shipping', 'db.sqlite');
 
   // customers with room under their credit limit for their share of the orders (Geitost, 2.50 each)
-  const customers = (nw.store.all('SELECT Id FROM Customer WHERE CreditLimit - Balance >= 500 ORDER BY Id') as { Id: string }[]).map((c) => c.Id);
+  const customers = (nw.store.all('SELECT Id FROM Customer WHERE CreditLimit - Balance >= 500 ORDER BY Id') as { Id: string }[]).map(
+    (c) => c.Id,
+  );
   const messages = Array.from({ length: N }, (_, i) => ({
     key: `b2b-${i}`,
     headers: { 'message-id': `chaos-${i}` },
-    value: JSON.stringify({ AccountId: customers[i % customers.length], Given: 'Steven', Surname: 'Buchanan', ShipName: `chaos-${i}`, Items: [{ ProductName: 'Geitost', QuantityOrdered: 1 }] }),
+    value: JSON.stringify({
+      AccountId: customers[i % customers.length],
+      Given: 'Steven',
+      Surname: 'Buchanan',
+      ShipName: `chaos-${i}`,
+      Items: [{ ProductName: 'Geitost', QuantityOrdered: 1 }],
+    }),
   }));
 
   let producing = true;
   const producer = (async () => {
-    const kafka = new Kafka({ clientId: 'chaos', brokers: northwind.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+    const kafka = new Kafka({
+      clientId: 'chaos',
+      brokers: northwind.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 3, initialRetryTime: 100 },
+    });
     for (let i = 0; i < N; i += 50) {
       // a batch whose acknowledgement was lost is sent again: its message-ids make the repeat harmless
       await retrying(async () => {
@@ -77,7 +90,9 @@ it(`keeps exactly-once effects through SIGKILLs of workers and broker (${N} orde
   let shippingOrders = true;
   const clerk = (async () => {
     while (shippingOrders) {
-      const next = nw!.store.all(`SELECT Id FROM "Order" WHERE ShipName LIKE 'chaos-%' AND ShippedDate IS NULL ORDER BY Id LIMIT 5`) as { Id: number }[];
+      const next = nw!.store.all(`SELECT Id FROM "Order" WHERE ShipName LIKE 'chaos-%' AND ShippedDate IS NULL ORDER BY Id LIMIT 5`) as {
+        Id: number;
+      }[];
       for (const { Id } of next) {
         if (Math.random() < 0.5) continue; // about half of them
         const out = nw!.engine.run([{ update: 'Order', key: Id, set: { ShippedDate: '2026-11-24' } }], { origin: 'test' });
@@ -91,7 +106,11 @@ it(`keeps exactly-once effects through SIGKILLs of workers and broker (${N} orde
   // chaos: SIGKILL a worker process or the broker every 1–2.5 s while messages flow
   const started = Date.now();
   const kills: string[] = [];
-  const targets: [Supervisor, ChildName, string][] = [[northwind, 'workers', 'northwind workers'], [northwind, 'broker', 'broker'], [shipping, 'workers', 'shipping workers']];
+  const targets: [Supervisor, ChildName, string][] = [
+    [northwind, 'workers', 'northwind workers'],
+    [northwind, 'broker', 'broker'],
+    [shipping, 'workers', 'shipping workers'],
+  ];
   while (producing || kills.length < 4) {
     await sleep(rnd(1000, 2500));
     const [sup, name, label] = kills.length < 3 ? targets[kills.length]! : targets[Math.floor(Math.random() * targets.length)]!;
@@ -104,7 +123,11 @@ it(`keeps exactly-once effects through SIGKILLs of workers and broker (${N} orde
   const producedIn = (Date.now() - started) / 1000;
 
   // let everything drain: every message applied, every shipped order announced and received
-  const orders = () => nw!.store.all(`SELECT ShipName, count(*) AS n FROM "Order" WHERE ShipName LIKE 'chaos-%' GROUP BY ShipName`) as { ShipName: string; n: number }[];
+  const orders = () =>
+    nw!.store.all(`SELECT ShipName, count(*) AS n FROM "Order" WHERE ShipName LIKE 'chaos-%' GROUP BY ShipName`) as {
+      ShipName: string;
+      n: number;
+    }[];
   const deadline = Date.now() + 150_000;
   while (orders().length < N && Date.now() < deadline) await sleep(200);
   shippingOrders = false;

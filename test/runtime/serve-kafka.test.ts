@@ -18,11 +18,18 @@ let token: string;
 let kafka: Kafka;
 
 beforeAll(async () => {
-  northwind = new Supervisor(await readProject(join(ROOT, 'projects/northwind')), { port: 0, env: { ...process.env, ALSX_RPC_TIMEOUT_MS: '1500' } });
+  northwind = new Supervisor(await readProject(join(ROOT, 'projects/northwind')), {
+    port: 0,
+    env: { ...process.env, ALSX_RPC_TIMEOUT_MS: '1500' },
+  });
   await northwind.start();
   base = `http://127.0.0.1:${northwind.children.get('api')!.port}/api`;
   kafka = new Kafka({ clientId: 'test', brokers: northwind.brokers, logLevel: logLevel.NOTHING });
-  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"admin","password":"p"}' });
+  const login = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"username":"admin","password":"p"}',
+  });
   token = ((await login.json()) as { access_token: string }).access_token;
 });
 afterAll(async () => {
@@ -33,14 +40,16 @@ afterAll(async () => {
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' };
   const atomic = path === '/operations';
-  if (body) headers['Content-Type'] = atomic ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
+  if (body)
+    headers['Content-Type'] = atomic ? 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"' : 'application/vnd.api+json';
   if (atomic) headers.Accept = headers['Content-Type']!;
   const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const ship = (id: string | number, date = '2026-11-24') => api('PATCH', `/Order/${id}`, { data: { type: 'Order', id: String(id), attributes: { ShippedDate: date } } });
+const ship = (id: string | number, date = '2026-11-24') =>
+  api('PATCH', `/Order/${id}`, { data: { type: 'Order', id: String(id), attributes: { ShippedDate: date } } });
 
 async function unshippedOrders(customer: string): Promise<string[]> {
   const r = await api('GET', `/Order?filter[CustomerId]=${customer}&filter[ShippedDate][isnull]=true&page[limit]=50`);
@@ -58,13 +67,16 @@ async function messages(topic: string): Promise<{ key: string | null; headers: R
   const c = kafka.consumer({ groupId: `read-${Math.random()}`, maxWaitTimeInMs: 100 });
   await c.connect();
   await c.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((done) => void c.run({
-    eachMessage: async ({ message }) => {
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-      got.push({ key: message.key?.toString() ?? null, headers, value: JSON.parse(message.value!.toString()) });
-      if (got.length >= end) done();
-    },
-  }));
+  await new Promise<void>(
+    (done) =>
+      void c.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          got.push({ key: message.key?.toString() ?? null, headers, value: JSON.parse(message.value!.toString()) });
+          if (got.length >= end) done();
+        },
+      }),
+  );
   await c.disconnect();
   return got;
 }
@@ -102,13 +114,25 @@ describe('alsx serve with Kafka', () => {
     const [id] = await unshippedOrders('ALFKI');
     const order = (await api('GET', `/Order/${id}?include=OrderDetailList`)).body;
     expect((await ship(id!)).status).toBe(200);
-    const sent = await eventually('order_shipping', () => messages('order_shipping'), (m) => m.some((x) => x.key === id));
+    const sent = await eventually(
+      'order_shipping',
+      () => messages('order_shipping'),
+      (m) => m.some((x) => x.key === id),
+    );
     const mine = sent.filter((m) => m.key === id);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.headers['message-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(mine[0]!.value).toMatchObject({ order_id: Number(id), customer_name: 'Alfreds Futterkiste', total: order.data.attributes.AmountTotal });
+    expect(mine[0]!.value).toMatchObject({
+      order_id: Number(id),
+      customer_name: 'Alfreds Futterkiste',
+      total: order.data.attributes.AmountTotal,
+    });
     expect(mine[0]!.value.items).toHaveLength(order.included.length);
-    expect(mine[0]!.value.items[0]).toEqual({ quantity: expect.any(Number), product_name: expect.any(String), unit_price: expect.any(Number) });
+    expect(mine[0]!.value.items[0]).toEqual({
+      quantity: expect.any(Number),
+      product_name: expect.any(String),
+      unit_price: expect.any(Number),
+    });
   });
 
   it('publishes nothing for a transaction that rolled back', async () => {
@@ -117,8 +141,23 @@ describe('alsx serve with Kafka', () => {
     const r = await api('POST', '/operations', {
       'atomic:operations': [
         { op: 'update', data: { type: 'Order', id, attributes: { ShippedDate: '2026-11-24' } } },
-        { op: 'add', data: { type: 'Order', lid: 'o', attributes: { EmployeeId: 5 }, relationships: { Customer: { data: { type: 'Customer', id: 'ALFKI' } } } } },
-        { op: 'add', data: { type: 'OrderDetail', attributes: { Quantity: 2000 }, relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } } } },
+        {
+          op: 'add',
+          data: {
+            type: 'Order',
+            lid: 'o',
+            attributes: { EmployeeId: 5 },
+            relationships: { Customer: { data: { type: 'Customer', id: 'ALFKI' } } },
+          },
+        },
+        {
+          op: 'add',
+          data: {
+            type: 'OrderDetail',
+            attributes: { Quantity: 2000 },
+            relationships: { Order: { data: { type: 'Order', lid: 'o' } }, Product: { data: { type: 'Product', id: '2' } } },
+          },
+        },
       ],
     });
     expect(r.status).toBe(422);
@@ -131,16 +170,47 @@ describe('alsx serve with Kafka', () => {
     const before = (await api('GET', '/Customer/ANTON')).body.data.attributes.Balance;
     const p = kafka.producer();
     await p.connect();
-    await p.send({ topic: 'order_b2b', messages: [{ key: 'b2b-t1', value: JSON.stringify({ AccountId: 'ANTON', Given: 'Steven', Surname: 'Buchanan', ShipName: 'b2b-t1', Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }, { ProductName: 'Chang', QuantityOrdered: 2 }] }) }] });
+    await p.send({
+      topic: 'order_b2b',
+      messages: [
+        {
+          key: 'b2b-t1',
+          value: JSON.stringify({
+            AccountId: 'ANTON',
+            Given: 'Steven',
+            Surname: 'Buchanan',
+            ShipName: 'b2b-t1',
+            Items: [
+              { ProductName: 'Chai', QuantityOrdered: 1 },
+              { ProductName: 'Chang', QuantityOrdered: 2 },
+            ],
+          }),
+        },
+      ],
+    });
     await p.disconnect();
-    const found = await eventually('the b2b order', () => api('GET', '/Order?filter[ShipName]=b2b-t1&include=OrderDetailList'), (r) => r.body.data.length === 1);
+    const found = await eventually(
+      'the b2b order',
+      () => api('GET', '/Order?filter[ShipName]=b2b-t1&include=OrderDetailList'),
+      (r) => r.body.data.length === 1,
+    );
     const o = found.body.data[0].attributes;
     expect(o).toMatchObject({ CustomerId: 'ANTON', EmployeeId: 5, AmountTotal: 56, OrderDetailCount: 2 });
-    expect(found.body.included.map((d: any) => [d.attributes.ProductId, d.attributes.Quantity, d.attributes.UnitPrice, d.attributes.Amount])).toEqual([[1, 1, 18, 18], [2, 2, 19, 38]]);
+    expect(
+      found.body.included.map((d: any) => [d.attributes.ProductId, d.attributes.Quantity, d.attributes.UnitPrice, d.attributes.Amount]),
+    ).toEqual([
+      [1, 1, 18, 18],
+      [2, 2, 19, 38],
+    ]);
     expect((await api('GET', '/Customer/ANTON')).body.data.attributes.Balance).toBeCloseTo(before + 56, 2);
     // every transaction of the run is kept in traces.jsonl, with where it came from
-    const traces = readFileSync(join(process.env.ALSX_STATE_DIR!, 'northwind', 'traces.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const b2b = traces.find((t) => t.origin === 'kafka' && t.changes.some((c: any) => c.table === 'Order' && c.values.ShipName?.[1] === 'b2b-t1'));
+    const traces = readFileSync(join(process.env.ALSX_STATE_DIR!, 'northwind', 'traces.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const b2b = traces.find(
+      (t) => t.origin === 'kafka' && t.changes.some((c: any) => c.table === 'Order' && c.values.ShipName?.[1] === 'b2b-t1'),
+    );
     expect(b2b).toMatchObject({ ok: true, child: 'workers' });
     expect(b2b.trace.map((s: any) => s.kind)).toEqual(expect.arrayContaining(['copy', 'formula', 'sum', 'constraint']));
     expect(traces.filter((t) => t.origin === 'api' && !t.ok)).toHaveLength(1); // the refused atomic request
@@ -155,19 +225,35 @@ describe('alsx serve with Kafka', () => {
     await shipping.start();
     expect(shipping.children.get('broker')).toMatchObject({ status: 'shared', pid: northwind.children.get('broker')!.pid });
     const want = [...new Set([...shippedSoFar, Number(a), Number(b)])].sort((x, y) => x - y);
-    const got = await eventually('shipments', () => shipments().map((s) => s.OrderId), (ids) => ids.length === want.length);
+    const got = await eventually(
+      'shipments',
+      () => shipments().map((s) => s.OrderId),
+      (ids) => ids.length === want.length,
+    );
     expect(got).toEqual(want);
 
     await shipping.stop();
     const [c] = await unshippedOrders('HUNGC');
     await ship(c!);
-    await eventually('order_shipping', () => messages('order_shipping'), (m) => m.some((x) => x.key === c));
+    await eventually(
+      'order_shipping',
+      () => messages('order_shipping'),
+      (m) => m.some((x) => x.key === c),
+    );
     shipping = new Supervisor(await readProject(join(ROOT, 'projects/shipping')), { port: 0 });
     await shipping.start();
-    const after = await eventually('shipments', () => shipments(), (s) => s.some((x) => x.OrderId === Number(c)));
+    const after = await eventually(
+      'shipments',
+      () => shipments(),
+      (s) => s.some((x) => x.OrderId === Number(c)),
+    );
     expect(after.map((s) => s.OrderId)).toEqual([...want, Number(c)].sort((x, y) => x - y));
     const order = (await api('GET', `/Order/${c}`)).body.data.attributes;
-    expect(after.find((s) => s.OrderId === Number(c))).toEqual({ OrderId: Number(c), Total: order.AmountTotal, ItemCount: order.OrderDetailCount });
+    expect(after.find((s) => s.OrderId === Number(c))).toEqual({
+      OrderId: Number(c),
+      Total: order.AmountTotal,
+      ItemCount: order.OrderDetailCount,
+    });
   });
 
   it('answers request/reply over Kafka, and 504 when no worker serves it', async () => {

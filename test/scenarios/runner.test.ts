@@ -28,13 +28,30 @@ describe('a scenario', () => {
     const r = await run({
       name: 'good order',
       steps: [
-        { tx: order(2), expect: { ok: true, rows: [{ table: 'Customer', key: 'ALFKI', values: { Balance: 2158 } }], trace: ['OrderDetail.UnitPrice = copy', 'OrderDetail.Amount', 'Order.AmountTotal', 'Customer.Balance'] } },
-        { request: { path: '/api/Customer/ALFKI' }, expect: { status: 200, body: { data: { attributes: { Balance: 2158, OrderCount: 7 } } } } },
-        { request: { path: '/api/rpc/northwind/customer_balance?id=ALFKI' }, expect: { status: 200, body: { data: { balance: 2158, available: 142 } } } },
+        {
+          tx: order(2),
+          expect: {
+            ok: true,
+            rows: [{ table: 'Customer', key: 'ALFKI', values: { Balance: 2158 } }],
+            trace: ['OrderDetail.UnitPrice = copy', 'OrderDetail.Amount', 'Order.AmountTotal', 'Customer.Balance'],
+          },
+        },
+        {
+          request: { path: '/api/Customer/ALFKI' },
+          expect: { status: 200, body: { data: { attributes: { Balance: 2158, OrderCount: 7 } } } },
+        },
+        {
+          request: { path: '/api/rpc/northwind/customer_balance?id=ALFKI' },
+          expect: { status: 200, body: { data: { balance: 2158, available: 142 } } },
+        },
       ],
     });
     expect(r.error).toBeUndefined();
-    expect(r.steps.map((s) => [s.ok, s.failures])).toEqual([[true, []], [true, []], [true, []]]);
+    expect(r.steps.map((s) => [s.ok, s.failures])).toEqual([
+      [true, []],
+      [true, []],
+      [true, []],
+    ]);
     expect(r.ok).toBe(true);
     expect(r.steps[0]!.outcomes).toHaveLength(1); // the step's transaction, with its trace, for the report
   });
@@ -43,20 +60,38 @@ describe('a scenario', () => {
     const r = await run({
       name: 'wrong',
       steps: [
-        { tx: order(2), expect: { rows: [{ table: 'Customer', key: 'ALFKI', values: { Balance: 2159 } }, { table: 'Order', where: { CustomerId: 'ALFKI' }, count: 6 }] } },
+        {
+          tx: order(2),
+          expect: {
+            rows: [
+              { table: 'Customer', key: 'ALFKI', values: { Balance: 2159 } },
+              { table: 'Order', where: { CustomerId: 'ALFKI' }, count: 6 },
+            ],
+          },
+        },
         { request: { path: '/api/Customer/ALFKI' }, expect: { status: 200 } },
       ],
     });
     expect(r.ok).toBe(false);
     expect(r.steps).toHaveLength(1);
-    expect(r.steps[0]!.failures).toEqual(['Customer ALFKI Balance: expected 2159, got 2158', 'Order where CustomerId="ALFKI": expected 6 rows, found 7']);
+    expect(r.steps[0]!.failures).toEqual([
+      'Customer ALFKI Balance: expected 2159, got 2158',
+      'Order where CustomerId="ALFKI": expected 6 rows, found 7',
+    ]);
   });
 
   it('names the rule and message of a refusal, and says when a refusal was expected but it succeeded', async () => {
     const r = await run({
       name: 'refusals',
       steps: [
-        { tx: order(2000), expect: { ok: false, error: { rule: 'Customer: Balance <= CreditLimit', message: 'exceeds credit' }, rows: [{ table: 'Customer', key: 'ALFKI', values: { Balance: 2102 } }] } },
+        {
+          tx: order(2000),
+          expect: {
+            ok: false,
+            error: { rule: 'Customer: Balance <= CreditLimit', message: 'exceeds credit' },
+            rows: [{ table: 'Customer', key: 'ALFKI', values: { Balance: 2102 } }],
+          },
+        },
         { tx: order(1), expect: { error: { rule: 'Customer: Balance <= CreditLimit' } } },
       ],
     });
@@ -66,7 +101,10 @@ describe('a scenario', () => {
 
   it('starts every scenario from the seed: what one scenario wrote, the next does not see', async () => {
     await run({ name: 'writes', steps: [{ tx: [{ update: 'Customer', key: 'ALFKI', set: { CreditLimit: 9999 } }] }] });
-    const r = await run({ name: 'reads', steps: [{ sql: 'select CreditLimit from Customer where Id = \'ALFKI\'', expect: { result: [{ CreditLimit: 2300 }] } }] });
+    const r = await run({
+      name: 'reads',
+      steps: [{ sql: "select CreditLimit from Customer where Id = 'ALFKI'", expect: { result: [{ CreditLimit: 2300 }] } }],
+    });
     expect(r.ok).toBe(true);
   });
 
@@ -74,8 +112,19 @@ describe('a scenario', () => {
     const r = await run({
       name: 'dlq',
       steps: [
-        { produce: { topic: 'order_b2b', key: 'k1', value: { AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', Items: [{ ProductName: 'Chaang', QuantityOrdered: 1 }] } } },
-        { wait: { topic: 'order_b2b.dlq', match: { key: 'k1' } }, expect: { message: { headers: { 'alsx-error-kind': 'mapping', 'alsx-error': 'Items[0].ProductName: no Product named "Chaang"' } } } },
+        {
+          produce: {
+            topic: 'order_b2b',
+            key: 'k1',
+            value: { AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', Items: [{ ProductName: 'Chaang', QuantityOrdered: 1 }] },
+          },
+        },
+        {
+          wait: { topic: 'order_b2b.dlq', match: { key: 'k1' } },
+          expect: {
+            message: { headers: { 'alsx-error-kind': 'mapping', 'alsx-error': 'Items[0].ProductName: no Product named "Chaang"' } },
+          },
+        },
         { wait: { topic: 'order_b2b', timeout: 300, match: { key: 'nobody' } } },
       ],
     });
@@ -92,8 +141,15 @@ describe('a scenario file', () => {
   };
   it('says where YAML is broken, and which key is not part of the format', () => {
     expect(readScenario(file('bad.yaml', 'name: x\nsteps:\n  - tx: [\n')).error).toMatch(/bad\.yaml:\d+:\d+: /);
-    expect(readScenario(file('typo.yaml', 'name: x\nsteps:\n  - tx: []\n    expct: { ok: true }\n')).error).toMatch(/typo\.yaml:3: \/steps\/0 unknown key "expct"/);
-    expect(readScenario(file('two.yaml', 'name: x\nsteps:\n  - tx: []\n    sql: select 1\n')).error).toMatch(/a step is one of request, tx, produce, wait or sql/);
-    expect(readScenario(file('ok.yaml', 'name: x\nsteps:\n  - sql: select 1\n')).scenario).toEqual({ name: 'x', steps: [{ sql: 'select 1' }] });
+    expect(readScenario(file('typo.yaml', 'name: x\nsteps:\n  - tx: []\n    expct: { ok: true }\n')).error).toMatch(
+      /typo\.yaml:3: \/steps\/0 unknown key "expct"/,
+    );
+    expect(readScenario(file('two.yaml', 'name: x\nsteps:\n  - tx: []\n    sql: select 1\n')).error).toMatch(
+      /a step is one of request, tx, produce, wait or sql/,
+    );
+    expect(readScenario(file('ok.yaml', 'name: x\nsteps:\n  - sql: select 1\n')).scenario).toEqual({
+      name: 'x',
+      steps: [{ sql: 'select 1' }],
+    });
   });
 });

@@ -10,10 +10,13 @@ const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
 function Filterable({ focused }: { focused: boolean }) {
   const wb = useWorkbench();
-  useInput((input) => {
-    if (input === '/') wb.setCapturing(true);
-    if (input === '!') wb.setCapturing(false);
-  }, { isActive: focused });
+  useInput(
+    (input) => {
+      if (input === '/') wb.setCapturing(true);
+      if (input === '!') wb.setCapturing(false);
+    },
+    { isActive: focused },
+  );
   return <Text>the filterable pane</Text>;
 }
 
@@ -32,10 +35,20 @@ function setup() {
   const calls: string[] = [];
   let quit = 0;
   const ui = render(
-    <App project="northwind" panes={panes} runtime={runtime} color={false} user={() => 'admin'} size={{ columns: 100, rows: 24 }}
-      command={async (line) => { calls.push(line); return { ok: true, summary: `✔ ran ${line}`, lines: ['{', '  "Balance": 2102', '}'] }; }}
+    <App
+      project="northwind"
+      panes={panes}
+      runtime={runtime}
+      color={false}
+      user={() => 'admin'}
+      size={{ columns: 100, rows: 24 }}
+      command={async (line) => {
+        calls.push(line);
+        return { ok: true, summary: `✔ ran ${line}`, lines: ['{', '  "Balance": 2102', '}'] };
+      }}
       completions={() => ({ tables: ['Customer'], topics: [] })}
-      onQuit={() => void quit++} />,
+      onQuit={() => void quit++}
+    />,
   );
   return { ui, calls, quits: () => quit };
 }

@@ -8,8 +8,17 @@ describe('parseCommand', () => {
     expect(parseCommand(':tx [{"delete":"Order","key":10248}]')).toEqual({ kind: 'tx', ops: [{ delete: 'Order', key: 10248 }] });
     expect(parseCommand(':get /api/Customer/ALFKI')).toEqual({ kind: 'http', method: 'GET', path: '/api/Customer/ALFKI' });
     expect(parseCommand(':get /Customer/ALFKI')).toMatchObject({ path: '/api/Customer/ALFKI' });
-    expect(parseCommand(':post /api/Order {"data":{"type":"Order"}}')).toEqual({ kind: 'http', method: 'POST', path: '/api/Order', body: { data: { type: 'Order' } } });
-    expect(parseCommand(':produce order_b2b {"AccountId":"ALFKI"}')).toEqual({ kind: 'produce', topic: 'order_b2b', value: { AccountId: 'ALFKI' } });
+    expect(parseCommand(':post /api/Order {"data":{"type":"Order"}}')).toEqual({
+      kind: 'http',
+      method: 'POST',
+      path: '/api/Order',
+      body: { data: { type: 'Order' } },
+    });
+    expect(parseCommand(':produce order_b2b {"AccountId":"ALFKI"}')).toEqual({
+      kind: 'produce',
+      topic: 'order_b2b',
+      value: { AccountId: 'ALFKI' },
+    });
     expect(parseCommand(':produce order_b2b')).toEqual({ kind: 'produce', topic: 'order_b2b' });
     expect(parseCommand(':produce order_b2b not json')).toEqual({ kind: 'produce', topic: 'order_b2b', text: 'not json' });
     expect(parseCommand(':sql select 1 as one')).toEqual({ kind: 'sql', query: 'select 1 as one' });
@@ -33,7 +42,10 @@ describe('complete', () => {
     expect(complete(':get /api/Ord', names)).toEqual({ line: ':get /api/Order', candidates: ['Order', 'OrderDetail'] });
     expect(complete(':get /api/OrderD', names).line).toBe(':get /api/OrderDetail');
     expect(complete(':produce order_s', names).line).toBe(':produce order_shipping ');
-    expect(complete(':sql select * from Cust', names)).toEqual({ line: ':sql select * from Customer', candidates: ['Customer', 'CustomerDemographic'] });
+    expect(complete(':sql select * from Cust', names)).toEqual({
+      line: ':sql select * from Customer',
+      candidates: ['Customer', 'CustomerDemographic'],
+    });
     expect(complete(':l', names)).toEqual({ line: ':log', candidates: ['login', 'logout'] }); // as far as they agree, and the choices
   });
 });

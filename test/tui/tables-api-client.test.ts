@@ -30,7 +30,12 @@ describe('the API client', () => {
     const res = await client.update('Customer', 'ALFKI', { CreditLimit: 1 });
     expect(res).toEqual({
       ok: false,
-      error: { status: 422, title: 'Refused by a rule', detail: 'balance (2102.00) exceeds credit (1.00)', rule: 'Customer: Balance <= CreditLimit' },
+      error: {
+        status: 422,
+        title: 'Refused by a rule',
+        detail: 'balance (2102.00) exceeds credit (1.00)',
+        rule: 'Customer: Balance <= CreditLimit',
+      },
     });
   });
 

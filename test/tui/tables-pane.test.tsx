@@ -18,7 +18,17 @@ import { freshNorthwind } from '../helpers/northwind.js';
 
 const WIDTH = 80;
 const HEIGHT = 21;
-const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', ctrlU: '\u0015', ctrlS: '\u0013' };
+const KEY = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  right: '\u001B[C',
+  left: '\u001B[D',
+  enter: '\r',
+  esc: '\u001B',
+  backspace: '\u007F',
+  ctrlU: '\u0015',
+  ctrlS: '\u0013',
+};
 
 let nw: Awaited<ReturnType<typeof freshNorthwind>>;
 let source: TableSource;
@@ -76,7 +86,8 @@ async function until(check: () => void, ms = 3000) {
 const frame = () => app!.lastFrame() ?? '';
 const lines = () => frame().split('\n');
 /** the table list's entry (downs from Category) */
-const at = (table: string) => ['Category', 'Customer', 'Employee', 'EmployeeAudit', 'Order', 'OrderDetail', 'Product', 'Shipper', 'Supplier'].indexOf(table);
+const at = (table: string) =>
+  ['Category', 'Customer', 'Employee', 'EmployeeAudit', 'Order', 'OrderDetail', 'Product', 'Shipper', 'Supplier'].indexOf(table);
 
 describe('the Tables pane', () => {
   it('lists every table with its row count, within 80×21', async () => {
@@ -105,7 +116,9 @@ describe('the Tables pane', () => {
   });
 
   it("shows an OrderDetail's product by name", async () => {
-    const first = nw.store.db.prepare('SELECT d.Id, d.ProductId, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId ORDER BY d.Id LIMIT 1').get() as { Id: number; ProductId: number; ProductName: string };
+    const first = nw.store.db
+      .prepare('SELECT d.Id, d.ProductId, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId ORDER BY d.Id LIMIT 1')
+      .get() as { Id: number; ProductId: number; ProductName: string };
     mount(source);
     await press(...Array(at('OrderDetail')).fill(KEY.down), KEY.enter, KEY.enter);
     expect(lines()[0]).toBe(`OrderDetail ${first.Id}`);
@@ -149,7 +162,9 @@ describe('the Tables pane', () => {
     await press(...Array(at('Order')).fill(KEY.down), KEY.enter, KEY.enter);
     // items: OrderDetailList, OrderList (clones), then the fields: Id, CustomerId …
     await press('j', 'j', 'j', KEY.enter);
-    const c = nw.store.db.prepare('SELECT c.Id, c.CompanyName FROM "Order" o JOIN Customer c ON c.Id = o.CustomerId WHERE o.Id = 10248').get() as { Id: string; CompanyName: string };
+    const c = nw.store.db
+      .prepare('SELECT c.Id, c.CompanyName FROM "Order" o JOIN Customer c ON c.Id = o.CustomerId WHERE o.Id = 10248')
+      .get() as { Id: string; CompanyName: string };
     expect(lines()[0]).toBe(`Order 10248 › Customer ${c.Id}`);
     expect(frame()).toContain(`Customer ${c.Id} · ${c.CompanyName}`);
   });

@@ -41,13 +41,20 @@ describe('admin config', () => {
 
   it('applies a project override and names what it gets wrong', () => {
     const { views, warnings } = resolveAdmin(nw.store.schema, {
-      tables: { Order: { columns: ['Id', 'ShipName', 'AmountTotal'], display: 'ShipName', hidden: ['Ready'] }, Nope: {}, Product: { display: 'Nmae' } },
+      tables: {
+        Order: { columns: ['Id', 'ShipName', 'AmountTotal'], display: 'ShipName', hidden: ['Ready'] },
+        Nope: {},
+        Product: { display: 'Nmae' },
+      },
     });
     expect(views.get('Order')!.columns.slice(0, 3)).toEqual(['Id', 'ShipName', 'AmountTotal']);
     expect(views.get('Order')!.columns).not.toContain('Ready');
     expect(views.get('Order')!.display).toEqual(['ShipName']);
     expect(views.get('Product')!.display).toEqual(['ProductName']); // the bad override falls back
-    expect(warnings).toEqual(['admin.ts: there is no table Nope', 'admin.ts: Product.display names Nmae, which is not a column of Product']);
+    expect(warnings).toEqual([
+      'admin.ts: there is no table Nope',
+      'admin.ts: Product.display names Nmae, which is not a column of Product',
+    ]);
   });
 
   it("loads a project's admin.ts", async () => {
@@ -86,7 +93,9 @@ describe('tables and pages', () => {
     const desc = source.page({ table: 'Product', sort: { column: 'UnitPrice', dir: 'desc' }, offset: 0, limit: 1 });
     expect(desc.rows[0]!.ProductName).toBe('Côte de Blaye');
     // pages of a sorted table join up without gaps or repeats
-    const paged = [0, 20, 40, 60].flatMap((o) => source.page({ table: 'Product', sort: { column: 'CategoryId', dir: 'asc' }, offset: o, limit: 20 }).rows.map((r) => r.Id));
+    const paged = [0, 20, 40, 60].flatMap((o) =>
+      source.page({ table: 'Product', sort: { column: 'CategoryId', dir: 'asc' }, offset: o, limit: 20 }).rows.map((r) => r.Id),
+    );
     expect(new Set(paged).size).toBe(77);
   });
 
@@ -182,7 +191,8 @@ describe('100 000 rows', () => {
     const insert = db.prepare('INSERT INTO Item (Id, Name, Amount, City) VALUES (?, ?, ?, ?)');
     db.transaction(() => {
       // Name is a permutation of the ids (7919 is prime to 100 000), so every sort position is known
-      for (let i = 1; i <= N; i++) insert.run(i, `item ${String((i * 7919) % N).padStart(6, '0')}`, (i % 1000) / 4, ['Berlin', 'Paris', 'Rome', 'Oslo'][i % 4]);
+      for (let i = 1; i <= N; i++)
+        insert.run(i, `item ${String((i * 7919) % N).padStart(6, '0')}`, (i % 1000) / 4, ['Berlin', 'Paris', 'Rome', 'Oslo'][i % 4]);
     })();
     db.close();
     big = new TableSource(file);

@@ -7,7 +7,15 @@ import { areaOf, editArea, textOf } from '../../src/tui/topics/text-area.js';
 import { deadLetterSibling, templateFor } from '../../src/tui/topics/TopicsPane.js';
 
 const message = (value: string | null, headers: Record<string, string> = {}, key: string | null = 'k1') =>
-  toTopicMessage({ topic: 't', partition: 2, offset: '41', key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers, timestamp: '2026-01-02T03:04:05.678Z' });
+  toTopicMessage({
+    topic: 't',
+    partition: 2,
+    offset: '41',
+    key: key === null ? null : Buffer.from(key),
+    value: value === null ? null : Buffer.from(value),
+    headers,
+    timestamp: '2026-01-02T03:04:05.678Z',
+  });
 
 describe('format', () => {
   it('wraps long rows to the width, continuing under the indentation', () => {
@@ -20,7 +28,17 @@ describe('format', () => {
 
   it('a message: head with partition, offset, time and key; headers; the value pretty-printed; a blank row', () => {
     const rows = messageLines(message('{"a":1,"b":[true]}', { 'message-id': 'm1' }), 80).map((l) => `${l.tone}|${l.text}`);
-    expect(rows).toEqual(['head|[2] @41  2026-01-02 03:04:05.678  key k1', 'dim|  message-id: m1', 'body|  {', 'body|    "a": 1,', 'body|    "b": [', 'body|      true', 'body|    ]', 'body|  }', 'body|']);
+    expect(rows).toEqual([
+      'head|[2] @41  2026-01-02 03:04:05.678  key k1',
+      'dim|  message-id: m1',
+      'body|  {',
+      'body|    "a": 1,',
+      'body|    "b": [',
+      'body|      true',
+      'body|    ]',
+      'body|  }',
+      'body|',
+    ]);
   });
 
   it('dead letters and text that is not JSON say so', () => {
@@ -52,7 +70,13 @@ describe('the text area', () => {
   });
 
   it('tab moves between key, headers and value; enter in a one-line field goes to the value', () => {
-    let d = { value: areaOf('{}'), top: 0, key: { text: '', cursor: 0 }, headers: { text: '', cursor: 0 }, field: 'value' as const } as Parameters<typeof step>[0];
+    let d = {
+      value: areaOf('{}'),
+      top: 0,
+      key: { text: '', cursor: 0 },
+      headers: { text: '', cursor: 0 },
+      field: 'value' as const,
+    } as Parameters<typeof step>[0];
     d = step(d, '', { tab: true }, 10);
     expect(d.field).toBe('key');
     d = step(step(d, 'a', {}, 10), 'b', {}, 10);

@@ -117,7 +117,12 @@ describe('TopicsPane', () => {
     expect(f).toMatch(/^order_b2b · \d+ messages? · (◌ starting …|● live) · last 20 per partition, then live/m);
     expect(f).toMatch(/^\[0\] @0 {2}\d{4}-\d\d-\d\d [\d:.]+ {2}key b2b-1$/m);
     await until('the tail to be live', (s) => s.includes('● live'));
-    const d = await source.produce('order_b2b', 'b2b-2', JSON.stringify({ AccountId: 'BONAP', Items: [{ ProductName: 'Chai', QuantityOrdered: 3 }] }), { 'message-id': 'm-2' });
+    const d = await source.produce(
+      'order_b2b',
+      'b2b-2',
+      JSON.stringify({ AccountId: 'BONAP', Items: [{ ProductName: 'Chai', QuantityOrdered: 3 }] }),
+      { 'message-id': 'm-2' },
+    );
     f = await until('the new message', (s) => s.includes('"QuantityOrdered": 3'));
     expect(f).toMatch(new RegExp(`^\\[0\\] @${d.offset} .* key b2b-2$`, 'm'));
     expect(f).toContain('  message-id: m-2');
@@ -162,7 +167,9 @@ describe('TopicsPane', () => {
     await press('x'); // before the opening brace: no longer JSON
     await press(KEY.ctrlS);
     const f = await until('the warning', (s) => s.includes('✘ not JSON'));
-    expect(f.replace(/\s+/g, ' ')).toContain("✘ not JSON: Unexpected token 'x'. ctrl-s again sends it as text — a consumer expecting JSON dead-letters it to order_b2b.dlq");
+    expect(f.replace(/\s+/g, ' ')).toContain(
+      "✘ not JSON: Unexpected token 'x'. ctrl-s again sends it as text — a consumer expecting JSON dead-letters it to order_b2b.dlq",
+    );
     expect(notes).toEqual([]);
     await press(KEY.ctrlS);
     await until('the text in the tail', (s) => s.includes('(not JSON)') && s.includes('x{'));

@@ -63,9 +63,22 @@ describe('TopicsSource', () => {
   it("a group's lag: 0 once it has consumed, then what was produced while it was away, then 0 again", async () => {
     const seen: string[] = [];
     let consumer: MessageConsumer = await runConsumer(source.brokers, 'billing', 'orders', async (m) => void seen.push(m.offset));
-    await until('billing to consume', async () => seen.length, (n) => n >= 2);
-    let o = await until('billing lag 0', () => source.overview(), (v) => groupIn(v, 'billing')?.positions[0]?.committed === 2);
-    expect(groupIn(o, 'billing')).toMatchObject({ members: 1, topics: ['orders'], lag: 0, positions: [{ topic: 'orders', partition: 0, committed: 2, end: 2, lag: 0 }] });
+    await until(
+      'billing to consume',
+      async () => seen.length,
+      (n) => n >= 2,
+    );
+    let o = await until(
+      'billing lag 0',
+      () => source.overview(),
+      (v) => groupIn(v, 'billing')?.positions[0]?.committed === 2,
+    );
+    expect(groupIn(o, 'billing')).toMatchObject({
+      members: 1,
+      topics: ['orders'],
+      lag: 0,
+      positions: [{ topic: 'orders', partition: 0, committed: 2, end: 2, lag: 0 }],
+    });
     expect(topicIn(o, 'orders')!.readers).toEqual([{ group: 'billing', lag: 0 }]);
     await consumer.close();
 
@@ -76,7 +89,11 @@ describe('TopicsSource', () => {
     expect(topicIn(o, 'orders')!.readers).toEqual([{ group: 'billing', lag: 2 }]);
 
     consumer = await runConsumer(source.brokers, 'billing', 'orders', async (m) => void seen.push(m.offset));
-    o = await until('billing to catch up', () => source.overview(), (v) => groupIn(v, 'billing')?.lag === 0);
+    o = await until(
+      'billing to catch up',
+      () => source.overview(),
+      (v) => groupIn(v, 'billing')?.lag === 0,
+    );
     expect(seen).toEqual(['0', '1', '2', '3']);
     await consumer.close();
   });
@@ -86,26 +103,44 @@ describe('TopicsSource', () => {
     const stop = source.tail('orders', false, (m) => live.push(m));
     await stop.ready;
     await source.produce('orders', 'b2b-7', '{"AccountId":"ALFKI"}', { 'message-id': 'm-7' });
-    await until('the live message', async () => live.length, (n) => n >= 1);
-    expect(live).toMatchObject([{ topic: 'orders', partition: 0, offset: 4, key: 'b2b-7', headers: { 'message-id': 'm-7' }, json: { AccountId: 'ALFKI' } }]);
+    await until(
+      'the live message',
+      async () => live.length,
+      (n) => n >= 1,
+    );
+    expect(live).toMatchObject([
+      { topic: 'orders', partition: 0, offset: 4, key: 'b2b-7', headers: { 'message-id': 'm-7' }, json: { AccountId: 'ALFKI' } },
+    ]);
     await stop();
 
     const all: TopicMessage[] = [];
     const stopAll = source.tail('orders', true, (m) => all.push(m));
-    await until('the whole topic', async () => all.length, (n) => n >= 5);
+    await until(
+      'the whole topic',
+      async () => all.length,
+      (n) => n >= 5,
+    );
     expect(all.map((m) => m.offset)).toEqual([0, 1, 2, 3, 4]);
     await stopAll();
 
     const recent: TopicMessage[] = [];
     const stopRecent = source.tail('orders', false, (m) => recent.push(m), { last: 2 });
-    await until('the last two', async () => recent.length, (n) => n >= 2);
+    await until(
+      'the last two',
+      async () => recent.length,
+      (n) => n >= 2,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(recent.map((m) => m.offset)).toEqual([3, 4]);
     await stopRecent();
 
     const dead: TopicMessage[] = [];
     const stopDead = source.tail('orders.dlq', true, (m) => dead.push(m));
-    await until('the dead letter', async () => dead.length, (n) => n >= 1);
+    await until(
+      'the dead letter',
+      async () => dead.length,
+      (n) => n >= 1,
+    );
     expect(dead[0]).toMatchObject({ text: 'not json', headers: { 'alsx-error': 'not JSON' } });
     expect(dead[0]!.json).toBeUndefined();
     await stopDead();

@@ -5,7 +5,18 @@ import { alfkiOrder, freshNorthwind } from '../helpers/northwind.js';
 
 /** what src/runtime/child.ts reportTx makes of an outcome, through JSON as over the IPC channel */
 export function toRecord(o: TxOutcome, child: ChildName = 'api', at = new Date().toISOString()): TxRecord {
-  const r: TxRecord = { at, child, tx: o.tx, origin: o.origin, ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error };
+  const r: TxRecord = {
+    at,
+    child,
+    tx: o.tx,
+    origin: o.origin,
+    ok: o.ok,
+    dryRun: o.dryRun,
+    durationMs: o.durationMs,
+    changes: o.changes,
+    trace: o.trace,
+    error: o.error,
+  };
   return JSON.parse(JSON.stringify(r)) as TxRecord;
 }
 
@@ -21,7 +32,8 @@ export interface RealRecords {
 export async function realRecords(): Promise<RealRecords> {
   const nw = await freshNorthwind();
   try {
-    const run = (chang: number, origin: string, dryRun = false): TxOutcome => nw.engine.run(alfkiOrder(chang) as TxOp[], { origin, dryRun });
+    const run = (chang: number, origin: string, dryRun = false): TxOutcome =>
+      nw.engine.run(alfkiOrder(chang) as TxOp[], { origin, dryRun });
     const refused = toRecord(run(2000, 'api'), 'api', '2026-01-15T10:00:00.125Z');
     const committed = toRecord(run(2, 'kafka'), 'workers', '2026-01-15T10:00:01.250Z');
     const dryRun = toRecord(run(2, 'tui', true), 'api', '2026-01-15T10:00:02.500Z');

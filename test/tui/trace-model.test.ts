@@ -33,14 +33,30 @@ describe('the list row', () => {
 
   it('shows a committed one with ✔ and its first changed row, a dry run with ◌', () => {
     const order = real.committed.changes[0]!;
-    expect(listRow(real.committed)).toMatchObject({ origin: 'kafka', outcome: 'committed', symbol: '✔', outcomeText: 'committed', root: `Order ${order.key}` });
+    expect(listRow(real.committed)).toMatchObject({
+      origin: 'kafka',
+      outcome: 'committed',
+      symbol: '✔',
+      outcomeText: 'committed',
+      root: `Order ${order.key}`,
+    });
     expect(listRow(real.dryRun)).toMatchObject({ outcome: 'dry-run', symbol: '◌', outcomeText: 'dry run' });
   });
 
   it('writes times, durations and columns in fixed widths', () => {
     const local = new Date('2026-01-15T10:00:00.125Z');
-    expect(showTime('2026-01-15T10:00:00.125Z')).toBe(`${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}:00.125`);
-    expect([0.42, 7.6, 9.97, 123.4, 999.7, 1234, 75_000].map(showDuration)).toEqual(['0.4ms', '7.6ms', '10ms', '123ms', '1.0s', '1.2s', '75s']);
+    expect(showTime('2026-01-15T10:00:00.125Z')).toBe(
+      `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}:00.125`,
+    );
+    expect([0.42, 7.6, 9.97, 123.4, 999.7, 1234, 75_000].map(showDuration)).toEqual([
+      '0.4ms',
+      '7.6ms',
+      '10ms',
+      '123ms',
+      '1.0s',
+      '1.2s',
+      '75s',
+    ]);
     expect(fit('Customer', 5)).toBe('Cust…');
     expect(fit('7ms', 5, 'right')).toBe('  7ms');
   });
@@ -48,8 +64,20 @@ describe('the list row', () => {
 
 describe('filters', () => {
   it('reads fields, outcome words and text', () => {
-    expect(parseFilter('table:Order origin:kafka failed')).toEqual({ tables: ['order'], origins: ['kafka'], outcomes: ['rejected'], rules: [], text: [] });
-    expect(parseFilter('  ok dry rule:Credit mwum ')).toEqual({ tables: [], origins: [], outcomes: ['committed', 'dry-run'], rules: ['credit'], text: ['mwum'] });
+    expect(parseFilter('table:Order origin:kafka failed')).toEqual({
+      tables: ['order'],
+      origins: ['kafka'],
+      outcomes: ['rejected'],
+      rules: [],
+      text: [],
+    });
+    expect(parseFilter('  ok dry rule:Credit mwum ')).toEqual({
+      tables: [],
+      origins: [],
+      outcomes: ['committed', 'dry-run'],
+      rules: ['credit'],
+      text: ['mwum'],
+    });
   });
 
   it('keeps what matches every field, any value of one', () => {
@@ -82,7 +110,12 @@ describe('the chain', () => {
     expect(balance.guide).toMatch(/^( {2}|│ )├─ $/);
     // the last of a parent's children closes its branch
     expect(lines.filter((l) => l.depth === 1).some((l) => l.guide === '└─ ')).toBe(true);
-    expect(lines.at(-1)).toMatchObject({ kind: 'constraint', rule: CREDIT, verdict: 'failed', note: 'balance (40120.00) exceeds credit (2300.00)' });
+    expect(lines.at(-1)).toMatchObject({
+      kind: 'constraint',
+      rule: CREDIT,
+      verdict: 'failed',
+      note: 'balance (40120.00) exceeds credit (2300.00)',
+    });
     expect(chainLines(real.committed).find((l) => l.kind === 'constraint')).toMatchObject({ verdict: 'held' });
   });
 });
@@ -110,7 +143,7 @@ describe('the row at a step', () => {
     expect(end.columns.every((c) => !c.changedHere)).toBe(true);
   });
 
-  it('shows what the operation itself set at its insert, from a committed transaction\'s changes', () => {
+  it("shows what the operation itself set at its insert, from a committed transaction's changes", () => {
     const r = real.committed;
     const insert = rowAtStep(r, 0)!;
     expect(insert).toMatchObject({ table: 'Order', state: 'inserted' });

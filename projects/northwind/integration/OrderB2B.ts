@@ -10,10 +10,7 @@ import { Customer, Employee, Order, OrderDetail, Product } from '../models.js';
 
 export const OrderB2B = mapping(Order, {
   fields: { ShipName: Order.ShipName, RequiredDate: Order.RequiredDate, Freight: Order.Freight },
-  lookups: [
-    lookup(Customer, { AccountId: Customer.Id }),
-    lookup(Employee, { Given: Employee.FirstName, Surname: Employee.LastName }),
-  ],
+  lookups: [lookup(Customer, { AccountId: Customer.Id }), lookup(Employee, { Given: Employee.FirstName, Surname: Employee.LastName })],
   children: {
     Items: child(OrderDetail, {
       fields: { QuantityOrdered: OrderDetail.Quantity },

@@ -11,8 +11,11 @@ import { OrderShipping } from '../integration/OrderShipping.js';
 
 export default rules(models, ({ constraint, sum, count, formula, copy, defaults, event, afterFlush, commit }) => [
   // Check Credit: a customer's unpaid orders may not exceed the credit limit.
-  constraint(Customer, (c) => c.Balance <= c.CreditLimit,
-    (c) => `balance (${money(c.Balance)}) exceeds credit (${money(c.CreditLimit)})`),
+  constraint(
+    Customer,
+    (c) => c.Balance <= c.CreditLimit,
+    (c) => `balance (${money(c.Balance)}) exceeds credit (${money(c.CreditLimit)})`,
+  ),
   sum(Customer.Balance, Order.AmountTotal, { where: (o) => o.ShippedDate == null }),
   sum(Order.AmountTotal, OrderDetail.Amount),
   formula(OrderDetail.Amount, (d) => d.Quantity * d.UnitPrice),
@@ -30,8 +33,13 @@ export default rules(models, ({ constraint, sum, count, formula, copy, defaults,
 
   constraint(Customer, (c) => c.CompanyName !== 'x', "CustomerName cannot be 'x'"),
   constraint(Employee, (e) => e.LastName !== 'x', "LastName cannot be 'x'"),
-  constraint(Employee, (e, { old }) => old == null || e.Salary == null || old.Salary == null || e.Salary <= old.Salary || dec(e.Salary).gte(dec(old.Salary).times(1.2)),
-    (e, { old }) => `${e.LastName} needs a more meaningful raise: 20% or more (${money(old?.Salary)} → ${money(e.Salary)})`, { name: 'Employee: raise >= 20%' }),
+  constraint(
+    Employee,
+    (e, { old }) =>
+      old == null || e.Salary == null || old.Salary == null || e.Salary <= old.Salary || dec(e.Salary).gte(dec(old.Salary).times(1.2)),
+    (e, { old }) => `${e.LastName} needs a more meaningful raise: 20% or more (${money(old?.Salary)} → ${money(e.Salary)})`,
+    { name: 'Employee: raise >= 20%' },
+  ),
 
   defaults(Customer, { Balance: 0, CreditLimit: 1000 }),
   defaults(Order, { Freight: 10, AmountTotal: 0, OrderDate: (now) => now.slice(0, 10) }),
@@ -47,7 +55,14 @@ export default rules(models, ({ constraint, sum, count, formula, copy, defaults,
   // Audit salary and title changes.
   event(Employee, function auditChanges(e, { old, op, tx, now }) {
     if (op !== 'update' || !old || (e.Salary === old.Salary && e.Title === old.Title)) return;
-    tx.insert(EmployeeAudit, { EmployeeId: e.Id, Title: e.Title, Salary: e.Salary, LastName: e.LastName, FirstName: e.FirstName, CreatedOn: now });
+    tx.insert(EmployeeAudit, {
+      EmployeeId: e.Id,
+      Title: e.Title,
+      Salary: e.Salary,
+      LastName: e.LastName,
+      FirstName: e.FirstName,
+      CreatedOn: now,
+    });
   }),
   commit(Order, function congratulateSalesRep(o, { op, log }) {
     if (op === 'insert') log(`congratulate sales rep ${o.EmployeeId} on order ${o.Id} (${money(o.AmountTotal)})`);

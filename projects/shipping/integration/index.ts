@@ -15,7 +15,8 @@ export default integration({
       group: 'shipping.order_shipping',
       handle: (m, tx) => {
         const value: unknown = m.value;
-        const orderId = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).order_id : undefined;
+        const orderId =
+          value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).order_id : undefined;
         if (typeof orderId !== 'number' || !Number.isInteger(orderId)) {
           throw new HandlerRefusal(`order_id: expected the order's number (an integer), got ${JSON.stringify(orderId) ?? 'nothing'}`);
         }

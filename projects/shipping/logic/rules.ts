@@ -14,11 +14,18 @@ export default rules(models, ({ constraint, sum, count, formula, defaults }) => 
   count(Shipment.ItemCount, ShipmentItem),
   sum(Shipment.Units, ShipmentItem.Quantity),
 
-  constraint(ShipmentItem, (i) => i.Quantity > 0,
-    (i) => `${i.ProductName}: quantity must be more than 0 (got ${i.Quantity})`, { name: 'ShipmentItem: Quantity > 0' }),
-  constraint(Shipment, (s) => s.OrderTotal == null || dec(s.Total).eq(dec(s.OrderTotal)),
+  constraint(
+    ShipmentItem,
+    (i) => i.Quantity > 0,
+    (i) => `${i.ProductName}: quantity must be more than 0 (got ${i.Quantity})`,
+    { name: 'ShipmentItem: Quantity > 0' },
+  ),
+  constraint(
+    Shipment,
+    (s) => s.OrderTotal == null || dec(s.Total).eq(dec(s.OrderTotal)),
     (s) => `order ${s.OrderId}: the items add up to ${money(s.Total)}, but the order says ${money(s.OrderTotal)}`,
-    { name: 'Shipment: Total == OrderTotal' }),
+    { name: 'Shipment: Total == OrderTotal' },
+  ),
 
   // when the shipping system heard of the order (one timestamp per transaction)
   defaults(Shipment, { ReceivedAt: (now) => now }),

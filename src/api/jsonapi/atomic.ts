@@ -24,59 +24,68 @@ interface Done {
 }
 
 export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?: ResourceObject }[]; jsonapi: typeof JSONAPI } {
-  if (!isObject(body) || !Array.isArray(body['atomic:operations'])) throw badMember('', 'an atomic request is {"atomic:operations": [ … ]}');
+  if (!isObject(body) || !Array.isArray(body['atomic:operations']))
+    throw badMember('', 'an atomic request is {"atomic:operations": [ … ]}');
   const ops = body['atomic:operations'] as unknown[];
   if (ops.length === 0) throw badMember('/atomic:operations', 'give at least one operation');
   const lids = new Map<string, Row>();
   const done: Done[] = [];
-  transact(scope, (w) => {
-    ops.forEach((raw, i) => {
-      const at = `/atomic:operations/${i}`;
-      if (!isObject(raw)) throw badMember(at, 'an operation is {"op": "add" | "update" | "remove", …}');
-      const op = raw.op;
-      const ref = isObject(raw.ref) ? raw.ref : undefined;
-      if (ref?.relationship !== undefined) {
-        const type = scope.type(String(ref.type));
-        const id = refId(ref, lids, type, at);
-        const rel = type.relationships.get(String(ref.relationship));
-        if (!rel) throw badMember(`${at}/ref/relationship`, `${type.type} has no relationship ${String(ref.relationship)}`);
-        const idents = linkage(scope, rel, raw.data, `${at}/data`, lids);
-        if (rel.kind === 'toOne') {
-          if (op !== 'update') throw new ApiError(403, 'forbidden', 'Forbidden', `${at}: a to-one relationship is changed with "update"`);
-          w.update(type, id, fkValues(scope, rel, idents[0] ?? null, `${at}/data`, lids), `${at}/data`);
-        } else {
-          const ids = idents.map((x) => (x.id.startsWith('\u0000lid:') ? { type: x.type, id: idOf(scope.type(x.type).table, lids.get(`${x.type}\u0000${x.id.slice(5)}`)!) } : x));
-          w.relink(type, id, rel, ids, op === 'add' ? 'add' : op === 'remove' ? 'remove' : 'replace');
+  transact(
+    scope,
+    (w) => {
+      ops.forEach((raw, i) => {
+        const at = `/atomic:operations/${i}`;
+        if (!isObject(raw)) throw badMember(at, 'an operation is {"op": "add" | "update" | "remove", …}');
+        const op = raw.op;
+        const ref = isObject(raw.ref) ? raw.ref : undefined;
+        if (ref?.relationship !== undefined) {
+          const type = scope.type(String(ref.type));
+          const id = refId(ref, lids, type, at);
+          const rel = type.relationships.get(String(ref.relationship));
+          if (!rel) throw badMember(`${at}/ref/relationship`, `${type.type} has no relationship ${String(ref.relationship)}`);
+          const idents = linkage(scope, rel, raw.data, `${at}/data`, lids);
+          if (rel.kind === 'toOne') {
+            if (op !== 'update') throw new ApiError(403, 'forbidden', 'Forbidden', `${at}: a to-one relationship is changed with "update"`);
+            w.update(type, id, fkValues(scope, rel, idents[0] ?? null, `${at}/data`, lids), `${at}/data`);
+          } else {
+            const ids = idents.map((x) =>
+              x.id.startsWith('\u0000lid:')
+                ? { type: x.type, id: idOf(scope.type(x.type).table, lids.get(`${x.type}\u0000${x.id.slice(5)}`)!) }
+                : x,
+            );
+            w.relink(type, id, rel, ids, op === 'add' ? 'add' : op === 'remove' ? 'remove' : 'replace');
+          }
+          done.push({ type, row: null });
+          return;
         }
-        done.push({ type, row: null });
-        return;
-      }
-      if (op === 'add') {
-        if (!isObject(raw.data)) throw badMember(`${at}/data`, '"add" needs data: a resource object');
-        const type = scope.type(String(raw.data.type));
-        const input = parseResource(scope, type, raw.data, `${at}/data`, 'create', lids);
-        const row = w.insert(type, input.values, `${at}/data`);
-        if (typeof raw.data.lid === 'string') lids.set(`${type.type}\u0000${raw.data.lid}`, row);
-        done.push({ type, row });
-      } else if (op === 'update') {
-        const data = raw.data;
-        if (!isObject(data)) throw badMember(`${at}/data`, '"update" needs data: a resource object with its id');
-        const type = scope.type(String(data.type));
-        const id = refId(ref ?? data, lids, type, ref ? `${at}/ref` : `${at}/data`);
-        const input = parseResource(scope, type, data, `${at}/data`, 'update', lids);
-        const row = w.update(type, id, input.values, `${at}/data`, { checksum: input.checksum });
-        for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
-        done.push({ type, row });
-      } else if (op === 'remove') {
-        if (!ref) throw badMember(`${at}/ref`, '"remove" needs ref: {"type", "id"}');
-        const type = scope.type(String(ref.type));
-        w.delete(type, refId(ref, lids, type, `${at}/ref`));
-        done.push({ type, row: null });
-      } else {
-        throw badMember(`${at}/op`, `unknown op ${JSON.stringify(op)}; use add, update or remove`);
-      }
-    });
-  }, '/atomic:operations');
+        if (op === 'add') {
+          if (!isObject(raw.data)) throw badMember(`${at}/data`, '"add" needs data: a resource object');
+          const type = scope.type(String(raw.data.type));
+          const input = parseResource(scope, type, raw.data, `${at}/data`, 'create', lids);
+          const row = w.insert(type, input.values, `${at}/data`);
+          if (typeof raw.data.lid === 'string') lids.set(`${type.type}\u0000${raw.data.lid}`, row);
+          done.push({ type, row });
+        } else if (op === 'update') {
+          const data = raw.data;
+          if (!isObject(data)) throw badMember(`${at}/data`, '"update" needs data: a resource object with its id');
+          const type = scope.type(String(data.type));
+          const id = refId(ref ?? data, lids, type, ref ? `${at}/ref` : `${at}/data`);
+          const input = parseResource(scope, type, data, `${at}/data`, 'update', lids);
+          const row = w.update(type, id, input.values, `${at}/data`, { checksum: input.checksum });
+          for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
+          done.push({ type, row });
+        } else if (op === 'remove') {
+          if (!ref) throw badMember(`${at}/ref`, '"remove" needs ref: {"type", "id"}');
+          const type = scope.type(String(ref.type));
+          w.delete(type, refId(ref, lids, type, `${at}/ref`));
+          done.push({ type, row: null });
+        } else {
+          throw badMember(`${at}/op`, `unknown op ${JSON.stringify(op)}; use add, update or remove`);
+        }
+      });
+    },
+    '/atomic:operations',
+  );
   const docs = scope.documents();
   return {
     jsonapi: JSONAPI,

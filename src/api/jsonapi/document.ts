@@ -29,7 +29,14 @@ export function checksum(row: Row): string {
   let h2 = 0x01000193;
   for (const k in row) {
     const v = row[k];
-    const text = v === null || v === undefined ? '\u0001' : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'string' ? v : String(v);
+    const text =
+      v === null || v === undefined
+        ? '\u0001'
+        : v instanceof Uint8Array
+          ? Buffer.from(v).toString('base64')
+          : typeof v === 'string'
+            ? v
+            : String(v);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -95,7 +102,10 @@ export class DocumentBuilder {
       if (rel.kind === 'toOne') {
         // the linkage says where to go; links only when the key does not name the parent's id
         const parentId = toOneId(this.model, rel, row);
-        relationships[rel.name] = parentId === undefined ? { links: relLinks(self, rel.name) } : { data: parentId === null ? null : { type: rel.target, id: parentId } };
+        relationships[rel.name] =
+          parentId === undefined
+            ? { links: relLinks(self, rel.name) }
+            : { data: parentId === null ? null : { type: rel.target, id: parentId } };
       } else {
         const links = relLinks(self, rel.name);
         relationships[rel.name] = toMany?.has(rel.name) ? { links, data: toMany.get(rel.name)! } : { links };

@@ -70,12 +70,19 @@ export function fromTxError(e: TxError, tx: string, pointerBase = '/data'): ApiE
     }
   }
   const title = e.kind === 'constraint' ? 'Refused by a rule' : e.kind === 'integrity' ? 'Refused: a reference is broken' : 'A rule failed';
-  return new ApiError(422, e.kind === 'constraint' ? 'rule-violation' : e.kind, title, e.message, { pointer: pointerBase }, {
-    rule: e.rule,
-    table: e.table,
-    key: e.key,
-    tx,
-  });
+  return new ApiError(
+    422,
+    e.kind === 'constraint' ? 'rule-violation' : e.kind,
+    title,
+    e.message,
+    { pointer: pointerBase },
+    {
+      rule: e.rule,
+      table: e.table,
+      key: e.key,
+      tx,
+    },
+  );
 }
 
 /** the engine's "ops[0].values.Quantity" → "/data/attributes/Quantity" */

@@ -80,7 +80,12 @@ export function buildModel(schema: Schema): ApiModel {
     // (reserved by JSON:API) are attributes Id and Type
     const attributes = table.columns.filter((c) => !(c.name === 'id' && table.primaryKey.length === 1 && table.primaryKey[0] === 'id'));
     const members = new Set(['id', 'type']);
-    const memberOf = new Map(attributes.map((c) => [c.name, memberName(c.name === 'id' || c.name === 'type' ? c.name[0]!.toUpperCase() + c.name.slice(1) : c.name, members)]));
+    const memberOf = new Map(
+      attributes.map((c) => [
+        c.name,
+        memberName(c.name === 'id' || c.name === 'type' ? c.name[0]!.toUpperCase() + c.name.slice(1) : c.name, members),
+      ]),
+    );
     const type = memberName(RESERVED_PATHS.has(table.name) ? `${table.name}Table` : table.name, typeNames);
     const resource: ResourceType = {
       type,
@@ -103,7 +108,8 @@ export function buildModel(schema: Schema): ApiModel {
       for (const fk of fks) {
         const ambiguous = fks.length > 1 || parent === child;
         let toOne = ambiguous ? memberName(columnRole(fk), new Set()) : parent.type;
-        if (child.attributesByName.has(toOne) || child.relationships.has(toOne)) toOne = memberName(`${fk.childColumns.join('_')}Ref`, new Set());
+        if (child.attributesByName.has(toOne) || child.relationships.has(toOne))
+          toOne = memberName(`${fk.childColumns.join('_')}Ref`, new Set());
         const toPrimaryKey = fk.parentColumns.join('\u0000') === parent.table.primaryKey.join('\u0000');
         child.relationships.set(toOne, { name: toOne, kind: 'toOne', fk, target: parent.type, toPrimaryKey });
         let toMany = fks.length > 1 ? `${child.type}List_${toOne}` : `${child.type}List`;
@@ -130,7 +136,11 @@ export function idOf(table: TableInfo, row: Row): string {
   const pk = table.primaryKey;
   if (pk.length === 1) return String(row[pk[0]!]);
   // a view or a table without a key: an id from the row's content, stable but not an address
-  if (pk.length === 0) return createHash('sha1').update(JSON.stringify(table.columns.map((c) => String(row[c.name] ?? '\u0000')))).digest('base64url').slice(0, 16);
+  if (pk.length === 0)
+    return createHash('sha1')
+      .update(JSON.stringify(table.columns.map((c) => String(row[c.name] ?? '\u0000'))))
+      .digest('base64url')
+      .slice(0, 16);
   return pk.map((c) => encodeURIComponent(String(row[c] ?? ''))).join(',');
 }
 

@@ -21,7 +21,13 @@ function parseRanges(header: string): MediaRange[] {
     for (const p of params) {
       const i = p.indexOf('=');
       if (i < 0) continue;
-      map.set(p.slice(0, i).trim().toLowerCase(), p.slice(i + 1).trim().replace(/^"(.*)"$/, '$1'));
+      map.set(
+        p.slice(0, i).trim().toLowerCase(),
+        p
+          .slice(i + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
     }
     return { type: (type ?? '').trim().toLowerCase(), params: map };
   });
@@ -38,11 +44,23 @@ function extensions(range: MediaRange, supported: string[]): string[] | null {
 export function checkContentType(header: string | undefined, supported: string[] = []): string[] {
   const range = header ? parseRanges(header)[0] : undefined;
   if (!range || range.type !== MEDIA_TYPE) {
-    throw new ApiError(415, 'unsupported-media-type', 'Unsupported media type', `send the body as ${MEDIA_TYPE}${supported.length ? `; ext="${supported[0]}"` : ''} (got ${header ?? 'no Content-Type'})`, { header: 'Content-Type' });
+    throw new ApiError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `send the body as ${MEDIA_TYPE}${supported.length ? `; ext="${supported[0]}"` : ''} (got ${header ?? 'no Content-Type'})`,
+      { header: 'Content-Type' },
+    );
   }
   const ext = extensions(range, supported);
   if (ext === null) {
-    throw new ApiError(415, 'unsupported-media-type', 'Unsupported media type', `${header}: only the ext and profile parameters are allowed${supported.length ? `, and ext may name ${supported.join(' ')}` : ', and no extension is supported here'}`, { header: 'Content-Type' });
+    throw new ApiError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `${header}: only the ext and profile parameters are allowed${supported.length ? `, and ext may name ${supported.join(' ')}` : ', and no extension is supported here'}`,
+      { header: 'Content-Type' },
+    );
   }
   return ext;
 }
@@ -53,6 +71,12 @@ export function checkAccept(header: string | undefined, supported: string[] = []
   const jsonapi = parseRanges(header).filter((r) => r.type === MEDIA_TYPE);
   if (jsonapi.length === 0) return;
   if (jsonapi.every((r) => extensions(r, supported) === null)) {
-    throw new ApiError(406, 'not-acceptable', 'Not acceptable', `${header}: every ${MEDIA_TYPE} you accept carries parameters this server does not support`, { header: 'Accept' });
+    throw new ApiError(
+      406,
+      'not-acceptable',
+      'Not acceptable',
+      `${header}: every ${MEDIA_TYPE} you accept carries parameters this server does not support`,
+      { header: 'Accept' },
+    );
   }
 }

@@ -53,7 +53,12 @@ export function parseQuery(params: URLSearchParams, type: ResourceType, model: A
     else if (name === 'sort') q.sort = collectionOnly(name, options, () => parseSort(value, type));
     else if (name === 'page[offset]' || name === 'page[limit]') collectionOnly(name, options, () => parsePage(name, value, q.page));
     else if (name.startsWith('filter[')) collectionOnly(name, options, () => q.filters.push(parseFilter(name, value, type, model)));
-    else throw badParameter(name, `unknown query parameter ${name}; use include, fields[TYPE], sort, page[offset], page[limit] or filter[COLUMN]`, 'unknown-parameter');
+    else
+      throw badParameter(
+        name,
+        `unknown query parameter ${name}; use include, fields[TYPE], sort, page[offset], page[limit] or filter[COLUMN]`,
+        'unknown-parameter',
+      );
   }
   return q;
 }
@@ -72,7 +77,12 @@ function parseInclude(value: string, type: ResourceType, model: ApiModel): Relat
     const path: Relationship[] = [];
     for (const name of text.split('.')) {
       const rel = at.relationships.get(name);
-      if (!rel) throw badParameter('include', `${at.type} has no relationship ${name} (include=${text}); it has ${[...at.relationships.keys()].join(', ') || 'none'}`, 'unknown-relationship');
+      if (!rel)
+        throw badParameter(
+          'include',
+          `${at.type} has no relationship ${name} (include=${text}); it has ${[...at.relationships.keys()].join(', ') || 'none'}`,
+          'unknown-relationship',
+        );
       path.push(rel);
       at = model.types.get(rel.target)!;
     }
@@ -85,9 +95,15 @@ function parseFields(name: string, value: string, model: ApiModel, into: Map<str
   const m = /^fields\[([^\]]+)\]$/.exec(name);
   const type = m && model.types.get(m[1]!);
   if (!type) throw badParameter(name, `${name}: ${m ? `there is no resource type ${m[1]}` : 'write fields[TYPE]=a,b'}`, 'unknown-type');
-  const names = new Set(value.split(',').map((s) => s.trim()).filter(Boolean));
+  const names = new Set(
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   for (const f of names) {
-    if (!type.attributesByName.has(f) && !type.relationships.has(f)) throw badParameter(name, `${type.type} has no attribute or relationship ${f}`, 'unknown-field');
+    if (!type.attributesByName.has(f) && !type.relationships.has(f))
+      throw badParameter(name, `${type.type} has no attribute or relationship ${f}`, 'unknown-field');
   }
   into.set(type.type, names);
 }
@@ -97,14 +113,18 @@ function parseSort(value: string, type: ResourceType): Query['sort'] {
     const text = raw.trim();
     const desc = text.startsWith('-');
     const name = desc ? text.slice(1) : text;
-    const column = name === 'id' && type.table.primaryKey.length === 1 ? type.table.columnsByName.get(type.table.primaryKey[0]!) : type.attributesByName.get(name);
+    const column =
+      name === 'id' && type.table.primaryKey.length === 1
+        ? type.table.columnsByName.get(type.table.primaryKey[0]!)
+        : type.attributesByName.get(name);
     if (!column) throw badParameter('sort', `${type.type} has no attribute ${name || '(empty)'} to sort by`, 'unknown-field');
     return { column, desc };
   });
 }
 
 function parsePage(name: string, value: string, page: Query['page']): void {
-  if (!/^\d{1,9}$/.test(value)) throw badParameter(name, `${name} must be a whole number ≥ ${name === 'page[limit]' ? 1 : 0}, got "${value}"`);
+  if (!/^\d{1,9}$/.test(value))
+    throw badParameter(name, `${name} must be a whole number ≥ ${name === 'page[limit]' ? 1 : 0}, got "${value}"`);
   const n = Number(value);
   if (name === 'page[limit]') {
     if (n < 1 || n > MAX_PAGE_LIMIT) throw badParameter(name, `page[limit] must be between 1 and ${MAX_PAGE_LIMIT}, got ${n}`);
@@ -122,7 +142,12 @@ function parseFilter(name: string, value: string, type: ResourceType, model: Api
   const convert = (text: string): Value => {
     if (op === 'like') return text;
     const v = typedValue(col, text);
-    if (v === undefined) throw badParameter(name, `${name}: "${text}" is not a valid value for ${path.owner.type}.${path.owner.memberOf.get(col.name) ?? col.name} (${col.declaredType || col.kind})`, 'invalid-value');
+    if (v === undefined)
+      throw badParameter(
+        name,
+        `${name}: "${text}" is not a valid value for ${path.owner.type}.${path.owner.memberOf.get(col.name) ?? col.name} (${col.declaredType || col.kind})`,
+        'invalid-value',
+      );
     return v;
   };
   let v: Filter['value'];
@@ -139,13 +164,21 @@ export function resolvePath(text: string, type: ResourceType, model: ApiModel, p
   let at = type;
   for (const name of parts.slice(0, -1)) {
     const rel = at.relationships.get(name);
-    if (!rel || rel.kind !== 'toOne') throw badParameter(parameter, `${at.type} has no to-one relationship ${name}${rel ? ' (filters follow to-one relationships only)' : ''}`, 'unknown-relationship');
+    if (!rel || rel.kind !== 'toOne')
+      throw badParameter(
+        parameter,
+        `${at.type} has no to-one relationship ${name}${rel ? ' (filters follow to-one relationships only)' : ''}`,
+        'unknown-relationship',
+      );
     via.push(rel);
     at = model.types.get(rel.target)!;
   }
   const colName = parts[parts.length - 1]!;
   // an attribute's name, or its column's (security rules name columns)
-  const column = colName === 'id' && at.table.primaryKey.length === 1 ? at.table.columnsByName.get(at.table.primaryKey[0]!) : (at.attributesByName.get(colName) ?? at.table.columnsByName.get(colName));
+  const column =
+    colName === 'id' && at.table.primaryKey.length === 1
+      ? at.table.columnsByName.get(at.table.primaryKey[0]!)
+      : (at.attributesByName.get(colName) ?? at.table.columnsByName.get(colName));
   if (!column) throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
   return { via, column, owner: at };
 }

@@ -24,7 +24,9 @@ export const JSONAPI = { version: '1.1' };
 export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
   const query = parseQuery(url.searchParams, type, scope.model, { collection: true });
   const filters = [...query.filters, ...scope.access(type, 'read')];
-  const keys = within ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] } : undefined;
+  const keys = within
+    ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
+    : undefined;
   const count = Number(scope.rows(countRows(type, { filters, keys }))[0]!.n);
   const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys }));
   const inc = new Includer(scope, query);
@@ -60,7 +62,12 @@ export function single(scope: Scope, type: ResourceType, row: Row, query: Query,
 
 export function relationshipOf(type: ResourceType, name: string): Relationship {
   const rel = type.relationships.get(name);
-  if (!rel) throw badParameter('relationship', `${type.type} has no relationship ${name}; it has ${[...type.relationships.keys()].join(', ') || 'none'}`, 'unknown-relationship');
+  if (!rel)
+    throw badParameter(
+      'relationship',
+      `${type.type} has no relationship ${name}; it has ${[...type.relationships.keys()].join(', ') || 'none'}`,
+      'unknown-relationship',
+    );
   return rel;
 }
 
@@ -86,7 +93,9 @@ export function toOneRow(scope: Scope, rel: Relationship, child: Row): Row | und
   const values = rel.fk.childColumns.map((c) => child[c]);
   if (values.some((v) => v === null || v === undefined)) return undefined;
   const target = scope.type(rel.target);
-  return scope.rows(selectRows(target, { filters: scope.access(target, 'read'), keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] } }))[0];
+  return scope.rows(
+    selectRows(target, { filters: scope.access(target, 'read'), keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] } }),
+  )[0];
 }
 
 /** GET /Type/id/relationships/rel: linkage only */
@@ -103,7 +112,8 @@ export function readLinkage(scope: Scope, type: ResourceType, id: string, name: 
   const page = { offset: 0, limit: MAX_PAGE_LIMIT };
   for (const [k, v] of url.searchParams) {
     if (k === 'page[offset]' || k === 'page[limit]') {
-      if (!/^\d{1,9}$/.test(v) || (k === 'page[limit]' && (Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT))) throw badParameter(k, `${k} must be a whole number${k === 'page[limit]' ? ` between 1 and ${MAX_PAGE_LIMIT}` : ''}`);
+      if (!/^\d{1,9}$/.test(v) || (k === 'page[limit]' && (Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT)))
+        throw badParameter(k, `${k} must be a whole number${k === 'page[limit]' ? ` between 1 and ${MAX_PAGE_LIMIT}` : ''}`);
       page[k === 'page[offset]' ? 'offset' : 'limit'] = Number(v);
     } else throw badParameter(k, `${k} is not supported on a relationship; use page[offset] and page[limit]`);
   }
@@ -111,7 +121,12 @@ export function readLinkage(scope: Scope, type: ResourceType, id: string, name: 
   const keys = { columns: rel.fk.childColumns, tuples: [rel.fk.parentColumns.map((c) => parent[c]!)] };
   const rows = scope.rows(selectRows(target, { filters, keys, page }));
   const count = Number(scope.rows(countRows(target, { filters, keys }))[0]!.n);
-  return { jsonapi: JSONAPI, data: rows.map((r) => ({ type: target.type, id: idOf(target.table, r) })), links: { self, related, ...pageLinksOnly(pageLinks(url, page, count)) }, meta: { count } };
+  return {
+    jsonapi: JSONAPI,
+    data: rows.map((r) => ({ type: target.type, id: idOf(target.table, r) })),
+    links: { self, related, ...pageLinksOnly(pageLinks(url, page, count)) },
+    meta: { count },
+  };
 }
 
 /** self, first, prev, next, last — absolute, keeping every other parameter */
@@ -138,7 +153,10 @@ class Includer {
   private readonly primary = new Set<string>();
   private readonly linkage = new Map<string, Map<string, ResourceIdentifier[]>>();
 
-  constructor(private readonly scope: Scope, private readonly query: Query) {}
+  constructor(
+    private readonly scope: Scope,
+    private readonly query: Query,
+  ) {}
 
   run(type: ResourceType, rows: Row[]): void {
     for (const r of rows) this.primary.add(ident(type, r));
@@ -151,7 +169,8 @@ class Includer {
   private follow(type: ResourceType, parents: Row[], rel: Relationship): { type: ResourceType; rows: Row[] } {
     const target = this.scope.type(rel.target);
     const filters: Filter[] = this.scope.access(target, 'read');
-    const [fromCols, toCols] = rel.kind === 'toOne' ? [rel.fk.childColumns, rel.fk.parentColumns] : [rel.fk.parentColumns, rel.fk.childColumns];
+    const [fromCols, toCols] =
+      rel.kind === 'toOne' ? [rel.fk.childColumns, rel.fk.parentColumns] : [rel.fk.parentColumns, rel.fk.childColumns];
     const tuples = new Map<string, Value[]>();
     for (const p of parents) {
       const t = fromCols.map((c) => p[c] ?? null);

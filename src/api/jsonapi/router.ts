@@ -70,7 +70,14 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
   r.post('/operations', raw, (req, res) => {
     checkAccept(req.get('Accept'), [ATOMIC_EXT]);
     const ext = checkContentType(req.get('Content-Type'), [ATOMIC_EXT]);
-    if (!ext.includes(ATOMIC_EXT)) throw new ApiError(415, 'unsupported-media-type', 'Unsupported media type', `atomic operations need Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`, { header: 'Content-Type' });
+    if (!ext.includes(ATOMIC_EXT))
+      throw new ApiError(
+        415,
+        'unsupported-media-type',
+        'Unsupported media type',
+        `atomic operations need Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`,
+        { header: 'Content-Type' },
+      );
     sendJsonApi(res, 200, atomic(scope(req), jsonBody(req)), ATOMIC_EXT);
   });
 
@@ -114,7 +121,13 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const { doc } = readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
     const tag = etagOf(doc);
     res.set('ETag', tag);
-    if (req.get('If-None-Match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) return void res.status(304).end();
+    if (
+      req
+        .get('If-None-Match')
+        ?.split(',')
+        .some((t) => t.trim().replace(/^W\//, '') === tag)
+    )
+      return void res.status(304).end();
     sendJsonApi(res, 200, doc);
   });
 
@@ -127,8 +140,12 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const url = requestUrl(req);
     const query = parseQuery(url.searchParams, type, s.model, { collection: false });
     const body = data(req);
-    if (isObject(body) && body.id === undefined) throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
-    if (isObject(body) && body.id !== id) throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${JSON.stringify(body.id)}, but the URL names ${type.type} ${id}`, { pointer: '/data/id' });
+    if (isObject(body) && body.id === undefined)
+      throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
+    if (isObject(body) && body.id !== id)
+      throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${JSON.stringify(body.id)}, but the URL names ${type.type} ${id}`, {
+        pointer: '/data/id',
+      });
     const input = parseResource(s, type, body, '/data', 'update');
     transact(s, (w) => {
       w.update(type, id, input.values, '/data', { ifMatch: req.get('If-Match'), checksum: input.checksum });
@@ -165,13 +182,24 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     if (!isObject(body) || !('data' in body)) throw badMember('', 'a relationship document is {"data": …}');
     const ids = linkage(s, rel, body.data, '/data');
     if (rel.kind === 'toOne') {
-      if (how !== 'replace') throw forbidden(`${rel.name} is to-one: change it with PATCH {"data": {"type": "${rel.target}", "id": …}} or {"data": null}`);
+      if (how !== 'replace')
+        throw forbidden(`${rel.name} is to-one: change it with PATCH {"data": {"type": "${rel.target}", "id": …}} or {"data": null}`);
       const values = fkValues(s, rel, ids[0] ?? null, '/data');
       transact(s, (w) => w.update(type, id, values, '/data'));
     } else {
       transact(s, (w) => w.relink(type, id, rel, ids, how));
     }
-    sendJsonApi(res, 200, readLinkage(s, type, id, rel.name, new URL(`${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`)));
+    sendJsonApi(
+      res,
+      200,
+      readLinkage(
+        s,
+        type,
+        id,
+        rel.name,
+        new URL(`${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`),
+      ),
+    );
   };
   r.patch('/:type/:id/relationships/:rel', raw, relationshipWrite('replace'));
   r.post('/:type/:id/relationships/:rel', raw, relationshipWrite('add'));

@@ -34,7 +34,13 @@ export class Scope {
   type(name: string): ResourceType {
     // the table's own name is understood too (/api/Order%20Details for OrderDetails)
     const type = this.ctx.model.types.get(name) ?? this.ctx.model.byTable.get(name);
-    if (!type) throw new ApiError(404, 'unknown-type', 'Not found', `there is no resource type ${name}; the API serves ${[...this.ctx.model.types.keys()].join(', ')}`);
+    if (!type)
+      throw new ApiError(
+        404,
+        'unknown-type',
+        'Not found',
+        `there is no resource type ${name}; the API serves ${[...this.ctx.model.types.keys()].join(', ')}`,
+      );
     return type;
   }
 
@@ -42,7 +48,11 @@ export class Scope {
   access(type: ResourceType, action: Action): Filter[] {
     const d = decide(this.ctx.security, this.user, type.table.name, action);
     if (!d.allowed) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type}`);
-    return Object.entries(d.where).map(([path, value]) => ({ ...resolvePath(path, type, this.ctx.model, `security of ${type.type}`), op: 'eq' as const, value }));
+    return Object.entries(d.where).map(([path, value]) => ({
+      ...resolvePath(path, type, this.ctx.model, `security of ${type.type}`),
+      op: 'eq' as const,
+      value,
+    }));
   }
 
   /** whether `action` is granted at all, without throwing */
@@ -60,11 +70,17 @@ export class Scope {
 
   /** the row with this id if the user may see it (`action` decides whose filters apply), else 404 */
   visibleRow(type: ResourceType, id: string, action: Action = 'read'): Row {
-    if (type.table.primaryKey.length === 0) throw notFound(`${type.type} has no primary key, so its rows have no address; list them (GET /${type.type}) with filters`);
+    if (type.table.primaryKey.length === 0)
+      throw notFound(`${type.type} has no primary key, so its rows have no address; list them (GET /${type.type}) with filters`);
     const key = keyOf(type.table, id);
-    if (!key) throw notFound(`${type.type} ${id} does not exist (${type.table.primaryKey.length > 1 ? `ids of ${type.type} are ${type.table.primaryKey.join(',')}` : `not a valid ${type.table.primaryKey[0]}`})`);
+    if (!key)
+      throw notFound(
+        `${type.type} ${id} does not exist (${type.table.primaryKey.length > 1 ? `ids of ${type.type} are ${type.table.primaryKey.join(',')}` : `not a valid ${type.table.primaryKey[0]}`})`,
+      );
     const filters = this.access(type, action);
-    const row = this.rows(selectRows(type, { filters, keys: { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] } }))[0];
+    const row = this.rows(
+      selectRows(type, { filters, keys: { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] } }),
+    )[0];
     if (!row) throw notFound(`${type.type} ${id} does not exist`);
     return row;
   }

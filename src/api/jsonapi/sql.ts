@@ -82,7 +82,10 @@ export function selectRows(type: ResourceType, o: ListOptions): Select {
   const extra = o.keys ? [keysCondition(o.keys, params)] : [];
   const w = where(o.filters, f, params, extra);
   // paged lists end with the key, so pages never overlap; include lookups need no order at all
-  const order = [...(o.sort ?? []).map((s) => `t0.${q(s.column.name)}${s.desc ? ' DESC' : ''}`), ...(o.page || o.sort ? type.table.primaryKey.map((c) => `t0.${q(c)}`) : [])];
+  const order = [
+    ...(o.sort ?? []).map((s) => `t0.${q(s.column.name)}${s.desc ? ' DESC' : ''}`),
+    ...(o.page || o.sort ? type.table.primaryKey.map((c) => `t0.${q(c)}`) : []),
+  ];
   let sql = `SELECT t0.* ${f.text}${w}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`;
   if (o.page) {
     sql += ' LIMIT ? OFFSET ?';

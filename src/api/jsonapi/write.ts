@@ -24,11 +24,26 @@ export interface ResourceInput {
 }
 
 /** The `data` of a POST/PATCH body, checked member by member against the resource model. */
-export function parseResource(scope: Scope, type: ResourceType, data: unknown, pointer: string, mode: 'create' | 'update', lids?: Map<string, Row>): ResourceInput {
+export function parseResource(
+  scope: Scope,
+  type: ResourceType,
+  data: unknown,
+  pointer: string,
+  mode: 'create' | 'update',
+  lids?: Map<string, Row>,
+): ResourceInput {
   if (!isObject(data)) throw badMember(pointer, `${pointer || 'the document'} must be a resource object {"type": "${type.type}", …}`);
-  if (data.type !== type.type) throw new ApiError(409, 'type-mismatch', 'Conflict', `${pointer}/type is ${JSON.stringify(data.type)}, but this endpoint takes ${type.type}`, { pointer: `${pointer}/type` });
+  if (data.type !== type.type)
+    throw new ApiError(
+      409,
+      'type-mismatch',
+      'Conflict',
+      `${pointer}/type is ${JSON.stringify(data.type)}, but this endpoint takes ${type.type}`,
+      { pointer: `${pointer}/type` },
+    );
   for (const k of Object.keys(data)) {
-    if (!['type', 'id', 'lid', 'attributes', 'relationships', 'meta', 'links'].includes(k)) throw badMember(`${pointer}/${k}`, `a resource object has no member ${k}`);
+    if (!['type', 'id', 'lid', 'attributes', 'relationships', 'meta', 'links'].includes(k))
+      throw badMember(`${pointer}/${k}`, `a resource object has no member ${k}`);
   }
   if (data.id !== undefined && typeof data.id !== 'string') throw badMember(`${pointer}/id`, 'id must be a string');
   const values: Row = {};
@@ -42,9 +57,20 @@ export function parseResource(scope: Scope, type: ResourceType, data: unknown, p
     for (const [name, value] of Object.entries(data.attributes)) {
       const col = type.attributesByName.get(name);
       if (!col) throw badMember(`${pointer}/attributes/${name}`, `${type.type} has no attribute ${name}`, 'unknown-attribute');
-      if (col.generated) throw badMember(`${pointer}/attributes/${name}`, `${type.type}.${name} is computed by the database (GENERATED ALWAYS); leave it out`, 'read-only-attribute');
-      if (value !== null && typeof value === 'object') throw badMember(`${pointer}/attributes/${name}`, `${type.type}.${name} takes a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}`, 'type');
-      if (col.pk && values[col.name] !== undefined && values[col.name] !== value) throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
+      if (col.generated)
+        throw badMember(
+          `${pointer}/attributes/${name}`,
+          `${type.type}.${name} is computed by the database (GENERATED ALWAYS); leave it out`,
+          'read-only-attribute',
+        );
+      if (value !== null && typeof value === 'object')
+        throw badMember(
+          `${pointer}/attributes/${name}`,
+          `${type.type}.${name} takes a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}`,
+          'type',
+        );
+      if (col.pk && values[col.name] !== undefined && values[col.name] !== value)
+        throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
       values[col.name] = value as Value;
     }
   }
@@ -58,12 +84,21 @@ export function parseResource(scope: Scope, type: ResourceType, data: unknown, p
       if (!isObject(rv) || !('data' in rv)) throw badMember(at, `a relationship needs {"data": …}`);
       const ids = linkage(scope, rel, rv.data, `${at}/data`, lids);
       if (rel.kind === 'toOne') Object.assign(values, fkValues(scope, rel, ids[0] ?? null, `${at}/data`, lids));
-      else if (mode === 'create') throw forbidden(`${name} cannot be set when creating ${type.type}: create the ${rel.target} rows with this ${type.type} instead (or use atomic operations)`);
+      else if (mode === 'create')
+        throw forbidden(
+          `${name} cannot be set when creating ${type.type}: create the ${rel.target} rows with this ${type.type} instead (or use atomic operations)`,
+        );
       else toMany.push({ rel, ids });
     }
   }
   const meta = isObject(data.meta) ? data.meta : undefined;
-  return { type, id: data.id as string | undefined, values, toMany, checksum: typeof meta?.checksum === 'string' ? meta.checksum : undefined };
+  return {
+    type,
+    id: data.id as string | undefined,
+    values,
+    toMany,
+    checksum: typeof meta?.checksum === 'string' ? meta.checksum : undefined,
+  };
 }
 
 /** resource identifiers of a relationship's data, checked (type, shape; arity by kind) */
@@ -77,8 +112,10 @@ export function linkage(scope: Scope, rel: Relationship, data: unknown, pointer:
 }
 
 function identifier(rel: Relationship, d: unknown, pointer: string, lids?: Map<string, Row>): ResourceIdentifier {
-  if (!isObject(d) || typeof d.type !== 'string' || (typeof d.id !== 'string' && typeof d.lid !== 'string')) throw badMember(pointer, 'a resource identifier is {"type": …, "id": "…"}');
-  if (d.type !== rel.target) throw new ApiError(409, 'type-mismatch', 'Conflict', `${rel.name} holds ${rel.target}, not ${d.type}`, { pointer: `${pointer}/type` });
+  if (!isObject(d) || typeof d.type !== 'string' || (typeof d.id !== 'string' && typeof d.lid !== 'string'))
+    throw badMember(pointer, 'a resource identifier is {"type": …, "id": "…"}');
+  if (d.type !== rel.target)
+    throw new ApiError(409, 'type-mismatch', 'Conflict', `${rel.name} holds ${rel.target}, not ${d.type}`, { pointer: `${pointer}/type` });
   if (typeof d.id === 'string') return { type: d.type, id: d.id };
   const row = lids?.get(`${d.type}\u0000${d.lid}`);
   if (!row) throw badMember(`${pointer}/lid`, `lid "${d.lid}" names no ${d.type} added by an earlier operation`);
@@ -99,7 +136,8 @@ export function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentif
     try {
       row = scope.visibleRow(target, ident.id);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) throw new ApiError(404, 'not-found', 'Not found', `${pointer}: ${target.type} ${ident.id} does not exist`, { pointer });
+      if (e instanceof ApiError && e.status === 404)
+        throw new ApiError(404, 'not-found', 'Not found', `${pointer}: ${target.type} ${ident.id} does not exist`, { pointer });
       throw e;
     }
   }
@@ -111,11 +149,29 @@ export function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentif
 export function checkVersion(row: Row, ifMatch: string | undefined, bodyChecksum: string | undefined, what: string): void {
   const current = checksum(row);
   if (ifMatch !== undefined && ifMatch.trim() !== '*') {
-    const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
-    if (!tags.includes(current)) throw new ApiError(412, 'stale', 'Precondition failed', `${what} changed since you read it (If-Match ${ifMatch}, now "${current}"); fetch it again`, { header: 'If-Match' });
+    const tags = ifMatch.split(',').map((t) =>
+      t
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1'),
+    );
+    if (!tags.includes(current))
+      throw new ApiError(
+        412,
+        'stale',
+        'Precondition failed',
+        `${what} changed since you read it (If-Match ${ifMatch}, now "${current}"); fetch it again`,
+        { header: 'If-Match' },
+      );
   }
   if (bodyChecksum !== undefined && bodyChecksum !== current) {
-    throw new ApiError(412, 'stale', 'Precondition failed', `${what} changed since you read it (meta.checksum ${bodyChecksum}, now ${current}); fetch it again`, { pointer: '/data/meta/checksum' });
+    throw new ApiError(
+      412,
+      'stale',
+      'Precondition failed',
+      `${what} changed since you read it (meta.checksum ${bodyChecksum}, now ${current}); fetch it again`,
+      { pointer: '/data/meta/checksum' },
+    );
   }
 }
 
@@ -138,7 +194,9 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/
           if (filters.length === 0) continue;
           const key = p.type.table.primaryKey.map((c) => p.row[c]!);
           if (!scope.rows(selectRows(p.type, { filters, keys: { columns: p.type.table.primaryKey, tuples: [key] } })).length) {
-            throw forbidden(`${scope.user?.name ?? 'this user'} may not ${p.action === 'insert' ? 'create' : 'change'} ${p.type.type} ${idOf(p.type.table, p.row)} that way: it would fall outside what they may ${p.action}`);
+            throw forbidden(
+              `${scope.user?.name ?? 'this user'} may not ${p.action === 'insert' ? 'create' : 'change'} ${p.type.type} ${idOf(p.type.table, p.row)} that way: it would fall outside what they may ${p.action}`,
+            );
           }
         }
       },
@@ -150,7 +208,11 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/
 
 /** The writes a request makes, each checked against the user's grants. */
 export class Writer {
-  constructor(private readonly scope: Scope, readonly uow: UnitOfWork, private readonly post: { type: ResourceType; row: Row; action: Action }[]) {}
+  constructor(
+    private readonly scope: Scope,
+    readonly uow: UnitOfWork,
+    private readonly post: { type: ResourceType; row: Row; action: Action }[],
+  ) {}
 
   insert(type: ResourceType, values: Row, pointer: string): Row {
     if (type.readOnly) throw forbidden(`${type.type} is read-only (${type.table.isView ? 'a view' : 'it has no primary key'})`);
@@ -181,7 +243,13 @@ export class Writer {
   }
 
   /** to-many replacement/addition/removal, done by setting each child's foreign key */
-  relink(parentType: ResourceType, parentId: string, rel: Relationship, ids: ResourceIdentifier[], how: 'replace' | 'add' | 'remove'): void {
+  relink(
+    parentType: ResourceType,
+    parentId: string,
+    rel: Relationship,
+    ids: ResourceIdentifier[],
+    how: 'replace' | 'add' | 'remove',
+  ): void {
     const parent = this.scope.visibleRow(parentType, parentId, 'update');
     const child = this.scope.type(rel.target);
     const parentKey = rel.fk.parentColumns.map((c) => parent[c]!);
@@ -194,7 +262,10 @@ export class Writer {
     const set = (values: Value[]): Row => Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, values[i]!]));
     if (detach.length) {
       const required = rel.fk.childColumns.filter((c) => child.table.columnsByName.get(c)!.notNull);
-      if (required.length) throw forbidden(`${child.type}.${required.join('+')} is required, so a ${child.type} cannot be removed from its ${parentType.type}; delete it, or move it to another ${parentType.type}`);
+      if (required.length)
+        throw forbidden(
+          `${child.type}.${required.join('+')} is required, so a ${child.type} cannot be removed from its ${parentType.type}; delete it, or move it to another ${parentType.type}`,
+        );
     }
     for (const id of attach) {
       try {

@@ -13,12 +13,19 @@ import { q } from '../../store/sqlite.js';
 import { OPEN, type SecurityConfig, type User } from './access.js';
 
 export async function loadSecurity(project: OpenProject): Promise<SecurityConfig> {
-  const isConfig = (v: unknown): v is SecurityConfig => typeof (v as SecurityConfig | undefined)?.enabled === 'boolean' && typeof (v as SecurityConfig).roles === 'object';
-  const config = await projectModule(project, project.config.security ?? 'security/grants.ts', isConfig, 'security({ enabled, users, roles })');
+  const isConfig = (v: unknown): v is SecurityConfig =>
+    typeof (v as SecurityConfig | undefined)?.enabled === 'boolean' && typeof (v as SecurityConfig).roles === 'object';
+  const config = await projectModule(
+    project,
+    project.config.security ?? 'security/grants.ts',
+    isConfig,
+    'security({ enabled, users, roles })',
+  );
   if (!config) return OPEN;
   for (const ru of config.rowUsers ?? []) {
     const table = project.store.schema.tables.get(ru.table);
-    if (!table?.columnsByName.has(ru.column)) throw new ProjectError(`security: rowUsers names ${ru.table}.${ru.column}, which is not in the database`);
+    if (!table?.columnsByName.has(ru.column))
+      throw new ProjectError(`security: rowUsers names ${ru.table}.${ru.column}, which is not in the database`);
   }
   return config;
 }
@@ -26,7 +33,10 @@ export async function loadSecurity(project: OpenProject): Promise<SecurityConfig
 export class Auth {
   private readonly key: Uint8Array;
 
-  constructor(private readonly project: OpenProject, private readonly config: SecurityConfig) {
+  constructor(
+    private readonly project: OpenProject,
+    private readonly config: SecurityConfig,
+  ) {
     this.key = new TextEncoder().encode(secret(project));
   }
 
@@ -50,14 +60,21 @@ export class Auth {
     const fixed = this.config.users?.find((u) => u.name === name);
     if (fixed) return { name, roles: fixed.roles };
     for (const ru of this.config.rowUsers ?? []) {
-      if (this.project.store.all(`SELECT 1 FROM ${q(ru.table)} WHERE ${q(ru.column)} = ? LIMIT 1`, [name]).length > 0) return { name, roles: ru.roles };
+      if (this.project.store.all(`SELECT 1 FROM ${q(ru.table)} WHERE ${q(ru.column)} = ? LIMIT 1`, [name]).length > 0)
+        return { name, roles: ru.roles };
     }
     return null;
   }
 
   async token(user: User): Promise<{ token: string; expiresIn: number }> {
     const lifetime = this.config.tokenLifetime ?? '8h';
-    const token = await new SignJWT({ roles: user.roles }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.name).setIssuedAt().setIssuer('alsx').setExpirationTime(lifetime).sign(this.key);
+    const token = await new SignJWT({ roles: user.roles })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.name)
+      .setIssuedAt()
+      .setIssuer('alsx')
+      .setExpirationTime(lifetime)
+      .sign(this.key);
     return { token, expiresIn: seconds(lifetime) };
   }
 

@@ -4,7 +4,14 @@ import { resolve } from 'node:path';
 import { theme } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 
-interface BrokerFlags { port: string; host: string; data: string; partitions: string; autoCreate: boolean; fsync: string }
+interface BrokerFlags {
+  port: string;
+  host: string;
+  data: string;
+  partitions: string;
+  autoCreate: boolean;
+  fsync: string;
+}
 
 export function registerBroker(program: Command): void {
   program
@@ -24,7 +31,8 @@ export function registerBroker(program: Command): void {
     .action(async (flags: BrokerFlags) => {
       const { Broker } = await import('../../kafka/broker/broker.js');
       if (!/^\d{1,5}$/.test(flags.port)) throw new CliError(`--port ${flags.port}: a port is a number from 0 to 65535`);
-      if (!/^\d{1,5}$/.test(flags.partitions) || Number(flags.partitions) < 1) throw new CliError(`--partitions ${flags.partitions}: give a whole number ≥ 1`);
+      if (!/^\d{1,5}$/.test(flags.partitions) || Number(flags.partitions) < 1)
+        throw new CliError(`--partitions ${flags.partitions}: give a whole number ≥ 1`);
       if (flags.fsync !== 'batch' && flags.fsync !== 'none') throw new CliError(`--fsync ${flags.fsync}: use batch or none`);
       const t = theme();
       const broker = new Broker({
@@ -40,7 +48,10 @@ export function registerBroker(program: Command): void {
         await broker.start();
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliError(`port ${flags.port} on ${flags.host} is taken (another broker?); choose one with --port, or --port 0 for any free port`);
+        if (code === 'EADDRINUSE')
+          throw new CliError(
+            `port ${flags.port} on ${flags.host} is taken (another broker?); choose one with --port, or --port 0 for any free port`,
+          );
         throw e;
       }
       const stop = (): void => {

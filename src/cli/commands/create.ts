@@ -6,7 +6,13 @@ import { createProject, type CreateReport } from '../../project/create/create.js
 import { theme, warn } from '../color.js';
 import { CliError } from '../exit.js';
 
-interface CreateFlags { db?: string; sql?: string; seed?: string; force?: boolean; json?: boolean }
+interface CreateFlags {
+  db?: string;
+  sql?: string;
+  seed?: string;
+  force?: boolean;
+  json?: boolean;
+}
 
 export function registerCreate(program: Command): void {
   program
@@ -15,7 +21,7 @@ export function registerCreate(program: Command): void {
     .description(
       'Create a project from an SQLite database (copied in as its seed, never changed) or from a SQL schema: ' +
         'models.ts (drizzle tables for every table and view), logic/rules.ts (no rules yet; a commented example of each type), ' +
-        'admin.ts (the column naming each table\'s rows), scenarios/smoke.yaml (lists every table) and alsx.config.ts (security off). ' +
+        "admin.ts (the column naming each table's rows), scenarios/smoke.yaml (lists every table) and alsx.config.ts (security off). " +
         '`alsx open` and `alsx serve` run it at once: the JSON:API serves every table, views and tables without a primary key read-only.\n\n' +
         'Run in a terminal without --db/--sql or a folder, it asks for them.',
     )
@@ -25,13 +31,17 @@ export function registerCreate(program: Command): void {
     .option('--seed <file>', 'with --sql: a SQL file of INSERTs for the starting data')
     .option('--force', 'create into a folder that already holds files, replacing those alsx create writes')
     .option('--json', 'print what was created as JSON')
-    .addHelpText('after', '\nExamples:\n  alsx create --db ~/data/chinook.sqlite projects/chinook\n  alsx create --sql schema.sql --seed seed.sql projects/app\n  alsx create            # asks, in a terminal')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  alsx create --db ~/data/chinook.sqlite projects/chinook\n  alsx create --sql schema.sql --seed seed.sql projects/app\n  alsx create            # asks, in a terminal',
+    )
     .action(async (dir: string | undefined, flags: CreateFlags) => {
       const interactive = !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
       let { db, sql } = flags;
       if (db && sql) throw new CliError('give either --db or --sql, not both');
       if (!db && !sql) {
-        if (!interactive) throw new CliError('give the database to start from: alsx create --db <file.sqlite> <dir>, or --sql <schema.sql> <dir>');
+        if (!interactive)
+          throw new CliError('give the database to start from: alsx create --db <file.sqlite> <dir>, or --sql <schema.sql> <dir>');
         ({ db, sql } = await askSource());
       }
       let target = dir;
@@ -42,12 +52,19 @@ export function registerCreate(program: Command): void {
       let force = flags.force === true;
       if (!force && interactive && holdsFiles(target)) {
         const { confirm } = await import('@inquirer/prompts');
-        force = await confirm({ message: `${target} already holds files. Replace the ones alsx create writes (config, models, rules, admin, smoke scenario, database)?`, default: false });
+        force = await confirm({
+          message: `${target} already holds files. Replace the ones alsx create writes (config, models, rules, admin, smoke scenario, database)?`,
+          default: false,
+        });
         if (!force) throw new CliError(`left ${target} as it was`);
       }
       const t = theme(process.stderr.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
       const report = await createProject({
-        db, sql, seed: flags.seed, dir: target, force,
+        db,
+        sql,
+        seed: flags.seed,
+        dir: target,
+        force,
         progress: flags.json ? undefined : (m) => process.stderr.write(`${t.dim(`… ${m}`)}\n`),
       });
       if (flags.json) {
@@ -70,14 +87,20 @@ async function askSource(): Promise<{ db?: string; sql?: string }> {
   });
   const file = await input({
     message: kind === 'db' ? 'SQLite file:' : 'SQL schema file:',
-    validate: (v) => (!v.trim() ? 'a file path, please' : existsSync(v.trim()) && statSync(v.trim()).isFile() ? true : `${v.trim()}: no such file`),
+    validate: (v) =>
+      !v.trim() ? 'a file path, please' : existsSync(v.trim()) && statSync(v.trim()).isFile() ? true : `${v.trim()}: no such file`,
   });
   return kind === 'db' ? { db: file.trim() } : { sql: file.trim() };
 }
 
 async function askFolder(source: string): Promise<string> {
   const { input } = await import('@inquirer/prompts');
-  const suggested = join('projects', basename(source, extname(source)).replace(/[^\w.-]+/g, '-').toLowerCase() || 'app');
+  const suggested = join(
+    'projects',
+    basename(source, extname(source))
+      .replace(/[^\w.-]+/g, '-')
+      .toLowerCase() || 'app',
+  );
   return (await input({ message: 'Project folder:', default: suggested, validate: (v) => (v.trim() ? true : 'a folder, please') })).trim();
 }
 
@@ -88,18 +111,32 @@ function holdsFiles(dir: string): boolean {
 function describe(r: CreateReport, dir: string): string {
   const t = theme();
   const views = r.tables.filter((x) => x.kind === 'view').length;
-  const out = [t.title(`Created ${dir} from ${basename(r.source)}: ${r.tables.length - views} table${r.tables.length - views === 1 ? '' : 's'}${views ? `, ${views} view${views === 1 ? '' : 's'}` : ''}`), ''];
+  const out = [
+    t.title(
+      `Created ${dir} from ${basename(r.source)}: ${r.tables.length - views} table${r.tables.length - views === 1 ? '' : 's'}${views ? `, ${views} view${views === 1 ? '' : 's'}` : ''}`,
+    ),
+    '',
+  ];
   const width = Math.min(28, Math.max(...r.tables.map((x) => x.name.length)) + 2);
   for (const x of r.tables) {
-    const what = x.kind === 'view' ? 'view, read-only' : !x.key.length ? 'no primary key: read-only (listed and filtered, rows have no address)' : `key ${x.key.join(' + ')}`;
-    const shownBy = x.display.join(' ') !== x.key.join(' ') && x.kind === 'table' && x.key.length ? `  named by ${x.display.join(' ')}` : '';
+    const what =
+      x.kind === 'view'
+        ? 'view, read-only'
+        : !x.key.length
+          ? 'no primary key: read-only (listed and filtered, rows have no address)'
+          : `key ${x.key.join(' + ')}`;
+    const shownBy =
+      x.display.join(' ') !== x.key.join(' ') && x.kind === 'table' && x.key.length ? `  named by ${x.display.join(' ')}` : '';
     const at = x.path !== `/api/${encodeURIComponent(x.name)}` ? `  at ${x.path}` : '';
     const refs = x.references.length ? t.dim(`  ${x.references.join('; ')}`) : '';
     out.push(`  ${x.name.padEnd(width)}${String(x.rows).padStart(8)} row${x.rows === 1 ? ' ' : 's'}  ${what}${at}${shownBy}${refs}`);
   }
   if (r.loose.length) {
     out.push('', 'Values that do not match their declared type (SQLite keeps them; the API serves them as stored):');
-    for (const l of r.loose) out.push(`  ${l.table}.${l.column} (${l.declaredType}): ${l.count} of ${l.rows} rows hold ${l.storedAs}, e.g. ${JSON.stringify(l.example)}`);
+    for (const l of r.loose)
+      out.push(
+        `  ${l.table}.${l.column} (${l.declaredType}): ${l.count} of ${l.rows} rows hold ${l.storedAs}, e.g. ${JSON.stringify(l.example)}`,
+      );
   }
   // as the user ran it: `npx alsx` inside a clone, `alsx` when installed
   const cli = process.env.npm_command === 'exec' ? 'npx alsx' : 'alsx';

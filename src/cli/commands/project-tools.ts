@@ -10,7 +10,9 @@ export function registerProjectTools(program: Command): void {
   program
     .command('rules')
     .summary("list a project's rules per table, in the order the engine runs them")
-    .description("List a project's rules per table in execution order, with what each reads — the engine's view of logic/rules.ts.\n\nLoading them also checks them: an unknown column, an ambiguous foreign key or a cycle is reported with the rule's line.")
+    .description(
+      "List a project's rules per table in execution order, with what each reads — the engine's view of logic/rules.ts.\n\nLoading them also checks them: an unknown column, an ambiguous foreign key or a cycle is reported with the rule's line.",
+    )
     .argument('<project>', 'project folder')
     .option('--db <path>', 'resolve the rules against another SQLite file with the same tables')
     .option('--json', 'print the rules as JSON')
@@ -28,7 +30,10 @@ export function registerProjectTools(program: Command): void {
           const d = describeTable(logic);
           if (d.rules.length === 0) continue;
           out.push(t.title(logic.table.name));
-          for (const r of d.rules) out.push(`  ${t.kind(r.kind.padEnd(10))} ${r.name}${r.reads.length ? t.dim(`   reads ${r.reads.join(', ')}`) : ''}${t.dim(`   ${r.site}`)}`);
+          for (const r of d.rules)
+            out.push(
+              `  ${t.kind(r.kind.padEnd(10))} ${r.name}${r.reads.length ? t.dim(`   reads ${r.reads.join(', ')}`) : ''}${t.dim(`   ${r.site}`)}`,
+            );
         }
         for (const w of project.warnings) out.push(t.warn(`warning: ${w}`));
         process.stdout.write(`${out.join('\n')}\n`);
@@ -43,7 +48,7 @@ export function registerProjectTools(program: Command): void {
     .description(
       'Recompute every sum, count and formula of the working database from scratch (the engine itself only adjusts) and report each stored value that differs.\n\n' +
         '--fix writes the recomputed values instead (no rules run): for a derived column just added to a database that already has rows. ' +
-        'With --db db/<file>.sqlite it fixes the project\'s seed, so `alsx reset` keeps the fix.\n\nExit codes: 0 consistent, 1 drift found, 2 bad input.',
+        "With --db db/<file>.sqlite it fixes the project's seed, so `alsx reset` keeps the fix.\n\nExit codes: 0 consistent, 1 drift found, 2 bad input.",
     )
     .argument('<project>', 'project folder')
     .option('--db <path>', 'check another SQLite file with the same tables')
@@ -54,7 +59,8 @@ export function registerProjectTools(program: Command): void {
       warn(project.warnings);
       try {
         const fixed = flags.fix ? repair(project.store, project.rules) : 0;
-        if (flags.fix && !flags.json) process.stdout.write(`${theme().ok('✔')} wrote ${fixed} derived value${fixed === 1 ? '' : 's'} the rules compute\n`);
+        if (flags.fix && !flags.json)
+          process.stdout.write(`${theme().ok('✔')} wrote ${fixed} derived value${fixed === 1 ? '' : 's'} the rules compute\n`);
         const result = { ...audit(project.store, project.rules), ...(flags.fix ? { fixed } : {}) };
         process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;
         if (flags.json) {
@@ -62,8 +68,15 @@ export function registerProjectTools(program: Command): void {
           return;
         }
         const t = theme();
-        for (const d of result.drift) process.stdout.write(`${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`);
-        process.stdout.write(result.drift.length ? t.bad(`${result.drift.length} derived values differ (of ${result.checked} checked)\n`) : t.ok(`✔ ${result.checked} derived values checked, all consistent\n`));
+        for (const d of result.drift)
+          process.stdout.write(
+            `${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`,
+          );
+        process.stdout.write(
+          result.drift.length
+            ? t.bad(`${result.drift.length} derived values differ (of ${result.checked} checked)\n`)
+            : t.ok(`✔ ${result.checked} derived values checked, all consistent\n`),
+        );
       } finally {
         project.close();
       }
@@ -72,7 +85,9 @@ export function registerProjectTools(program: Command): void {
   program
     .command('reset')
     .summary("rebuild the project's working database from its seed")
-    .description("Rebuild .alsx/db.sqlite from the project's db/schema.sql and db/seed.sql (or its SQLite file), discarding every change made since.")
+    .description(
+      "Rebuild .alsx/db.sqlite from the project's db/schema.sql and db/seed.sql (or its SQLite file), discarding every change made since.",
+    )
     .argument('<project>', 'project folder')
     .action(async (dir: string) => {
       const project = await readProject(dir);
@@ -85,10 +100,19 @@ function describeTable(logic: TableLogic) {
   const reads = (set: Iterable<string>) => [...set];
   const rules = [
     ...logic.early.map((r) => ({ kind: 'early', name: r.name, reads: [] as string[], site: r.site })),
-    ...(logic.defaults.length ? [{ kind: 'defaults', name: logic.defaults.map((d) => d.column).join(', '), reads: [] as string[], site: '' }] : []),
+    ...(logic.defaults.length
+      ? [{ kind: 'defaults', name: logic.defaults.map((d) => d.column).join(', '), reads: [] as string[], site: '' }]
+      : []),
     ...logic.copies.map((r) => ({ kind: 'copy', name: r.name, reads: r.fk.childColumns, site: r.site })),
-    ...logic.formulas.map((r) => ({ kind: 'formula', name: r.name, reads: [...reads(r.reads), ...r.parentReads.map((p) => `${p.fk.parentTable}.${p.column}`)], site: r.site })),
-    ...logic.aggregatesByFk.flatMap((g) => g.rules.map((r) => ({ kind: `${r.kind} →`, name: r.name, reads: reads(r.relevant), site: r.site }))),
+    ...logic.formulas.map((r) => ({
+      kind: 'formula',
+      name: r.name,
+      reads: [...reads(r.reads), ...r.parentReads.map((p) => `${p.fk.parentTable}.${p.column}`)],
+      site: r.site,
+    })),
+    ...logic.aggregatesByFk.flatMap((g) =>
+      g.rules.map((r) => ({ kind: `${r.kind} →`, name: r.name, reads: reads(r.relevant), site: r.site })),
+    ),
     ...logic.constraints.map((r) => ({ kind: 'constraint', name: r.name, reads: reads(r.reads), site: r.site })),
     ...logic.rowEvents.map((r) => ({ kind: 'event', name: r.name, reads: [], site: r.site })),
     ...logic.afterFlush.map((r) => ({ kind: 'afterFlush', name: r.name, reads: [], site: r.site })),

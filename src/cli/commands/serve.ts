@@ -5,12 +5,18 @@ import { theme } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 import { readInput } from '../input.js';
 
-interface ServeFlags { port?: string; host?: string; db?: string; verbose?: boolean; kafka: boolean }
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  db?: string;
+  verbose?: boolean;
+  kafka: boolean;
+}
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .summary("run the project: its API, Kafka broker and workers (every write through the rules)")
+    .summary('run the project: its API, Kafka broker and workers (every write through the rules)')
     .description(
       "Run the project headless: the API (a JSON:API for every table at /api/<Table>, the project's custom endpoints, " +
         'request/reply at /api/rpc/<service>/<method>, login at POST /api/auth/login, OpenAPI at /api/openapi.json, docs at /api/docs), ' +
@@ -30,7 +36,14 @@ export function registerServe(program: Command): void {
       const port = parsePort(flags.port ?? String(project.config.api?.port ?? 5656));
       const host = flags.host ?? project.config.api?.host ?? '127.0.0.1';
       const t = theme();
-      const supervisor = new Supervisor(project, { port, host, db: flags.db, verbose: flags.verbose, kafka: flags.kafka, autoRestart: true });
+      const supervisor = new Supervisor(project, {
+        port,
+        host,
+        db: flags.db,
+        verbose: flags.verbose,
+        kafka: flags.kafka,
+        autoRestart: true,
+      });
       let up = false;
       supervisor.on('log', (name, line, level) => {
         if (!up && level === 'error') return; // a start-up failure is reported once, below
@@ -54,10 +67,14 @@ export function registerServe(program: Command): void {
       up = true;
       const api = supervisor.children.get('api')!;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${api.port}/api`;
-      process.stdout.write(`${t.ok('✔')} ${project.name}: API on ${t.title(url)}  ${t.dim(`docs ${url}/docs · OpenAPI ${url}/openapi.json`)}\n`);
+      process.stdout.write(
+        `${t.ok('✔')} ${project.name}: API on ${t.title(url)}  ${t.dim(`docs ${url}/docs · OpenAPI ${url}/openapi.json`)}\n`,
+      );
       if (flags.kafka) {
         const broker = supervisor.children.get('broker');
-        const where = broker ? `${supervisor.kafkaDescription} on ${broker.address}${broker.status === 'shared' ? ` (shared, pid ${broker.pid})` : ''}` : supervisor.kafkaDescription;
+        const where = broker
+          ? `${supervisor.kafkaDescription} on ${broker.address}${broker.status === 'shared' ? ` (shared, pid ${broker.pid})` : ''}`
+          : supervisor.kafkaDescription;
         process.stdout.write(`${t.ok('✔')} Kafka: ${where}\n`);
         const workers = supervisor.children.get('workers')?.detail?.split('\n') ?? [];
         process.stdout.write(`${t.ok('✔')} workers: ${workers.join(`\n${' '.repeat(11)}`)}\n`);

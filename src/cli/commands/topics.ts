@@ -9,7 +9,14 @@ import { theme, warn } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 import { readInput } from '../input.js';
 
-interface Target { brokers: string[]; topic: string; rest: string[]; release(): Promise<void>; samples: Record<string, unknown>; consumed: Set<string> }
+interface Target {
+  brokers: string[];
+  topic: string;
+  rest: string[];
+  release(): Promise<void>;
+  samples: Record<string, unknown>;
+  consumed: Set<string>;
+}
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 const TARGET_USAGE = '<project|--brokers host:port>';
@@ -23,7 +30,10 @@ async function target(args: string[], brokersFlag: string | undefined, what: str
   const consumed = new Set<string>();
   let project: Awaited<ReturnType<typeof readProject>> | undefined;
   if (brokersFlag) {
-    brokers = brokersFlag.split(',').map((b) => b.trim()).filter(Boolean);
+    brokers = brokersFlag
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     if (!brokers.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))) throw new CliError(`--brokers ${brokersFlag}: give host:port[,host:port…]`);
   } else {
     const dir = args.shift();
@@ -43,7 +53,14 @@ async function target(args: string[], brokersFlag: string | undefined, what: str
   return { brokers: brokers!, topic, rest: args, release, samples, consumed };
 }
 
-interface ProduceFlags { brokers?: string; key?: string; header: string[]; lines?: boolean; sample?: boolean; json?: boolean }
+interface ProduceFlags {
+  brokers?: string;
+  key?: string;
+  header: string[];
+  lines?: boolean;
+  sample?: boolean;
+  json?: boolean;
+}
 
 export function registerTopics(program: Command): void {
   program
@@ -53,7 +70,7 @@ export function registerTopics(program: Command): void {
     .description(
       'Send a message to a topic: the contents of FILE, or stdin with - (the default when piped). With --lines, ' +
         "each line is a message. --sample sends the project's sample message for the topic (integration/index.ts).\n\n" +
-        'Kafka is the project\'s (its embedded broker, started for the command if none runs; or KAFKA_BROKERS / the ' +
+        "Kafka is the project's (its embedded broker, started for the command if none runs; or KAFKA_BROKERS / the " +
         "project's kafka.brokers), or any Kafka with --brokers.\n\n" +
         'Examples:\n' +
         '  alsx produce projects/northwind order_b2b order.json --key b2b-1\n' +
@@ -80,7 +97,10 @@ export function registerTopics(program: Command): void {
         }
         let values: string[];
         if (flags.sample) {
-          if (!(t.topic in t.samples)) throw new CliError(`no sample message for ${t.topic}; the project has samples for ${Object.keys(t.samples).join(', ') || 'no topic'} (integration/index.ts)`);
+          if (!(t.topic in t.samples))
+            throw new CliError(
+              `no sample message for ${t.topic}; the project has samples for ${Object.keys(t.samples).join(', ') || 'no topic'} (integration/index.ts)`,
+            );
           values = [JSON.stringify(t.samples[t.topic])];
         } else {
           if (t.rest.length > 1) throw new CliError(`too many arguments: ${t.rest.join(' ')}`);
@@ -92,7 +112,11 @@ export function registerTopics(program: Command): void {
           const bad = values.findIndex((v) => !isJson(v));
           if (bad >= 0) warn([`message ${bad + 1} is not JSON; the project's ${t.topic} consumer will send it to ${t.topic}.dlq`]);
         }
-        const deliveries = await produceOnce(t.brokers, t.topic, values.map((v) => ({ key: flags.key ?? null, value: Buffer.from(v, 'utf8'), headers })));
+        const deliveries = await produceOnce(
+          t.brokers,
+          t.topic,
+          values.map((v) => ({ key: flags.key ?? null, value: Buffer.from(v, 'utf8'), headers })),
+        );
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, topic: t.topic, count: values.length, deliveries })}\n`);
         else {
           const where = deliveries.map((d) => `partition ${d.partition} from offset ${d.offset}`).join(', ');
@@ -123,43 +147,49 @@ export function registerTopics(program: Command): void {
     .option('-e, --exit', 'stop at the end of the topic (as it was when tail started)')
     .option('-n, --count <n>', 'stop after n messages')
     .option('--json', 'one JSON object per message: {topic, partition, offset, timestamp, key, headers, value}')
-    .action(async (args: string[], flags: { brokers?: string; fromBeginning?: boolean; group?: string; exit?: boolean; count?: string; json?: boolean }) => {
-      const { tail, endOffsets } = await import('../../kafka/client.js');
-      if (flags.count !== undefined && !/^[1-9]\d*$/.test(flags.count)) throw new CliError(`--count ${flags.count}: give a whole number ≥ 1`);
-      const t = await target([...args], flags.brokers, 'a topic to tail');
-      if (t.rest.length) {
-        await t.release();
-        throw new CliError(`too many arguments: ${t.rest.join(' ')}`);
-      }
-      const paint = theme();
-      let left = flags.count ? Number(flags.count) : Infinity;
-      let remaining: Map<number, bigint> | undefined;
-      let ends = new Map<number, bigint>();
-      let finish: () => void = () => {};
-      const finished = new Promise<void>((resolve) => (finish = resolve));
-      const atEnd = (): boolean => remaining !== undefined && [...remaining.values()].every((n) => n <= 0n);
-      if (flags.exit) {
-        ends = await endOffsets(t.brokers, t.topic).catch(() => new Map<number, bigint>());
-        remaining = flags.fromBeginning ? new Map(ends) : new Map();
-      }
-      const consumer = await tail(t.brokers, t.topic, { group: flags.group, fromBeginning: flags.fromBeginning ?? false }, (m) => {
-        if (left <= 0) return;
-        process.stdout.write(flags.json ? `${JSON.stringify(asJson(m))}\n` : render(m, paint));
-        left--;
-        if (remaining) {
-          const end = ends.get(m.partition); // left to read: from this offset to where the partition ended
-          if (end !== undefined) remaining.set(m.partition, end - BigInt(m.offset) - 1n > 0n ? end - BigInt(m.offset) - 1n : 0n);
+    .action(
+      async (
+        args: string[],
+        flags: { brokers?: string; fromBeginning?: boolean; group?: string; exit?: boolean; count?: string; json?: boolean },
+      ) => {
+        const { tail, endOffsets } = await import('../../kafka/client.js');
+        if (flags.count !== undefined && !/^[1-9]\d*$/.test(flags.count))
+          throw new CliError(`--count ${flags.count}: give a whole number ≥ 1`);
+        const t = await target([...args], flags.brokers, 'a topic to tail');
+        if (t.rest.length) {
+          await t.release();
+          throw new CliError(`too many arguments: ${t.rest.join(' ')}`);
         }
-        if (left <= 0 || atEnd()) finish();
-      });
-      if (atEnd()) finish();
-      process.once('SIGINT', finish);
-      process.once('SIGTERM', finish);
-      await finished;
-      await consumer.close().catch(() => {});
-      await t.release();
-      process.exitCode = EXIT.ok;
-    });
+        const paint = theme();
+        let left = flags.count ? Number(flags.count) : Infinity;
+        let remaining: Map<number, bigint> | undefined;
+        let ends = new Map<number, bigint>();
+        let finish: () => void = () => {};
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        const atEnd = (): boolean => remaining !== undefined && [...remaining.values()].every((n) => n <= 0n);
+        if (flags.exit) {
+          ends = await endOffsets(t.brokers, t.topic).catch(() => new Map<number, bigint>());
+          remaining = flags.fromBeginning ? new Map(ends) : new Map();
+        }
+        const consumer = await tail(t.brokers, t.topic, { group: flags.group, fromBeginning: flags.fromBeginning ?? false }, (m) => {
+          if (left <= 0) return;
+          process.stdout.write(flags.json ? `${JSON.stringify(asJson(m))}\n` : render(m, paint));
+          left--;
+          if (remaining) {
+            const end = ends.get(m.partition); // left to read: from this offset to where the partition ended
+            if (end !== undefined) remaining.set(m.partition, end - BigInt(m.offset) - 1n > 0n ? end - BigInt(m.offset) - 1n : 0n);
+          }
+          if (left <= 0 || atEnd()) finish();
+        });
+        if (atEnd()) finish();
+        process.once('SIGINT', finish);
+        process.once('SIGTERM', finish);
+        await finished;
+        await consumer.close().catch(() => {});
+        await t.release();
+        process.exitCode = EXIT.ok;
+      },
+    );
 }
 
 function isJson(text: string): boolean {
@@ -184,7 +214,15 @@ function valueOf(m: Tailed): unknown {
 }
 
 function asJson(m: Tailed): Record<string, unknown> {
-  return { topic: m.topic, partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, key: m.key?.toString('utf8') ?? null, headers: m.headers, value: valueOf(m) };
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: Number(m.offset),
+    timestamp: m.timestamp,
+    key: m.key?.toString('utf8') ?? null,
+    headers: m.headers,
+    value: valueOf(m),
+  };
 }
 
 function render(m: Tailed, t: ReturnType<typeof theme>): string {

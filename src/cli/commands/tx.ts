@@ -7,14 +7,18 @@ import { theme, warn, type Theme } from '../color.js';
 import { EXIT } from '../exit.js';
 import { parseJson, readInput } from '../input.js';
 
-interface TxFlags { db?: string; dryRun?: boolean; json?: boolean }
+interface TxFlags {
+  db?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function registerTx(program: Command): void {
   program
     .command('tx')
     .summary('apply one transaction through the rules and show its changes and trace')
     .description(
-      'Apply one transaction through the project\'s rules, in one database transaction, and print its ' +
+      "Apply one transaction through the project's rules, in one database transaction, and print its " +
         'outcome, the changes it made and the trace of every rule that fired.\n\n' +
         'FILE (or stdin with -) holds a JSON list of operations:\n' +
         '  {"insert": "Order", "values": {"CustomerId": "ALFKI", "EmployeeId": 5}, "as": "o1"}\n' +
@@ -57,7 +61,9 @@ export function renderOutcome(o: TxOutcome, t: Theme): string {
   const took = `${o.durationMs.toFixed(1)} ms`;
   const rules = o.trace.filter((s) => s.rule).length;
   if (o.ok) {
-    lines.push(t.ok(`✔ ${o.dryRun ? 'would commit (dry run, rolled back)' : 'committed'}`) + t.dim(`  tx ${o.tx} · ${rules} rule firings · ${took}`));
+    lines.push(
+      t.ok(`✔ ${o.dryRun ? 'would commit (dry run, rolled back)' : 'committed'}`) + t.dim(`  tx ${o.tx} · ${rules} rule firings · ${took}`),
+    );
   } else if (o.error?.kind === 'bad-input') {
     lines.push(t.bad(`✘ bad input: ${o.error.message}`));
   } else {
@@ -68,7 +74,12 @@ export function renderOutcome(o: TxOutcome, t: Theme): string {
     lines.push('', t.title('changes'));
     for (const c of o.changes) {
       const cols = Object.entries(c.values);
-      const shown = c.op === 'update' ? cols.map(([k, [a, b]]) => `${k} ${show(a)} → ${show(b)}`) : cols.filter(([, [a, b]]) => (c.op === 'insert' ? b : a) !== null).map(([k, [a, b]]) => `${k} ${show(c.op === 'insert' ? b : a)}`);
+      const shown =
+        c.op === 'update'
+          ? cols.map(([k, [a, b]]) => `${k} ${show(a)} → ${show(b)}`)
+          : cols
+              .filter(([, [a, b]]) => (c.op === 'insert' ? b : a) !== null)
+              .map(([k, [a, b]]) => `${k} ${show(c.op === 'insert' ? b : a)}`);
       lines.push(`  ${t.op(c.op.padEnd(6))} ${c.table} ${formatKey(c.key)}  ${t.dim(shown.join(', '))}`);
     }
   }

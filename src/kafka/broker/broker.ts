@@ -64,7 +64,11 @@ export class Broker {
 
   constructor(options: Partial<BrokerOptions> = {}) {
     this.options = { ...DEFAULT_BROKER_OPTIONS, ...options };
-    this.storage = new Storage(this.options.dataDir, { ...DEFAULT_LOG_OPTIONS, fsync: this.options.fsync, segmentBytes: this.options.segmentBytes });
+    this.storage = new Storage(this.options.dataDir, {
+      ...DEFAULT_LOG_OPTIONS,
+      fsync: this.options.fsync,
+      segmentBytes: this.options.segmentBytes,
+    });
     for (const line of this.storage.recovery) this.options.log(line);
     this.groups = new GroupCoordinator({ initialRebalanceDelayMs: this.options.initialRebalanceDelayMs, log: this.options.log });
   }
@@ -73,7 +77,12 @@ export class Broker {
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      new Connection(socket, (api, version, req, ctx) => this.dispatch(api, version, req, ctx), this.options.log, (cid) => this.unsupportedApiVersions(cid));
+      new Connection(
+        socket,
+        (api, version, req, ctx) => this.dispatch(api, version, req, ctx),
+        this.options.log,
+        (cid) => this.unsupportedApiVersions(cid),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -81,7 +90,9 @@ export class Broker {
     });
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : this.options.port;
-    this.options.log(`broker listening on ${this.options.host}:${this.port} (data in ${this.options.dataDir}, fsync ${this.options.fsync})`);
+    this.options.log(
+      `broker listening on ${this.options.host}:${this.port} (data in ${this.options.dataDir}, fsync ${this.options.fsync})`,
+    );
     return this.port;
   }
 
@@ -94,27 +105,52 @@ export class Broker {
 
   private dispatch(api: ApiDescription, version: number, req: Struct, ctx: RequestContext): Struct | Promise<Struct> {
     switch (api.name) {
-      case 'ApiVersions': return this.apiVersions();
-      case 'Metadata': return this.metadata(req, version);
-      case 'Produce': return this.produce(req, ctx);
-      case 'Fetch': return this.fetch(req);
-      case 'ListOffsets': return this.listOffsets(req, version);
-      case 'FindCoordinator': return { ErrorCode: 0, ErrorMessage: null, NodeId: NODE_ID, Host: this.host, Port: this.port, ThrottleTimeMs: 0 };
-      case 'JoinGroup': return this.joinGroup(req, ctx);
-      case 'SyncGroup': return this.syncGroup(req);
-      case 'Heartbeat': return { ThrottleTimeMs: 0, ErrorCode: this.groups.heartbeat(req.GroupId, req.GenerationId, req.MemberId) };
-      case 'LeaveGroup': return this.leaveGroup(req, version);
-      case 'OffsetCommit': return this.offsetCommit(req);
-      case 'OffsetFetch': return this.offsetFetch(req);
-      case 'DescribeGroups': return this.describeGroups(req);
-      case 'ListGroups': return { ThrottleTimeMs: 0, ErrorCode: 0, Groups: this.groups.list().map((g) => ({ GroupId: g.groupId, ProtocolType: g.protocolType })) };
-      case 'CreateTopics': return this.createTopics(req);
-      case 'DeleteTopics': return this.deleteTopics(req);
-      case 'CreatePartitions': return this.createPartitions(req);
-      case 'DescribeConfigs': return this.describeConfigs(req);
-      case 'InitProducerId': return this.initProducerId(req);
+      case 'ApiVersions':
+        return this.apiVersions();
+      case 'Metadata':
+        return this.metadata(req, version);
+      case 'Produce':
+        return this.produce(req, ctx);
+      case 'Fetch':
+        return this.fetch(req);
+      case 'ListOffsets':
+        return this.listOffsets(req, version);
+      case 'FindCoordinator':
+        return { ErrorCode: 0, ErrorMessage: null, NodeId: NODE_ID, Host: this.host, Port: this.port, ThrottleTimeMs: 0 };
+      case 'JoinGroup':
+        return this.joinGroup(req, ctx);
+      case 'SyncGroup':
+        return this.syncGroup(req);
+      case 'Heartbeat':
+        return { ThrottleTimeMs: 0, ErrorCode: this.groups.heartbeat(req.GroupId, req.GenerationId, req.MemberId) };
+      case 'LeaveGroup':
+        return this.leaveGroup(req, version);
+      case 'OffsetCommit':
+        return this.offsetCommit(req);
+      case 'OffsetFetch':
+        return this.offsetFetch(req);
+      case 'DescribeGroups':
+        return this.describeGroups(req);
+      case 'ListGroups':
+        return {
+          ThrottleTimeMs: 0,
+          ErrorCode: 0,
+          Groups: this.groups.list().map((g) => ({ GroupId: g.groupId, ProtocolType: g.protocolType })),
+        };
+      case 'CreateTopics':
+        return this.createTopics(req);
+      case 'DeleteTopics':
+        return this.deleteTopics(req);
+      case 'CreatePartitions':
+        return this.createPartitions(req);
+      case 'DescribeConfigs':
+        return this.describeConfigs(req);
+      case 'InitProducerId':
+        return this.initProducerId(req);
       case 'SaslHandshake':
-        this.options.log(`client ${ctx.clientId} asked for SASL ${req.Mechanism}: the embedded broker has no authentication (loopback only); connect without SASL`);
+        this.options.log(
+          `client ${ctx.clientId} asked for SASL ${req.Mechanism}: the embedded broker has no authentication (loopback only); connect without SASL`,
+        );
         return { ErrorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, Mechanisms: [] };
       default:
         throw new Error(`the broker has no handler for ${api.name} (every API listed in APIS needs one)`);
@@ -126,7 +162,11 @@ export class Broker {
   }
 
   private apiVersions(): Struct {
-    return { ErrorCode: 0, ApiKeys: APIS.map((a) => ({ ApiKey: a.key, MinVersion: a.minVersion, MaxVersion: a.maxVersion })), ThrottleTimeMs: 0 };
+    return {
+      ErrorCode: 0,
+      ApiKeys: APIS.map((a) => ({ ApiKey: a.key, MinVersion: a.minVersion, MaxVersion: a.maxVersion })),
+      ThrottleTimeMs: 0,
+    };
   }
 
   /** ApiVersions with a version we do not serve: error 35 with our versions, in v0 (as Kafka does) */
@@ -145,14 +185,17 @@ export class Broker {
     let t = this.storage.topic(name);
     if (!t && create && this.options.autoCreateTopics && TOPIC_NAME.test(name)) {
       this.storage.createTopic(name, { partitions: this.options.defaultPartitions });
-      this.options.log(`created topic ${name} on first use (${this.options.defaultPartitions} partition${this.options.defaultPartitions === 1 ? '' : 's'})`);
+      this.options.log(
+        `created topic ${name} on first use (${this.options.defaultPartitions} partition${this.options.defaultPartitions === 1 ? '' : 's'})`,
+      );
       t = this.storage.topic(name);
     }
     return t;
   }
 
   private metadata(req: Struct, version: number): Struct {
-    const names: string[] = req.Topics === null || (version === 0 && req.Topics.length === 0) ? this.storage.topicNames() : req.Topics.map((t: Struct) => t.Name);
+    const names: string[] =
+      req.Topics === null || (version === 0 && req.Topics.length === 0) ? this.storage.topicNames() : req.Topics.map((t: Struct) => t.Name);
     const allowCreate = version < 4 || req.AllowAutoTopicCreation !== false;
     return {
       ThrottleTimeMs: 0,
@@ -161,12 +204,26 @@ export class Broker {
       ControllerId: NODE_ID,
       Topics: names.map((name) => {
         const t = this.topic(name, allowCreate);
-        if (!t) return { ErrorCode: TOPIC_NAME.test(name) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_TOPIC_EXCEPTION, Name: name, IsInternal: false, Partitions: [] };
+        if (!t)
+          return {
+            ErrorCode: TOPIC_NAME.test(name) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_TOPIC_EXCEPTION,
+            Name: name,
+            IsInternal: false,
+            Partitions: [],
+          };
         return {
           ErrorCode: 0,
           Name: name,
           IsInternal: false,
-          Partitions: t.logs.map((_, p) => ({ ErrorCode: 0, PartitionIndex: p, LeaderId: NODE_ID, LeaderEpoch: 0, ReplicaNodes: [NODE_ID], IsrNodes: [NODE_ID], OfflineReplicas: [] })),
+          Partitions: t.logs.map((_, p) => ({
+            ErrorCode: 0,
+            PartitionIndex: p,
+            LeaderId: NODE_ID,
+            LeaderEpoch: 0,
+            ReplicaNodes: [NODE_ID],
+            IsrNodes: [NODE_ID],
+            OfflineReplicas: [],
+          })),
         };
       }),
     };
@@ -181,9 +238,10 @@ export class Broker {
         if (this.storage.topic(t.Name)) return answer(ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${t.Name} already exists`);
         const partitions = t.NumPartitions === -1 ? this.options.defaultPartitions : t.NumPartitions;
         if (partitions < 1 || partitions > 10_000) return answer(ErrorCode.INVALID_PARTITIONS, `${partitions} partitions: give 1 to 10000`);
-        if (t.ReplicationFactor !== -1 && t.ReplicationFactor !== 1) return answer(ErrorCode.INVALID_REPLICATION_FACTOR, 'this single-node broker keeps one replica');
+        if (t.ReplicationFactor !== -1 && t.ReplicationFactor !== 1)
+          return answer(ErrorCode.INVALID_REPLICATION_FACTOR, 'this single-node broker keeps one replica');
         if (req.validateOnly) return answer(0, null);
-        const configs = new Map((t.Configs as Struct[] | undefined ?? []).map((c) => [c.Name, c.Value]));
+        const configs = new Map(((t.Configs as Struct[] | undefined) ?? []).map((c) => [c.Name, c.Value]));
         this.storage.createTopic(t.Name, {
           partitions,
           ...(configs.has('retention.bytes') ? { retentionBytes: Number(configs.get('retention.bytes')) } : {}),
@@ -213,7 +271,12 @@ export class Broker {
       Results: (req.Topics as Struct[]).map((t) => {
         const topic = this.storage.topic(t.Name);
         if (!topic) return { Name: t.Name, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorMessage: `no topic ${t.Name}` };
-        if (t.Count <= topic.logs.length) return { Name: t.Name, ErrorCode: ErrorCode.INVALID_PARTITIONS, ErrorMessage: `topic ${t.Name} has ${topic.logs.length} partitions already` };
+        if (t.Count <= topic.logs.length)
+          return {
+            Name: t.Name,
+            ErrorCode: ErrorCode.INVALID_PARTITIONS,
+            ErrorMessage: `topic ${t.Name} has ${topic.logs.length} partitions already`,
+          };
         if (!req.ValidateOnly) this.storage.addPartitions(t.Name, t.Count);
         return { Name: t.Name, ErrorCode: 0, ErrorMessage: null };
       }),
@@ -226,15 +289,34 @@ export class Broker {
       Results: (req.Resources as Struct[]).map((r) => {
         const topic = r.ResourceType === 2 ? this.storage.topic(r.ResourceName) : undefined;
         const configs: [string, string][] = topic
-          ? [['retention.bytes', String(topic.config.retentionBytes ?? -1)], ['retention.ms', String(topic.config.retentionMs ?? DEFAULT_LOG_OPTIONS.retentionMs)], ['cleanup.policy', 'delete']]
-          : [['auto.create.topics.enable', String(this.options.autoCreateTopics)], ['num.partitions', String(this.options.defaultPartitions)]];
+          ? [
+              ['retention.bytes', String(topic.config.retentionBytes ?? -1)],
+              ['retention.ms', String(topic.config.retentionMs ?? DEFAULT_LOG_OPTIONS.retentionMs)],
+              ['cleanup.policy', 'delete'],
+            ]
+          : [
+              ['auto.create.topics.enable', String(this.options.autoCreateTopics)],
+              ['num.partitions', String(this.options.defaultPartitions)],
+            ];
         const missing = r.ResourceType === 2 && !topic;
         return {
           ErrorCode: missing ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : 0,
           ErrorMessage: missing ? `no topic ${r.ResourceName}` : null,
           ResourceType: r.ResourceType,
           ResourceName: r.ResourceName,
-          Configs: missing ? [] : configs.filter(([n]) => !r.ConfigurationKeys || r.ConfigurationKeys.includes(n)).map(([Name, Value]) => ({ Name, Value, ReadOnly: false, IsDefault: false, ConfigSource: 5, IsSensitive: false, Synonyms: [] })),
+          Configs: missing
+            ? []
+            : configs
+                .filter(([n]) => !r.ConfigurationKeys || r.ConfigurationKeys.includes(n))
+                .map(([Name, Value]) => ({
+                  Name,
+                  Value,
+                  ReadOnly: false,
+                  IsDefault: false,
+                  ConfigSource: 5,
+                  IsSensitive: false,
+                  Synonyms: [],
+                })),
         };
       }),
     };
@@ -250,7 +332,15 @@ export class Broker {
     const responses = (req.TopicData as Struct[]).map((t) => ({
       Name: t.Name,
       PartitionResponses: (t.PartitionData as Struct[]).map((p) => {
-        const answer = (code: number, baseOffset = -1, start = -1) => ({ Index: p.Index, ErrorCode: code, BaseOffset: BigInt(baseOffset), LogAppendTimeMs: -1n, LogStartOffset: BigInt(start), RecordErrors: [], ErrorMessage: null });
+        const answer = (code: number, baseOffset = -1, start = -1) => ({
+          Index: p.Index,
+          ErrorCode: code,
+          BaseOffset: BigInt(baseOffset),
+          LogAppendTimeMs: -1n,
+          LogStartOffset: BigInt(start),
+          RecordErrors: [],
+          ErrorMessage: null,
+        });
         if (req.TransactionalId) return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
         const topic = this.topic(t.Name, true);
         const log = topic?.logs[p.Index];
@@ -278,7 +368,12 @@ export class Broker {
         durable.push(synced);
         if (first.producerId >= 0n) {
           const last = batches[batches.length - 1]!;
-          this.sequences.set(seqKey, { epoch: first.producerEpoch, baseSequence: first.baseSequence, nextSequence: last.baseSequence + last.recordCount, baseOffset: base });
+          this.sequences.set(seqKey, {
+            epoch: first.producerEpoch,
+            baseSequence: first.baseSequence,
+            nextSequence: last.baseSequence + last.recordCount,
+            baseOffset: base,
+          });
         }
         this.wake();
         return answer(ErrorCode.NONE, base, log.startOffset);
@@ -298,10 +393,22 @@ export class Broker {
         Topic: t.Topic,
         Partitions: (t.Partitions as Struct[]).map((p) => {
           const log = this.storage.partition(t.Topic, p.Partition);
-          const base = { PartitionIndex: p.Partition, HighWatermark: -1n, LastStableOffset: -1n, LogStartOffset: -1n, AbortedTransactions: null, PreferredReadReplica: -1, Records: Buffer.alloc(0) }; // empty, never null: librdkafka rejects a null record set
+          const base = {
+            PartitionIndex: p.Partition,
+            HighWatermark: -1n,
+            LastStableOffset: -1n,
+            LogStartOffset: -1n,
+            AbortedTransactions: null,
+            PreferredReadReplica: -1,
+            Records: Buffer.alloc(0),
+          }; // empty, never null: librdkafka rejects a null record set
           if (!log) return { ...base, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
           const offset = Number(p.FetchOffset);
-          const marks = { HighWatermark: BigInt(log.endOffset), LastStableOffset: BigInt(log.endOffset), LogStartOffset: BigInt(log.startOffset) };
+          const marks = {
+            HighWatermark: BigInt(log.endOffset),
+            LastStableOffset: BigInt(log.endOffset),
+            LogStartOffset: BigInt(log.startOffset),
+          };
           if (offset < log.startOffset || offset > log.endOffset) return { ...base, ...marks, ErrorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
           const records = offset < log.endOffset && budget > 0 ? log.read(offset, Math.min(p.PartitionMaxBytes, budget)) : Buffer.alloc(0);
           budget -= records.length;
@@ -325,10 +432,13 @@ export class Broker {
           return true;
         },
       };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        resolve(build().response);
-      }, Math.min(req.MaxWaitMs, 30_000));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(waiter);
+          resolve(build().response);
+        },
+        Math.min(req.MaxWaitMs, 30_000),
+      );
       this.waiters.add(waiter);
     });
   }
@@ -345,11 +455,26 @@ export class Broker {
         Name: t.Name,
         Partitions: (t.Partitions as Struct[]).map((p) => {
           const log = this.storage.partition(t.Name, p.PartitionIndex);
-          if (!log) return { PartitionIndex: p.PartitionIndex, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, OldStyleOffsets: [], Timestamp: -1n, Offset: -1n, LeaderEpoch: -1 };
+          if (!log)
+            return {
+              PartitionIndex: p.PartitionIndex,
+              ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              OldStyleOffsets: [],
+              Timestamp: -1n,
+              Offset: -1n,
+              LeaderEpoch: -1,
+            };
           const ts = Number(p.Timestamp);
           const offset = ts === -1 ? log.endOffset : ts === -2 ? log.startOffset : log.offsetForTime(ts);
           void version;
-          return { PartitionIndex: p.PartitionIndex, ErrorCode: 0, OldStyleOffsets: [BigInt(offset)], Timestamp: -1n, Offset: BigInt(offset), LeaderEpoch: 0 };
+          return {
+            PartitionIndex: p.PartitionIndex,
+            ErrorCode: 0,
+            OldStyleOffsets: [BigInt(offset)],
+            Timestamp: -1n,
+            Offset: BigInt(offset),
+            LeaderEpoch: 0,
+          };
         }),
       })),
     };
@@ -389,13 +514,22 @@ export class Broker {
   }
 
   private async syncGroup(req: Struct): Promise<Struct> {
-    const r = await this.groups.sync(req.GroupId, req.GenerationId, req.MemberId, (req.Assignments as Struct[]).map((a) => ({ memberId: a.MemberId, assignment: Buffer.from(a.Assignment) })));
+    const r = await this.groups.sync(
+      req.GroupId,
+      req.GenerationId,
+      req.MemberId,
+      (req.Assignments as Struct[]).map((a) => ({ memberId: a.MemberId, assignment: Buffer.from(a.Assignment) })),
+    );
     return { ThrottleTimeMs: 0, ErrorCode: r.errorCode, ProtocolType: null, ProtocolName: null, Assignment: r.assignment };
   }
 
   private leaveGroup(req: Struct, version: number): Struct {
     if (version < 3) return { ThrottleTimeMs: 0, ErrorCode: this.groups.leave(req.GroupId, req.MemberId) };
-    const members = (req.Members as Struct[]).map((m) => ({ MemberId: m.MemberId, GroupInstanceId: m.GroupInstanceId ?? null, ErrorCode: this.groups.leave(req.GroupId, m.MemberId) }));
+    const members = (req.Members as Struct[]).map((m) => ({
+      MemberId: m.MemberId,
+      GroupInstanceId: m.GroupInstanceId ?? null,
+      ErrorCode: this.groups.leave(req.GroupId, m.MemberId),
+    }));
     return { ThrottleTimeMs: 0, ErrorCode: 0, Members: members };
   }
 
@@ -407,8 +541,14 @@ export class Broker {
       Name: t.Name,
       Partitions: (t.Partitions as Struct[]).map((p) => {
         if (check !== 0) return { PartitionIndex: p.PartitionIndex, ErrorCode: check };
-        if (!this.storage.partition(t.Name, p.PartitionIndex)) return { PartitionIndex: p.PartitionIndex, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-        entries.push({ topic: t.Name, partition: p.PartitionIndex, offset: Number(p.CommittedOffset), metadata: p.CommittedMetadata ?? null });
+        if (!this.storage.partition(t.Name, p.PartitionIndex))
+          return { PartitionIndex: p.PartitionIndex, ErrorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+        entries.push({
+          topic: t.Name,
+          partition: p.PartitionIndex,
+          offset: Number(p.CommittedOffset),
+          metadata: p.CommittedMetadata ?? null,
+        });
         return { PartitionIndex: p.PartitionIndex, ErrorCode: 0 };
       }),
     }));
@@ -417,7 +557,9 @@ export class Broker {
   }
 
   private offsetFetch(req: Struct): Struct {
-    const requested: Struct[] = req.Topics ?? this.storage.topicNames().map((name) => ({ Name: name, PartitionIndexes: this.storage.topic(name)!.logs.map((_, i) => i) }));
+    const requested: Struct[] =
+      req.Topics ??
+      this.storage.topicNames().map((name) => ({ Name: name, PartitionIndexes: this.storage.topic(name)!.logs.map((_, i) => i) }));
     return {
       ThrottleTimeMs: 0,
       ErrorCode: 0,
@@ -425,7 +567,13 @@ export class Broker {
         Name: t.Name,
         Partitions: (t.PartitionIndexes as number[]).map((p) => {
           const c = this.storage.committed(req.GroupId, t.Name, p);
-          return { PartitionIndex: p, CommittedOffset: BigInt(c?.offset ?? -1), CommittedLeaderEpoch: -1, Metadata: c?.metadata ?? '', ErrorCode: 0 };
+          return {
+            PartitionIndex: p,
+            CommittedOffset: BigInt(c?.offset ?? -1),
+            CommittedLeaderEpoch: -1,
+            Metadata: c?.metadata ?? '',
+            ErrorCode: 0,
+          };
         }),
       })),
     };
@@ -442,7 +590,14 @@ export class Broker {
           GroupState: g.state === 'Dead' && this.storage.groupsWithOffsets().includes(id) ? 'Empty' : g.state,
           ProtocolType: g.protocolType,
           ProtocolData: g.protocol,
-          Members: g.members.map((m) => ({ MemberId: m.memberId, GroupInstanceId: null, ClientId: m.clientId, ClientHost: m.clientHost, MemberMetadata: m.metadata, MemberAssignment: m.assignment })),
+          Members: g.members.map((m) => ({
+            MemberId: m.memberId,
+            GroupInstanceId: null,
+            ClientId: m.clientId,
+            ClientHost: m.clientHost,
+            MemberMetadata: m.metadata,
+            MemberAssignment: m.assignment,
+          })),
           AuthorizedOperations: -2147483648,
         };
       }),

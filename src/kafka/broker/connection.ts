@@ -76,7 +76,9 @@ export class Connection {
       if (!api) return this.close(`unknown api key ${apiKey} (client ${clientId})`);
       if (version < api.minVersion || version > api.maxVersion) {
         if (apiKey === 18) return this.send(this.slot(), this.unsupportedApiVersions(correlationId));
-        return this.close(`${api.name} v${version} is not supported (client ${clientId}; this broker serves v${api.minVersion}–${api.maxVersion})`);
+        return this.close(
+          `${api.name} v${version} is not supported (client ${clientId}; this broker serves v${api.minVersion}–${api.maxVersion})`,
+        );
       }
       const flexible = inVersions(api.request.flexibleVersions, version);
       if (flexible) {
@@ -103,7 +105,8 @@ export class Connection {
       if (result instanceof Promise) result.then(answer, (e: Error) => this.close(`${api.name} failed: ${e.message}`));
       else answer(result);
     } catch (e) {
-      if (e instanceof ProtocolError) return this.close(`malformed request (api key ${apiKey}, correlation ${correlationId}): ${e.message}`);
+      if (e instanceof ProtocolError)
+        return this.close(`malformed request (api key ${apiKey}, correlation ${correlationId}): ${e.message}`);
       return this.close(`request failed (api key ${apiKey}): ${(e as Error).message}`);
     }
   }

@@ -79,20 +79,39 @@ export class GroupCoordinator {
   }
 
   join(req: JoinRequest): Promise<JoinResult> {
-    const fail = (errorCode: number): Promise<JoinResult> => Promise.resolve({ errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
+    const fail = (errorCode: number): Promise<JoinResult> =>
+      Promise.resolve({ errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
     if (!req.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
     if (req.sessionTimeoutMs < 1000 || req.sessionTimeoutMs > 30 * 60_000) return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
     const group = this.group(req.groupId);
     if (group.members.size > 0 && group.protocolType !== req.protocolType) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    if (group.members.size > 0 && !req.protocols.some((p) => [...group.members.values()].every((m) => m.protocols.some((q) => q.name === p.name)))) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    if (
+      group.members.size > 0 &&
+      !req.protocols.some((p) => [...group.members.values()].every((m) => m.protocols.some((q) => q.name === p.name)))
+    )
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     let member = req.memberId ? group.members.get(req.memberId) : undefined;
     if (req.memberId && !member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     const isNew = !member;
     if (!member) {
-      member = { id: `${req.clientId || 'member'}-${randomUUID()}`, clientId: req.clientId, host: req.host, sessionTimeoutMs: 0, rebalanceTimeoutMs: 0, protocols: [], assignment: Buffer.alloc(0), lastSeen: 0 };
+      member = {
+        id: `${req.clientId || 'member'}-${randomUUID()}`,
+        clientId: req.clientId,
+        host: req.host,
+        sessionTimeoutMs: 0,
+        rebalanceTimeoutMs: 0,
+        protocols: [],
+        assignment: Buffer.alloc(0),
+        lastSeen: 0,
+      };
       group.members.set(member.id, member);
     }
-    Object.assign(member, { sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocols: req.protocols, lastSeen: Date.now() });
+    Object.assign(member, {
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      protocols: req.protocols,
+      lastSeen: Date.now(),
+    });
     group.protocolType = req.protocolType;
     const changed = isNew || group.state === 'Stable' || group.state === 'Empty';
     const promise = new Promise<JoinResult>((resolve) => (member!.join = resolve));
@@ -105,7 +124,12 @@ export class GroupCoordinator {
     return promise;
   }
 
-  sync(groupId: string, generation: number, memberId: string, assignments: { memberId: string; assignment: Buffer }[]): Promise<{ errorCode: number; assignment: Buffer }> {
+  sync(
+    groupId: string,
+    generation: number,
+    memberId: string,
+    assignments: { memberId: string; assignment: Buffer }[],
+  ): Promise<{ errorCode: number; assignment: Buffer }> {
     const group = this.groups.get(groupId);
     const member = group?.members.get(memberId);
     const fail = (errorCode: number) => Promise.resolve({ errorCode, assignment: Buffer.alloc(0) });
@@ -118,7 +142,9 @@ export class GroupCoordinator {
     if (memberId === group.leader) {
       for (const m of group.members.values()) m.assignment = assignments.find((a) => a.memberId === m.id)?.assignment ?? Buffer.alloc(0);
       group.state = 'Stable';
-      this.options.log(`group ${group.id} generation ${group.generation} is stable: ${group.members.size} member${group.members.size === 1 ? '' : 's'}, assignments from leader ${group.leader}`);
+      this.options.log(
+        `group ${group.id} generation ${group.generation} is stable: ${group.members.size} member${group.members.size === 1 ? '' : 's'}, assignments from leader ${group.leader}`,
+      );
       for (const m of group.members.values()) {
         m.sync?.({ errorCode: 0, assignment: m.assignment });
         m.sync = undefined;
@@ -156,13 +182,26 @@ export class GroupCoordinator {
 
   describe(groupId: string) {
     const g = this.groups.get(groupId);
-    if (!g) return { groupId, state: 'Dead', protocolType: '', protocol: '', members: [] as { memberId: string; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[] };
+    if (!g)
+      return {
+        groupId,
+        state: 'Dead',
+        protocolType: '',
+        protocol: '',
+        members: [] as { memberId: string; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[],
+      };
     return {
       groupId,
       state: g.state,
       protocolType: g.protocolType,
       protocol: g.state === 'Stable' ? g.protocol : '',
-      members: [...g.members.values()].map((m) => ({ memberId: m.id, clientId: m.clientId, clientHost: m.host, metadata: m.protocols.find((p) => p.name === g.protocol)?.metadata ?? Buffer.alloc(0), assignment: m.assignment })),
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.id,
+        clientId: m.clientId,
+        clientHost: m.host,
+        metadata: m.protocols.find((p) => p.name === g.protocol)?.metadata ?? Buffer.alloc(0),
+        assignment: m.assignment,
+      })),
     };
   }
 
@@ -215,10 +254,14 @@ export class GroupCoordinator {
     }
     group.generation++;
     const members = [...group.members.values()];
-    group.protocol = members[0]!.protocols.find((p) => members.every((m) => m.protocols.some((q) => q.name === p.name)))?.name ?? members[0]!.protocols[0]!.name;
+    group.protocol =
+      members[0]!.protocols.find((p) => members.every((m) => m.protocols.some((q) => q.name === p.name)))?.name ??
+      members[0]!.protocols[0]!.name;
     if (!group.members.has(group.leader)) group.leader = members[0]!.id;
     group.state = 'CompletingRebalance';
-    this.options.log(`group ${group.id} generation ${group.generation}: ${members.length} member${members.length === 1 ? '' : 's'}, leader ${group.leader}, protocol ${group.protocol}`);
+    this.options.log(
+      `group ${group.id} generation ${group.generation}: ${members.length} member${members.length === 1 ? '' : 's'}, leader ${group.leader}, protocol ${group.protocol}`,
+    );
     for (const m of members) {
       const join = m.join!;
       m.join = undefined;
@@ -229,7 +272,10 @@ export class GroupCoordinator {
         protocolName: group.protocol,
         leader: group.leader,
         memberId: m.id,
-        members: m.id === group.leader ? members.map((x) => ({ memberId: x.id, metadata: x.protocols.find((p) => p.name === group.protocol)!.metadata })) : [],
+        members:
+          m.id === group.leader
+            ? members.map((x) => ({ memberId: x.id, metadata: x.protocols.find((p) => p.name === group.protocol)!.metadata }))
+            : [],
       });
     }
   }
@@ -254,7 +300,8 @@ export class GroupCoordinator {
     for (const g of this.groups.values()) {
       for (const m of [...g.members.values()]) {
         if (m.join) continue; // waiting in a join: alive until the rebalance timeout
-        if (now - m.lastSeen > m.sessionTimeoutMs) this.remove(g, m.id, `member ${m.id} of group ${g.id} missed its session timeout (${m.sessionTimeoutMs} ms)`);
+        if (now - m.lastSeen > m.sessionTimeoutMs)
+          this.remove(g, m.id, `member ${m.id} of group ${g.id} missed its session timeout (${m.sessionTimeoutMs} ms)`);
       }
     }
   }

@@ -9,7 +9,21 @@
  * with the log (and the last indexed batch's CRC checks out); anything after that is read and
  * checked batch by batch, and the index rewritten.
  */
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../protocol/crc32c.js';
 import { readBatches, setBaseOffset, type BatchInfo } from '../protocol/batch.js';
@@ -25,7 +39,12 @@ export interface LogOptions {
   retentionMs: number;
 }
 
-export const DEFAULT_LOG_OPTIONS: LogOptions = { fsync: 'batch', segmentBytes: 64 * 1024 * 1024, retentionBytes: -1, retentionMs: 7 * 24 * 3600 * 1000 };
+export const DEFAULT_LOG_OPTIONS: LogOptions = {
+  fsync: 'batch',
+  segmentBytes: 64 * 1024 * 1024,
+  retentionBytes: -1,
+  retentionMs: 7 * 24 * 3600 * 1000,
+};
 
 interface Segment {
   base: number;
@@ -106,9 +125,14 @@ export class PartitionLog {
   /** what recovery found and did, for the broker's log */
   readonly recovery: string[] = [];
 
-  constructor(readonly dir: string, private readonly options: LogOptions = DEFAULT_LOG_OPTIONS) {
+  constructor(
+    readonly dir: string,
+    private readonly options: LogOptions = DEFAULT_LOG_OPTIONS,
+  ) {
     mkdirSync(dir, { recursive: true });
-    const files = readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .sort();
     for (const f of files) this.recover(Number(f.slice(0, 20)), join(dir, f));
     if (this.segments.length === 0) this.roll(0);
   }
@@ -134,7 +158,14 @@ export class PartitionLog {
     for (const b of batches) {
       const base = this.next;
       setBaseOffset(records, b.start, BigInt(base));
-      this.index.push({ base, last: base + b.lastOffsetDelta, segment, position: segment.size + b.start, size: b.size, maxTimestamp: Number(b.maxTimestamp) });
+      this.index.push({
+        base,
+        last: base + b.lastOffsetDelta,
+        segment,
+        position: segment.size + b.start,
+        size: b.size,
+        maxTimestamp: Number(b.maxTimestamp),
+      });
       this.next = base + b.lastOffsetDelta + 1;
     }
     const entries = Buffer.allocUnsafe(batches.length * ENTRY);
@@ -214,7 +245,15 @@ export class PartitionLog {
     const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
     const indexFile = file.replace(/\.log$/, '.index');
     const indexFd = openSync(indexFile, existsSync(indexFile) ? 'r+' : 'w+');
-    const segment: Segment = { base, file, fd, size: fstatSync(fd).size, sync: new GroupSync(() => segment.fd), indexFd, indexSize: fstatSync(indexFd).size };
+    const segment: Segment = {
+      base,
+      file,
+      fd,
+      size: fstatSync(fd).size,
+      sync: new GroupSync(() => segment.fd),
+      indexFd,
+      indexSize: fstatSync(indexFd).size,
+    };
     this.segments.push(segment);
     return segment;
   }
@@ -234,12 +273,21 @@ export class PartitionLog {
         if (crc32c(batch, 21) !== batch.readUInt32BE(17)) return 0;
         const [info] = readBatches(batch, { checkCrc: false });
         const first = Number(batch.readBigInt64BE(0));
-        this.index.push({ base: first, last: first + info!.lastOffsetDelta, segment, position, size, maxTimestamp: Number(info!.maxTimestamp) });
+        this.index.push({
+          base: first,
+          last: first + info!.lastOffsetDelta,
+          segment,
+          position,
+          size,
+          maxTimestamp: Number(info!.maxTimestamp),
+        });
         this.next = first + info!.lastOffsetDelta + 1;
         return size;
       })();
       if (ok === 0) {
-        this.recovery.push(`${file}: cut a torn tail of ${segment.size - position} bytes at ${position} (a write the crash interrupted; it was never acknowledged)`);
+        this.recovery.push(
+          `${file}: cut a torn tail of ${segment.size - position} bytes at ${position} (a write the crash interrupted; it was never acknowledged)`,
+        );
         truncateSync(file, position);
         segment.size = position;
         break;
@@ -259,7 +307,13 @@ export class PartitionLog {
     const trusted: Entry[] = [];
     let position = 0;
     for (let i = 0; i < count; i++) {
-      const e = { base: Number(raw.readBigInt64BE(i * ENTRY)), position: raw.readInt32BE(i * ENTRY + 8), size: raw.readInt32BE(i * ENTRY + 12), lastDelta: raw.readInt32BE(i * ENTRY + 16), maxTimestamp: Number(raw.readBigInt64BE(i * ENTRY + 20)) };
+      const e = {
+        base: Number(raw.readBigInt64BE(i * ENTRY)),
+        position: raw.readInt32BE(i * ENTRY + 8),
+        size: raw.readInt32BE(i * ENTRY + 12),
+        lastDelta: raw.readInt32BE(i * ENTRY + 16),
+        maxTimestamp: Number(raw.readBigInt64BE(i * ENTRY + 20)),
+      };
       if (e.position !== position || e.size < 61 || position + e.size > segment.size) break;
       trusted.push({ base: e.base, last: e.base + e.lastDelta, segment, position, size: e.size, maxTimestamp: e.maxTimestamp });
       position += e.size;

@@ -24,7 +24,10 @@ export class Storage {
   private offsetsFd: number;
   readonly recovery: string[] = [];
 
-  constructor(readonly dir: string, private readonly logOptions: LogOptions = DEFAULT_LOG_OPTIONS) {
+  constructor(
+    readonly dir: string,
+    private readonly logOptions: LogOptions = DEFAULT_LOG_OPTIONS,
+  ) {
     mkdirSync(dir, { recursive: true });
     const topicsFile = join(dir, 'topics.json');
     if (existsSync(topicsFile)) {
@@ -77,7 +80,8 @@ export class Storage {
   /** records commits durably before they are acknowledged */
   commit(group: string, entries: { topic: string; partition: number; offset: number; metadata: string | null }[]): void {
     if (entries.length === 0) return;
-    const lines = entries.map((e) => JSON.stringify({ g: group, t: e.topic, p: e.partition, o: e.offset, m: e.metadata })).join('\n') + '\n';
+    const lines =
+      entries.map((e) => JSON.stringify({ g: group, t: e.topic, p: e.partition, o: e.offset, m: e.metadata })).join('\n') + '\n';
     writeSync(this.offsetsFd, lines);
     if (this.logOptions.fsync === 'batch') fsyncSync(this.offsetsFd);
     const map = this.offsets.get(group) ?? new Map<string, CommittedOffset>();
@@ -131,15 +135,15 @@ export class Storage {
         }
       }
     }
-    const compacted = [...this.offsets].flatMap(([g, map]) => [...map].map(([k, v]) => {
-      const [t, p] = k.split('\u0000');
-      return JSON.stringify({ g, t, p: Number(p), o: v.offset, m: v.metadata });
-    }));
+    const compacted = [...this.offsets].flatMap(([g, map]) =>
+      [...map].map(([k, v]) => {
+        const [t, p] = k.split('\u0000');
+        return JSON.stringify({ g, t, p: Number(p), o: v.offset, m: v.metadata });
+      }),
+    );
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, compacted.length ? `${compacted.join('\n')}\n` : '');
     renameSync(tmp, file);
     return openSync(file, 'a');
   }
 }
-
-

@@ -84,7 +84,10 @@ export class HandlerRefusal extends Error {
 /** a request/reply method's way to answer with an HTTP status (404 for "no such customer") */
 export class RpcError extends Error {
   override name = 'RpcError';
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -98,7 +101,11 @@ export function integration(spec: Integration): Integration {
 
 export const consume = (consumer: Consumer): Consumer => consumer;
 export const service = (s: Service): Service => s;
-export const method = (params: Record<string, ParamType>, handle: Method['handle'], description?: string): Method => ({ params, handle, description });
+export const method = (params: Record<string, ParamType>, handle: Method['handle'], description?: string): Method => ({
+  params,
+  handle,
+  description,
+});
 
 export function isIntegration(v: unknown): v is Integration {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,7 +3,14 @@ import { projectModule, type Project } from '../../project/load.js';
 import { isIntegration, type Consumer, type Integration } from './declare.js';
 
 export async function loadIntegration(project: Project): Promise<Integration> {
-  return (await projectModule(project, project.config.integration ?? 'integration/index.ts', isIntegration, 'integration({ consumers: […], services: […] })')) ?? {};
+  return (
+    (await projectModule(
+      project,
+      project.config.integration ?? 'integration/index.ts',
+      isIntegration,
+      'integration({ consumers: […], services: […] })',
+    )) ?? {}
+  );
 }
 
 /** a consumer's group: as declared, else `<project>.<topic>` */

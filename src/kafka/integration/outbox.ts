@@ -42,7 +42,10 @@ export function messageValue(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof Uint8Array) return Buffer.from(value);
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  return Buffer.from(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)), 'utf8');
+  return Buffer.from(
+    JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
+    'utf8',
+  );
 }
 
 /** what late rule events (afterFlush, commit) receive to publish and to format messages */
@@ -53,14 +56,25 @@ export function outboxContext(store: SqliteStore) {
   const statement = (): Database.Statement => {
     if (!insert) {
       ensureOutbox(db);
-      insert = db.prepare(`INSERT INTO "${OUTBOX}" ("MessageId", "Topic", "Key", "Value", "Headers", "CreatedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      insert = db.prepare(
+        `INSERT INTO "${OUTBOX}" ("MessageId", "Topic", "Key", "Value", "Headers", "CreatedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
     }
     return insert;
   };
   return (tx: { id: string; origin: string }) => ({
     publish(topic: string, key: string | number | null, value: unknown, headers: Record<string, string> = {}): void {
-      if (typeof topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) throw new Error(`publish: ${JSON.stringify(topic)} is not a topic name`);
-      statement().run(randomUUID(), topic, key === null ? null : String(key), messageValue(value), JSON.stringify(headers), new Date().toISOString(), tx.id);
+      if (typeof topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(topic))
+        throw new Error(`publish: ${JSON.stringify(topic)} is not a topic name`);
+      statement().run(
+        randomUUID(),
+        topic,
+        key === null ? null : String(key),
+        messageValue(value),
+        JSON.stringify(headers),
+        new Date().toISOString(),
+        tx.id,
+      );
     },
     toDict(mapping: Mapping, row: Row): Record<string, unknown> {
       return mapping.toDict(row, store.schema, { find: (table, where, limit) => store.rowsWhere(table, where, limit) });

@@ -40,7 +40,11 @@ export class OutboxRelay {
   /** messages sent since start */
   sent = 0;
 
-  constructor(private readonly db: Database.Database, private readonly producer: () => Promise<MessageProducer>, options: Partial<RelayOptions> = {}) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly producer: () => Promise<MessageProducer>,
+    options: Partial<RelayOptions> = {},
+  ) {
     this.options = { ...DEFAULTS, ...options };
     ensureOutbox(db);
   }
@@ -66,7 +70,9 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    const unsent = this.db.prepare(`SELECT "Id", "MessageId", "Topic", "Key", "Value", "Headers" FROM "${OUTBOX}" WHERE "SentAt" IS NULL ORDER BY "Id" LIMIT ?`);
+    const unsent = this.db.prepare(
+      `SELECT "Id", "MessageId", "Topic", "Key", "Value", "Headers" FROM "${OUTBOX}" WHERE "SentAt" IS NULL ORDER BY "Id" LIMIT ?`,
+    );
     const failed = this.db.prepare(`UPDATE "${OUTBOX}" SET "Attempts" = "Attempts" + 1, "LastError" = ? WHERE "Id" = ?`);
     let producer: MessageProducer | undefined;
     let backoff = 100;
@@ -78,7 +84,14 @@ export class OutboxRelay {
       }
       try {
         producer ??= await this.producer();
-        await producer.send(rows.map((r) => ({ topic: r.Topic, key: r.Key, value: r.Value, headers: { ...JSON.parse(r.Headers), 'message-id': r.MessageId } })));
+        await producer.send(
+          rows.map((r) => ({
+            topic: r.Topic,
+            key: r.Key,
+            value: r.Value,
+            headers: { ...JSON.parse(r.Headers), 'message-id': r.MessageId },
+          })),
+        );
         const now = new Date().toISOString();
         const ids = rows.map((r) => r.Id);
         this.db.prepare(`UPDATE "${OUTBOX}" SET "SentAt" = ? WHERE "Id" IN (${ids.map(() => '?').join(', ')})`).run(now, ...ids);
@@ -87,7 +100,9 @@ export class OutboxRelay {
       } catch (e) {
         const message = (e as Error).message;
         failed.run(message, rows[0]!.Id);
-        this.options.log(`relay: could not send ${rows.length} outbox message${rows.length === 1 ? '' : 's'} (${message}); retrying in ${(backoff / 1000).toFixed(1)} s`);
+        this.options.log(
+          `relay: could not send ${rows.length} outbox message${rows.length === 1 ? '' : 's'} (${message}); retrying in ${(backoff / 1000).toFixed(1)} s`,
+        );
         await producer?.close().catch(() => {});
         producer = undefined;
         await this.sleep(backoff);

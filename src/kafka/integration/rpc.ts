@@ -35,7 +35,10 @@ export const DEFAULT_RPC_TIMEOUT_MS = 5000;
 
 export class ParamError extends Error {
   override name = 'ParamError';
-  constructor(message: string, readonly param?: string) {
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
     super(message);
   }
 }
@@ -46,9 +49,12 @@ export class ParamError extends Error {
  */
 export function checkParams(method: Method, input: Record<string, unknown>, fromText: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const declared = new Map(Object.entries(method.params).map(([name, type]) => [name.replace(/\?$/, ''), { type, optional: name.endsWith('?') }]));
+  const declared = new Map(
+    Object.entries(method.params).map(([name, type]) => [name.replace(/\?$/, ''), { type, optional: name.endsWith('?') }]),
+  );
   for (const name of Object.keys(input)) {
-    if (!declared.has(name)) throw new ParamError(`unknown parameter "${name}"; the method takes ${[...declared.keys()].join(', ') || 'none'}`, name);
+    if (!declared.has(name))
+      throw new ParamError(`unknown parameter "${name}"; the method takes ${[...declared.keys()].join(', ') || 'none'}`, name);
   }
   for (const [name, { type, optional }] of declared) {
     let v = input[name];
@@ -61,11 +67,18 @@ export function checkParams(method: Method, input: Record<string, unknown>, from
       else if (type === 'boolean') v = v === 'true' ? true : v === 'false' ? false : v;
     }
     const ok =
-      type === 'string' ? typeof v === 'string'
-        : type === 'integer' ? Number.isSafeInteger(v)
-          : type === 'number' ? typeof v === 'number' && Number.isFinite(v)
+      type === 'string'
+        ? typeof v === 'string'
+        : type === 'integer'
+          ? Number.isSafeInteger(v)
+          : type === 'number'
+            ? typeof v === 'number' && Number.isFinite(v)
             : typeof v === 'boolean';
-    if (!ok) throw new ParamError(`parameter "${name}" must be ${type === 'integer' ? 'an integer' : `a ${type}`} (got ${JSON.stringify(v)})`, name);
+    if (!ok)
+      throw new ParamError(
+        `parameter "${name}" must be ${type === 'integer' ? 'an integer' : `a ${type}`} (got ${JSON.stringify(v)})`,
+        name,
+      );
     out[name] = v;
   }
   return out;
@@ -82,7 +95,8 @@ export function readApi(store: SqliteStore): ReadApi {
   return {
     get: (t, key) => {
       const info = tableOf(t);
-      const where: Row = info.primaryKey.length === 1 && (typeof key !== 'object' || key === null) ? { [info.primaryKey[0]!]: key as never } : (key as Row);
+      const where: Row =
+        info.primaryKey.length === 1 && (typeof key !== 'object' || key === null) ? { [info.primaryKey[0]!]: key as never } : (key as Row);
       return store.get(info, where) as never;
     },
     find: (t, where, limit = 1000) => store.rowsWhere(tableOf(t).name, where as Row, limit) as never,
@@ -95,7 +109,12 @@ export function readApi(store: SqliteStore): ReadApi {
 }
 
 /** The serving side: a consumer of the service's request topic that replies to each sink. */
-export async function serveRequests(service: Service, store: SqliteStore, brokers: string[], log: (line: string) => void): Promise<MessageConsumer> {
+export async function serveRequests(
+  service: Service,
+  store: SqliteStore,
+  brokers: string[],
+  log: (line: string) => void,
+): Promise<MessageConsumer> {
   const db = readApi(store);
   let producer: MessageProducer | undefined;
   const reply = async (sink: string, r: RpcReply): Promise<void> => {
@@ -106,7 +125,8 @@ export async function serveRequests(service: Service, store: SqliteStore, broker
     let req: RpcRequest;
     try {
       req = JSON.parse(m.value?.toString('utf8') ?? '') as RpcRequest;
-      if (typeof req?.request_id !== 'string' || typeof req.sink !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(req.sink)) throw new Error('needs request_id and sink');
+      if (typeof req?.request_id !== 'string' || typeof req.sink !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(req.sink))
+        throw new Error('needs request_id and sink');
     } catch (e) {
       log(`${m.topic}/${m.partition}/${m.offset}: not a request (${(e as Error).message}); skipped`);
       return;
@@ -127,7 +147,8 @@ export async function serveRequests(service: Service, store: SqliteStore, broker
 
 function answer(service: Service, req: RpcRequest, db: ReadApi): RpcReply {
   const method = Object.hasOwn(service.methods, req.method) ? service.methods[req.method] : undefined;
-  if (!method) return { request_id: req.request_id, ok: false, error: { status: 404, message: `${service.name} has no method ${req.method}` } };
+  if (!method)
+    return { request_id: req.request_id, ok: false, error: { status: 404, message: `${service.name} has no method ${req.method}` } };
   try {
     const params = checkParams(method, (req.params ?? {}) as Record<string, unknown>, false);
     const result = method.handle(params, db);
@@ -183,7 +204,10 @@ export class RpcClient {
     await this.consumer?.close();
     await this.producer?.close();
     const admin = kafkaClient(this.brokers, 'alsx-rpc-client').admin();
-    await admin.connect().then(() => admin.deleteTopics({ topics: [this.sink], timeout: 2000 })).catch(() => {});
+    await admin
+      .connect()
+      .then(() => admin.deleteTopics({ topics: [this.sink], timeout: 2000 }))
+      .catch(() => {});
     await admin.disconnect().catch(() => {});
   }
 }

@@ -20,7 +20,9 @@ export const INBOX = '_alsx_inbox';
 export type TopicHandler = Consumer & { group: string };
 
 export function ensureInbox(db: Database.Database): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied')`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied')`,
+  );
 }
 
 export type Outcome = { status: 'applied'; tx: string } | { status: 'duplicate' } | { status: 'dead-lettered'; reason: string };
@@ -38,7 +40,9 @@ export class TopicWorker {
   ) {
     ensureInbox(store.db);
     this.seen = store.db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
-    this.record = store.db.prepare(`INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome") VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.record = store.db.prepare(
+      `INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
   /** applies one message; throws only for a transient failure (so it is delivered again) */
@@ -61,7 +65,18 @@ export class TopicWorker {
             return;
           }
           if (this.handler.mapping) this.insertMapped(uow, this.handler.mapping, dict);
-          else this.handler.handle!({ topic: m.topic, partition: m.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, headers: m.headers, value: dict }, this.consumerTx(uow));
+          else
+            this.handler.handle!(
+              {
+                topic: m.topic,
+                partition: m.partition,
+                offset: m.offset,
+                key: m.key?.toString('utf8') ?? null,
+                headers: m.headers,
+                value: dict,
+              },
+              this.consumerTx(uow),
+            );
           this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied');
         },
         { origin: 'kafka' },
@@ -99,20 +114,22 @@ export class TopicWorker {
 
   private async deadLetter(m: IncomingMessage, error: string, kind: string, rule?: string): Promise<Outcome> {
     const producer = await this.deadLetters();
-    await producer.send([{
-      topic: `${m.topic}.dlq`,
-      key: m.key?.toString() ?? null,
-      value: m.value ?? Buffer.alloc(0),
-      headers: {
-        ...m.headers,
-        'alsx-error': error,
-        'alsx-error-kind': kind,
-        ...(rule ? { 'alsx-rule': rule } : {}),
-        'alsx-original-topic': m.topic,
-        'alsx-original-partition': String(m.partition),
-        'alsx-original-offset': m.offset,
+    await producer.send([
+      {
+        topic: `${m.topic}.dlq`,
+        key: m.key?.toString() ?? null,
+        value: m.value ?? Buffer.alloc(0),
+        headers: {
+          ...m.headers,
+          'alsx-error': error,
+          'alsx-error-kind': kind,
+          ...(rule ? { 'alsx-rule': rule } : {}),
+          'alsx-original-topic': m.topic,
+          'alsx-original-partition': String(m.partition),
+          'alsx-original-offset': m.offset,
+        },
       },
-    }]);
+    ]);
     // remembered, so a redelivery (offsets are committed in batches) does not dead-letter it twice
     this.record.run(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered');
     this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);

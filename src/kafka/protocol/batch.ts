@@ -31,7 +31,10 @@ export interface BatchInfo {
 }
 
 export class BatchError extends Error {
-  constructor(message: string, readonly code: 'corrupt' | 'unsupported') {
+  constructor(
+    message: string,
+    readonly code: 'corrupt' | 'unsupported',
+  ) {
     super(message);
     this.name = 'BatchError';
   }
@@ -42,10 +45,12 @@ export function readBatches(buf: Buffer, options: { checkCrc?: boolean } = {}): 
   const out: BatchInfo[] = [];
   let at = 0;
   while (at < buf.length) {
-    if (buf.length - at < BATCH_HEADER) throw new BatchError(`a batch header needs ${BATCH_HEADER} bytes, ${buf.length - at} left`, 'corrupt');
+    if (buf.length - at < BATCH_HEADER)
+      throw new BatchError(`a batch header needs ${BATCH_HEADER} bytes, ${buf.length - at} left`, 'corrupt');
     const batchLength = buf.readInt32BE(at + LENGTH_OFFSET);
     const size = batchLength + 12;
-    if (batchLength < BATCH_HEADER - 12 || at + size > buf.length) throw new BatchError(`batch length ${batchLength} does not fit the ${buf.length - at} bytes left`, 'corrupt');
+    if (batchLength < BATCH_HEADER - 12 || at + size > buf.length)
+      throw new BatchError(`batch length ${batchLength} does not fit the ${buf.length - at} bytes left`, 'corrupt');
     const magic = buf.readInt8(at + MAGIC_OFFSET);
     if (magic !== 2) throw new BatchError(`message format v${magic} is not supported (only record batches, magic 2)`, 'unsupported');
     if (options.checkCrc !== false) {

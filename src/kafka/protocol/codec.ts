@@ -77,14 +77,54 @@ export class Writer {
     this.buf = next;
   }
 
-  int8(v: number): this { this.room(1); this.buf.writeInt8(v, this.length); this.length += 1; return this; }
-  int16(v: number): this { this.room(2); this.buf.writeInt16BE(v, this.length); this.length += 2; return this; }
-  uint16(v: number): this { this.room(2); this.buf.writeUInt16BE(v, this.length); this.length += 2; return this; }
-  int32(v: number): this { this.room(4); this.buf.writeInt32BE(v, this.length); this.length += 4; return this; }
-  uint32(v: number): this { this.room(4); this.buf.writeUInt32BE(v, this.length); this.length += 4; return this; }
-  int64(v: bigint | number): this { this.room(8); this.buf.writeBigInt64BE(BigInt(v), this.length); this.length += 8; return this; }
-  float64(v: number): this { this.room(8); this.buf.writeDoubleBE(v, this.length); this.length += 8; return this; }
-  raw(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.length); this.length += b.length; return this; }
+  int8(v: number): this {
+    this.room(1);
+    this.buf.writeInt8(v, this.length);
+    this.length += 1;
+    return this;
+  }
+  int16(v: number): this {
+    this.room(2);
+    this.buf.writeInt16BE(v, this.length);
+    this.length += 2;
+    return this;
+  }
+  uint16(v: number): this {
+    this.room(2);
+    this.buf.writeUInt16BE(v, this.length);
+    this.length += 2;
+    return this;
+  }
+  int32(v: number): this {
+    this.room(4);
+    this.buf.writeInt32BE(v, this.length);
+    this.length += 4;
+    return this;
+  }
+  uint32(v: number): this {
+    this.room(4);
+    this.buf.writeUInt32BE(v, this.length);
+    this.length += 4;
+    return this;
+  }
+  int64(v: bigint | number): this {
+    this.room(8);
+    this.buf.writeBigInt64BE(BigInt(v), this.length);
+    this.length += 8;
+    return this;
+  }
+  float64(v: number): this {
+    this.room(8);
+    this.buf.writeDoubleBE(v, this.length);
+    this.length += 8;
+    return this;
+  }
+  raw(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
 
   uvarint(v: number): this {
     this.room(5);
@@ -121,20 +161,59 @@ export class Writer {
 
 export class Reader {
   offset = 0;
-  constructor(readonly buf: Buffer, offset = 0) {
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+  ) {
     this.offset = offset;
   }
 
   private need(n: number): void {
-    if (this.offset + n > this.buf.length) throw new ProtocolError(`truncated: needs ${n} more bytes at ${this.offset} of ${this.buf.length}`);
+    if (this.offset + n > this.buf.length)
+      throw new ProtocolError(`truncated: needs ${n} more bytes at ${this.offset} of ${this.buf.length}`);
   }
-  int8(): number { this.need(1); const v = this.buf.readInt8(this.offset); this.offset += 1; return v; }
-  int16(): number { this.need(2); const v = this.buf.readInt16BE(this.offset); this.offset += 2; return v; }
-  uint16(): number { this.need(2); const v = this.buf.readUInt16BE(this.offset); this.offset += 2; return v; }
-  int32(): number { this.need(4); const v = this.buf.readInt32BE(this.offset); this.offset += 4; return v; }
-  uint32(): number { this.need(4); const v = this.buf.readUInt32BE(this.offset); this.offset += 4; return v; }
-  int64(): bigint { this.need(8); const v = this.buf.readBigInt64BE(this.offset); this.offset += 8; return v; }
-  float64(): number { this.need(8); const v = this.buf.readDoubleBE(this.offset); this.offset += 8; return v; }
+  int8(): number {
+    this.need(1);
+    const v = this.buf.readInt8(this.offset);
+    this.offset += 1;
+    return v;
+  }
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+  uint16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+  uint32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+  int64(): bigint {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return v;
+  }
+  float64(): number {
+    this.need(8);
+    const v = this.buf.readDoubleBE(this.offset);
+    this.offset += 8;
+    return v;
+  }
   raw(n: number): Buffer {
     if (n < 0) throw new ProtocolError(`negative length ${n}`);
     this.need(n);
@@ -200,7 +279,9 @@ function writeStruct(fields: FieldSpec[], v: number, flexible: boolean, value: S
     writeField(f, v, flexible, value?.[f.name] ?? defaultOf(f, v), w);
   }
   if (flexible) {
-    const tagged = fields.filter((f) => f.taggedVersions && inVersions(f.taggedVersions, v) && inVersions(f.versions, v) && value?.[f.name] !== undefined);
+    const tagged = fields.filter(
+      (f) => f.taggedVersions && inVersions(f.taggedVersions, v) && inVersions(f.versions, v) && value?.[f.name] !== undefined,
+    );
     w.uvarint(tagged.length);
     for (const f of tagged.sort((a, b) => a.tag! - b.tag!)) {
       const inner = new Writer();
@@ -255,15 +336,24 @@ function writeField(f: FieldSpec, v: number, flexible: boolean, x: unknown, w: W
 
 function writePrimitive(type: string, x: unknown, flexible: boolean, nullable: boolean, w: Writer, name: string, v: number): void {
   switch (type) {
-    case 'int8': return void w.int8(Number(x));
-    case 'int16': return void w.int16(Number(x));
-    case 'uint16': return void w.uint16(Number(x));
-    case 'int32': return void w.int32(Number(x));
-    case 'uint32': return void w.uint32(Number(x));
-    case 'int64': return void w.int64(typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x))));
-    case 'float64': return void w.float64(Number(x));
-    case 'bool': return void w.int8(x ? 1 : 0);
-    case 'uuid': return void w.raw((x as Uint8Array) ?? Buffer.alloc(16));
+    case 'int8':
+      return void w.int8(Number(x));
+    case 'int16':
+      return void w.int16(Number(x));
+    case 'uint16':
+      return void w.uint16(Number(x));
+    case 'int32':
+      return void w.int32(Number(x));
+    case 'uint32':
+      return void w.uint32(Number(x));
+    case 'int64':
+      return void w.int64(typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x))));
+    case 'float64':
+      return void w.float64(Number(x));
+    case 'bool':
+      return void w.int8(x ? 1 : 0);
+    case 'uuid':
+      return void w.raw((x as Uint8Array) ?? Buffer.alloc(16));
     case 'string': {
       if (x === null || x === undefined) {
         if (!nullable) throw new ProtocolError(`${name} cannot be null in version ${v}`);
@@ -321,7 +411,8 @@ function readField(f: FieldSpec, v: number, flexible: boolean, r: Reader): unkno
     if (n > MAX_ARRAY || n > r.remaining) throw new ProtocolError(`${f.name}: array of ${n} elements in ${r.remaining} bytes`);
     const items: unknown[] = [];
     const element = f.type.slice(2);
-    for (let i = 0; i < n; i++) items.push(f.fields ? readStruct(f.fields, v, flexible, r) : readPrimitive(element, flexible, false, r, f.name));
+    for (let i = 0; i < n; i++)
+      items.push(f.fields ? readStruct(f.fields, v, flexible, r) : readPrimitive(element, flexible, false, r, f.name));
     return items;
   }
   if (f.fields) return readStruct(f.fields, v, flexible, r);
@@ -330,15 +421,24 @@ function readField(f: FieldSpec, v: number, flexible: boolean, r: Reader): unkno
 
 function readPrimitive(type: string, flexible: boolean, nullable: boolean, r: Reader, name: string): unknown {
   switch (type) {
-    case 'int8': return r.int8();
-    case 'int16': return r.int16();
-    case 'uint16': return r.uint16();
-    case 'int32': return r.int32();
-    case 'uint32': return r.uint32();
-    case 'int64': return r.int64();
-    case 'float64': return r.float64();
-    case 'bool': return r.int8() !== 0;
-    case 'uuid': return r.raw(16);
+    case 'int8':
+      return r.int8();
+    case 'int16':
+      return r.int16();
+    case 'uint16':
+      return r.uint16();
+    case 'int32':
+      return r.int32();
+    case 'uint32':
+      return r.uint32();
+    case 'int64':
+      return r.int64();
+    case 'float64':
+      return r.float64();
+    case 'bool':
+      return r.int8() !== 0;
+    case 'uuid':
+      return r.raw(16);
     case 'string': {
       const n = flexible ? r.uvarint() - 1 : r.int16();
       if (n < 0) {

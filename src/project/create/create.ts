@@ -13,7 +13,17 @@ import type { TableInfo } from '../../store/types.js';
 import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDatabase } from './source.js';
 import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
 import { alterHint, generateRules, schemaHint } from './rules-template.js';
-import { adminFile, configFile, GITIGNORE, insideAlsx, packageFile, readmeFile, smokeScenario, tsconfigFile, type ProjectFacts } from './files.js';
+import {
+  adminFile,
+  configFile,
+  GITIGNORE,
+  insideAlsx,
+  packageFile,
+  readmeFile,
+  smokeScenario,
+  tsconfigFile,
+  type ProjectFacts,
+} from './files.js';
 import { defaultDisplay } from '../../tui/tables/admin-config.js';
 import { buildModel } from '../../api/jsonapi/model.js';
 
@@ -59,7 +69,17 @@ export interface CreateReport {
 }
 
 /** every file alsx create writes (so --force replaces exactly these) */
-const GENERATED = ['alsx.config.ts', 'models.ts', 'logic/rules.ts', 'admin.ts', 'scenarios/smoke.yaml', 'README.md', 'tsconfig.json', '.gitignore', 'package.json'];
+const GENERATED = [
+  'alsx.config.ts',
+  'models.ts',
+  'logic/rules.ts',
+  'admin.ts',
+  'scenarios/smoke.yaml',
+  'README.md',
+  'tsconfig.json',
+  '.gitignore',
+  'package.json',
+];
 
 export async function createProject(options: CreateOptions): Promise<CreateReport> {
   if (!options.db === !options.sql) throw new ProjectError('give the database to start from: --db <file.sqlite> or --sql <schema.sql>');
@@ -71,7 +91,9 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
   const scratch = mkdtempSync(join(tmpdir(), 'alsx-create-'));
   try {
     progress(`reading ${options.db ?? options.sql}`);
-    const source: SourceDatabase = options.db ? readSqliteFile(options.db, progress) : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'), progress);
+    const source: SourceDatabase = options.db
+      ? readSqliteFile(options.db, progress)
+      : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'), progress);
     const order = declarationOrder(source.schema);
     const names = exportNames(order);
     const name = basename(dir);
@@ -80,7 +102,16 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       ? { file: `db/${seedName(options.db)}` }
       : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
     const apiPaths = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, `/api/${r.path}`]));
-    const facts: ProjectFacts = { name, origin, db: dbConfig, tables: order, rowCounts: source.rowCounts, names, apiPaths, shownDir: shown(dir) };
+    const facts: ProjectFacts = {
+      name,
+      origin,
+      db: dbConfig,
+      tables: order,
+      rowCounts: source.rowCounts,
+      names,
+      apiPaths,
+      shownDir: shown(dir),
+    };
     const files: Record<string, string> = {
       'alsx.config.ts': configFile(facts),
       'models.ts': generateModels(source, order, names, origin),
@@ -124,7 +155,11 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       source: options.db ?? options.sql!,
       tables: order.map((t) => describeTable(t, names.get(t.name)!, apiPaths.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
       loose: source.loose,
-      files: ['file' in dbConfig ? dbConfig.file : 'db/schema.sql', ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []), ...Object.keys(files)],
+      files: [
+        'file' in dbConfig ? dbConfig.file : 'db/schema.sql',
+        ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []),
+        ...Object.keys(files),
+      ],
       warnings,
     };
   } finally {

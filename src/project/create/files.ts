@@ -29,9 +29,10 @@ export interface ProjectFacts {
 }
 
 export function configFile(f: ProjectFacts): string {
-  const db = 'file' in f.db
-    ? `  // the seed: a copy of ${f.origin}; the running project works on .alsx/db.sqlite (alsx reset rebuilds it)\n  db: { file: ${quote(f.db.file)} },`
-    : `  // built into .alsx/db.sqlite on first use (alsx reset rebuilds it)\n  db: { schema: ${quote(f.db.schema)}${f.db.seed ? `, seed: ${quote(f.db.seed)}` : ''} },`;
+  const db =
+    'file' in f.db
+      ? `  // the seed: a copy of ${f.origin}; the running project works on .alsx/db.sqlite (alsx reset rebuilds it)\n  db: { file: ${quote(f.db.file)} },`
+      : `  // built into .alsx/db.sqlite on first use (alsx reset rebuilds it)\n  db: { schema: ${quote(f.db.schema)}${f.db.seed ? `, seed: ${quote(f.db.seed)}` : ''} },`;
   return `import { defineConfig } from 'alsx/config';
 
 export default defineConfig({
@@ -125,7 +126,11 @@ Security is off until \`security/grants.ts\` exists.
 
 /** makes the folder an ES module scope, so its .ts files load as modules wherever it lives */
 export function packageFile(name: string): string {
-  const npmName = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'alsx-project';
+  const npmName =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+/, '') || 'alsx-project';
   return `${JSON.stringify({ name: npmName, private: true, type: 'module', description: 'An alsx project (alsx create)' }, null, 2)}\n`;
 }
 

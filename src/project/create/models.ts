@@ -15,9 +15,33 @@ export type ExportNames = Map<string, string>;
  * (a table called "sum" would be shadowed by the rule of that name)
  */
 const HELPERS = [
-  'blob', 'customType', 'foreignKey', 'integer', 'numeric', 'primaryKey', 'real', 'sql', 'sqliteTable', 'sqliteView', 'text', 'untyped', 'AnySQLiteColumn',
-  'models', 'rules', 'money', 'dec',
-  'constraint', 'sum', 'count', 'formula', 'copy', 'defaults', 'early', 'event', 'afterFlush', 'commit',
+  'blob',
+  'customType',
+  'foreignKey',
+  'integer',
+  'numeric',
+  'primaryKey',
+  'real',
+  'sql',
+  'sqliteTable',
+  'sqliteView',
+  'text',
+  'untyped',
+  'AnySQLiteColumn',
+  'models',
+  'rules',
+  'money',
+  'dec',
+  'constraint',
+  'sum',
+  'count',
+  'formula',
+  'copy',
+  'defaults',
+  'early',
+  'event',
+  'afterFlush',
+  'commit',
 ];
 
 /** Tables ordered parents first (so most references point back), then views; ties by name. */
@@ -60,14 +84,19 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     const rows = source.rowCounts.get(table.name) ?? 0;
     const doc = [`${table.isView ? 'view' : 'table'} ${table.name}: ${rows} row${rows === 1 ? '' : 's'}`];
     if (table.isView) doc.push('a view: served read-only (GET), never a rule target');
-    else if (!table.primaryKey.length) doc.push('no primary key: served read-only — listed and filtered, but rows have no address to update or delete');
+    else if (!table.primaryKey.length)
+      doc.push('no primary key: served read-only — listed and filtered, but rows have no address to update or delete');
     else if (table.primaryKey.length > 1) doc.push(`key: ${table.primaryKey.join(' + ')} (ids in the API: ${table.primaryKey.join(',')})`);
     for (const fk of byColumnOrder(table)) {
       const self = fk.parentTable === table.name;
-      doc.push(`${fk.childColumns.join(', ')} → ${self ? 'itself' : fk.parentTable}${fk.role !== fk.parentTable ? ` (as ${fk.role})` : ''}`);
+      doc.push(
+        `${fk.childColumns.join(', ')} → ${self ? 'itself' : fk.parentTable}${fk.role !== fk.parentTable ? ` (as ${fk.role})` : ''}`,
+      );
     }
     const composite = table.parents.filter((fk) => fk.childColumns.length > 1);
-    const columns = table.columns.map((c) => column(table, c, { names, declared, source, loose: looseByColumn.get(`${table.name}\u0000${c.name}`) }));
+    const columns = table.columns.map((c) =>
+      column(table, c, { names, declared, source, loose: looseByColumn.get(`${table.name}\u0000${c.name}`) }),
+    );
     for (const c of columns) for (const u of c.uses) uses.add(u);
     const extras: string[] = [];
     if (!table.isView && table.primaryKey.length > 1) {
@@ -77,7 +106,9 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     for (const fk of composite) {
       uses.add('foreignKey');
       const parent = fk.parentTable === table.name ? 't' : names.get(fk.parentTable)!;
-      extras.push(`foreignKey({ columns: [${fk.childColumns.map((c) => member('t', c)).join(', ')}], foreignColumns: [${fk.parentColumns.map((c) => member(parent, c)).join(', ')}] })${onDeleteAction(fk.onDelete) ? `.onDelete(${onDeleteAction(fk.onDelete)})` : ''}`);
+      extras.push(
+        `foreignKey({ columns: [${fk.childColumns.map((c) => member('t', c)).join(', ')}], foreignColumns: [${fk.parentColumns.map((c) => member(parent, c)).join(', ')}] })${onDeleteAction(fk.onDelete) ? `.onDelete(${onDeleteAction(fk.onDelete)})` : ''}`,
+      );
     }
     const body = columns.map((c) => `  ${c.line}`).join('\n');
     let code: string;
@@ -100,7 +131,11 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     `import { ${[...core, ...(uses.has('AnySQLiteColumn') ? ['type AnySQLiteColumn'] : [])].join(', ')} } from 'drizzle-orm/sqlite-core';`,
   ];
   const helpers = uses.has('untyped')
-    ? ['', '/** a column declared without a type (or a view\'s computed column): SQLite keeps numbers and text alike */', 'const untyped = customType<{ data: number | string }>({ dataType: () => \'\' });']
+    ? [
+        '',
+        "/** a column declared without a type (or a view's computed column): SQLite keeps numbers and text alike */",
+        "const untyped = customType<{ data: number | string }>({ dataType: () => '' });",
+      ]
     : [];
   const header = [
     '/**',
@@ -143,7 +178,9 @@ function column(
   if (ctx.loose) {
     const l = ctx.loose;
     code += `.$type<${tsType} | ${l.storedAs === 'text' ? 'string' : l.storedAs === 'blob' ? 'Buffer' : 'number'}>()`;
-    notes.push(`${l.count} of ${l.rows} rows hold ${l.storedAs} (e.g. ${typeof l.example === 'string' ? JSON.stringify(l.example) : l.example})`);
+    notes.push(
+      `${l.count} of ${l.rows} rows hold ${l.storedAs} (e.g. ${typeof l.example === 'string' ? JSON.stringify(l.example) : l.example})`,
+    );
   }
   const note = notes.filter(Boolean).join('; ');
   return { line: `${propertyKey(c.name)}: ${code},${note ? ` // ${note}` : ''}`, uses };
@@ -182,7 +219,11 @@ function typeOf(c: ColumnInfo, uses: string[]): { builder: string; comment: stri
     default: {
       uses.push('text');
       const n = length ? Number(length[1] ?? length[2]) : undefined;
-      return { builder: n ? `text(${name}, { length: ${n} })` : `text(${name})`, comment: /^TEXT$/i.test(declared) ? '' : declared, tsType: 'string' };
+      return {
+        builder: n ? `text(${name}, { length: ${n} })` : `text(${name})`,
+        comment: /^TEXT$/i.test(declared) ? '' : declared,
+        tsType: 'string',
+      };
     }
   }
 }

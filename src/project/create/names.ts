@@ -5,10 +5,11 @@
 
 /** words that cannot be an exported const (keywords, strict-mode and module reserved words) */
 const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
     'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
-    'implements interface package private protected public await arguments eval undefined NaN Infinity')
-    .split(' '),
+    'implements interface package private protected public await arguments eval undefined NaN Infinity'
+  ).split(' '),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

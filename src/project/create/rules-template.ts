@@ -40,7 +40,11 @@ export function generateRules(tables: TableInfo[], names: ExportNames, hint: Col
   const fk = pickRelationship(writable, ctx);
   // a line-item-like table (a quantity and a price) shows a formula best; the relationship's child first
   const candidates = [...(fk ? [byName.get(fk.childTable)!] : []), ...writable];
-  const withMeasure = candidates.find((t) => { const f = factors(t, ctx); return f.quantity && f.price; }) ?? candidates.find((t) => measures(t, ctx).length > 0);
+  const withMeasure =
+    candidates.find((t) => {
+      const f = factors(t, ctx);
+      return f.quantity && f.price;
+    }) ?? candidates.find((t) => measures(t, ctx).length > 0);
   const used = new Set<TableInfo>();
   const examples = [
     ...(fk ? aggregateExamples(byName.get(fk.childTable)!, byName.get(fk.parentTable)!, fk, ctx, used) : []),
@@ -62,7 +66,9 @@ export function generateRules(tables: TableInfo[], names: ExportNames, hint: Col
     ...(imports.length ? [`import { ${imports.join(', ')} } from '../models.js';`] : []),
     '',
     'export default rules(models, ({ constraint, sum, count, formula, copy, defaults, early, event, afterFlush, commit }) => [',
-    ...(examples.length ? examples : ['  // (this database has no table a rule could write to: views and tables without a primary key are read-only)']),
+    ...(examples.length
+      ? examples
+      : ['  // (this database has no table a rule could write to: views and tables without a primary key are read-only)']),
     ']);',
     '',
   ].join('\n');
@@ -168,7 +174,15 @@ function measures(t: TableInfo, ctx: Context): ColumnInfo[] {
   const refs = new Set(t.parents.flatMap((f) => f.childColumns));
   const score = (c: ColumnInfo) => (c.kind === 'decimal' ? 0 : c.kind === 'real' ? 1 : 2);
   return t.columns
-    .filter((c) => NUMERIC.has(c.kind) && c.declaredType.trim() !== '' && c.pk === 0 && !c.generated && !refs.has(c.name) && !ctx.loose.has(`${t.name}\u0000${c.name}`))
+    .filter(
+      (c) =>
+        NUMERIC.has(c.kind) &&
+        c.declaredType.trim() !== '' &&
+        c.pk === 0 &&
+        !c.generated &&
+        !refs.has(c.name) &&
+        !ctx.loose.has(`${t.name}\u0000${c.name}`),
+    )
     .sort((a, b) => score(a) - score(b));
 }
 
@@ -194,7 +208,9 @@ function textColumn(t: TableInfo): ColumnInfo | undefined {
 /** a parent → child relationship to show sums, counts and copies with; one whose child has a measure is best */
 function pickRelationship(tables: TableInfo[], ctx: Context): ForeignKey | undefined {
   const writable = new Set(tables.map((t) => t.name));
-  const fks = tables.flatMap((t) => byColumnOrder(t).filter((f) => f.parentTable !== t.name && f.childColumns.length === 1 && writable.has(f.parentTable)));
+  const fks = tables.flatMap((t) =>
+    byColumnOrder(t).filter((f) => f.parentTable !== t.name && f.childColumns.length === 1 && writable.has(f.parentTable)),
+  );
   const byName = new Map(tables.map((t) => [t.name, t]));
   return fks.find((f) => measures(byName.get(f.childTable)!, ctx).length > 0) ?? fks[0];
 }

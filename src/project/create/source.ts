@@ -46,12 +46,15 @@ export function checkSqliteFile(file: string, flag = '--db'): void {
     fd = openSync(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ProjectError(`${flag} ${file} cannot be read${code === 'EACCES' || code === 'EPERM' ? ' (permission denied): check its permissions' : `: ${(e as Error).message}`}`);
+    throw new ProjectError(
+      `${flag} ${file} cannot be read${code === 'EACCES' || code === 'EPERM' ? ' (permission denied): check its permissions' : `: ${(e as Error).message}`}`,
+    );
   }
   const head = Buffer.alloc(16);
   const n = readSync(fd, head, 0, 16, 0);
   closeSync(fd);
-  if (stat.size === 0) throw new ProjectError(`${flag} ${file} is empty: a SQLite database with no tables (create tables first, or use --sql schema.sql)`);
+  if (stat.size === 0)
+    throw new ProjectError(`${flag} ${file} is empty: a SQLite database with no tables (create tables first, or use --sql schema.sql)`);
   if (n < 16 || head.toString('latin1') !== SQLITE_HEADER) {
     const hint = /\.sql$/i.test(file) ? ` — it looks like SQL: use --sql ${file}` : '';
     throw new ProjectError(`${flag} ${file} is not a SQLite database (it does not start with SQLite's header)${hint}`);
@@ -78,8 +81,16 @@ export function readSqliteFile(file: string, progress: (message: string) => void
 }
 
 /** Builds `schema` (and `seed`) into `scratch` and reads it. */
-export function buildFromSchemaSql(schemaFile: string, seedFile: string | undefined, scratch: string, progress: (message: string) => void = () => {}): SourceDatabase {
-  for (const [flag, f] of [['--sql', schemaFile], ['--seed', seedFile]] as const) {
+export function buildFromSchemaSql(
+  schemaFile: string,
+  seedFile: string | undefined,
+  scratch: string,
+  progress: (message: string) => void = () => {},
+): SourceDatabase {
+  for (const [flag, f] of [
+    ['--sql', schemaFile],
+    ['--seed', seedFile],
+  ] as const) {
     if (f === undefined) continue;
     if (!existsSync(f)) throw new ProjectError(`${flag} ${f}: no such file`);
     if (statSync(f).isDirectory()) throw new ProjectError(`${flag} ${f} is a folder; give a .sql file`);
@@ -152,15 +163,20 @@ function scanTable(db: Database.Database, table: TableInfo): { rows: number; loo
   const test = ({ c, classes }: { c: ColumnInfo; classes: string[] }) =>
     `typeof(${q(c.name)}) NOT IN ('null', ${classes.map((k) => `'${k}'`).join(', ')})`;
   const counts = db
-    .prepare(`SELECT ${['count(*) AS n', ...checked.map((x, i) => `coalesce(sum(${test(x)}), 0) AS c${i}`)].join(', ')} FROM ${q(table.name)}`)
+    .prepare(
+      `SELECT ${['count(*) AS n', ...checked.map((x, i) => `coalesce(sum(${test(x)}), 0) AS c${i}`)].join(', ')} FROM ${q(table.name)}`,
+    )
     .get() as Record<string, number>;
   const rows = counts.n!;
   const loose: LooseColumn[] = [];
   checked.forEach((x, i) => {
     const count = counts[`c${i}`]!;
     if (!count) return;
-    const ex = db.prepare(`SELECT ${q(x.c.name)} AS v, typeof(${q(x.c.name)}) AS t FROM ${q(table.name)} WHERE ${test(x)} LIMIT 1`).get() as { v: unknown; t: string };
-    const example = ex.v instanceof Uint8Array ? `<${ex.v.length} bytes>` : typeof ex.v === 'bigint' ? Number(ex.v) : (ex.v as string | number);
+    const ex = db
+      .prepare(`SELECT ${q(x.c.name)} AS v, typeof(${q(x.c.name)}) AS t FROM ${q(table.name)} WHERE ${test(x)} LIMIT 1`)
+      .get() as { v: unknown; t: string };
+    const example =
+      ex.v instanceof Uint8Array ? `<${ex.v.length} bytes>` : typeof ex.v === 'bigint' ? Number(ex.v) : (ex.v as string | number);
     loose.push({ table: table.name, column: x.c.name, declaredType: x.c.declaredType, count, rows, example, storedAs: ex.t });
   });
   return { rows, loose };

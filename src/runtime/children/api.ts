@@ -30,7 +30,8 @@ if (project) {
     report({ type: 'ready', port: typeof address === 'object' && address ? address.port : port });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') failed(`port ${port} on ${host} is taken (another alsx serve?); choose one with --port, or --port 0 for any free port`);
+    if (code === 'EADDRINUSE')
+      failed(`port ${port} on ${host} is taken (another alsx serve?); choose one with --port, or --port 0 for any free port`);
     else if (code === 'EACCES') failed(`not allowed to listen on ${host}:${port}; use a port above 1024`);
     else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') failed(`--host ${host} is not an address of this machine`);
     else failed(`the API could not start: ${(e as Error).message}`);

@@ -7,7 +7,13 @@ import { startWorkers, type Workers } from '../workers.js';
 const args = childArgs();
 let workers: Workers | undefined;
 const toParent = reportTx('workers');
-const project = await openProject(args.project, { db: args.db, onOutcome: (o) => { toParent(o); if (o.ok) workers?.relay.poke(); } }).catch((e: Error) => failed(e.message));
+const project = await openProject(args.project, {
+  db: args.db,
+  onOutcome: (o) => {
+    toParent(o);
+    if (o.ok) workers?.relay.poke();
+  },
+}).catch((e: Error) => failed(e.message));
 if (project) {
   try {
     const integration = await loadIntegration(project);

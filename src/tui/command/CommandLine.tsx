@@ -46,7 +46,11 @@ export function CommandLine({ width, history, names, onSubmit, onCancel }: Comma
   const view = viewport(line, Math.max(10, width - 2));
   return (
     <Box flexDirection="column" width={width}>
-      {candidates.length > 0 && <Text dimColor wrap="truncate">{candidates.join('  ')}</Text>}
+      {candidates.length > 0 && (
+        <Text dimColor wrap="truncate">
+          {candidates.join('  ')}
+        </Text>
+      )}
       <Text wrap="truncate">
         {view.before}
         <Text inverse>{view.at}</Text>

@@ -3,7 +3,17 @@ import { Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
 import { edit, viewport, type LineState } from './line-editor.js';
 
-export function Prompt({ label, width, onSubmit, onCancel }: { label: string; width: number; onSubmit(text: string): void; onCancel(): void }) {
+export function Prompt({
+  label,
+  width,
+  onSubmit,
+  onCancel,
+}: {
+  label: string;
+  width: number;
+  onSubmit(text: string): void;
+  onCancel(): void;
+}) {
   const current = useRef<LineState>({ text: '', cursor: 0 });
   const [line, setLine] = useState(current.current);
   useInput((input, key) => {

@@ -38,7 +38,10 @@ export function parseCommand(line: string): Command {
   const [, name, rest] = m as unknown as [string, string, string];
   switch (name.toLowerCase()) {
     case 'tx':
-      if (!rest) throw new CommandError(':tx takes a JSON list of operations, e.g. :tx [{"update":"Customer","key":"ALFKI","set":{"CreditLimit":3000}}]');
+      if (!rest)
+        throw new CommandError(
+          ':tx takes a JSON list of operations, e.g. :tx [{"update":"Customer","key":"ALFKI","set":{"CreditLimit":3000}}]',
+        );
       return { kind: 'tx', ops: json(rest, 'the transaction') };
     case 'get':
     case 'post':
@@ -48,7 +51,12 @@ export function parseCommand(line: string): Command {
       if (!path?.startsWith('/')) throw new CommandError(`:${name} takes a path such as /api/Customer/ALFKI`);
       const method = name.toUpperCase() as 'GET' | 'POST' | 'PATCH' | 'DELETE';
       if ((method === 'POST' || method === 'PATCH') && !body) throw new CommandError(`:${name} ${path} needs a JSON body`);
-      return { kind: 'http', method, path: path.startsWith('/api') ? path : `/api${path}`, ...(body ? { body: json(body, 'the body') } : {}) };
+      return {
+        kind: 'http',
+        method,
+        path: path.startsWith('/api') ? path : `/api${path}`,
+        ...(body ? { body: json(body, 'the body') } : {}),
+      };
     }
     case 'produce': {
       const [, topic, body] = /^(\S+)\s*([\s\S]*)$/.exec(rest) ?? [];
@@ -87,7 +95,11 @@ export function complete(line: string, names: { tables: string[]; topics: string
   const pick = (prefix: string, options: readonly string[], rebuild: (choice: string) => string) => {
     const hits = options.filter((o) => o.toLowerCase().startsWith(prefix.toLowerCase()));
     if (hits.length === 1) return { line: rebuild(hits[0]!), candidates: [] };
-    const common = hits.reduce((a, b) => { let i = 0; while (i < a.length && i < b.length && a[i]!.toLowerCase() === b[i]!.toLowerCase()) i++; return a.slice(0, i); }, hits[0] ?? '');
+    const common = hits.reduce((a, b) => {
+      let i = 0;
+      while (i < a.length && i < b.length && a[i]!.toLowerCase() === b[i]!.toLowerCase()) i++;
+      return a.slice(0, i);
+    }, hits[0] ?? '');
     return { line: common.length > prefix.length ? rebuild(common).trimEnd() : line, candidates: hits };
   };
   let m = /^:?(\w*)$/.exec(line);

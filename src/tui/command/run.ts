@@ -39,7 +39,11 @@ export const HELP: [string, string][] = [
 export async function runCommand(cmd: Command, env: CommandEnv): Promise<CommandResult> {
   switch (cmd.kind) {
     case 'help':
-      return { ok: true, summary: `commands: ${COMMANDS.map((c) => `:${c}`).join(' ')}`, lines: HELP.map(([c, d]) => `${c.padEnd(22)} ${d}`) };
+      return {
+        ok: true,
+        summary: `commands: ${COMMANDS.map((c) => `:${c}`).join(' ')}`,
+        lines: HELP.map(([c, d]) => `${c.padEnd(22)} ${d}`),
+      };
     case 'login':
       await env.session.loginAs(cmd.user);
       return { ok: true, summary: `logged in as ${cmd.user}`, lines: [] };
@@ -52,14 +56,31 @@ export async function runCommand(cmd: Command, env: CommandEnv): Promise<Command
     }
     case 'tx': {
       const o = await env.tx(cmd.ops);
-      if (o.ok) return { ok: true, summary: `✔ committed tx ${o.tx}: ${o.changes.length} row change${o.changes.length === 1 ? '' : 's'}, ${o.trace.length} rule firings (Trace pane)`, lines: o.changes.map((c) => `${c.op} ${c.table} ${JSON.stringify(c.key)}: ${Object.entries(c.values).map(([k, [a, b]]) => `${k} ${JSON.stringify(a)} → ${JSON.stringify(b)}`).join(', ')}`) };
+      if (o.ok)
+        return {
+          ok: true,
+          summary: `✔ committed tx ${o.tx}: ${o.changes.length} row change${o.changes.length === 1 ? '' : 's'}, ${o.trace.length} rule firings (Trace pane)`,
+          lines: o.changes.map(
+            (c) =>
+              `${c.op} ${c.table} ${JSON.stringify(c.key)}: ${Object.entries(c.values)
+                .map(([k, [a, b]]) => `${k} ${JSON.stringify(a)} → ${JSON.stringify(b)}`)
+                .join(', ')}`,
+          ),
+        };
       return { ok: false, summary: `✘ ${o.error?.rule ? `rejected by ${o.error.rule}` : o.error?.kind}: ${o.error?.message}`, lines: [] };
     }
     case 'produce': {
-      const value = cmd.value !== undefined ? JSON.stringify(cmd.value) : cmd.text ?? (cmd.topic in env.samples ? JSON.stringify(env.samples[cmd.topic]) : undefined);
+      const value =
+        cmd.value !== undefined
+          ? JSON.stringify(cmd.value)
+          : (cmd.text ?? (cmd.topic in env.samples ? JSON.stringify(env.samples[cmd.topic]) : undefined));
       if (value === undefined) return { ok: false, summary: `no message given and no sample for ${cmd.topic}`, lines: [] };
       const at = await env.produce(cmd.topic, Buffer.from(value));
-      return { ok: true, summary: `✔ sent to ${cmd.topic} [${at.partition}] @${at.offset}`, lines: pretty(JSON.parse(value.startsWith('{') || value.startsWith('[') ? value : JSON.stringify(value))) };
+      return {
+        ok: true,
+        summary: `✔ sent to ${cmd.topic} [${at.partition}] @${at.offset}`,
+        lines: pretty(JSON.parse(value.startsWith('{') || value.startsWith('[') ? value : JSON.stringify(value))),
+      };
     }
     case 'http': {
       const base = env.apiBase();
@@ -78,6 +99,7 @@ function table(rows: Record<string, unknown>[]): string[] {
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown): string => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const widths = cols.map((c) => Math.min(30, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
-  const line = (vals: string[]) => vals.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ');
+  const line = (vals: string[]) =>
+    vals.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ');
   return [line(cols), line(widths.map((w) => '─'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
 }

@@ -19,7 +19,8 @@ export const runtimesHints: KeyHint[] = [
 ];
 
 export const statusMark = (s: ChildState['status']): string => ({ up: '●', shared: '●', starting: '◌', down: '✘', stopped: '○' })[s];
-const statusColor = (s: ChildState['status']): string => ({ up: 'green', shared: 'green', starting: 'yellow', down: 'red', stopped: 'gray' })[s];
+const statusColor = (s: ChildState['status']): string =>
+  ({ up: 'green', shared: 'green', starting: 'yellow', down: 'red', stopped: 'gray' })[s];
 
 export function RuntimesPane({ width, height, focused, runtime }: PaneProps & { runtime: RuntimeControl }) {
   const wb = useWorkbench();
@@ -43,7 +44,10 @@ export function RuntimesPane({ width, height, focused, runtime }: PaneProps & { 
       if (key.downArrow || input === 'j') setSelected((i) => Math.min(children.length - 1, i + 1));
       if (input === 'r' && current) {
         wb.notify(`restarting ${current.name} …`);
-        runtime.restart(current.name).then(() => wb.notify(`${current.name} is up`, 'ok'), (e: Error) => wb.notify(`${current.name}: ${e.message}`, 'error'));
+        runtime.restart(current.name).then(
+          () => wb.notify(`${current.name} is up`, 'ok'),
+          (e: Error) => wb.notify(`${current.name}: ${e.message}`, 'error'),
+        );
       }
     },
     { isActive: focused },
@@ -54,7 +58,10 @@ export function RuntimesPane({ width, height, focused, runtime }: PaneProps & { 
       <Text dimColor>Kafka: {runtime.kafka}</Text>
       {children.map((c, i) => (
         <Text key={c.name} inverse={wb.color && i === selected && focused} wrap="truncate">
-          {i === selected ? '›' : ' '} <Text color={wb.color ? statusColor(c.status) : undefined}>{statusMark(c.status)}</Text> {c.name.padEnd(8)} {c.status.padEnd(8)} pid {String(c.pid ?? '-').padEnd(7)} {c.port ? `port ${c.port}` : ''}{c.restarts ? `  restarts ${c.restarts}` : ''}{c.exit && c.status === 'down' ? `  exited ${c.exit.signal ?? `code ${c.exit.code}`}` : ''}
+          {i === selected ? '›' : ' '} <Text color={wb.color ? statusColor(c.status) : undefined}>{statusMark(c.status)}</Text>{' '}
+          {c.name.padEnd(8)} {c.status.padEnd(8)} pid {String(c.pid ?? '-').padEnd(7)} {c.port ? `port ${c.port}` : ''}
+          {c.restarts ? `  restarts ${c.restarts}` : ''}
+          {c.exit && c.status === 'down' ? `  exited ${c.exit.signal ?? `code ${c.exit.code}`}` : ''}
         </Text>
       ))}
       <Text> </Text>

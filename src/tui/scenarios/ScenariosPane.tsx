@@ -46,14 +46,29 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
     let passed = 0;
     for (const f of list) {
       if (!f.scenario) {
-        setRuns((r) => ({ ...r, [f.id]: { steps: [], result: { id: f.id, file: f.file, name: f.id, ok: false, ms: 0, steps: [], error: f.error } } }));
+        setRuns((r) => ({
+          ...r,
+          [f.id]: { steps: [], result: { id: f.id, file: f.file, name: f.id, ok: false, ms: 0, steps: [], error: f.error } },
+        }));
         continue;
       }
       wb.notify(`replaying ${f.scenario.name} …`);
       setRuns((r) => ({ ...r, [f.id]: { steps: [] } }));
       const result = await runScenario(project.dir, f.file, f.id, f.scenario, templates.current, (step) => {
         setRuns((r) => ({ ...r, [f.id]: { steps: [...(r[f.id]?.steps ?? []), step] } }));
-        for (const o of step.outcomes) onTx?.({ at: new Date().toISOString(), child: 'api', tx: o.tx, origin: 'scenario', ok: o.ok, dryRun: o.dryRun, durationMs: o.durationMs, changes: o.changes, trace: o.trace, error: o.error });
+        for (const o of step.outcomes)
+          onTx?.({
+            at: new Date().toISOString(),
+            child: 'api',
+            tx: o.tx,
+            origin: 'scenario',
+            ok: o.ok,
+            dryRun: o.dryRun,
+            durationMs: o.durationMs,
+            changes: o.changes,
+            trace: o.trace,
+            error: o.error,
+          });
       });
       setRuns((r) => ({ ...r, [f.id]: { steps: result.steps, result } }));
       if (result.ok) passed++;
@@ -77,7 +92,10 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
   if (files.length === 0) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        <Text>No scenarios yet: write YAML files in {project.name}/scenarios/ (format: schemas/scenario.schema.json), then replay them here or run alsx test.</Text>
+        <Text>
+          No scenarios yet: write YAML files in {project.name}/scenarios/ (format: schemas/scenario.schema.json), then replay them here or
+          run alsx test.
+        </Text>
       </Box>
     );
   }
@@ -94,14 +112,20 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
   if (current?.error) detail.push({ text: current.error, bad: true });
   if (current?.scenario?.description) detail.push({ text: current.scenario.description });
   for (const s of run?.steps ?? []) {
-    detail.push({ text: `${s.ok ? '✔' : '✘'} ${s.index + 1}. ${s.name}  ${s.summary}  (${Math.round(s.ms)} ms${s.outcomes.length ? `, tx ${s.outcomes.map((o) => o.tx).join(' ')}` : ''})`, bad: !s.ok });
+    detail.push({
+      text: `${s.ok ? '✔' : '✘'} ${s.index + 1}. ${s.name}  ${s.summary}  (${Math.round(s.ms)} ms${s.outcomes.length ? `, tx ${s.outcomes.map((o) => o.tx).join(' ')}` : ''})`,
+      bad: !s.ok,
+    });
     for (const f of s.failures) detail.push({ text: `     ${f}`, bad: true });
   }
   if (run?.result?.error) detail.push({ text: run.result.error, bad: true });
-  if (run?.result) detail.push({ text: run.result.ok ? `passed in ${(run.result.ms / 1000).toFixed(1)} s` : 'failed', bad: !run.result.ok });
+  if (run?.result)
+    detail.push({ text: run.result.ok ? `passed in ${(run.result.ms / 1000).toFixed(1)} s` : 'failed', bad: !run.result.ok });
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold>Scenarios of {project.name} · {files.length}</Text>
+      <Text bold>
+        Scenarios of {project.name} · {files.length}
+      </Text>
       {files.slice(top, top + listHeight).map((f, i) => (
         <Text key={f.id} wrap="truncate" inverse={wb.color && focused && top + i === selected}>
           {top + i === selected ? '›' : ' '} {mark(f.id)} {f.scenario?.name ?? f.id} <Text dimColor>{f.id}</Text>

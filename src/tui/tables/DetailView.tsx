@@ -9,7 +9,10 @@ import type { ChildList, FieldDetail, RowDetail } from './source.js';
 export type DetailItem = { kind: 'child'; child: ChildList } | { kind: 'field'; field: FieldDetail };
 
 export function detailItems(detail: RowDetail): DetailItem[] {
-  return [...detail.children.map((child) => ({ kind: 'child' as const, child })), ...detail.fields.map((field) => ({ kind: 'field' as const, field }))];
+  return [
+    ...detail.children.map((child) => ({ kind: 'child' as const, child })),
+    ...detail.fields.map((field) => ({ kind: 'field' as const, field })),
+  ];
 }
 
 export interface DetailViewProps {

@@ -36,7 +36,12 @@ export function RowForm(props: RowFormProps) {
   const initial = useMemo(() => initialTexts(fields, props.values), [fields, props.values]);
   // read through refs in the key handler: several keys may come between two renders
   const [texts, setTexts, textsRef] = useLatestState<Record<string, string>>(initial);
-  const [cursor, setCursor, cursorRef] = useLatestState(() => Math.max(0, fields.findIndex((f) => !f.readOnly)));
+  const [cursor, setCursor, cursorRef] = useLatestState(() =>
+    Math.max(
+      0,
+      fields.findIndex((f) => !f.readOnly),
+    ),
+  );
   const [saving, setSaving, savingRef] = useLatestState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -80,7 +85,8 @@ export function RowForm(props: RowFormProps) {
       const name = field.column.name;
       if (key.backspace || key.delete) return setTexts((t) => ({ ...t, [name]: [...(t[name] ?? '')].slice(0, -1).join('') }));
       if (key.ctrl && input === 'u') return setTexts((t) => ({ ...t, [name]: '' }));
-      if (input && !key.ctrl && !key.meta && !key.tab && !/[\r\n\u001b]/.test(input)) setTexts((t) => ({ ...t, [name]: (t[name] ?? '') + input }));
+      if (input && !key.ctrl && !key.meta && !key.tab && !/[\r\n\u001b]/.test(input))
+        setTexts((t) => ({ ...t, [name]: (t[name] ?? '') + input }));
     },
     { isActive: props.active },
   );
@@ -108,7 +114,13 @@ export function RowForm(props: RowFormProps) {
     const caret = selected && !readOnly ? '▏' : '';
     const line = `${selected ? '›' : ' '} ${column.name.padEnd(nameWidth).slice(0, nameWidth)} ${readOnly ? '' : '['}${text}${caret}${readOnly ? '' : ']'}${hint ? ` ${hint}` : ''}${err ? `  ✘ ${err}` : ''}`;
     lines.push(
-      <Text key={column.name} inverse={selected && color} dimColor={readOnly && color} color={err && color ? 'red' : undefined} wrap="truncate">
+      <Text
+        key={column.name}
+        inverse={selected && color}
+        dimColor={readOnly && color}
+        color={err && color ? 'red' : undefined}
+        wrap="truncate"
+      >
         {fit(line, width)}
       </Text>,
     );

@@ -13,7 +13,18 @@ import { useWorkbench, type KeyHint, type PaneProps } from '../pane.js';
 import { ApiClient, type ApiClientOptions, type ApiFailure } from './api-client.js';
 import { DetailView, detailItems } from './DetailView.js';
 import { formatValue, isNumeric } from './format.js';
-import { breadcrumb, childFrame, detailFrame, fitBreadcrumb, keyLabel, nextSort, tableFrame, type DetailFrame, type Frame, type RowsFrame } from './navigation.js';
+import {
+  breadcrumb,
+  childFrame,
+  detailFrame,
+  fitBreadcrumb,
+  keyLabel,
+  nextSort,
+  tableFrame,
+  type DetailFrame,
+  type Frame,
+  type RowsFrame,
+} from './navigation.js';
 import { RowForm } from './RowForm.js';
 import { FilterError, type Page, type RowDetail, type TableSource, type TableSummary } from './source.js';
 import { TableList } from './TableList.js';
@@ -67,7 +78,10 @@ const LIST_MIN_WIDE = 100;
 
 export function TablesPane(props: TablesPaneProps) {
   const { source, width, height, focused } = props;
-  const api = useMemo(() => (props.api === undefined || props.api instanceof ApiClient ? props.api : new ApiClient(props.api)), [props.api]);
+  const api = useMemo(
+    () => (props.api === undefined || props.api instanceof ApiClient ? props.api : new ApiClient(props.api)),
+    [props.api],
+  );
   const wb = useWorkbench();
   const { color } = wb;
   const [tick, setTick] = useState(0);
@@ -115,7 +129,10 @@ export function TablesPane(props: TablesPaneProps) {
   // ── what is on screen ──────────────────────────────────────────────────────────────────────
   void tick; // each tick re-reads the source below
   const tables: TableSummary[] = safe(() => source.tables(), []);
-  const listCursor = Math.max(0, tables.findIndex((t) => t.name === stack[0]?.table));
+  const listCursor = Math.max(
+    0,
+    tables.findIndex((t) => t.name === stack[0]?.table),
+  );
   const showList = focus === 'list' || width >= LIST_MIN_WIDE;
   const listWidth = showList ? Math.min(28, Math.max(18, Math.floor(width * 0.3))) : 0;
   const mainWidth = Math.max(10, width - listWidth);
@@ -125,7 +142,11 @@ export function TablesPane(props: TablesPaneProps) {
   const pageSize = Math.max(1, bodyHeight - 2);
   const frame = stack[stack.length - 1];
   const depth = stack.length - 1;
-  const frameId = (frames: Frame[], i: number) => `${i}\u0000${frames.slice(0, i + 1).map((f) => f.kind + f.table).join('/')}`;
+  const frameId = (frames: Frame[], i: number) =>
+    `${i}\u0000${frames
+      .slice(0, i + 1)
+      .map((f) => f.kind + f.table)
+      .join('/')}`;
 
   let rowsView: ReturnType<typeof readRows> | undefined;
   let detailView: ReturnType<typeof readDetail> | undefined;
@@ -152,7 +173,8 @@ export function TablesPane(props: TablesPaneProps) {
     // column widths only grow while a table is shown, so columns do not jitter while scrolling
     let seen = widths.current.get(f.table);
     if (!seen) widths.current.set(f.table, (seen = new Map()));
-    for (const r of page.rows) for (const c of cols) seen.set(c, Math.max(seen.get(c) ?? 0, formatValue(info.columnsByName.get(c), r[c] ?? null).length));
+    for (const r of page.rows)
+      for (const c of cols) seen.set(c, Math.max(seen.get(c) ?? 0, formatValue(info.columnsByName.get(c), r[c] ?? null).length));
     const columns: GridColumn[] = cols.map((c) => ({
       key: c,
       title: c,
@@ -183,7 +205,10 @@ export function TablesPane(props: TablesPaneProps) {
     const f = latest();
     if (f?.kind === 'rows') {
       const offset = clamp(f.cursor, 0, latestTotal(f) - 1);
-      return safe(() => source.page({ table: f.table, filter: f.filter, where: f.where, sort: f.sort, offset, limit: 1 }).rows[0], undefined);
+      return safe(
+        () => source.page({ table: f.table, filter: f.filter, where: f.where, sort: f.sort, offset, limit: 1 }).rows[0],
+        undefined,
+      );
     }
     if (f?.kind === 'detail') return latestDetail(f)?.row;
     return undefined;
@@ -206,7 +231,10 @@ export function TablesPane(props: TablesPaneProps) {
     setStack([tableFrame(next)]);
   };
   const moveCursor = (delta: number | 'first' | 'last', count: number) =>
-    updateTop((f) => ({ ...f, cursor: delta === 'first' ? 0 : delta === 'last' ? Math.max(0, count - 1) : clamp(f.cursor + delta, 0, count - 1) }));
+    updateTop((f) => ({
+      ...f,
+      cursor: delta === 'first' ? 0 : delta === 'last' ? Math.max(0, count - 1) : clamp(f.cursor + delta, 0, count - 1),
+    }));
 
   // ── writing through the API ────────────────────────────────────────────────────────────────
   const needApi = (): boolean => {
@@ -222,7 +250,12 @@ export function TablesPane(props: TablesPaneProps) {
     if (info.isView || !info.primaryKey.length) return wb.notify(`${f.table} is read-only (a view, or no primary key)`, 'warn');
     if (mode === 'insert') {
       const where = f.kind === 'rows' ? f.where : undefined;
-      return setForm({ table: f.table, mode, values: where ?? {}, title: `New ${f.table}${where && f.kind === 'rows' ? ` (${f.label})` : ''}` });
+      return setForm({
+        table: f.table,
+        mode,
+        values: where ?? {},
+        title: `New ${f.table}${where && f.kind === 'rows' ? ` (${f.label})` : ''}`,
+      });
     }
     const row = latestRow();
     if (row) setForm({ table: f.table, mode, values: row, title: `Edit ${source.titleOf(f.table, row)}`, id: idOf(info, row) });
@@ -234,7 +267,8 @@ export function TablesPane(props: TablesPaneProps) {
     const r = source.resource(form.table);
     const attributes = Object.fromEntries(Object.entries(values).map(([c, v]) => [r.memberOf.get(c) ?? c, v]));
     const res = form.mode === 'insert' ? await api.create(r.type, attributes) : await api.update(r.type, form.id!, attributes);
-    if (!res.ok) return { ...res.error, attribute: res.error.attribute && (r.attributesByName.get(res.error.attribute)?.name ?? res.error.attribute) };
+    if (!res.ok)
+      return { ...res.error, attribute: res.error.attribute && (r.attributesByName.get(res.error.attribute)?.name ?? res.error.attribute) };
     setForm(null);
     refresh();
     wb.notify(`${form.table} ${res.value.id} ${form.mode === 'insert' ? 'created' : 'saved'}`, 'ok');
@@ -297,7 +331,8 @@ export function TablesPane(props: TablesPaneProps) {
     if (input === 'g' || key.home) return moveCursor('first', total());
     if (input === 'G' || key.end) return moveCursor('last', total());
     if (key.leftArrow || input === 'h') return updateTop((fr) => ({ ...fr, column: Math.max(0, (fr as RowsFrame).column - 1) }));
-    if (key.rightArrow || input === 'l') return updateTop((fr) => ({ ...fr, column: Math.min(columns.length - 1, (fr as RowsFrame).column + 1) }));
+    if (key.rightArrow || input === 'l')
+      return updateTop((fr) => ({ ...fr, column: Math.min(columns.length - 1, (fr as RowsFrame).column + 1) }));
     if (input === 's') {
       const column = columns[f.column];
       if (column) updateTop((fr) => ({ ...fr, sort: nextSort((fr as RowsFrame).sort, column), cursor: 0 }));
@@ -331,7 +366,8 @@ export function TablesPane(props: TablesPaneProps) {
     if ((key.return || key.rightArrow || input === 'l') && detail) {
       const item = detailItems(detail)[clamp(f.cursor, 0, count - 1)];
       if (item?.kind === 'child') push(childFrame(item.child.table, item.child.name, item.child.where));
-      else if (item?.kind === 'field' && item.field.parent && !item.field.parent.missing) push(detailFrame(item.field.parent.table, item.field.parent.key));
+      else if (item?.kind === 'field' && item.field.parent && !item.field.parent.missing)
+        push(detailFrame(item.field.parent.table, item.field.parent.key));
       return;
     }
     if (input === 'a') return openForm('insert');
@@ -411,7 +447,16 @@ export function TablesPane(props: TablesPaneProps) {
     );
   } else if (frame?.kind === 'detail' && detailView) {
     main = detailView.detail ? (
-      <DetailView detail={detailView.detail} showTitle={detailView.showTitle} cursor={detailView.cursor} top={detailView.top} width={mainWidth} height={bodyHeight} active={focus === 'stack'} color={color} />
+      <DetailView
+        detail={detailView.detail}
+        showTitle={detailView.showTitle}
+        cursor={detailView.cursor}
+        top={detailView.top}
+        width={mainWidth}
+        height={bodyHeight}
+        active={focus === 'stack'}
+        color={color}
+      />
     ) : (
       <Text>{fit(`  ${frame.table}: this row is gone (deleted since)`, mainWidth)}</Text>
     );
@@ -423,7 +468,9 @@ export function TablesPane(props: TablesPaneProps) {
         {crumb}
       </Text>
       <Box flexDirection="row" height={bodyHeight} overflow="hidden">
-        {showList && <TableList tables={tables} cursor={listCursor} width={listWidth} height={bodyHeight} active={focus === 'list'} color={color} />}
+        {showList && (
+          <TableList tables={tables} cursor={listCursor} width={listWidth} height={bodyHeight} active={focus === 'list'} color={color} />
+        )}
         <Box width={mainWidth} height={bodyHeight} overflow="hidden">
           {main}
         </Box>
@@ -433,26 +480,41 @@ export function TablesPane(props: TablesPaneProps) {
   );
 
   function footer() {
-    if (confirm) return <Text color={color ? 'yellow' : undefined} wrap="truncate">{fit(`Delete ${confirm.title}? y deletes, any other key keeps it`, width)}</Text>;
+    if (confirm)
+      return (
+        <Text color={color ? 'yellow' : undefined} wrap="truncate">
+          {fit(`Delete ${confirm.title}? y deletes, any other key keeps it`, width)}
+        </Text>
+      );
     if (draft !== null) {
       const input = <Text wrap="truncate">{fit(`filter: ${draft}▏${draftError ? '' : '  enter applies · esc cancels'}`, width)}</Text>;
       if (!draftError) return input;
       return (
         <Box flexDirection="column">
           {input}
-          <Text color={color ? 'red' : undefined} wrap="truncate">{fit(`✘ ${draftError}`, width)}</Text>
+          <Text color={color ? 'red' : undefined} wrap="truncate">
+            {fit(`✘ ${draftError}`, width)}
+          </Text>
         </Box>
       );
     }
     if (inline) {
       return (
         <Box flexDirection="column">
-          <Text color={color ? 'red' : undefined} wrap="truncate">{fit(`✘ ${inline.title}`, width)}</Text>
-          <Text color={color ? 'red' : undefined} wrap="truncate">{fit(`  ${inline.detail}`, width)}</Text>
+          <Text color={color ? 'red' : undefined} wrap="truncate">
+            {fit(`✘ ${inline.title}`, width)}
+          </Text>
+          <Text color={color ? 'red' : undefined} wrap="truncate">
+            {fit(`  ${inline.detail}`, width)}
+          </Text>
         </Box>
       );
     }
-    return <Text dimColor={color} wrap="truncate">{fit(status(), width)}</Text>;
+    return (
+      <Text dimColor={color} wrap="truncate">
+        {fit(status(), width)}
+      </Text>
+    );
   }
 
   function status(): string {

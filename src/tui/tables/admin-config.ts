@@ -122,7 +122,11 @@ export function isAdminConfig(value: unknown): value is AdminConfig {
   const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
   return Object.values(tables).every(
     (t: TableAdmin) =>
-      typeof t === 'object' && t !== null && strings(t.columns) && strings(t.hidden) && (typeof t.display === 'string' || strings(t.display)),
+      typeof t === 'object' &&
+      t !== null &&
+      strings(t.columns) &&
+      strings(t.hidden) &&
+      (typeof t.display === 'string' || strings(t.display)),
   );
 }
 

@@ -64,7 +64,13 @@ export class ApiClient {
 
   async login(): Promise<ApiResult<void>> {
     if (this.options.user === undefined) return { ok: true, value: undefined };
-    const res = await this.send('POST', '/auth/login', { username: this.options.user, password: this.options.password ?? '' }, 'application/json', false);
+    const res = await this.send(
+      'POST',
+      '/auth/login',
+      { username: this.options.user, password: this.options.password ?? '' },
+      'application/json',
+      false,
+    );
     if (!res.ok) return res;
     this.token = (res.value as { access_token?: string } | undefined)?.access_token;
     return { ok: true, value: undefined };
@@ -79,7 +85,11 @@ export class ApiClient {
   }
 
   async update(type: string, id: string, attributes: Row): Promise<ApiResult<Resource>> {
-    return resource(await this.call('PATCH', `/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, { data: { type, id, attributes: json(attributes) } }));
+    return resource(
+      await this.call('PATCH', `/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, {
+        data: { type, id, attributes: json(attributes) },
+      }),
+    );
   }
 
   async remove(type: string, id: string): Promise<ApiResult<void>> {
@@ -104,8 +114,15 @@ export class ApiClient {
 
   private async send(method: string, path: string, body: unknown, contentType: string, auth: boolean): Promise<ApiResult<unknown>> {
     const base = this.base;
-    if (!base) return { ok: false, error: { status: 0, title: 'API not up', detail: 'the API is not running (see the Runtimes pane, or `alsx serve`)' } };
-    const headers: Record<string, string> = { Accept: contentType === JSONAPI ? JSONAPI : 'application/json', ...(auth ? this.options.headers?.() : {}) };
+    if (!base)
+      return {
+        ok: false,
+        error: { status: 0, title: 'API not up', detail: 'the API is not running (see the Runtimes pane, or `alsx serve`)' },
+      };
+    const headers: Record<string, string> = {
+      Accept: contentType === JSONAPI ? JSONAPI : 'application/json',
+      ...(auth ? this.options.headers?.() : {}),
+    };
     if (body !== undefined) headers['Content-Type'] = contentType;
     if (auth && this.token) headers.Authorization = `Bearer ${this.token}`;
     let response: Response;
@@ -113,7 +130,14 @@ export class ApiClient {
       response = await this.doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, error: { status: 0, title: 'API unreachable', detail: `${base} does not answer${cause ? ` (${cause})` : ''}: is \`alsx serve\` running?` } };
+      return {
+        ok: false,
+        error: {
+          status: 0,
+          title: 'API unreachable',
+          detail: `${base} does not answer${cause ? ` (${cause})` : ''}: is \`alsx serve\` running?`,
+        },
+      };
     }
     const text = await response.text();
     let parsed: unknown;
@@ -153,6 +177,7 @@ function resource(res: ApiResult<unknown>): ApiResult<Resource> {
 /** values JSON can carry (a bigint as a number when safe, as text otherwise) */
 function json(row: Row): Record<string, Value> {
   const out: Record<string, Value> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
+  for (const [k, v] of Object.entries(row))
+    out[k] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
   return out;
 }

@@ -74,7 +74,10 @@ export function resolveColumn(table: TableInfo, name: string): ColumnInfo {
   const lower = name.toLowerCase();
   const found = table.columns.find((c) => c.name.toLowerCase() === lower);
   if (found) return found;
-  const near = nearest(name, table.columns.map((c) => c.name));
+  const near = nearest(
+    name,
+    table.columns.map((c) => c.name),
+  );
   throw new FilterError(`${table.name} has no column "${name}"${near ? ` — did you mean ${near}?` : ''}`);
 }
 

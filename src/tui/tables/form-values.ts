@@ -44,7 +44,9 @@ export function parseField(column: ColumnInfo, text: string): { value: Value } |
     case 'date':
       return /^\d{4}-\d{2}-\d{2}$/.test(t) ? { value: t } : { error: 'a date: 2026-01-31' };
     case 'datetime':
-      return /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(t) ? { value: t } : { error: 'a date and time: 2026-01-31 14:30' };
+      return /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(t)
+        ? { value: t }
+        : { error: 'a date and time: 2026-01-31 14:30' };
     case 'numeric':
       return { value: /^[-+]?\d+(\.\d+)?$/.test(t) ? Number(t) : text };
     default:
@@ -59,7 +61,12 @@ export interface FormValues {
   errors: Record<string, string>;
 }
 
-export function formValues(fields: FormField[], texts: Record<string, string>, initial: Record<string, string>, mode: FormMode): FormValues {
+export function formValues(
+  fields: FormField[],
+  texts: Record<string, string>,
+  initial: Record<string, string>,
+  mode: FormMode,
+): FormValues {
   const values: Row = {};
   const errors: Record<string, string> = {};
   for (const { column, readOnly } of fields) {

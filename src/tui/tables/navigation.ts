@@ -30,7 +30,15 @@ export type Frame = RowsFrame | DetailFrame;
 
 export const tableFrame = (table: string): RowsFrame => ({ kind: 'rows', table, label: table, filter: '', cursor: 0, column: 0 });
 
-export const childFrame = (table: string, label: string, where: Row): RowsFrame => ({ kind: 'rows', table, label, where, filter: '', cursor: 0, column: 0 });
+export const childFrame = (table: string, label: string, where: Row): RowsFrame => ({
+  kind: 'rows',
+  table,
+  label,
+  where,
+  filter: '',
+  cursor: 0,
+  column: 0,
+});
 
 export const detailFrame = (table: string, key: Row): DetailFrame => ({ kind: 'detail', table, key, cursor: 0 });
 

@@ -193,7 +193,9 @@ export class TableSource {
     const id = `${t.name}\u0000${cond.sql}\u0000${JSON.stringify(cond.params)}`;
     let n = this.counts.get(id);
     if (n === undefined) {
-      n = this.stmt(`SELECT count(*) FROM ${q(t.name)}${whereSql(cond)}`).pluck().get(...cond.params) as number;
+      n = this.stmt(`SELECT count(*) FROM ${q(t.name)}${whereSql(cond)}`)
+        .pluck()
+        .get(...cond.params) as number;
       this.counts.set(id, n);
     }
     return n;
@@ -211,7 +213,9 @@ export class TableSource {
       const ids = this.sortedIds(t, query.sort!, cond);
       const slice = ids.slice(offset, offset + limit);
       const rows = slice.length
-        ? (this.stmt(`SELECT rowid AS ${ROWID}, * FROM ${q(t.name)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(slice)) as Row[])
+        ? (this.stmt(`SELECT rowid AS ${ROWID}, * FROM ${q(t.name)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(
+            JSON.stringify(slice),
+          ) as Row[])
         : [];
       const byId = new Map(rows.map((r) => [r[ROWID] as number, r]));
       // a row deleted since the snapshot is skipped; the next data_version check rebuilds it
@@ -220,7 +224,11 @@ export class TableSource {
       return { rows: ordered, total: ids.length, offset };
     }
     const order = this.orderBy(t, query.sort);
-    const rows = this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}${order} LIMIT ? OFFSET ?`).all(...cond.params, limit, offset) as Row[];
+    const rows = this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}${order} LIMIT ? OFFSET ?`).all(
+      ...cond.params,
+      limit,
+      offset,
+    ) as Row[];
     return { rows, total: this.count(t.name, query.filter ?? '', query.where), offset };
   }
 
@@ -228,7 +236,9 @@ export class TableSource {
   get(table: string, key: Row): Row | undefined {
     const t = this.table(table);
     if (!t.primaryKey.length) return undefined;
-    return this.stmt(`SELECT * FROM ${q(t.name)} WHERE ${t.primaryKey.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(...t.primaryKey.map((c) => key[c])) as Row | undefined;
+    return this.stmt(`SELECT * FROM ${q(t.name)} WHERE ${t.primaryKey.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(
+      ...t.primaryKey.map((c) => key[c]),
+    ) as Row | undefined;
   }
 
   /** the row's key: its primary key columns (every column for a view or a keyless table) */
@@ -242,7 +252,10 @@ export class TableSource {
   displayOf(table: string, row: Row): string {
     const view = this.view(table);
     const t = this.table(table);
-    return view.display.map((c) => formatValue(t.columnsByName.get(c), row[c] ?? null)).filter((s) => s !== '').join(' ');
+    return view.display
+      .map((c) => formatValue(t.columnsByName.get(c), row[c] ?? null))
+      .filter((s) => s !== '')
+      .join(' ');
   }
 
   /** "Customer ALFKI · Alfreds Futterkiste", "Order 10643" */
@@ -260,8 +273,11 @@ export class TableSource {
     const parent = this.table(fk.parentTable);
     const view = this.view(parent.name);
     const key = Object.fromEntries(fk.parentColumns.map((c, i) => [c, values[i]!]));
-    const row = this.stmt(`SELECT * FROM ${q(parent.name)} WHERE ${fk.parentColumns.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(...values) as Row | undefined;
-    const role = [...this.model.byTable.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
+    const row = this.stmt(`SELECT * FROM ${q(parent.name)} WHERE ${fk.parentColumns.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(
+      ...values,
+    ) as Row | undefined;
+    const role =
+      [...this.model.byTable.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
     return {
       table: parent.name,
       role,
@@ -282,11 +298,18 @@ export class TableSource {
     const fields: FieldDetail[] = order.map((column) => {
       const fk = parentsByColumn.get(column);
       const parent = fk ? this.parentOf(fk, row) : null;
-      return { column, value: row[column] ?? null, text: formatValue(t.columnsByName.get(column), row[column] ?? null), ...(parent ? { parent } : {}) };
+      return {
+        column,
+        value: row[column] ?? null,
+        text: formatValue(t.columnsByName.get(column), row[column] ?? null),
+        ...(parent ? { parent } : {}),
+      };
     });
     const children: ChildList[] = [];
     // a table's references to itself (Order.CloneFromOrder) are the lesser lists: they go last
-    const rels = [...this.model.byTable.get(table)!.relationships.values()].sort((a, b) => Number(a.fk.childTable === table) - Number(b.fk.childTable === table));
+    const rels = [...this.model.byTable.get(table)!.relationships.values()].sort(
+      (a, b) => Number(a.fk.childTable === table) - Number(b.fk.childTable === table),
+    );
     for (const rel of rels) {
       if (rel.kind !== 'toMany') continue;
       const where = Object.fromEntries(rel.fk.childColumns.map((c, i) => [c, row[rel.fk.parentColumns[i]!] ?? null]));
@@ -321,7 +344,9 @@ export class TableSource {
       return hit.ids;
     }
     const dir = sort.dir === 'desc' ? ' DESC' : '';
-    const ids = this.stmt(`SELECT rowid FROM ${q(t.name)}${whereSql(cond)} ORDER BY ${q(sort.column)}${dir}, rowid${dir}`).pluck().all(...cond.params) as number[];
+    const ids = this.stmt(`SELECT rowid FROM ${q(t.name)}${whereSql(cond)} ORDER BY ${q(sort.column)}${dir}, rowid${dir}`)
+      .pluck()
+      .all(...cond.params) as number[];
     this.sorted.set(id, { version: this.cacheVersion, ids });
     while (this.sorted.size > 4) this.sorted.delete(this.sorted.keys().next().value!);
     return ids;
@@ -353,7 +378,6 @@ export class TableSource {
   private readDataVersion(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
-
 }
 
 function whereSql(cond: Condition): string {

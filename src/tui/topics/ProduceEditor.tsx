@@ -37,7 +37,10 @@ const FIELDS: Field[] = ['key', 'headers', 'value'];
 /** `name=value, name=value` → headers, or a reason it cannot be read */
 export function parseHeaders(text: string): Record<string, string> | string {
   const headers: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq < 1) return `headers: "${part}" is not name=value (separate several with commas)`;
     headers[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
@@ -82,8 +85,28 @@ export function step(d: Draft, input: string, k: Omit<AreaKey, 'input'> & { tab?
 
 export function ProduceEditor({ topic, initial, note, width, height, focused, send, cancel, openEditor }: ProduceEditorProps) {
   const wb = useWorkbench();
-  const [draft, setDraft] = useState<Draft>(() => ({ value: areaOf(initial), top: 0, key: { text: '', cursor: 0 }, headers: { text: '', cursor: 0 }, field: 'value' }));
-  const [said, setSaid] = useState<{ text: string; bad: boolean; about: string } | undefined>(() => (note ? { text: note, bad: false, about: signature({ value: areaOf(initial), top: 0, key: { text: '', cursor: 0 }, headers: { text: '', cursor: 0 }, field: 'value' }) } : undefined));
+  const [draft, setDraft] = useState<Draft>(() => ({
+    value: areaOf(initial),
+    top: 0,
+    key: { text: '', cursor: 0 },
+    headers: { text: '', cursor: 0 },
+    field: 'value',
+  }));
+  const [said, setSaid] = useState<{ text: string; bad: boolean; about: string } | undefined>(() =>
+    note
+      ? {
+          text: note,
+          bad: false,
+          about: signature({
+            value: areaOf(initial),
+            top: 0,
+            key: { text: '', cursor: 0 },
+            headers: { text: '', cursor: 0 },
+            field: 'value',
+          }),
+        }
+      : undefined,
+  );
   /** the non-JSON text the user was warned about: sending it again means "yes, send it" */
   const [warned, setWarned] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -114,9 +137,13 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
         const at = jsonErrorAt(text, reason);
         setWarned(text);
         // the cursor goes where it broke
-        if (at) setDraft((d) => ({ ...d, field: 'value', value: { ...d.value, row: Math.min(at.row, d.value.lines.length - 1), col: at.col } }));
+        if (at)
+          setDraft((d) => ({ ...d, field: 'value', value: { ...d.value, row: Math.min(at.row, d.value.lines.length - 1), col: at.col } }));
         const where = at ? ` (line ${at.row + 1}, column ${at.col + 1})` : '';
-        return say(`✘ not JSON: ${reason.replace(/ in JSON at position \d+/, '')}${where}. ctrl-s again sends it as text — a consumer expecting JSON dead-letters it${topic.endsWith('.dlq') ? '' : ` to ${topic}.dlq`}`, true);
+        return say(
+          `✘ not JSON: ${reason.replace(/ in JSON at position \d+/, '')}${where}. ctrl-s again sends it as text — a consumer expecting JSON dead-letters it${topic.endsWith('.dlq') ? '' : ` to ${topic}.dlq`}`,
+          true,
+        );
       }
       value = text.trim();
     }
@@ -150,12 +177,15 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
     { isActive: focused },
   );
 
-  const label = (f: Field, text: string) => (
-    <Text bold={field === f}>{`${field === f ? '›' : ' '} ${text.padEnd(8)} `}</Text>
-  );
+  const label = (f: Field, text: string) => <Text bold={field === f}>{`${field === f ? '›' : ' '} ${text.padEnd(8)} `}</Text>;
   const lineField = (f: Field, s: LineState, placeholder: string) => {
     const room = Math.max(4, width - 11);
-    if (field !== f) return <Text dimColor={!s.text} wrap="truncate">{s.text || placeholder}</Text>;
+    if (field !== f)
+      return (
+        <Text dimColor={!s.text} wrap="truncate">
+          {s.text || placeholder}
+        </Text>
+      );
     const start = Math.max(0, s.cursor - room + 1);
     const shown = s.text.slice(start, start + room);
     const c = s.cursor - start;
@@ -177,7 +207,9 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
         <Box flexShrink={0}>
           <Text bold>{`produce to ${topic}`}</Text>
         </Box>
-        <Text dimColor wrap="truncate">{' · ctrl-s send · tab field · ctrl-o $EDITOR · esc cancel'}</Text>
+        <Text dimColor wrap="truncate">
+          {' · ctrl-s send · tab field · ctrl-o $EDITOR · esc cancel'}
+        </Text>
       </Box>
       <Box width={width}>
         {label('key', 'key')}
@@ -189,12 +221,20 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
       </Box>
       <Box width={width}>
         {label('value', 'value')}
-        <Text dimColor wrap="truncate">{`line ${area.row + 1} of ${area.lines.length}${area.lines.length > areaRows ? ` · showing ${first + 1}–${first + rows.length}` : ''}`}</Text>
+        <Text
+          dimColor
+          wrap="truncate"
+        >{`line ${area.row + 1} of ${area.lines.length}${area.lines.length > areaRows ? ` · showing ${first + 1}–${first + rows.length}` : ''}`}</Text>
       </Box>
       <Box flexDirection="column" width={width} height={areaRows}>
         {rows.map((line, i) => {
           const r = first + i;
-          if (field !== 'value' || r !== area.row) return <Text key={r} wrap="truncate">{`  ${line}` || ' '}</Text>;
+          if (field !== 'value' || r !== area.row)
+            return (
+              <Text key={r} wrap="truncate">
+                {`  ${line}` || ' '}
+              </Text>
+            );
           // the cursor's row scrolls sideways to keep the cursor on screen
           const start = Math.max(0, area.col - textWidth + 1);
           const shown = line.slice(start);

@@ -18,10 +18,17 @@ export interface TailViewProps {
 export const tailRows = (height: number): number => Math.max(1, height - 2);
 
 /** the first line on screen for `top` (null: the last screenful) */
-export const firstShown = (total: number, rows: number, top: number | null): number => (top === null ? Math.max(0, total - rows) : Math.max(0, Math.min(top, Math.max(0, total - rows))));
+export const firstShown = (total: number, rows: number, top: number | null): number =>
+  top === null ? Math.max(0, total - rows) : Math.max(0, Math.min(top, Math.max(0, total - rows)));
 
 const toneStyle = (tone: Tone, color: boolean): { color?: string; bold?: boolean; dimColor?: boolean } =>
-  tone === 'head' ? { bold: true, color: color ? 'cyan' : undefined } : tone === 'bad' ? { color: color ? 'red' : undefined } : tone === 'dim' ? { dimColor: true } : {};
+  tone === 'head'
+    ? { bold: true, color: color ? 'cyan' : undefined }
+    : tone === 'bad'
+      ? { color: color ? 'red' : undefined }
+      : tone === 'dim'
+        ? { dimColor: true }
+        : {};
 
 export function TailView({ tail, lines, top, width, height, color }: TailViewProps) {
   const rows = tailRows(height);
@@ -43,7 +50,11 @@ export function TailView({ tail, lines, top, width, height, color }: TailViewPro
       <Text dimColor wrap="truncate">
         ↑↓ pgup pgdn scroll · end follow · b from the beginning · p produce · esc back
       </Text>
-      {shown.length === 0 && <Text dimColor wrap="truncate">{tail.status === 'failed' ? '' : 'no messages yet: they appear as they are produced (p produces one)'}</Text>}
+      {shown.length === 0 && (
+        <Text dimColor wrap="truncate">
+          {tail.status === 'failed' ? '' : 'no messages yet: they appear as they are produced (p produces one)'}
+        </Text>
+      )}
       {shown.map((l, i) => (
         <Text key={first + i} wrap="truncate" {...toneStyle(l.tone, color)}>
           {l.text || ' '}

@@ -19,10 +19,14 @@ const readersText = (t: TopicSummary): string => (t.readers.length ? t.readers.m
 
 function statusLine(o: Overview | undefined, brokers: string[], showInternal: boolean): { text: string; bad: boolean } {
   if (!o) return { text: `◌ reading ${brokers.join(', ')} …`, bad: false };
-  if (o.status === 'unreachable') return { text: `✘ ${o.error} — retrying${o.topics.length ? `; figures from ${o.at.toTimeString().slice(0, 8)}` : ''}`, bad: true };
+  if (o.status === 'unreachable')
+    return { text: `✘ ${o.error} — retrying${o.topics.length ? `; figures from ${o.at.toTimeString().slice(0, 8)}` : ''}`, bad: true };
   const hidden = o.hidden.topics + o.hidden.groups;
   const internal = showInternal ? ' · internal shown (h hides)' : hidden ? ` · ${hidden} internal hidden (h shows)` : '';
-  return { text: `● ${brokers.join(', ')} · ${o.topics.length} topic${o.topics.length === 1 ? '' : 's'} · ${o.groups.length} group${o.groups.length === 1 ? '' : 's'}${internal}`, bad: false };
+  return {
+    text: `● ${brokers.join(', ')} · ${o.topics.length} topic${o.topics.length === 1 ? '' : 's'} · ${o.groups.length} group${o.groups.length === 1 ? '' : 's'}${internal}`,
+    bad: false,
+  };
 }
 
 /** the slice of `n` rows, `size` tall, that keeps row `at` in view (centred when it can be) */
@@ -48,7 +52,10 @@ export function TopicList({ overview, brokers, selected, width, height, focused,
   const groupRows = groups.length > groupSpace ? Math.max(0, groupSpace - 1) : groupSpace;
   const topicSpace = Math.max(1, body - (groups.length ? groupSpace + 2 : 0));
   const topicRows = topics.length > topicSpace ? Math.max(1, topicSpace - 1) : topicSpace;
-  const at = Math.max(0, topics.findIndex((t) => t.name === selected));
+  const at = Math.max(
+    0,
+    topics.findIndex((t) => t.name === selected),
+  );
   const [from, to] = windowAround(topics.length, topicRows, at);
 
   const groupName = Math.max(10, Math.min(Math.floor(width * 0.4), Math.max(0, ...groups.map((g) => g.id.length)) + 1));
@@ -63,7 +70,11 @@ export function TopicList({ overview, brokers, selected, width, height, focused,
       <Text bold wrap="truncate">
         {`  ${fit('TOPIC', nameWidth)}     ${'PART'.padStart(4)} ${'MESSAGES'.padStart(9)}  READ BY (LAG)`}
       </Text>
-      {topics.length === 0 && <Text dimColor wrap="truncate">{overview ? '  no topics yet: one appears when something is produced to it' : ''}</Text>}
+      {topics.length === 0 && (
+        <Text dimColor wrap="truncate">
+          {overview ? '  no topics yet: one appears when something is produced to it' : ''}
+        </Text>
+      )}
       {topics.slice(from, to).map((t) => {
         const isSelected = t.name === selected;
         const lagging = t.readers.some((r) => (r.lag ?? 0) > 0);
@@ -84,7 +95,12 @@ export function TopicList({ overview, brokers, selected, width, height, focused,
           </Box>
         );
       })}
-      {topics.length > topicRows && <Text dimColor wrap="truncate">{`  ${from > 0 ? `↑ ${from} more  ` : ''}${to < topics.length ? `↓ ${topics.length - to} more` : ''}`}</Text>}
+      {topics.length > topicRows && (
+        <Text
+          dimColor
+          wrap="truncate"
+        >{`  ${from > 0 ? `↑ ${from} more  ` : ''}${to < topics.length ? `↓ ${topics.length - to} more` : ''}`}</Text>
+      )}
       {groups.length > 0 && (
         <>
           <Text> </Text>
@@ -96,7 +112,12 @@ export function TopicList({ overview, brokers, selected, width, height, focused,
               {groupLine(g)}
             </Text>
           ))}
-          {groups.length > groupRows && <Text dimColor wrap="truncate">{`  … ${groups.length - groupRows} more group${groups.length - groupRows === 1 ? '' : 's'}`}</Text>}
+          {groups.length > groupRows && (
+            <Text
+              dimColor
+              wrap="truncate"
+            >{`  … ${groups.length - groupRows} more group${groups.length - groupRows === 1 ? '' : 's'}`}</Text>
+          )}
         </>
       )}
     </Box>

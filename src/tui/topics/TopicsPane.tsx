@@ -70,7 +70,8 @@ const memoryOf = (source: TopicsSource): Memory => {
 
 type Producing = { topic: string; initial: string; note?: string };
 
-const sameFigures = (a: Overview | undefined, b: Overview): boolean => a !== undefined && JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
+const sameFigures = (a: Overview | undefined, b: Overview): boolean =>
+  a !== undefined && JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
 
 export function TopicsPane({ width, height, focused, source, samples, openEditor, pollMs = 1500 }: TopicsPaneProps) {
   const wb = useWorkbench();
@@ -194,7 +195,10 @@ export function TopicsPane({ width, height, focused, source, samples, openEditor
       }
       const move = (by: number): void =>
         setSelected((name) => {
-          const at = Math.max(0, topics.findIndex((t) => t.name === name));
+          const at = Math.max(
+            0,
+            topics.findIndex((t) => t.name === name),
+          );
           return topics[Math.max(0, Math.min(topics.length - 1, at + by))]?.name ?? name;
         });
       if (key.upArrow || input === 'k') return move(-1);
@@ -238,7 +242,16 @@ export function TopicsPane({ width, height, focused, source, samples, openEditor
   if (tail) return <TailView tail={tail} lines={tailLines} top={top} width={width} height={height} color={wb.color} />;
   return (
     <Box width={width} height={height}>
-      <TopicList overview={overview} brokers={source.brokers} selected={current} width={width} height={height} focused={focused} color={wb.color} showInternal={showInternal} />
+      <TopicList
+        overview={overview}
+        brokers={source.brokers}
+        selected={current}
+        width={width}
+        height={height}
+        focused={focused}
+        color={wb.color}
+        showInternal={showInternal}
+      />
     </Box>
   );
 }

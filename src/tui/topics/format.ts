@@ -38,7 +38,10 @@ export function messageLines(m: TopicMessage, width: number): Line[] {
   const lines: Line[] = [];
   const push = (text: string, tone: Tone) => wrap(text, width).forEach((t) => lines.push({ text: t, tone }));
   const dead = 'alsx-error' in m.headers;
-  push(`[${m.partition}] @${m.offset}  ${m.timestamp.replace('T', ' ').replace('Z', '')}${m.key !== null ? `  key ${m.key}` : ''}${dead ? '  ✘ dead letter' : ''}${m.json === undefined && m.text !== null ? '  (not JSON)' : ''}`, 'head');
+  push(
+    `[${m.partition}] @${m.offset}  ${m.timestamp.replace('T', ' ').replace('Z', '')}${m.key !== null ? `  key ${m.key}` : ''}${dead ? '  ✘ dead letter' : ''}${m.json === undefined && m.text !== null ? '  (not JSON)' : ''}`,
+    'head',
+  );
   for (const [k, v] of Object.entries(m.headers)) push(`  ${k}: ${v}`, k.startsWith('alsx-error') ? 'bad' : 'dim');
   for (const row of valueText(m).split('\n')) push(`  ${row}`, 'body');
   lines.push({ text: '', tone: 'body' });

@@ -104,9 +104,11 @@ export class TopicsSource {
   overview(): Promise<Overview> {
     if (this.inFlight && this.inFlightShows === this.showInternal) return this.inFlight;
     const show = this.showInternal;
-    const read: Promise<Overview> = (this.inFlight ?? Promise.resolve()).then(() => this.read(show)).finally(() => {
-      if (this.inFlight === read) this.inFlight = undefined;
-    });
+    const read: Promise<Overview> = (this.inFlight ?? Promise.resolve())
+      .then(() => this.read(show))
+      .finally(() => {
+        if (this.inFlight === read) this.inFlight = undefined;
+      });
     [this.inFlight, this.inFlightShows] = [read, show];
     return read;
   }
@@ -124,7 +126,14 @@ export class TopicsSource {
       this.admin = undefined;
       await broken?.close().catch(() => {});
       const reason = e instanceof Error ? e.message : String(e);
-      return { status: 'unreachable', error: `broker unreachable (${this.brokers.join(', ')}): ${reason}`, topics: this.last?.topics ?? [], groups: this.last?.groups ?? [], hidden: this.last?.hidden ?? { topics: 0, groups: 0 }, at: this.last?.at ?? new Date() };
+      return {
+        status: 'unreachable',
+        error: `broker unreachable (${this.brokers.join(', ')}): ${reason}`,
+        topics: this.last?.topics ?? [],
+        groups: this.last?.groups ?? [],
+        hidden: this.last?.hidden ?? { topics: 0, groups: 0 },
+        at: this.last?.at ?? new Date(),
+      };
     }
   }
 
@@ -132,11 +141,22 @@ export class TopicsSource {
    * Follows `topic`: from the beginning, or else the last `last` messages (default 0) of each
    * partition and then what arrives. Errors (including failing to start) go to `onError`.
    */
-  tail(topic: string, fromBeginning: boolean, onMessage: (m: TopicMessage) => void, options: { last?: number; onError?: (e: Error) => void } = {}): StopTail {
+  tail(
+    topic: string,
+    fromBeginning: boolean,
+    onMessage: (m: TopicMessage) => void,
+    options: { last?: number; onError?: (e: Error) => void } = {},
+  ): StopTail {
     let stopped = false;
-    const started = tailFrom(this.brokers, topic, fromBeginning ? { beginning: true } : { last: options.last ?? 0 }, (m) => {
-      if (!stopped) onMessage(toTopicMessage(m));
-    }, (e) => !stopped && options.onError?.(e));
+    const started = tailFrom(
+      this.brokers,
+      topic,
+      fromBeginning ? { beginning: true } : { last: options.last ?? 0 },
+      (m) => {
+        if (!stopped) onMessage(toTopicMessage(m));
+      },
+      (e) => !stopped && options.onError?.(e),
+    );
     started.catch((e: Error) => !stopped && options.onError?.(e));
     const stop = async (): Promise<void> => {
       stopped = true;
@@ -171,12 +191,21 @@ function summarize(snap: ClusterSnapshot): { topics: TopicSummary[]; groups: Gro
   const groups = snap.groups.map((g): GroupSummary => {
     const committed = new Map(g.committed.map((c) => [`${c.topic}/${c.partition}`, c.offset]));
     const where = new Set([...committed.keys(), ...Object.entries(g.assigned).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`))]);
-    const positions = [...where].filter((k) => ends.has(k)).sort().map((k): GroupPosition => {
-      const slash = k.lastIndexOf('/');
-      const c = committed.get(k) ?? null;
-      const end = ends.get(k)!;
-      return { topic: k.slice(0, slash), partition: Number(k.slice(slash + 1)), committed: c, end, lag: c === null ? null : Math.max(0, end - c) };
-    });
+    const positions = [...where]
+      .filter((k) => ends.has(k))
+      .sort()
+      .map((k): GroupPosition => {
+        const slash = k.lastIndexOf('/');
+        const c = committed.get(k) ?? null;
+        const end = ends.get(k)!;
+        return {
+          topic: k.slice(0, slash),
+          partition: Number(k.slice(slash + 1)),
+          committed: c,
+          end,
+          lag: c === null ? null : Math.max(0, end - c),
+        };
+      });
     return {
       id: g.groupId,
       state: g.state,
@@ -189,10 +218,12 @@ function summarize(snap: ClusterSnapshot): { topics: TopicSummary[]; groups: Gro
   });
 
   const topics = snap.topics.map((t): TopicSummary => {
-    const readers = groups.filter((g) => g.topics.includes(t.name)).map((g): TopicReader => {
-      const here = g.positions.filter((p) => p.topic === t.name);
-      return { group: g.id, lag: here.every((p) => p.lag === null) ? null : here.reduce((s, p) => s + (p.lag ?? 0), 0) };
-    });
+    const readers = groups
+      .filter((g) => g.topics.includes(t.name))
+      .map((g): TopicReader => {
+        const here = g.positions.filter((p) => p.topic === t.name);
+        return { group: g.id, lag: here.every((p) => p.lag === null) ? null : here.reduce((s, p) => s + (p.lag ?? 0), 0) };
+      });
     return {
       name: t.name,
       partitions: t.partitions,
@@ -207,7 +238,15 @@ function summarize(snap: ClusterSnapshot): { topics: TopicSummary[]; groups: Gro
 
 export function toTopicMessage(m: TailedMessage): TopicMessage {
   const text = m.value ? m.value.toString('utf8') : null;
-  const out: TopicMessage = { topic: m.topic, partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, key: m.key?.toString('utf8') ?? null, headers: m.headers, text };
+  const out: TopicMessage = {
+    topic: m.topic,
+    partition: m.partition,
+    offset: Number(m.offset),
+    timestamp: m.timestamp,
+    key: m.key?.toString('utf8') ?? null,
+    headers: m.headers,
+    text,
+  };
   if (text !== null) {
     try {
       out.json = JSON.parse(text);

@@ -17,17 +17,29 @@ export class TailSession {
   private readonly listeners = new Set<() => void>();
   private stopped = false;
 
-  constructor(source: TopicsSource, readonly topic: string, readonly fromBeginning: boolean) {
-    this.stopTail = source.tail(topic, fromBeginning, (m) => {
-      this.messages.push(m);
-      if (this.status !== 'live') [this.status, this.error] = ['live', undefined]; // kafkajs restarted a crashed consumer
-      if (this.messages.length > TAIL_KEEP) this.messages.splice(0, this.messages.length - TAIL_KEEP);
-      this.changed();
-    }, { last: TAIL_RECENT, onError: (e) => this.fail(e) });
-    this.stopTail.ready.then(() => {
-      if (this.status === 'starting') this.status = 'live';
-      this.changed();
-    }, () => {});
+  constructor(
+    source: TopicsSource,
+    readonly topic: string,
+    readonly fromBeginning: boolean,
+  ) {
+    this.stopTail = source.tail(
+      topic,
+      fromBeginning,
+      (m) => {
+        this.messages.push(m);
+        if (this.status !== 'live') [this.status, this.error] = ['live', undefined]; // kafkajs restarted a crashed consumer
+        if (this.messages.length > TAIL_KEEP) this.messages.splice(0, this.messages.length - TAIL_KEEP);
+        this.changed();
+      },
+      { last: TAIL_RECENT, onError: (e) => this.fail(e) },
+    );
+    this.stopTail.ready.then(
+      () => {
+        if (this.status === 'starting') this.status = 'live';
+        this.changed();
+      },
+      () => {},
+    );
   }
 
   /** resolves once produced messages will arrive */

@@ -50,10 +50,13 @@ export function RowBox({ record, step, width, maxGridLines, color }: RowBoxProps
   const cause = causeOf(record, step);
   const here = row.columns.find((c) => c.name === record.trace[step]!.column);
   const what =
-    line.verdict === 'failed' ? `✘ FAILED: ${line.note ?? ''}`
-    : line.verdict === 'held' ? '✔ held'
-    : here ? `${here.name} ${showValue(here.was)} → ${showValue(here.value)}`
-    : line.note ?? (line.kind === 'insert' || line.kind === 'update' || line.kind === 'delete' ? line.kind : '');
+    line.verdict === 'failed'
+      ? `✘ FAILED: ${line.note ?? ''}`
+      : line.verdict === 'held'
+        ? '✔ held'
+        : here
+          ? `${here.name} ${showValue(here.was)} → ${showValue(here.value)}`
+          : (line.note ?? (line.kind === 'insert' || line.kind === 'update' || line.kind === 'delete' ? line.kind : ''));
   const grid = gridOf(row.columns, inner);
   const shown = grid.slice(0, Math.max(1, maxGridLines));
   const hidden = grid.slice(shown.length).reduce((n, l) => n + l.length, 0);
@@ -67,7 +70,12 @@ export function RowBox({ record, step, width, maxGridLines, color }: RowBoxProps
         {fit(`${row.table} ${row.key}${row.state === 'existing' ? '' : ` (${row.state})`}: ${what}`, inner)}
       </Text>
       <Text wrap="truncate" dimColor>
-        {fit(cause ? `caused by #${cause.seq} ${cause.kind} ${cause.table} ${showKey(cause.key)}${cause.rule ? `  ${cause.rule}` : ''}` : uncaused[line.kind] ?? 'an operation of the transaction', inner)}
+        {fit(
+          cause
+            ? `caused by #${cause.seq} ${cause.kind} ${cause.table} ${showKey(cause.key)}${cause.rule ? `  ${cause.rule}` : ''}`
+            : (uncaused[line.kind] ?? 'an operation of the transaction'),
+          inner,
+        )}
       </Text>
       {row.columns.length === 0 ? (
         <Text dimColor>no column values in the trace for this row</Text>
@@ -75,7 +83,12 @@ export function RowBox({ record, step, width, maxGridLines, color }: RowBoxProps
         shown.map((cells, i) => (
           <Text key={i} wrap="truncate">
             {cells.map((c) => (
-              <Text key={c.name} bold={c.changedHere} color={color && c.changedHere ? 'yellow' : undefined} dimColor={!c.changedSoFar && !c.changedHere}>
+              <Text
+                key={c.name}
+                bold={c.changedHere}
+                color={color && c.changedHere ? 'yellow' : undefined}
+                dimColor={!c.changedSoFar && !c.changedHere}
+              >
                 {fit(cell(c), cellWidth)}
               </Text>
             ))}

@@ -64,7 +64,11 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
   const detailWidth = wide ? width - listWidth - 1 : width;
   // stacked, the chain takes most of the room while stepping; the list keeps a few rows for context
   // (a short list gives its unused rows to the chain)
-  const listRows = wide ? bodyHeight - 1 : stepping ? Math.min(3, Math.max(1, bodyHeight - 12)) : Math.min(Math.max(3, view.length), Math.max(3, Math.floor(bodyHeight * 0.4) - 1));
+  const listRows = wide
+    ? bodyHeight - 1
+    : stepping
+      ? Math.min(3, Math.max(1, bodyHeight - 12))
+      : Math.min(Math.max(3, view.length), Math.max(3, Math.floor(bodyHeight * 0.4) - 1));
   const detailHeight = wide ? bodyHeight : bodyHeight - (listRows + 1) - 1;
 
   const selected = selectedPosition(state, view);
@@ -95,7 +99,8 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
           act({ type: 'filter-cancel' });
           capture(false);
         } else if (key.backspace || key.delete) act({ type: 'filter-erase' });
-        else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) act({ type: 'filter-type', text: input });
+        else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow)
+          act({ type: 'filter-type', text: input });
         return;
       }
       if (mode === 'steps') {
@@ -145,7 +150,12 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
         <Text color={wb.color ? 'red' : undefined}>✘ {count(counts.rejected)}</Text>{' '}
         <Text color={wb.color ? 'yellow' : undefined}>◌ {count(counts.dryRun)}</Text>
         <Text dimColor> · {count(store.size)} kept</Text>
-        {state.filter ? <Text> · filter {state.filter} → {count(view.length)}</Text> : null}
+        {state.filter ? (
+          <Text>
+            {' '}
+            · filter {state.filter} → {count(view.length)}
+          </Text>
+        ) : null}
         <Text dimColor>{stepping ? ' · ←→ step · esc back' : state.follow ? ' · following' : ' · paused (f follows)'}</Text>
       </Text>
     );
@@ -159,11 +169,22 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
       width={listWidth}
       active={focused && !stepping}
       color={wb.color}
-      empty={state.filter ? 'no transaction matches the filter (c clears it)' : 'no transactions yet: they appear as the API, workers, scenarios and the workbench run them'}
+      empty={
+        state.filter
+          ? 'no transaction matches the filter (c clears it)'
+          : 'no transactions yet: they appear as the API, workers, scenarios and the workbench run them'
+      }
     />
   );
   const detail = record ? (
-    <TxDetail key={record.tx + record.at} record={record} width={detailWidth} height={detailHeight} step={stepping ? state.opened!.step : undefined} color={wb.color} />
+    <TxDetail
+      key={record.tx + record.at}
+      record={record}
+      width={detailWidth}
+      height={detailHeight}
+      step={stepping ? state.opened!.step : undefined}
+      color={wb.color}
+    />
   ) : (
     <Box width={detailWidth} height={detailHeight}>
       <Text dimColor>select a transaction to see its rule chain</Text>

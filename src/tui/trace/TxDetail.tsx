@@ -36,9 +36,16 @@ export function headerLines(r: TxRecord): HeaderLine[] {
       { text: about, tone: 'dim' },
     ];
   }
-  if (r.dryRun) return [{ text: '◌ dry run: every rule ran, then it rolled back', tone: 'warn' }, { text: about, tone: 'dim' }];
+  if (r.dryRun)
+    return [
+      { text: '◌ dry run: every rule ran, then it rolled back', tone: 'warn' },
+      { text: about, tone: 'dim' },
+    ];
   const rows = r.changes.length;
-  return [{ text: `✔ committed · ${rows} row${rows === 1 ? '' : 's'} changed`, tone: 'ok' }, { text: about, tone: 'dim' }];
+  return [
+    { text: `✔ committed · ${rows} row${rows === 1 ? '' : 's'} changed`, tone: 'ok' },
+    { text: about, tone: 'dim' },
+  ];
 }
 
 const toneColor = { bad: 'red', ok: 'green', warn: 'yellow', dim: undefined } as const;
@@ -89,7 +96,13 @@ export function TxDetail({ record, width, height, step, color }: TxDetailProps) 
   return (
     <Box flexDirection="column" width={width} height={height}>
       {header.map((h, i) => (
-        <Text key={i} wrap="truncate" color={color ? toneColor[h.tone] : undefined} bold={h.tone === 'bad' && i === 0} dimColor={h.tone === 'dim'}>
+        <Text
+          key={i}
+          wrap="truncate"
+          color={color ? toneColor[h.tone] : undefined}
+          bold={h.tone === 'bad' && i === 0}
+          dimColor={h.tone === 'dim'}
+        >
           {fit(h.text, width)}
         </Text>
       ))}

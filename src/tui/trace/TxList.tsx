@@ -56,7 +56,8 @@ export function TxList({ view, top, rows, selected, width, active, color, empty 
           return (
             <Text key={top + k} wrap="truncate" inverse={color && isSelected && active} bold={isSelected && !color}>
               {isSelected ? '› ' : '  '}
-              {fit(r.time, TIME)} {fit(r.origin, w.origin)} {fit(r.root, w.root)} {fit(r.duration, DURATION, 'right')} {fit(String(r.rules), RULES, 'right')}{' '}
+              {fit(r.time, TIME)} {fit(r.origin, w.origin)} {fit(r.root, w.root)} {fit(r.duration, DURATION, 'right')}{' '}
+              {fit(String(r.rules), RULES, 'right')}{' '}
               <Text color={color ? outcomeColor(r) : undefined}>
                 {r.symbol} {fit(r.outcomeText, w.outcome)}
               </Text>

@@ -13,7 +13,10 @@ export function showValue(v: Value | undefined): string {
 /** a key as the logic log writes it: bare, composite parts joined by "/" */
 export function showKey(k: Key | undefined): string {
   if (k === undefined) return '';
-  if (k !== null && typeof k === 'object' && !(k instanceof Uint8Array)) return Object.values(k).map((v) => showValue(v).replace(/^"(.*)"$/, '$1')).join('/');
+  if (k !== null && typeof k === 'object' && !(k instanceof Uint8Array))
+    return Object.values(k)
+      .map((v) => showValue(v).replace(/^"(.*)"$/, '$1'))
+      .join('/');
   return showValue(k as Value).replace(/^"(.*)"$/, '$1');
 }
 

@@ -57,7 +57,8 @@ export function listRow(r: TxRecord): TxRow {
     root: rootOf(r),
     outcome,
     symbol: outcome === 'committed' ? '✔' : outcome === 'rejected' ? '✘' : '◌',
-    outcomeText: outcome === 'committed' ? 'committed' : outcome === 'dry-run' ? 'dry run' : r.dryRun ? `${refusedBy} (dry run)` : refusedBy,
+    outcomeText:
+      outcome === 'committed' ? 'committed' : outcome === 'dry-run' ? 'dry run' : r.dryRun ? `${refusedBy} (dry run)` : refusedBy,
     duration: showDuration(r.durationMs),
     rules: (r.trace ?? []).reduce((n, s) => (NOT_RULES.has(s.kind) ? n : n + 1), 0),
   };
@@ -80,9 +81,19 @@ export interface TraceFilter {
 }
 
 const OUTCOME_WORDS: Record<string, Outcome> = {
-  failed: 'rejected', fail: 'rejected', rejected: 'rejected', refused: 'rejected', error: 'rejected', '✘': 'rejected',
-  ok: 'committed', committed: 'committed', '✔': 'committed',
-  dry: 'dry-run', 'dry-run': 'dry-run', dryrun: 'dry-run', '◌': 'dry-run',
+  failed: 'rejected',
+  fail: 'rejected',
+  rejected: 'rejected',
+  refused: 'rejected',
+  error: 'rejected',
+  '✘': 'rejected',
+  ok: 'committed',
+  committed: 'committed',
+  '✔': 'committed',
+  dry: 'dry-run',
+  'dry-run': 'dry-run',
+  dryrun: 'dry-run',
+  '◌': 'dry-run',
 };
 
 export const emptyFilter = (): TraceFilter => ({ tables: [], origins: [], outcomes: [], rules: [], text: [] });

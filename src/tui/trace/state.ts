@@ -45,7 +45,8 @@ export function selectedPosition(s: PaneState, view: TxView): number {
   return Math.min(view.positionOf(s.selected), view.length - 1);
 }
 
-const to = (by: Move, from: number, last: number): number => Math.max(0, Math.min(last, by === 'first' ? 0 : by === 'last' ? last : from + by));
+const to = (by: Move, from: number, last: number): number =>
+  Math.max(0, Math.min(last, by === 'first' ? 0 : by === 'last' ? last : from + by));
 
 export function reduce(s: PaneState, a: Action): PaneState {
   switch (a.type) {
@@ -57,7 +58,9 @@ export function reduce(s: PaneState, a: Action): PaneState {
       return { ...s, follow: false, selected: a.view.numberAt(at) };
     }
     case 'follow':
-      return s.follow ? { ...s, follow: false, selected: a.view.length ? a.view.numberAt(a.view.length - 1) : undefined } : { ...s, follow: true, selected: undefined };
+      return s.follow
+        ? { ...s, follow: false, selected: a.view.length ? a.view.numberAt(a.view.length - 1) : undefined }
+        : { ...s, follow: true, selected: undefined };
     case 'open': {
       const at = selectedPosition(s, a.view);
       const record = a.view.record(at);

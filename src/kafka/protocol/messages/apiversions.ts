@@ -29,7 +29,10 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     {
-      name: 'ApiKeys', type: '[]ApiVersion', versions: '0+', about: 'the APIs supported by the broker',
+      name: 'ApiKeys',
+      type: '[]ApiVersion',
+      versions: '0+',
+      about: 'the APIs supported by the broker',
       fields: [
         { name: 'ApiKey', type: 'int16', versions: '0+' },
         { name: 'MinVersion', type: 'int16', versions: '0+' },
@@ -38,7 +41,12 @@ export const response: MessageSpec = {
     },
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     {
-      name: 'SupportedFeatures', type: '[]SupportedFeatureKey', versions: '3+', tag: 0, taggedVersions: '3+', ignorable: true,
+      name: 'SupportedFeatures',
+      type: '[]SupportedFeatureKey',
+      versions: '3+',
+      tag: 0,
+      taggedVersions: '3+',
+      ignorable: true,
       fields: [
         { name: 'Name', type: 'string', versions: '3+' },
         { name: 'MinVersion', type: 'int16', versions: '3+' },
@@ -47,7 +55,12 @@ export const response: MessageSpec = {
     },
     { name: 'FinalizedFeaturesEpoch', type: 'int64', versions: '3+', tag: 1, taggedVersions: '3+', default: -1n, ignorable: true },
     {
-      name: 'FinalizedFeatures', type: '[]FinalizedFeatureKey', versions: '3+', tag: 2, taggedVersions: '3+', ignorable: true,
+      name: 'FinalizedFeatures',
+      type: '[]FinalizedFeatureKey',
+      versions: '3+',
+      tag: 2,
+      taggedVersions: '3+',
+      ignorable: true,
       fields: [
         { name: 'Name', type: 'string', versions: '3+' },
         { name: 'MaxVersionLevel', type: 'int16', versions: '3+' },

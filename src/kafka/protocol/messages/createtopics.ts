@@ -12,20 +12,26 @@ export const request: MessageSpec = {
   flexibleVersions: '5+',
   fields: [
     {
-      name: 'Topics', type: '[]CreatableTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]CreatableTopic',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         { name: 'NumPartitions', type: 'int32', versions: '0+', about: '-1 with manual assignments or for the broker default' },
         { name: 'ReplicationFactor', type: 'int16', versions: '0+', about: '-1 with manual assignments or for the broker default' },
         {
-          name: 'Assignments', type: '[]CreatableReplicaAssignment', versions: '0+',
+          name: 'Assignments',
+          type: '[]CreatableReplicaAssignment',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'BrokerIds', type: '[]int32', versions: '0+' },
           ],
         },
         {
-          name: 'Configs', type: '[]CreateableTopicConfig', versions: '0+',
+          name: 'Configs',
+          type: '[]CreateableTopicConfig',
+          versions: '0+',
           fields: [
             { name: 'Name', type: 'string', versions: '0+' },
             { name: 'Value', type: 'string', versions: '0+', nullableVersions: '0+' },
@@ -47,7 +53,9 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '2+', ignorable: true },
     {
-      name: 'Topics', type: '[]CreatableTopicResult', versions: '0+',
+      name: 'Topics',
+      type: '[]CreatableTopicResult',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         { name: 'TopicId', type: 'uuid', versions: '7+', ignorable: true },
@@ -57,7 +65,11 @@ export const response: MessageSpec = {
         { name: 'NumPartitions', type: 'int32', versions: '5+', default: -1, ignorable: true },
         { name: 'ReplicationFactor', type: 'int16', versions: '5+', default: -1, ignorable: true },
         {
-          name: 'Configs', type: '[]CreatableTopicConfigs', versions: '5+', nullableVersions: '5+', ignorable: true,
+          name: 'Configs',
+          type: '[]CreatableTopicConfigs',
+          versions: '5+',
+          nullableVersions: '5+',
+          ignorable: true,
           fields: [
             { name: 'Name', type: 'string', versions: '5+' },
             { name: 'Value', type: 'string', versions: '5+', nullableVersions: '5+' },

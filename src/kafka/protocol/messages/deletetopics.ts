@@ -9,7 +9,10 @@ export const request: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     {
-      name: 'Topics', type: '[]DeleteTopicState', versions: '6+', about: 'v6+: by name or by topic id',
+      name: 'Topics',
+      type: '[]DeleteTopicState',
+      versions: '6+',
+      about: 'v6+: by name or by topic id',
       fields: [
         { name: 'Name', type: 'string', versions: '6+', nullableVersions: '6+' },
         { name: 'TopicId', type: 'uuid', versions: '6+' },
@@ -29,7 +32,9 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     {
-      name: 'Responses', type: '[]DeletableTopicResult', versions: '0+',
+      name: 'Responses',
+      type: '[]DeletableTopicResult',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+', nullableVersions: '6+' },
         { name: 'TopicId', type: 'uuid', versions: '6+', ignorable: true },

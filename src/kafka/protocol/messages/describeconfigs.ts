@@ -9,7 +9,9 @@ export const request: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     {
-      name: 'Resources', type: '[]DescribeConfigsResource', versions: '0+',
+      name: 'Resources',
+      type: '[]DescribeConfigsResource',
+      versions: '0+',
       fields: [
         { name: 'ResourceType', type: 'int8', versions: '0+', about: '2 topic, 4 broker, 8 broker logger' },
         { name: 'ResourceName', type: 'string', versions: '0+' },
@@ -30,14 +32,18 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
     {
-      name: 'Results', type: '[]DescribeConfigsResult', versions: '0+',
+      name: 'Results',
+      type: '[]DescribeConfigsResult',
+      versions: '0+',
       fields: [
         { name: 'ErrorCode', type: 'int16', versions: '0+' },
         { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
         { name: 'ResourceType', type: 'int8', versions: '0+' },
         { name: 'ResourceName', type: 'string', versions: '0+' },
         {
-          name: 'Configs', type: '[]DescribeConfigsResourceResult', versions: '0+',
+          name: 'Configs',
+          type: '[]DescribeConfigsResourceResult',
+          versions: '0+',
           fields: [
             { name: 'Name', type: 'string', versions: '0+' },
             { name: 'Value', type: 'string', versions: '0+', nullableVersions: '0+' },
@@ -47,7 +53,10 @@ export const response: MessageSpec = {
             { name: 'ConfigSource', type: 'int8', versions: '1+', default: -1, ignorable: true },
             { name: 'IsSensitive', type: 'bool', versions: '0+' },
             {
-              name: 'Synonyms', type: '[]DescribeConfigsSynonym', versions: '1+', ignorable: true,
+              name: 'Synonyms',
+              type: '[]DescribeConfigsSynonym',
+              versions: '1+',
+              ignorable: true,
               fields: [
                 { name: 'Name', type: 'string', versions: '1+' },
                 { name: 'Value', type: 'string', versions: '1+', nullableVersions: '0+' },

@@ -8,10 +8,23 @@ export const request: MessageSpec = {
   validVersions: '0-17',
   flexibleVersions: '12+',
   fields: [
-    { name: 'ClusterId', type: 'string', versions: '12+', nullableVersions: '12+', default: null, tag: 0, taggedVersions: '12+', ignorable: true },
+    {
+      name: 'ClusterId',
+      type: 'string',
+      versions: '12+',
+      nullableVersions: '12+',
+      default: null,
+      tag: 0,
+      taggedVersions: '12+',
+      ignorable: true,
+    },
     { name: 'ReplicaId', type: 'int32', versions: '0-14', default: -1, about: '-1 for a consumer' },
     {
-      name: 'ReplicaState', type: 'ReplicaState', versions: '15+', tag: 1, taggedVersions: '15+',
+      name: 'ReplicaState',
+      type: 'ReplicaState',
+      versions: '15+',
+      tag: 1,
+      taggedVersions: '15+',
       fields: [
         { name: 'ReplicaId', type: 'int32', versions: '15+', default: -1 },
         { name: 'ReplicaEpoch', type: 'int64', versions: '15+', default: -1n },
@@ -24,12 +37,16 @@ export const request: MessageSpec = {
     { name: 'SessionId', type: 'int32', versions: '7+', default: 0, ignorable: true },
     { name: 'SessionEpoch', type: 'int32', versions: '7+', default: -1, ignorable: true },
     {
-      name: 'Topics', type: '[]FetchTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]FetchTopic',
+      versions: '0+',
       fields: [
         { name: 'Topic', type: 'string', versions: '0-12', ignorable: true },
         { name: 'TopicId', type: 'uuid', versions: '13+', ignorable: true },
         {
-          name: 'Partitions', type: '[]FetchPartition', versions: '0+',
+          name: 'Partitions',
+          type: '[]FetchPartition',
+          versions: '0+',
           fields: [
             { name: 'Partition', type: 'int32', versions: '0+' },
             { name: 'CurrentLeaderEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
@@ -43,7 +60,10 @@ export const request: MessageSpec = {
       ],
     },
     {
-      name: 'ForgottenTopicsData', type: '[]ForgottenTopic', versions: '7+', ignorable: false,
+      name: 'ForgottenTopicsData',
+      type: '[]ForgottenTopic',
+      versions: '7+',
+      ignorable: false,
       fields: [
         { name: 'Topic', type: 'string', versions: '7-12', ignorable: true },
         { name: 'TopicId', type: 'uuid', versions: '13+', ignorable: true },
@@ -65,12 +85,16 @@ export const response: MessageSpec = {
     { name: 'ErrorCode', type: 'int16', versions: '7+', ignorable: true },
     { name: 'SessionId', type: 'int32', versions: '7+', default: 0, ignorable: false },
     {
-      name: 'Responses', type: '[]FetchableTopicResponse', versions: '0+',
+      name: 'Responses',
+      type: '[]FetchableTopicResponse',
+      versions: '0+',
       fields: [
         { name: 'Topic', type: 'string', versions: '0-12', ignorable: true },
         { name: 'TopicId', type: 'uuid', versions: '13+', ignorable: true },
         {
-          name: 'Partitions', type: '[]PartitionData', versions: '0+',
+          name: 'Partitions',
+          type: '[]PartitionData',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'ErrorCode', type: 'int16', versions: '0+' },
@@ -78,28 +102,44 @@ export const response: MessageSpec = {
             { name: 'LastStableOffset', type: 'int64', versions: '4+', default: -1n, ignorable: true },
             { name: 'LogStartOffset', type: 'int64', versions: '5+', default: -1n, ignorable: true },
             {
-              name: 'DivergingEpoch', type: 'EpochEndOffset', versions: '12+', tag: 0, taggedVersions: '12+',
+              name: 'DivergingEpoch',
+              type: 'EpochEndOffset',
+              versions: '12+',
+              tag: 0,
+              taggedVersions: '12+',
               fields: [
                 { name: 'Epoch', type: 'int32', versions: '12+', default: -1 },
                 { name: 'EndOffset', type: 'int64', versions: '12+', default: -1n },
               ],
             },
             {
-              name: 'CurrentLeader', type: 'LeaderIdAndEpoch', versions: '12+', tag: 1, taggedVersions: '12+',
+              name: 'CurrentLeader',
+              type: 'LeaderIdAndEpoch',
+              versions: '12+',
+              tag: 1,
+              taggedVersions: '12+',
               fields: [
                 { name: 'LeaderId', type: 'int32', versions: '12+', default: -1 },
                 { name: 'LeaderEpoch', type: 'int32', versions: '12+', default: -1 },
               ],
             },
             {
-              name: 'SnapshotId', type: 'SnapshotId', versions: '12+', tag: 2, taggedVersions: '12+',
+              name: 'SnapshotId',
+              type: 'SnapshotId',
+              versions: '12+',
+              tag: 2,
+              taggedVersions: '12+',
               fields: [
                 { name: 'EndOffset', type: 'int64', versions: '0+', default: -1n },
                 { name: 'Epoch', type: 'int32', versions: '0+', default: -1 },
               ],
             },
             {
-              name: 'AbortedTransactions', type: '[]AbortedTransaction', versions: '4+', nullableVersions: '4+', ignorable: true,
+              name: 'AbortedTransactions',
+              type: '[]AbortedTransaction',
+              versions: '4+',
+              nullableVersions: '4+',
+              ignorable: true,
               fields: [
                 { name: 'ProducerId', type: 'int64', versions: '4+' },
                 { name: 'FirstOffset', type: 'int64', versions: '4+' },
@@ -112,7 +152,11 @@ export const response: MessageSpec = {
       ],
     },
     {
-      name: 'NodeEndpoints', type: '[]NodeEndpoint', versions: '16+', tag: 0, taggedVersions: '16+',
+      name: 'NodeEndpoints',
+      type: '[]NodeEndpoint',
+      versions: '16+',
+      tag: 0,
+      taggedVersions: '16+',
       fields: [
         { name: 'NodeId', type: 'int32', versions: '16+' },
         { name: 'Host', type: 'string', versions: '16+' },

@@ -35,7 +35,12 @@ export interface ApiDescription {
   maxVersion: number;
 }
 
-const api = (name: string, specs: { request: MessageSpec; response: MessageSpec }, minVersion: number, maxVersion: number): ApiDescription => ({
+const api = (
+  name: string,
+  specs: { request: MessageSpec; response: MessageSpec },
+  minVersion: number,
+  maxVersion: number,
+): ApiDescription => ({
   key: specs.request.apiKey,
   name,
   request: specs.request,

@@ -8,7 +8,13 @@ export const request: MessageSpec = {
   validVersions: '0-4',
   flexibleVersions: '2+',
   fields: [
-    { name: 'TransactionalId', type: 'string', versions: '0+', nullableVersions: '0+', about: 'null for an idempotent, non-transactional producer' },
+    {
+      name: 'TransactionalId',
+      type: 'string',
+      versions: '0+',
+      nullableVersions: '0+',
+      about: 'null for an idempotent, non-transactional producer',
+    },
     { name: 'TransactionTimeoutMs', type: 'int32', versions: '0+' },
     { name: 'ProducerId', type: 'int64', versions: '3+', default: -1n },
     { name: 'ProducerEpoch', type: 'int16', versions: '3+', default: -1 },

@@ -16,7 +16,9 @@ export const request: MessageSpec = {
     { name: 'GroupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
     { name: 'ProtocolType', type: 'string', versions: '0+' },
     {
-      name: 'Protocols', type: '[]JoinGroupRequestProtocol', versions: '0+',
+      name: 'Protocols',
+      type: '[]JoinGroupRequestProtocol',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         { name: 'Metadata', type: 'bytes', versions: '0+' },
@@ -42,7 +44,9 @@ export const response: MessageSpec = {
     { name: 'SkipAssignment', type: 'bool', versions: '9+', default: false },
     { name: 'MemberId', type: 'string', versions: '0+' },
     {
-      name: 'Members', type: '[]JoinGroupResponseMember', versions: '0+',
+      name: 'Members',
+      type: '[]JoinGroupResponseMember',
+      versions: '0+',
       fields: [
         { name: 'MemberId', type: 'string', versions: '0+' },
         { name: 'GroupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },

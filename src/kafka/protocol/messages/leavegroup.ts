@@ -11,7 +11,10 @@ export const request: MessageSpec = {
     { name: 'GroupId', type: 'string', versions: '0+' },
     { name: 'MemberId', type: 'string', versions: '0-2' },
     {
-      name: 'Members', type: '[]MemberIdentity', versions: '3+', about: 'v3+: a batch of leaving members',
+      name: 'Members',
+      type: '[]MemberIdentity',
+      versions: '3+',
+      about: 'v3+: a batch of leaving members',
       fields: [
         { name: 'MemberId', type: 'string', versions: '3+' },
         { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
@@ -31,7 +34,9 @@ export const response: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     {
-      name: 'Members', type: '[]MemberResponse', versions: '3+',
+      name: 'Members',
+      type: '[]MemberResponse',
+      versions: '3+',
       fields: [
         { name: 'MemberId', type: 'string', versions: '3+' },
         { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },

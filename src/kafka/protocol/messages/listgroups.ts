@@ -23,7 +23,9 @@ export const response: MessageSpec = {
     { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'ErrorCode', type: 'int16', versions: '0+' },
     {
-      name: 'Groups', type: '[]ListedGroup', versions: '0+',
+      name: 'Groups',
+      type: '[]ListedGroup',
+      versions: '0+',
       fields: [
         { name: 'GroupId', type: 'string', versions: '0+' },
         { name: 'ProtocolType', type: 'string', versions: '0+' },

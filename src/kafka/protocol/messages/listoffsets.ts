@@ -11,11 +11,15 @@ export const request: MessageSpec = {
     { name: 'ReplicaId', type: 'int32', versions: '0+', about: '-1 for a consumer' },
     { name: 'IsolationLevel', type: 'int8', versions: '2+' },
     {
-      name: 'Topics', type: '[]ListOffsetsTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]ListOffsetsTopic',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         {
-          name: 'Partitions', type: '[]ListOffsetsPartition', versions: '0+',
+          name: 'Partitions',
+          type: '[]ListOffsetsPartition',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'CurrentLeaderEpoch', type: 'int32', versions: '4+', default: -1, ignorable: true },
@@ -38,11 +42,15 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '2+', ignorable: true },
     {
-      name: 'Topics', type: '[]ListOffsetsTopicResponse', versions: '0+',
+      name: 'Topics',
+      type: '[]ListOffsetsTopicResponse',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         {
-          name: 'Partitions', type: '[]ListOffsetsPartitionResponse', versions: '0+',
+          name: 'Partitions',
+          type: '[]ListOffsetsPartitionResponse',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'ErrorCode', type: 'int16', versions: '0+' },

@@ -10,7 +10,10 @@ export const request: MessageSpec = {
   fields: [
     {
       // v0: an empty array means all topics; v1+: null means all topics, empty means none
-      name: 'Topics', type: '[]MetadataRequestTopic', versions: '0+', nullableVersions: '1+',
+      name: 'Topics',
+      type: '[]MetadataRequestTopic',
+      versions: '0+',
+      nullableVersions: '1+',
       fields: [
         { name: 'TopicId', type: 'uuid', versions: '10+', ignorable: true },
         { name: 'Name', type: 'string', versions: '0+', nullableVersions: '10+' },
@@ -31,7 +34,9 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '3+' },
     {
-      name: 'Brokers', type: '[]MetadataResponseBroker', versions: '0+',
+      name: 'Brokers',
+      type: '[]MetadataResponseBroker',
+      versions: '0+',
       fields: [
         { name: 'NodeId', type: 'int32', versions: '0+' },
         { name: 'Host', type: 'string', versions: '0+' },
@@ -42,14 +47,18 @@ export const response: MessageSpec = {
     { name: 'ClusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: null, ignorable: true },
     { name: 'ControllerId', type: 'int32', versions: '1+', default: -1, ignorable: true },
     {
-      name: 'Topics', type: '[]MetadataResponseTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]MetadataResponseTopic',
+      versions: '0+',
       fields: [
         { name: 'ErrorCode', type: 'int16', versions: '0+' },
         { name: 'Name', type: 'string', versions: '0+', nullableVersions: '12+' },
         { name: 'TopicId', type: 'uuid', versions: '10+', ignorable: true },
         { name: 'IsInternal', type: 'bool', versions: '1+', default: false, ignorable: true },
         {
-          name: 'Partitions', type: '[]MetadataResponsePartition', versions: '0+',
+          name: 'Partitions',
+          type: '[]MetadataResponsePartition',
+          versions: '0+',
           fields: [
             { name: 'ErrorCode', type: 'int16', versions: '0+' },
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },

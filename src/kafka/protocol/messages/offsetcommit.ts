@@ -14,11 +14,15 @@ export const request: MessageSpec = {
     { name: 'GroupInstanceId', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
     { name: 'RetentionTimeMs', type: 'int64', versions: '2-4', default: -1n, ignorable: true },
     {
-      name: 'Topics', type: '[]OffsetCommitRequestTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]OffsetCommitRequestTopic',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         {
-          name: 'Partitions', type: '[]OffsetCommitRequestPartition', versions: '0+',
+          name: 'Partitions',
+          type: '[]OffsetCommitRequestPartition',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'CommittedOffset', type: 'int64', versions: '0+' },
@@ -41,11 +45,15 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '3+', ignorable: true },
     {
-      name: 'Topics', type: '[]OffsetCommitResponseTopic', versions: '0+',
+      name: 'Topics',
+      type: '[]OffsetCommitResponseTopic',
+      versions: '0+',
       fields: [
         { name: 'Name', type: 'string', versions: '0+' },
         {
-          name: 'Partitions', type: '[]OffsetCommitResponsePartition', versions: '0+',
+          name: 'Partitions',
+          type: '[]OffsetCommitResponsePartition',
+          versions: '0+',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0+' },
             { name: 'ErrorCode', type: 'int16', versions: '0+' },

@@ -10,20 +10,29 @@ export const request: MessageSpec = {
   fields: [
     { name: 'GroupId', type: 'string', versions: '0-7' },
     {
-      name: 'Topics', type: '[]OffsetFetchRequestTopic', versions: '0-7', nullableVersions: '2-7', about: 'null: all topics (v2+)',
+      name: 'Topics',
+      type: '[]OffsetFetchRequestTopic',
+      versions: '0-7',
+      nullableVersions: '2-7',
+      about: 'null: all topics (v2+)',
       fields: [
         { name: 'Name', type: 'string', versions: '0-7' },
         { name: 'PartitionIndexes', type: '[]int32', versions: '0-7' },
       ],
     },
     {
-      name: 'Groups', type: '[]OffsetFetchRequestGroup', versions: '8+',
+      name: 'Groups',
+      type: '[]OffsetFetchRequestGroup',
+      versions: '8+',
       fields: [
         { name: 'GroupId', type: 'string', versions: '8+' },
         { name: 'MemberId', type: 'string', versions: '9+', nullableVersions: '9+', default: null, ignorable: true },
         { name: 'MemberEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
         {
-          name: 'Topics', type: '[]OffsetFetchRequestTopics', versions: '8+', nullableVersions: '8+',
+          name: 'Topics',
+          type: '[]OffsetFetchRequestTopics',
+          versions: '8+',
+          nullableVersions: '8+',
           fields: [
             { name: 'Name', type: 'string', versions: '8+' },
             { name: 'PartitionIndexes', type: '[]int32', versions: '8+' },
@@ -44,11 +53,15 @@ export const response: MessageSpec = {
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '3+', ignorable: true },
     {
-      name: 'Topics', type: '[]OffsetFetchResponseTopic', versions: '0-7',
+      name: 'Topics',
+      type: '[]OffsetFetchResponseTopic',
+      versions: '0-7',
       fields: [
         { name: 'Name', type: 'string', versions: '0-7' },
         {
-          name: 'Partitions', type: '[]OffsetFetchResponsePartition', versions: '0-7',
+          name: 'Partitions',
+          type: '[]OffsetFetchResponsePartition',
+          versions: '0-7',
           fields: [
             { name: 'PartitionIndex', type: 'int32', versions: '0-7' },
             { name: 'CommittedOffset', type: 'int64', versions: '0-7', about: '-1 if none committed' },
@@ -61,15 +74,21 @@ export const response: MessageSpec = {
     },
     { name: 'ErrorCode', type: 'int16', versions: '2-7', default: 0, ignorable: true, about: 'top-level error code' },
     {
-      name: 'Groups', type: '[]OffsetFetchResponseGroup', versions: '8+',
+      name: 'Groups',
+      type: '[]OffsetFetchResponseGroup',
+      versions: '8+',
       fields: [
         { name: 'GroupId', type: 'string', versions: '8+' },
         {
-          name: 'Topics', type: '[]OffsetFetchResponseTopics', versions: '8+',
+          name: 'Topics',
+          type: '[]OffsetFetchResponseTopics',
+          versions: '8+',
           fields: [
             { name: 'Name', type: 'string', versions: '8+' },
             {
-              name: 'Partitions', type: '[]OffsetFetchResponsePartitions', versions: '8+',
+              name: 'Partitions',
+              type: '[]OffsetFetchResponsePartitions',
+              versions: '8+',
               fields: [
                 { name: 'PartitionIndex', type: 'int32', versions: '8+' },
                 { name: 'CommittedOffset', type: 'int64', versions: '8+' },

@@ -15,7 +15,10 @@ export const request: MessageSpec = {
     { name: 'ProtocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
     { name: 'ProtocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
     {
-      name: 'Assignments', type: '[]SyncGroupRequestAssignment', versions: '0+', about: 'filled by the group leader only',
+      name: 'Assignments',
+      type: '[]SyncGroupRequestAssignment',
+      versions: '0+',
+      about: 'filled by the group leader only',
       fields: [
         { name: 'MemberId', type: 'string', versions: '0+' },
         { name: 'Assignment', type: 'bytes', versions: '0+' },
