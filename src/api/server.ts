@@ -74,7 +74,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     if (!ctx.security.enabled) return next();
     const header = req.get('Authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
-    const token = m?.[1]!.trim();
+    const token = m?.[1]?.trim();
     const user = token ? (auth.known(token) ?? (await auth.verify(token))) : null;
     if (!user) {
       throw new ApiError(

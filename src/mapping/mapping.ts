@@ -15,7 +15,7 @@
  * Reading (toRows) checks every key and value and names the offending one in the partner's terms:
  * `Items[1].ProductName: no Product named "Chaang"`.
  */
-import { Column, getTableName, is, Table } from 'drizzle-orm';
+import { type Column, getTableName, is, Table } from 'drizzle-orm';
 import type { ColumnInfo, ForeignKey, Row, Schema, TableInfo, Value } from '../store/types.js';
 import { normalize } from '../rules/values.js';
 import { BadInput } from '../rules/errors.js';
@@ -142,7 +142,9 @@ function readDict(table: Table, spec: MappingSpec, dict: unknown, schema: Schema
     if (found.length === 0) throw new MappingError(at, `no ${parent.name} ${what}`);
     if (found.length > 1) throw new MappingError(at, `more than one ${parent.name} ${what}; add a field that tells them apart`);
     const fk = foreignKey(info, parent, l.via);
-    fk.childColumns.forEach((c, i) => (values[c] = found[0]![fk.parentColumns[i]!] ?? null));
+    fk.childColumns.forEach((c, i) => {
+      values[c] = found[0]![fk.parentColumns[i]!] ?? null;
+    });
   }
   const children: RowTree['children'] = [];
   for (const [key, c] of Object.entries(spec.children ?? {})) {
@@ -170,7 +172,9 @@ export function insertTree(tree: RowTree, insert: (table: string, values: Row) =
   const row = insert(tree.table, tree.values);
   for (const c of tree.children) {
     for (const childTree of c.rows) {
-      c.fk.childColumns.forEach((col, i) => (childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null));
+      c.fk.childColumns.forEach((col, i) => {
+        childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null;
+      });
       insertTree(childTree, insert);
     }
   }

@@ -23,8 +23,10 @@ export interface Reads {
 export class AnalysisError extends Error {}
 
 type AnyNode = Node & Record<string, any>;
+/** any function: only its source text is read */
+export type AnyFunction = (...args: never[]) => unknown;
 
-export function analyze(fn: Function): Reads {
+export function analyze(fn: AnyFunction): Reads {
   const { node: fnNode, text } = parseFunction(fn);
   const reads: Reads = { own: new Set(), old: new Set(), parents: [], body: '' };
   const [rowParam, ctxParam] = fnNode.params as AnyNode[];
@@ -139,7 +141,7 @@ function memberName(node: AnyNode, parentNode: AnyNode | undefined, what: string
   );
 }
 
-function parseFunction(fn: Function): { node: AnyNode; text: string } {
+function parseFunction(fn: AnyFunction): { node: AnyNode; text: string } {
   const src = fn.toString();
   // arrow or function expression; `method(x) {…}` (object shorthand) needs a wrapper to parse
   for (const text of [`(${src})`, `({ ${src} })`]) {

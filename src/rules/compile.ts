@@ -5,7 +5,7 @@
  * that names the rule and where it was declared.
  */
 import type { ColumnInfo, ForeignKey, Schema, TableInfo } from '../store/types.js';
-import { analyze, AnalysisError, type Reads } from './analyze.js';
+import { analyze, AnalysisError, type AnyFunction, type Reads } from './analyze.js';
 import { emptyLogic } from './compiled.js';
 import type {
   CompiledAggregate,
@@ -270,7 +270,7 @@ class Compiler {
     if (typeof fn !== 'function') throw new RuleDefinitionError(`${where}: expected a function, got ${describe(fn)}`);
     let reads: Reads;
     try {
-      reads = analyze(fn);
+      reads = analyze(fn as AnyFunction);
     } catch (e) {
       if (e instanceof AnalysisError) throw new RuleDefinitionError(`${where}: ${e.message}`);
       throw e;

@@ -89,7 +89,9 @@ export class Engine {
   run(ops: TxOp[], options: TxOptions = {}): TxOutcome {
     return this.transaction((uow) => {
       if (!Array.isArray(ops)) throw new BadInput('a transaction is a JSON list of operations', '', 'bad-json');
-      ops.forEach((op, i) => uow.applyOp(op, `ops[${i}]`));
+      ops.forEach((op, i) => {
+        uow.applyOp(op, `ops[${i}]`);
+      });
     }, options);
   }
 

@@ -59,6 +59,7 @@ export interface Supervisor {
   on(event: 'tx', listener: (record: TxRecord) => void): this;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above types the events this class emits
 export class Supervisor extends EventEmitter {
   readonly kafka: KafkaTarget;
   readonly children = new Map<ChildName, ChildState>();

@@ -32,7 +32,9 @@ export function subset(expected: unknown, actual: unknown, path: string, out: st
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return void out.push(`${path}: expected a list, got ${show(actual)}`);
     if (expected.length !== actual.length) out.push(`${path}: expected ${expected.length} items, got ${actual.length}`);
-    expected.forEach((e, i) => i < actual.length && subset(e, actual[i], `${path}[${i}]`, out));
+    expected.forEach((e, i) => {
+      if (i < actual.length) subset(e, actual[i], `${path}[${i}]`, out);
+    });
     return;
   }
   if (expected !== null && typeof expected === 'object') {

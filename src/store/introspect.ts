@@ -1,6 +1,6 @@
 /** Reads a SQLite database's tables, columns, keys and foreign keys into a Schema. */
 import type Database from 'better-sqlite3';
-import type { ColumnInfo, ColumnKind, ForeignKey, OnDelete, Schema, TableInfo, Value } from './types.js';
+import type { ColumnInfo, ColumnKind, OnDelete, Schema, TableInfo, Value } from './types.js';
 
 interface PragmaColumn {
   name: string;

@@ -78,6 +78,7 @@ export function App(props: AppProps) {
   const [, redraw] = useState(0);
 
   useEffect(() => {
+    // biome-ignore lint/correctness/noUnusedVariables: read by ??= (the rule misses it)
     let timer: NodeJS.Timeout | undefined;
     return runtime.subscribe(() => {
       timer ??= setTimeout(() => {

@@ -49,9 +49,9 @@ async function member(name: string): Promise<Consumer> {
     maxWaitTimeInMs: 500,
   });
   c.on(c.events.GROUP_JOIN, (e) => assignments.set(name, e.payload.memberAssignment.work ?? []));
-  c.on(c.events.COMMIT_OFFSETS, (e) =>
-    e.payload.topics.forEach((t) => t.partitions.forEach((p) => commit(Number(p.partition), Number(p.offset)))),
-  );
+  c.on(c.events.COMMIT_OFFSETS, (e) => {
+    for (const t of e.payload.topics) for (const p of t.partitions) commit(Number(p.partition), Number(p.offset));
+  });
   await c.connect();
   await c.subscribe({ topic: 'work', fromBeginning: true });
   const note = record(name);

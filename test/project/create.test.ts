@@ -38,9 +38,7 @@ function database(name: string, sql: string): string {
 }
 
 /** the created project, served on a loopback port as `alsx serve` serves it */
-async function serve(
-  dir: string,
-): Promise<{
+async function serve(dir: string): Promise<{
   project: OpenProject;
   base: string;
   get(path: string): Promise<{ status: number; body: any }>;
@@ -303,7 +301,7 @@ describe('a database with awkward names, keys and references', () => {
     expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions.paths.alsx).toEqual(['../../../src/index.ts']);
     // the examples that need no new column type-check once uncommented
     const rules = readFileSync(join(dir, 'logic/rules.ts'), 'utf8');
-    const uncommented = rules.replace(/^ {2}\/\/ ((?:constraint|defaults|afterFlush)\(.*|  \(.*)$/gm, '  $1');
+    const uncommented = rules.replace(/^ {2}\/\/ ((?:constraint|defaults|afterFlush)\(.*| {2}\(.*)$/gm, '  $1');
     expect(uncommented.match(/^ {2}(constraint|defaults|afterFlush)\(/gm)).toHaveLength(3);
     writeFileSync(join(dir, 'logic/examples.ts'), uncommented);
     const errors = typeCheck(dir);

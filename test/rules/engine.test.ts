@@ -51,7 +51,9 @@ const ruleSet = () =>
     sum(Dept.LineTotal, Line.Amount),
     count(Dept.LineCount, Line, { where: (l) => l.Amount > 0 }),
     // declared before what it reads: order comes from dependencies
+    // biome-ignore lint/complexity/noCommaOperator: counts the calls inside the expression the engine reads
     formula(Emp.Cost, (e) => (calls.cost++, e.Pay * (e.DeptRate ?? 1))),
+    // biome-ignore lint/complexity/noCommaOperator: as above
     formula(Emp.DeptRate, (e, { parent }) => (calls.rate++, parent(Dept, 'WorksFor').Rate ?? null)),
   ]);
 

@@ -47,7 +47,10 @@ describe('trace', () => {
     const bySeq = new Map(out.trace.map((s) => [s.seq, s]));
     out.trace.forEach((step, i) => {
       expect(step).toMatchObject({ tx: out.tx, origin: 'test', seq: i + 1 });
-      if (step.cause === undefined) return expect(step.depth).toBe(0);
+      if (step.cause === undefined) {
+        expect(step.depth).toBe(0);
+        return;
+      }
       const cause = bySeq.get(step.cause)!;
       expect(cause.seq).toBeLessThan(step.seq);
       expect([cause.depth, cause.depth + 1]).toContain(step.depth);

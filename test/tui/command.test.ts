@@ -63,7 +63,7 @@ describe('the line editor', () => {
     expect(edit(at(':get'), { input: 'x', ctrl: true })).toBeUndefined();
   });
   it('shows the part of a long line around the cursor', () => {
-    const v = viewport(at('x'.repeat(100) + 'END'), 20);
+    const v = viewport(at(`${'x'.repeat(100)}END`), 20);
     expect(v.before.endsWith('END')).toBe(true);
     expect(v.before.length + 1 + v.after.length).toBeLessThanOrEqual(20);
   });

@@ -123,7 +123,7 @@ describe('the Tables pane', () => {
     await press(...Array(at('OrderDetail')).fill(KEY.down), KEY.enter, KEY.enter);
     expect(lines()[0]).toBe(`OrderDetail ${first.Id}`);
     expect(frame()).toMatch(new RegExp(`ProductId\\s+${first.ProductId}  → ${first.ProductName}`));
-    expect(frame()).toMatch(/OrderId\s+\d+  → Order/);
+    expect(frame()).toMatch(/OrderId\s+\d+ {2}→ Order/);
   });
 
   it('walks Customer → OrderList → an order → OrderDetailList, and back', async () => {
@@ -139,12 +139,12 @@ describe('the Tables pane', () => {
     await press(KEY.enter);
     expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643');
     expect(frame()).toMatch(/^› ↳ OrderDetailList \(3\)/m);
-    expect(frame()).toMatch(/CustomerId\s+ALFKI  → Alfreds Futterkiste/);
+    expect(frame()).toMatch(/CustomerId\s+ALFKI {2}→ Alfreds Futterkiste/);
     await press(KEY.enter);
     expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
     expect(frame()).toContain('row 1/3');
     await press(KEY.enter);
-    expect(frame()).toMatch(/ProductId\s+28  → Rössle Sauerkraut/);
+    expect(frame()).toMatch(/ProductId\s+28 {2}→ Rössle Sauerkraut/);
     // …and back up, one step per esc (backspace too)
     await press(KEY.esc);
     expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');

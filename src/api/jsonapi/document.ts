@@ -72,7 +72,9 @@ export function toOneId(model: ApiModel, rel: Relationship, row: Row): string | 
   if (values.some((v) => v === null || v === undefined)) return null;
   if (!rel.toPrimaryKey) return undefined;
   const key: Row = {};
-  rel.fk.parentColumns.forEach((c, i) => (key[c] = values[i]!));
+  rel.fk.parentColumns.forEach((c, i) => {
+    key[c] = values[i]!;
+  });
   return idOf(model.types.get(rel.target)!.table, key);
 }
 

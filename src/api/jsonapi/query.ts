@@ -164,7 +164,7 @@ export function resolvePath(text: string, type: ResourceType, model: ApiModel, p
   let at = type;
   for (const name of parts.slice(0, -1)) {
     const rel = at.relationships.get(name);
-    if (!rel || rel.kind !== 'toOne')
+    if (rel?.kind !== 'toOne')
       throw badParameter(
         parameter,
         `${at.type} has no to-one relationship ${name}${rel ? ' (filters follow to-one relationships only)' : ''}`,

@@ -141,7 +141,9 @@ export function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentif
       throw e;
     }
   }
-  rel.fk.childColumns.forEach((c, i) => (out[c] = row![rel.fk.parentColumns[i]!] ?? null));
+  rel.fk.childColumns.forEach((c, i) => {
+    out[c] = row![rel.fk.parentColumns[i]!] ?? null;
+  });
   return out;
 }
 

@@ -203,7 +203,7 @@ function isJson(text: string): boolean {
 
 type Tailed = Parameters<Parameters<typeof import('../../kafka/client.js').tail>[3]>[0];
 
-function valueOf(m: Tailed): unknown {
+function messageValue(m: Tailed): unknown {
   if (!m.value) return null;
   const text = m.value.toString('utf8');
   try {
@@ -221,14 +221,14 @@ function asJson(m: Tailed): Record<string, unknown> {
     timestamp: m.timestamp,
     key: m.key?.toString('utf8') ?? null,
     headers: m.headers,
-    value: valueOf(m),
+    value: messageValue(m),
   };
 }
 
 function render(m: Tailed, t: ReturnType<typeof theme>): string {
   const head = `${t.title(`${m.topic} [${m.partition}] @${m.offset}`)}  ${t.dim(m.timestamp)}${m.key ? `  key ${t.kind(m.key.toString('utf8'))}` : ''}`;
   const headers = Object.entries(m.headers).map(([k, v]) => `  ${t.dim(`${k}:`)} ${k.startsWith('alsx-error') ? t.bad(v) : v}`);
-  const value = valueOf(m);
+  const value = messageValue(m);
   const body = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   return `${[head, ...headers, body.replace(/^/gm, '  ')].join('\n')}\n\n`;
 }

@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Struct } from '../protocol/codec.js';
 import { encode, Writer } from '../protocol/codec.js';
 import { APIS, apiByKey, type ApiDescription } from '../protocol/messages/index.js';
-import { BatchError, readBatches } from '../protocol/batch.js';
+import { type BatchError, readBatches } from '../protocol/batch.js';
 import { Connection, type RequestContext } from './connection.js';
 import { ErrorCode } from './errors.js';
 import { GroupCoordinator } from './groups.js';
@@ -348,7 +348,7 @@ export class Broker {
         const records = p.Records as Buffer | null;
         if (!records || records.length === 0) return answer(ErrorCode.NONE, log.endOffset, log.startOffset);
         const copy = Buffer.from(records); // the request buffer is reused by the socket: keep our own
-        let batches;
+        let batches: ReturnType<typeof readBatches>;
         try {
           batches = readBatches(copy);
         } catch (e) {

@@ -174,7 +174,7 @@ export class GroupCoordinator {
   checkCommit(groupId: string, generation: number, memberId: string): number {
     if (generation < 0) return ErrorCode.NONE; // a simple (non-group) consumer, or the admin
     const group = this.groups.get(groupId);
-    if (!group || !group.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (!group?.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generation !== group.generation) return ErrorCode.ILLEGAL_GENERATION;
     if (group.state === 'PreparingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
     return ErrorCode.NONE;

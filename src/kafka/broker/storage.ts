@@ -80,8 +80,7 @@ export class Storage {
   /** records commits durably before they are acknowledged */
   commit(group: string, entries: { topic: string; partition: number; offset: number; metadata: string | null }[]): void {
     if (entries.length === 0) return;
-    const lines =
-      entries.map((e) => JSON.stringify({ g: group, t: e.topic, p: e.partition, o: e.offset, m: e.metadata })).join('\n') + '\n';
+    const lines = `${entries.map((e) => JSON.stringify({ g: group, t: e.topic, p: e.partition, o: e.offset, m: e.metadata })).join('\n')}\n`;
     writeSync(this.offsetsFd, lines);
     if (this.logOptions.fsync === 'batch') fsyncSync(this.offsetsFd);
     const map = this.offsets.get(group) ?? new Map<string, CommittedOffset>();

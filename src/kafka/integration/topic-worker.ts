@@ -56,7 +56,7 @@ export class TopicWorker {
       return this.deadLetter(m, `not JSON: ${(e as Error).message}`, 'parse');
     }
     let duplicate = false;
-    let outcome;
+    let outcome: ReturnType<typeof this.engine.transaction>;
     try {
       outcome = this.engine.transaction(
         (uow) => {

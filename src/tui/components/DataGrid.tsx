@@ -169,7 +169,7 @@ function sum(ws: number[], from: number, to: number): number {
 /** the text in exactly `w` cells: cut with "…", padded on the side away from its alignment */
 export function cell(text: string, w: number, align: 'left' | 'right'): string {
   const chars = [...text];
-  if (chars.length > w) return w <= 1 ? '…'.slice(0, w) : chars.slice(0, w - 1).join('') + '…';
+  if (chars.length > w) return w <= 1 ? '…'.slice(0, w) : `${chars.slice(0, w - 1).join('')}…`;
   const pad = ' '.repeat(w - chars.length);
   return align === 'right' ? pad + text : text + pad;
 }

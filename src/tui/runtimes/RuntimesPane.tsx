@@ -27,6 +27,7 @@ export function RuntimesPane({ width, height, focused, runtime }: PaneProps & { 
   const [, tick] = useState(0);
   const [selected, setSelected] = useState(0);
   useEffect(() => {
+    // biome-ignore lint/correctness/noUnusedVariables: read by ??= (the rule misses it)
     let timer: NodeJS.Timeout | undefined;
     // log lines can arrive fast: redraw at most ten times a second
     return runtime.subscribe(() => {

@@ -76,5 +76,5 @@ export function fitBreadcrumb(parts: string[], width: number): string {
   let from = 0;
   while ([...text].length > width && from < parts.length - 1) text = `…${sep}${parts.slice(++from).join(sep)}`;
   const chars = [...text];
-  return chars.length > width ? chars.slice(0, Math.max(0, width - 1)).join('') + '…' : text;
+  return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : text;
 }

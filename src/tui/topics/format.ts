@@ -36,7 +36,9 @@ export function messageLines(m: TopicMessage, width: number): Line[] {
   const hit = cache.get(m);
   if (hit?.width === width) return hit.lines;
   const lines: Line[] = [];
-  const push = (text: string, tone: Tone) => wrap(text, width).forEach((t) => lines.push({ text: t, tone }));
+  const push = (text: string, tone: Tone) => {
+    for (const t of wrap(text, width)) lines.push({ text: t, tone });
+  };
   const dead = 'alsx-error' in m.headers;
   push(
     `[${m.partition}] @${m.offset}  ${m.timestamp.replace('T', ' ').replace('Z', '')}${m.key !== null ? `  key ${m.key}` : ''}${dead ? '  ✘ dead letter' : ''}${m.json === undefined && m.text !== null ? '  (not JSON)' : ''}`,

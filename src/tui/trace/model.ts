@@ -102,7 +102,7 @@ export function parseFilter(text: string): TraceFilter {
   const f = emptyFilter();
   for (const word of text.trim().split(/\s+/).filter(Boolean)) {
     const m = /^(table|t|origin|o|outcome|rule|r):(.+)$/i.exec(word);
-    const field = m?.[1]!.toLowerCase();
+    const field = m?.[1]?.toLowerCase();
     const value = (m ? m[2]! : word).toLowerCase();
     if (field === 'table' || field === 't') f.tables.push(value);
     else if (field === 'origin' || field === 'o') f.origins.push(value);

@@ -64,7 +64,7 @@ export function reduce(s: PaneState, a: Action): PaneState {
     case 'open': {
       const at = selectedPosition(s, a.view);
       const record = a.view.record(at);
-      if (!record || !record.trace.length) return s;
+      if (!record?.trace.length) return s;
       return { ...s, mode: 'steps', follow: false, selected: a.view.numberAt(at), opened: { record, step: 0 } };
     }
     case 'step':
