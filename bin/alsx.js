@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The `alsx` command. Sources and a project's own files (rules, models, config) are TypeScript,
-// loaded through tsx, so there is no build step between editing a rule and running it.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+// The `alsx` command: alsx's compiled code (dist/, built by `npm run build`, which `npm install`
+// runs in a clone). A project's own files stay TypeScript: alsx compiles them when it loads them.
+import { existsSync } from 'node:fs';
 
-// alsx's own compiler settings (the workbench's JSX among them), whichever folder it is run from;
-// child runtimes inherit the setting
-process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-register();
-await import('../src/cli.ts');
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('alsx: not built yet (no dist/cli.js); run npm run build in the alsx folder\n');
+  process.exit(70);
+}
+await import(cli.href);

@@ -1,7 +1,7 @@
 /** The `alsx` command: one registry of subcommands, each with --help; errors as messages with exit codes. */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ProjectError } from './project/load.js';
+import { ProjectError } from './project/errors.js';
 import { BadInput } from './rules/errors.js';
 import { registerTx } from './cli/commands/tx.js';
 import { registerProjectTools } from './cli/commands/project-tools.js';

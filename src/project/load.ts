@@ -5,9 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
 import { basename, join, relative as pathRelative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../store/sqlite.js';
 import { compile } from '../rules/compile.js';
@@ -18,9 +16,10 @@ import { outboxContext } from '../kafka/integration/outbox.js';
 import { RuleDefinitionError } from '../rules/errors.js';
 import type { ProjectConfig } from './config.js';
 
-export class ProjectError extends Error {
-  override name = 'ProjectError';
-}
+import { ProjectError } from './errors.js';
+import { importProjectModule } from './import-module.js';
+
+export { ProjectError };
 
 export interface Project {
   dir: string;
@@ -40,34 +39,19 @@ export interface OpenProject extends Project {
   close(): void;
 }
 
-let importsHooked = false;
-
-/**
- * A project's files import `alsx`, `alsx/config` and `drizzle-orm`; one anywhere on disk has no
- * node_modules of its own, so those resolve from this installation (imports-hook.mjs). Registered
- * once, before the first of a project's modules is imported.
- */
-function importProjectModule(file: string): Promise<unknown> {
-  if (!importsHooked) {
-    register('./imports-hook.mjs', import.meta.url);
-    importsHooked = true;
-  }
-  return import(pathToFileURL(file).href);
-}
-
 export async function readProject(dir: string): Promise<Project> {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     throw new ProjectError(`${dir} is not a folder; give a project folder such as projects/northwind`);
   const configFile = join(abs, 'alsx.config.ts');
+  const stateDir = stateDirOf(abs);
   let config: ProjectConfig = {};
   if (existsSync(configFile)) {
-    const mod = (await importProjectModule(configFile)) as { default?: ProjectConfig };
+    const mod = (await importProjectModule(abs, stateDir, configFile)) as { default?: ProjectConfig };
     config = mod.default ?? {};
   } else if (!existsSync(join(abs, 'db'))) {
     throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
   }
-  const stateDir = stateDirOf(abs);
   return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
 }
 
@@ -159,7 +143,7 @@ export async function projectModule<T>(
   if (!existsSync(file)) return undefined;
   let mod: { default?: unknown };
   try {
-    mod = (await importProjectModule(file)) as { default?: unknown };
+    mod = (await importProjectModule(project.dir, project.stateDir, file)) as { default?: unknown };
   } catch (e) {
     throw new ProjectError(`loading ${path} failed: ${(e as Error).message}`);
   }

@@ -17,6 +17,9 @@ import { isTable, tableName, type Op, type TxApi } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
 import { normalize, sameValue } from './values.js';
 import { addExact, subtractExact } from './decimal.js';
+import { formatKey } from './keys.js';
+
+export { formatKey };
 import type { Change, Engine, EngineOptions, TxOp } from './engine.js';
 
 /** A row as the transaction sees it. */
@@ -904,14 +907,6 @@ function unknownColumn(table: TableInfo, name: string, pointer: string): BadInpu
     `${pointer}.${name}`,
     'unknown-column',
   );
-}
-
-export function formatKey(key: unknown): string {
-  if (key !== null && typeof key === 'object')
-    return Object.values(key as object)
-      .map(String)
-      .join('/');
-  return String(key);
 }
 
 function safeMessage(fn: () => string, rule: string): string {

@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { RUNS_COMPILED } from '../project/import-module.js';
 import { ensureDatabase, type Project } from '../project/load.js';
 import type { ChildArgs, ChildMessage, ChildName, TxRecord } from './protocol.js';
 import { describeTarget, kafkaTarget, runningBroker, type KafkaTarget } from './kafka-target.js';
@@ -48,10 +49,17 @@ export class StartError extends Error {
 }
 
 const LOG_LINES = 200;
-const TSX = import.meta.resolve('tsx');
-/** alsx's compiler settings, whatever folder the children start in */
-const ALSX_TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-const entry = (name: ChildName): string => new URL(`./children/${name}.ts`, import.meta.url).pathname;
+/**
+ * How a child runs: compiled like this process (it loads the project's TypeScript itself), or —
+ * when alsx runs from its sources, in its own tests — under tsx with alsx's compiler settings, and
+ * with `alsx` resolved to the sources too (the `alsx-source` export condition), so the project's
+ * rules and the child share one copy of alsx's modules.
+ */
+const fromSource = !RUNS_COMPILED;
+const entry = (name: ChildName): string => fileURLToPath(new URL(`./children/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+const childExecArgv = fromSource ? ['--import', import.meta.resolve('tsx'), '--conditions=alsx-source'] : [];
+const childEnv = (): NodeJS.ProcessEnv =>
+  fromSource ? { TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) } : {};
 
 export interface Supervisor {
   on(event: 'state', listener: (s: ChildState) => void): this;
@@ -202,9 +210,9 @@ export class Supervisor extends EventEmitter {
 
   private spawn(name: ChildName): Promise<void> {
     const child = fork(entry(name), [JSON.stringify(this.args(name))], {
-      execArgv: ['--import', TSX],
+      execArgv: childExecArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0', TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? ALSX_TSCONFIG },
+      env: { ...(this.options.env ?? process.env), FORCE_COLOR: '0', ...childEnv() },
     });
     this.processes.set(name, child);
     this.setState(name, { status: 'starting', pid: child.pid, exit: undefined });

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { createProject, type CreateReport } from '../../project/create/create.js';
+import type { CreateReport } from '../../project/create/create.js';
 import { theme, warn } from '../color.js';
 import { CliError } from '../exit.js';
 
@@ -59,6 +59,7 @@ export function registerCreate(program: Command): void {
         if (!force) throw new CliError(`left ${target} as it was`);
       }
       const t = theme(process.stderr.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
+      const { createProject } = await import('../../project/create/create.js');
       const report = await createProject({
         db,
         sql,

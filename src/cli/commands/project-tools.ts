@@ -1,7 +1,5 @@
 /** `alsx rules`, `alsx check`, `alsx reset`: look at a project's rules and its working database. */
 import type { Command } from 'commander';
-import { ensureDatabase, openProject, readProject } from '../../project/load.js';
-import { audit, repair } from '../../rules/audit.js';
 import type { TableLogic } from '../../rules/compiled.js';
 import { theme, warn } from '../color.js';
 import { EXIT } from '../exit.js';
@@ -17,6 +15,7 @@ export function registerProjectTools(program: Command): void {
     .option('--db <path>', 'resolve the rules against another SQLite file with the same tables')
     .option('--json', 'print the rules as JSON')
     .action(async (dir: string, flags: { db?: string; json?: boolean }) => {
+      const { openProject } = await import('../../project/load.js');
       const project = await openProject(dir, { db: flags.db });
       try {
         const tables = [...project.rules.tables.values()].sort((a, b) => a.table.name.localeCompare(b.table.name));
@@ -55,6 +54,8 @@ export function registerProjectTools(program: Command): void {
     .option('--fix', 'write the recomputed values where they differ')
     .option('--json', 'print {checked, drift: [{rule, table, key, column, stored, expected}]} (with --fix: also fixed)')
     .action(async (dir: string, flags: { db?: string; json?: boolean; fix?: boolean }) => {
+      const { openProject } = await import('../../project/load.js');
+      const { audit, repair } = await import('../../rules/audit.js');
       const project = await openProject(dir, { db: flags.db });
       warn(project.warnings);
       try {
@@ -90,6 +91,7 @@ export function registerProjectTools(program: Command): void {
     )
     .argument('<project>', 'project folder')
     .action(async (dir: string) => {
+      const { ensureDatabase, readProject } = await import('../../project/load.js');
       const project = await readProject(dir);
       ensureDatabase(project, { reset: true });
       process.stdout.write(`${theme().ok('✔')} ${project.name}: working database rebuilt (${project.dbFile})\n`);

@@ -1,6 +1,5 @@
 /** `alsx serve <project>`: the JSON:API and custom endpoints, headless. */
 import type { Command } from 'commander';
-import { readProject } from '../../project/load.js';
 import { theme } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 import { readInput } from '../input.js';
@@ -32,6 +31,7 @@ export function registerServe(program: Command): void {
     .option('--verbose', 'log every request and every consumed message')
     .action(async (dir: string, flags: ServeFlags) => {
       const { Supervisor, StartError } = await import('../../runtime/supervisor.js');
+      const { readProject } = await import('../../project/load.js');
       const project = await readProject(dir);
       const port = parsePort(flags.port ?? String(project.config.api?.port ?? 5656));
       const host = flags.host ?? project.config.api?.host ?? '127.0.0.1';

@@ -1,7 +1,6 @@
 /** `alsx test <project>`: the project's scenarios, headless, each in its own fresh world. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readProject } from '../../project/load.js';
 import { theme } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 
@@ -32,6 +31,7 @@ export function registerTest(program: Command): void {
       const { runScenario } = await import('../../scenarios/runner.js');
       const { Templates } = await import('../../scenarios/environment.js');
       const { junitXml, failureText } = await import('../../scenarios/junit.js');
+      const { readProject } = await import('../../project/load.js');
       const project = await readProject(dir);
       const needle = flags.filter?.toLowerCase();
       const files = scenarioFiles(project.dir)

@@ -4,7 +4,7 @@
  * cluster); `--brokers` talks to any Kafka instead.
  */
 import type { Command } from 'commander';
-import { readProject } from '../../project/load.js';
+import type { Project } from '../../project/load.js';
 import { theme, warn } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
 import { readInput } from '../input.js';
@@ -28,7 +28,7 @@ async function target(args: string[], brokersFlag: string | undefined, what: str
   let release = async (): Promise<void> => {};
   let samples: Record<string, unknown> = {};
   const consumed = new Set<string>();
-  let project: Awaited<ReturnType<typeof readProject>> | undefined;
+  let project: Project | undefined;
   if (brokersFlag) {
     brokers = brokersFlag
       .split(',')
@@ -38,6 +38,7 @@ async function target(args: string[], brokersFlag: string | undefined, what: str
   } else {
     const dir = args.shift();
     if (!dir) throw new CliError(`give a project folder (or --brokers host:port) and ${what}`);
+    const { readProject } = await import('../../project/load.js');
     project = await readProject(dir);
     const { loadIntegration } = await import('../../kafka/integration/load.js');
     const integration = await loadIntegration(project);

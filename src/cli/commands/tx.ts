@@ -1,7 +1,7 @@
 /** `alsx tx <project> [FILE|-]`: apply one transaction through the rules and show what they did. */
 import type { Command } from 'commander';
-import { openProject } from '../../project/load.js';
-import { formatKey, type TxOp, type TxOutcome } from '../../rules/engine.js';
+import type { TxOp, TxOutcome } from '../../rules/engine.js';
+import { formatKey } from '../../rules/keys.js';
 import { renderLogicLog } from '../../rules/trace.js';
 import { theme, warn, type Theme } from '../color.js';
 import { EXIT } from '../exit.js';
@@ -35,6 +35,7 @@ export function registerTx(program: Command): void {
     .option('--json', 'print the outcome as JSON: {ok, changes, trace} or {ok: false, error, trace}')
     .action(async (projectDir: string, file: string | undefined, flags: TxFlags) => {
       const ops = parseJson(await readInput(file, 'the operations'), file && file !== '-' ? file : 'the input');
+      const { openProject } = await import('../../project/load.js');
       const project = await openProject(projectDir, { db: flags.db });
       warn(project.warnings);
       try {

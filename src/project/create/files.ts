@@ -155,8 +155,8 @@ export function tsconfigFile(projectDir: string): string {
   };
   const drizzle = existsSync(join(ALSX_ROOT, 'node_modules', 'drizzle-orm')) ? 'node_modules/drizzle-orm' : undefined;
   const paths: Record<string, string[]> = {
-    alsx: [at('src/index.ts')],
-    'alsx/config': [at('src/project/config.ts')],
+    alsx: [at('dist/index.d.ts')],
+    'alsx/config': [at('dist/project/config.d.ts')],
   };
   if (drizzle) {
     // ES module resolution does not look into folders: name the declaration files
