@@ -1,6 +1,6 @@
 /** The `alsx` command: one registry of subcommands, each with --help; errors as messages with exit codes. */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { ALSX_VERSION } from './paths.js';
 import { ProjectError } from './project/errors.js';
 import { BadInput } from './rules/errors.js';
 import { registerTx } from './cli/commands/tx.js';
@@ -14,15 +14,13 @@ import { registerCreate } from './cli/commands/create.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
 export function buildProgram(): Command {
   const program = new Command('alsx')
     .description(
       'A terminal workbench for rule-based database apps: declarative rules (copy → formula → sum → constraint) ' +
         'that govern every write, made visible and testable.',
     )
-    .version(pkg.version, '-v, --version')
+    .version(ALSX_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
     .exitOverride();

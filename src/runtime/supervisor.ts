@@ -9,8 +9,8 @@ import { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { RUNS_COMPILED } from '../project/import-module.js';
+import { ALSX_ROOT } from '../paths.js';
 import { ensureDatabase, type Project } from '../project/load.js';
 import type { ChildArgs, ChildMessage, ChildName, TxRecord } from './protocol.js';
 import { describeTarget, kafkaTarget, runningBroker, type KafkaTarget } from './kafka-target.js';
@@ -56,10 +56,11 @@ const LOG_LINES = 200;
  * rules and the child share one copy of alsx's modules.
  */
 const fromSource = !RUNS_COMPILED;
-const entry = (name: ChildName): string => fileURLToPath(new URL(`./children/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+const entry = (name: ChildName): string =>
+  fromSource ? join(ALSX_ROOT, 'src', 'runtime', 'children', `${name}.ts`) : join(ALSX_ROOT, 'dist', 'runtime', 'children', `${name}.js`);
 const childExecArgv = fromSource ? ['--import', import.meta.resolve('tsx'), '--conditions=alsx-source'] : [];
 const childEnv = (): NodeJS.ProcessEnv =>
-  fromSource ? { TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) } : {};
+  fromSource ? { TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? join(ALSX_ROOT, 'tsconfig.json') } : {};
 
 export interface Supervisor {
   on(event: 'state', listener: (s: ChildState) => void): this;

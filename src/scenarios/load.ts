@@ -1,11 +1,13 @@
 /** Reading scenario files: YAML, checked against schemas/scenario.schema.json, errors with file and line. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ALSX_ROOT } from '../paths.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Scenario } from './format.js';
 
-export const SCHEMA_FILE = new URL('../../schemas/scenario.schema.json', import.meta.url);
+export const SCHEMA_FILE = pathToFileURL(join(ALSX_ROOT, 'schemas', 'scenario.schema.json'));
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
 
 export interface ScenarioFile {

@@ -32,7 +32,7 @@ export interface AppProps {
   /** receives the status-line notifier once mounted, for news from outside the panes (a runtime that cannot start) */
   bindNotify?(notify: (message: string, level?: Level) => void): void;
   /** recording a scenario: R starts, R again asks its name and writes it */
-  recording?: { active(): boolean; steps(): number; start(): void; save(name: string): string; discard(): void };
+  recording?: { active(): boolean; steps(): number; start(): void; save(name: string): Promise<string>; discard(): void };
   /** the first status line */
   greeting?: string;
   /** for tests: the size when there is no terminal */
@@ -186,12 +186,10 @@ export function App(props: AppProps) {
             onCancel={() => setNaming(false)}
             onSubmit={(name) => {
               setNaming(false);
-              try {
-                const file = props.recording!.save(name);
-                notify(`wrote ${file} — replay it in Scenarios (5)`, 'ok');
-              } catch (e) {
-                notify(`could not write the scenario: ${(e as Error).message}`, 'error');
-              }
+              props.recording!.save(name).then(
+                (file) => notify(`wrote ${file} — replay it in Scenarios (5)`, 'ok'),
+                (e: Error) => notify(`could not write the scenario: ${e.message}`, 'error'),
+              );
             }}
           />
         )}

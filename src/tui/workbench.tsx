@@ -8,8 +8,6 @@ import { render } from 'ink';
 import Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../project/load.js';
 import { Supervisor } from '../runtime/supervisor.js';
-import { loadIntegration } from '../kafka/integration/load.js';
-import { produceOnce } from '../kafka/client.js';
 import { App, type PaneSpec } from './app.js';
 import { parseCommand } from './command/parse.js';
 import { runCommand, type CommandEnv } from './command/run.js';
@@ -20,12 +18,12 @@ import { TraceStore } from './trace/store.js';
 import { TracePane, traceHints } from './trace/TracePane.js';
 import { TableSource } from './tables/source.js';
 import { TablesPane, tablesHints } from './tables/TablesPane.js';
-import { TopicsSource } from './topics/source.js';
+import type { TopicsSource } from './topics/source.js';
 import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
 import { ScenariosPane, scenariosHints } from './scenarios/ScenariosPane.js';
 import { Text } from 'ink';
 import { relative } from 'node:path';
-import { Recorder, saveScenario } from '../scenarios/recorder.js';
+import { Recorder } from '../scenarios/recorder.js';
 
 /** a produced message's value as the scenario should hold it: JSON as data, else the text */
 function parseValue(value: Buffer): unknown {
@@ -55,8 +53,8 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   const traces = new TraceStore();
   const pastRun = options.traces ? await traces.load(options.traces) : undefined;
   supervisor.on('tx', (r) => traces.push(r));
-  const integration = await loadIntegration(project).catch(() => ({ samples: {} as Record<string, unknown> }));
-  const samples = integration.samples ?? {};
+  /** the integration's sample messages (Topics, :produce): loaded behind the first frame */
+  let samples: Record<string, unknown> = {};
 
   const reader = new Database(project.dbFile, { readonly: true, fileMustExist: true });
   const tables = await TableSource.forProject(project, reader);
@@ -65,25 +63,31 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   // the rules in this process, for :tx and a session: loaded behind the first frame
   let local: OpenProject | undefined;
   let session: Session | undefined;
-  const ready = openProject(project.dir, {
-    onOutcome: (o) =>
-      traces.push({
-        at: new Date().toISOString(),
-        child: 'api',
-        tx: o.tx,
-        origin: o.origin,
-        ok: o.ok,
-        dryRun: o.dryRun,
-        durationMs: o.durationMs,
-        changes: o.changes,
-        trace: o.trace,
-        error: o.error,
+  let firstFrameShown!: () => void;
+  const behindFirstFrame = new Promise<void>((resolve) => (firstFrameShown = resolve));
+  const ready = behindFirstFrame
+    .then(() =>
+      openProject(project.dir, {
+        onOutcome: (o) =>
+          traces.push({
+            at: new Date().toISOString(),
+            child: 'api',
+            tx: o.tx,
+            origin: o.origin,
+            ok: o.ok,
+            dryRun: o.dryRun,
+            durationMs: o.durationMs,
+            changes: o.changes,
+            trace: o.trace,
+            error: o.error,
+          }),
       }),
-  }).then(async (p) => {
-    local = p;
-    session = await Session.open(p);
-    return p;
-  });
+    )
+    .then(async (p) => {
+      local = p;
+      session = await Session.open(p);
+      return p;
+    });
 
   const runtime: RuntimeControl = {
     children: () => [...supervisor.children.values()],
@@ -107,6 +111,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     samples,
     fetch: recorder.fetch(user),
     produce: async (topic, value) => {
+      const { produceOnce } = await import('../kafka/client.js');
       const [d] = await produceOnce(supervisor.brokers, topic, [{ key: null, value, headers: {} }]);
       recorder.produce(topic, parseValue(value));
       return { partition: d!.partition, offset: d!.offset };
@@ -187,7 +192,10 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
         active: () => recorder.recording,
         steps: () => recorder.count,
         start: () => recorder.start(),
-        save: (name) => relative(process.cwd(), saveScenario(project.dir, name, recorder.stop())),
+        save: async (name) => {
+          const { saveScenario } = await import('../scenarios/save.js');
+          return relative(process.cwd(), saveScenario(project.dir, name, recorder.stop()));
+        },
         discard: () => void recorder.stop(),
       }}
       greeting={
@@ -201,9 +209,20 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   process.once('SIGTERM', () => app.unmount());
   process.once('SIGHUP', () => app.unmount());
 
+  // The first frame is on the screen (ink draws it as render() runs). Now what it did not need: the
+  // runtimes — child processes that would compete with it for the CPU —, the rules in this
+  // process and the integration's samples.
+  await new Promise((resolve) => setImmediate(resolve));
+  firstFrameShown();
+  const { loadIntegration } = await import('../kafka/integration/load.js');
+  loadIntegration(project).then(
+    (integration) => (samples = integration.samples ?? {}),
+    () => {}, // a broken integration file is reported by the workers, which load it too
+  );
   supervisor.start().then(
-    () => {
+    async () => {
       if (options.kafka !== false && supervisor.brokers.length) {
+        const { TopicsSource } = await import('./topics/source.js');
         const source = new TopicsSource(supervisor.brokers);
         // what the Topics pane produces is recorded too
         const produce = source.produce.bind(source);

@@ -3,15 +3,15 @@
  * rows), the smoke scenario, README.md, tsconfig.json (so an editor types the rules) and .gitignore.
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { ALSX_ROOT } from '../../paths.js';
 import { defaultDisplay } from '../../tui/tables/admin-config.js';
 import type { TableInfo } from '../../store/types.js';
 import { quote } from './names.js';
 import type { ExportNames } from './models.js';
 
 /** alsx's own folder (where `alsx` and `drizzle-orm` resolve from for a project without node_modules) */
-export const ALSX_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export { ALSX_ROOT };
 
 export interface ProjectFacts {
   name: string;

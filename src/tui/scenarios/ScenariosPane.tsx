@@ -8,9 +8,9 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { Project } from '../../project/load.js';
 import type { TxRecord } from '../../runtime/protocol.js';
-import { readScenario, scenarioFiles, type ScenarioFile } from '../../scenarios/load.js';
-import { Templates } from '../../scenarios/environment.js';
-import { runScenario, type ScenarioResult, type StepResult } from '../../scenarios/runner.js';
+import type { ScenarioFile } from '../../scenarios/load.js';
+import type { Templates } from '../../scenarios/environment.js';
+import type { ScenarioResult, StepResult } from '../../scenarios/runner.js';
 import type { KeyHint, PaneProps } from '../pane.js';
 import { useWorkbench } from '../pane.js';
 
@@ -21,6 +21,12 @@ export const scenariosHints: KeyHint[] = [
   { keys: 'r', does: 're-read the scenario files' },
 ];
 
+/** the scenario files as they are now (the YAML reader and its schema load on first use, not with the workbench) */
+async function readScenarios(dir: string): Promise<ScenarioFile[]> {
+  const { readScenario, scenarioFiles } = await import('../../scenarios/load.js');
+  return scenarioFiles(dir).map(readScenario);
+}
+
 interface Run {
   steps: StepResult[];
   result?: ScenarioResult;
@@ -28,7 +34,11 @@ interface Run {
 
 export function ScenariosPane({ width, height, focused, project, onTx }: PaneProps & { project: Project; onTx?: (r: TxRecord) => void }) {
   const wb = useWorkbench();
-  const [files, setFiles] = useState<ScenarioFile[]>(() => scenarioFiles(project.dir).map(readScenario));
+  // read when the pane is first shown (and each time after), not while the workbench starts
+  const [files, setFiles] = useState<ScenarioFile[] | undefined>(undefined);
+  const reread = (): void => {
+    readScenarios(project.dir).then(setFiles, (e: Error) => wb.notify(`reading the scenarios failed: ${e.message}`, 'error'));
+  };
   const [selected, setSelected] = useState(0);
   const [runs, setRuns] = useState<Record<string, Run>>({});
   const busy = useRef(false);
@@ -36,12 +46,16 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
   useEffect(() => () => templates.current?.dispose(), []);
   // coming back to the pane finds files recorded or edited meanwhile
   useEffect(() => {
-    if (focused) setFiles(scenarioFiles(project.dir).map(readScenario));
+    if (focused) reread();
   }, [focused, project.dir]);
 
   const replay = async (list: ScenarioFile[]): Promise<void> => {
     if (busy.current) return wb.notify('a replay is running', 'warn');
     busy.current = true;
+    const [{ Templates }, { runScenario }] = await Promise.all([
+      import('../../scenarios/environment.js'),
+      import('../../scenarios/runner.js'),
+    ]);
     templates.current ??= new Templates();
     let passed = 0;
     for (const f of list) {
@@ -77,18 +91,20 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
     wb.notify(`${passed} passed, ${list.length - passed} failed`, passed === list.length ? 'ok' : 'error');
   };
 
-  const current = files[Math.min(selected, files.length - 1)];
+  const list = files ?? [];
+  const current = list[Math.min(selected, list.length - 1)];
   useInput(
     (input, key) => {
       if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
-      if (key.downArrow || input === 'j') setSelected((i) => Math.min(files.length - 1, i + 1));
+      if (key.downArrow || input === 'j') setSelected((i) => Math.min(list.length - 1, i + 1));
       if (key.return && current) void replay([current]);
-      if (input === 'a') void replay(files);
-      if (input === 'r') setFiles(scenarioFiles(project.dir).map(readScenario));
+      if (input === 'a') void replay(list);
+      if (input === 'r') reread();
     },
     { isActive: focused },
   );
 
+  if (!files) return <Text dimColor>reading the scenarios …</Text>;
   if (files.length === 0) {
     return (
       <Box flexDirection="column" width={width} height={height}>
