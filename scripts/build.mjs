@@ -4,18 +4,19 @@
 // esbuild bundles each entry point (the CLI, the `alsx` and `alsx/config` modules a project
 // imports, the child runtimes) with the code they share split into chunks, so each module has one
 // instance; dynamic imports stay separate chunks, loaded when a command first needs them. Most
-// dependencies are bundled in: loading ink from node_modules costs ~500 modules (es-toolkit alone
-// 415) and about half a second; bundled, a tenth of that. Left as imports: the native ones, the
-// packages a project's own modules share with alsx (drizzle-orm), and the ones that read files next
-// to themselves or load lazily anyway.
+// packages are bundled in (they are devDependencies: needed to build, not to run): loading ink from
+// node_modules costs ~500 modules (es-toolkit alone 415) and about half a second; bundled, a tenth
+// of that. package.json's `dependencies` stay imports: the native ones, the one a project's own
+// modules share with alsx (drizzle-orm), and those that read files next to themselves or load
+// lazily anyway.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const EXTERNAL = ['better-sqlite3', 'drizzle-orm', 'esbuild', 'express', 'kafkajs', 'swagger-ui-dist'];
+const EXTERNAL = Object.keys(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).dependencies);
 
 const started = performance.now();
 rmSync(`${root}/dist`, { recursive: true, force: true });
@@ -47,4 +48,4 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+process.stderr.write(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CreateReport } from '../../project/create/create.js';
 import { theme, warn } from '../color.js';
 import { CliError } from '../exit.js';
+import { howToRun } from '../how-to-run.js';
 
 interface CreateFlags {
   db?: string;
@@ -139,8 +140,7 @@ function describe(r: CreateReport, dir: string): string {
         `  ${l.table}.${l.column} (${l.declaredType}): ${l.count} of ${l.rows} rows hold ${l.storedAs}, e.g. ${JSON.stringify(l.example)}`,
       );
   }
-  // as the user ran it: `npx alsx` inside a clone, `alsx` when installed
-  const cli = process.env.npm_command === 'exec' ? 'npx alsx' : 'alsx';
+  const cli = howToRun();
   out.push(
     '',
     `Wrote ${r.files.join(', ')}.`,

@@ -110,6 +110,9 @@ Created by \`alsx create\` from ${f.origin}: ${f.tables.length - views} table${f
     alsx test ${d}     # the scenarios (scenarios/smoke.yaml lists every table)
     alsx rules ${d}    # the rules as the engine sees them
 
+\`alsx\` is on the PATH once alsx is installed (\`npm install -g\` of its package, or \`npm link\` in a clone of
+alsx); inside a clone, \`npx alsx\` runs it too.
+
 | file | what it is |
 | --- | --- |
 | \`alsx.config.ts\` | where the database is; ports; Kafka |
@@ -172,8 +175,10 @@ export function tsconfigFile(projectDir: string): string {
       noEmit: true,
       skipLibCheck: true,
       allowImportingTsExtensions: true,
-      types: ['node'],
-      typeRoots: [at('node_modules/@types')],
+      // Node's types where this alsx has them (a clone); an installed alsx does not ship them
+      ...(existsSync(join(ALSX_ROOT, 'node_modules', '@types', 'node'))
+        ? { types: ['node'], typeRoots: [at('node_modules/@types')] }
+        : { types: [] }),
       jsx: 'react-jsx',
       paths,
     },
