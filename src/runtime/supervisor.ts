@@ -106,6 +106,7 @@ export class Supervisor extends EventEmitter {
 
   /** starts everything; resolves when all are up, rejects with the first child's reason if one cannot start */
   async start(): Promise<void> {
+    if (this.stopping) return; // stopped before it started (q on the workbench's first frame)
     if (!this.options.db) ensureDatabase(this.project); // once, here, not raced by two children
     if (this.traceFile) {
       mkdirSync(dirname(this.traceFile), { recursive: true });
@@ -210,6 +211,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private spawn(name: ChildName): Promise<void> {
+    if (this.stopping) return Promise.resolve(); // stop() came while an earlier child was starting
     const child = fork(entry(name), [JSON.stringify(this.args(name))], {
       execArgv: childExecArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

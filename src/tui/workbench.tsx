@@ -206,6 +206,8 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     />,
     { exitOnCtrlC: false, patchConsole: true },
   );
+  // asked for now: ink resolves only a wait that began before the app exits
+  const exited = app.waitUntilExit();
   process.once('SIGTERM', () => app.unmount());
   process.once('SIGHUP', () => app.unmount());
 
@@ -213,6 +215,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   // runtimes — child processes that would compete with it for the CPU —, the rules in this
   // process and the integration's samples.
   await new Promise((resolve) => setImmediate(resolve));
+  if (quitting) return exited.then(() => quitting).then(() => 0); // q before anything started
   firstFrameShown();
   const { loadIntegration } = await import('../kafka/integration/load.js');
   loadIntegration(project).then(
@@ -236,7 +239,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     },
     (e: Error) => notify(`${e.message} (4: Runtimes, r restarts)`, 'error'), // and the child shows down with its reason
   );
-  await app.waitUntilExit();
+  await exited;
   await shutdown();
   return 0;
 }

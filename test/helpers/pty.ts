@@ -37,7 +37,14 @@ export const KEY = {
 
 export function runInPty(
   args: string[],
-  options: { columns?: number; rows?: number; env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: {
+    columns?: number;
+    rows?: number;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    /** the program to run instead of this clone's bin/alsx.js (an installed `alsx`) */
+    command?: string;
+  } = {},
 ): Screen {
   const columns = options.columns ?? 120;
   const rows = options.rows ?? 36;
@@ -45,7 +52,8 @@ export function runInPty(
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...options.env }))
     if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
-  const pty: IPty = spawn(process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args], {
+  const [file, argv] = options.command ? [options.command, args] : [process.execPath, [resolve(ROOT, 'bin/alsx.js'), ...args]];
+  const pty: IPty = spawn(file, argv, {
     name: 'xterm-256color',
     cols: columns,
     rows,

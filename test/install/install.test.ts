@@ -45,7 +45,10 @@ beforeAll(() => {
   const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as { filename: string }[];
   const tarball = join(work, packed[0]!.filename);
   const full = process.env.ALSX_TEST_FULL_INSTALL === '1';
-  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', ...(full ? [] : ['--ignore-scripts']), tarball], work);
+  npm(
+    ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', ...(full ? [] : ['--ignore-scripts']), tarball],
+    work,
+  );
   if (!full) {
     const installed = join(prefix, 'lib', 'node_modules', 'alsx', 'node_modules', 'better-sqlite3');
     const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -137,7 +140,11 @@ export default rules(models, ({ constraint }) => [
   });
 
   it('opens the workbench on the project, and quits with q', async () => {
-    const screen = runInPty(['open', 'hr', '--port', '0'], { command: join(prefix, 'bin', 'alsx'), cwd: work, env });
+    const screen = runInPty(['open', 'hr', '--port', '0'], {
+      command: join(prefix, 'bin', 'alsx'),
+      cwd: work,
+      env: { ...env, ALSX_STATE_DIR: undefined },
+    });
     await screen.waitFor(/Department\s+3/);
     await screen.waitFor('q quit');
     screen.type('q');
@@ -148,7 +155,7 @@ export default rules(models, ({ constraint }) => [
 describe('npm link from the clone', () => {
   it('puts this clone’s alsx on the PATH, and create’s next steps say plain `alsx`', () => {
     const linkPrefix = join(work, 'link-prefix');
-    npm(['link', '--prefix', linkPrefix, '--ignore-scripts', '--no-audit', '--no-fund'], ROOT);
+    npm(['link', '--ignore-scripts', '--no-audit', '--no-fund'], ROOT, { npm_config_prefix: linkPrefix }); // a global prefix of the test's own
     const linked = join(linkPrefix, 'bin', 'alsx');
     expect(realpathSync(linked)).toBe(realpathSync(join(ROOT, 'bin', 'alsx.js')));
     const linkEnv = { ...env, PATH: `${join(linkPrefix, 'bin')}${delimiter}${process.env.PATH}` };
