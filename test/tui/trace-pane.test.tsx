@@ -7,7 +7,7 @@ import { TracePane, traceHints } from '../../src/tui/trace/TracePane.js';
 import { TraceStore } from '../../src/tui/trace/store.js';
 import { realRecords, type RealRecords } from './trace-fixtures.js';
 import { settle } from '../helpers/ink.js';
-import { eventually, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CREDIT = 'Customer: Balance <= CreditLimit';
 const RIGHT = '\u001B[C';
