@@ -10,6 +10,7 @@ import { Prompt } from './command/Prompt.js';
 import { HELP } from './command/run.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
+import { useLatestState } from './tables/use-latest-state.js';
 
 export interface PaneSpec {
   id: string;
@@ -65,10 +66,12 @@ export function App(props: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(props.size);
   const [active, setActive] = useState(0);
-  const [help, setHelp] = useState(false);
-  const [commanding, setCommanding] = useState(false);
-  const [naming, setNaming] = useState(false);
-  const [capturing, setCapturing] = useState(false);
+  // what decides where a key goes, read by the key handler through refs: a key that arrives
+  // before the next render (or before its effects) must see what the previous key changed
+  const [help, setHelp, helpRef] = useLatestState(false);
+  const [commanding, setCommanding, commandingRef] = useLatestState(false);
+  const [naming, setNaming, namingRef] = useLatestState(false);
+  const [, setCapturing, capturingRef] = useLatestState(false);
   const [status, setStatus] = useState<{ text: string; level: Level }>({
     text: props.greeting ?? 'ready — ? for help, : for commands',
     level: 'info',
@@ -98,11 +101,11 @@ export function App(props: AppProps) {
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return quit();
-    if (help) {
+    if (helpRef.current) {
       if (key.escape || input === '?' || input === 'q') setHelp(false);
       return;
     }
-    if (commanding || capturing || naming) return;
+    if (commandingRef.current || capturingRef.current || namingRef.current) return;
     if (input === 'q') return quit();
     if (input === 'R' && props.recording) {
       if (!props.recording.active()) {

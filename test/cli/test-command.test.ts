@@ -22,7 +22,7 @@ it('runs the Northwind suite: every scenario passes, with progress, a summary an
   const xml = readFileSync(junit, 'utf8');
   expect(xml.match(/<testcase /g)).toHaveLength(files.length);
   expect(xml).not.toContain('<failure');
-}, 240_000);
+}, 300_000);
 
 it('fails a scenario whose expectation is wrong, showing expected and actual, with exit 1', () => {
   mkdirSync(join(ROOT, 'scratch'), { recursive: true });
@@ -47,4 +47,4 @@ it('fails a scenario whose expectation is wrong, showing expected and actual, wi
   expect(r.stdout).toContain('✘ Good order, with a wrong balance');
   expect(r.stdout).toContain('Customer ALFKI Balance: expected 2141, got 2140');
   expect(r.stdout).toContain('0 passed, 1 failed');
-}, 60_000);
+}, 300_000);

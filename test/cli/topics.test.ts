@@ -29,8 +29,8 @@ function run(args: string[], options: { input?: string } = {}): Promise<CliResul
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(new Error(`alsx ${args.join(' ')} did not finish in 15 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 15_000);
+      fail(new Error(`alsx ${args.join(' ')} did not finish in 90 s\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 90_000); // a bound for a hang, not for the command's speed
     child.once('error', fail);
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -18,8 +18,6 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const pause = (ms = 150) => new Promise((r) => setTimeout(r, ms));
-
 it('asks for the database and the folder, creates the project, and opens it with every table listed', async () => {
   const db = new Database(join(work, 'Library.sqlite'));
   db.exec(`
@@ -31,17 +29,14 @@ it('asks for the database and the folder, creates the project, and opens it with
   `);
   db.close();
 
+  // each key waits for the screen to show what it did (keys typed faster arrive as one paste)
   screen = runInPty(['create'], { cwd: work, columns: 100, rows: 30 });
   await screen.waitFor('Create the project from');
-  screen.type(KEY.enter); // an SQLite database file
-  await screen.waitFor('SQLite file:');
-  screen.type('Library.sqlite');
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor('Project folder:');
+  await screen.press(KEY.enter, 'SQLite file:'); // an SQLite database file
+  await screen.press('Library.sqlite', 'SQLite file: Library.sqlite');
+  await screen.press(KEY.enter, 'Project folder:');
   await screen.waitFor('projects/library'); // the suggested folder
-  screen.type(KEY.enter);
-  await screen.waitFor(/Created projects\/library from Library\.sqlite: 3 tables/);
+  await screen.press(KEY.enter, /Created projects\/library from Library\.sqlite: 3 tables/);
   expect((await screen.exit).exitCode).toBe(0);
   expect(screen.text()).toMatch(/Book Copy\s+2 rows\s+key Isbn \+ Copy\s+at \/api\/BookCopy/);
   expect(existsSync(join(work, 'projects/library/models.ts'))).toBe(true);
@@ -49,30 +44,21 @@ it('asks for the database and the folder, creates the project, and opens it with
   // again into the same folder: it asks before replacing anything, and no leaves it as it was
   screen = runInPty(['create', '--db', 'Library.sqlite', 'projects/library'], { cwd: work, columns: 100, rows: 30 });
   await screen.waitFor('projects/library already holds files. Replace the ones alsx create writes');
-  screen.type('n');
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor('left projects/library as it was');
+  await screen.press('n', /\(y\/N\) n$/m);
+  await screen.press(KEY.enter, 'left projects/library as it was');
   expect((await screen.exit).exitCode).toBe(2);
 
   screen = runInPty(['open', 'projects/library', '--port', '0', '--no-kafka'], { cwd: work, columns: 100, rows: 30 });
-  await screen.waitFor(/Author\s+1/, 20_000);
+  await screen.waitFor(/Author\s+1/);
   await screen.waitFor(/Book Copy\s+2/);
   await screen.waitFor(/Loan\s+0/);
-  screen.type(KEY.down);
-  await pause();
-  screen.type(KEY.enter); // the rows of Book Copy, the author named by FullName
-  await screen.waitFor('row 1/2 · enter detail');
+  await screen.press(KEY.down, /^› Book Copy/m);
+  await screen.press(KEY.enter, 'row 1/2 · enter detail'); // the rows of Book Copy, the author named by FullName
   expect(screen.text()).toMatch(/978-0441478125\s+2\s+1/);
   // the generated smoke scenario replays with one key in the Scenarios pane
-  await pause();
-  screen.type('5');
-  await screen.waitFor('Every table answers');
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor(/passed in [\d.]+ s/, 20_000);
+  await screen.press('5', /^› +Every table answers/m);
+  await screen.press(KEY.enter, /passed in [\d.]+ s/);
   expect(screen.text()).toMatch(/✔ Every table answers/);
-  await pause();
   screen.type('q');
   expect((await screen.exit).exitCode).toBe(0);
-}, 90_000);
+}, 180_000);

@@ -16,8 +16,6 @@ afterAll(() => {
   rmSync(copy, { recursive: true, force: true });
 });
 
-const pause = (ms = 150) => new Promise((r) => setTimeout(r, ms));
-
 it('records a transaction as a scenario, replays it with enter (pass), and fails the replay after an expectation is edited', async () => {
   mkdirSync(join(ROOT, 'scratch'), { recursive: true });
   cpSync(join(ROOT, 'projects/northwind'), copy, {
@@ -26,45 +24,42 @@ it('records a transaction as a scenario, replays it with enter (pass), and fails
   });
   screen = runInPty(['open', copy, '--port', '0', '--no-kafka'], { columns: 120, rows: 36 });
   await screen.waitFor(/Customer\s+47/);
-  await screen.waitFor(/a●|api ●/, 20_000);
+  await screen.waitFor(/a●|api ●/);
 
-  screen.type('R');
-  await screen.waitFor('● REC 0');
-  screen.type(':');
-  await pause();
-  screen.type(
+  // each key waits for the screen to show what it did (keys typed faster arrive as one paste)
+  await screen.press('R', '● REC 0');
+  await screen.press(':', /^: ?$/m);
+  await screen.press(
     'tx [{"insert":"Order","values":{"CustomerId":"ALFKI","EmployeeId":5},"as":"o"},{"insert":"OrderDetail","values":{"OrderId":"$o.Id","ProductId":2,"Quantity":2}}]',
+    '"ProductId":2,"Quantity":2}}]',
   );
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor('✔ committed tx');
-  screen.type(KEY.esc);
-  await screen.waitFor('● REC 1');
-  screen.type('R');
-  await screen.waitFor('Name the scenario (1 steps');
-  screen.type('Chang two');
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor(/wrote .*chang-two\.yaml/);
+  await screen.press(KEY.enter, '✔ committed tx');
+  expect(screen.text()).toContain('● REC 1');
+  await screen.press(KEY.esc, (text) => !text.includes('✔ committed tx')); // the command's output closed
+  await screen.press('R', 'Name the scenario (1 steps');
+  await screen.press('Chang two', 'Name the scenario (1 steps; esc: keep recording): Chang two');
+  await screen.press(KEY.enter, /wrote .*chang-two\.yaml/);
   const file = join(copy, 'scenarios', 'chang-two.yaml');
   expect(readdirSync(join(copy, 'scenarios'))).toEqual(['chang-two.yaml']);
   expect(readFileSync(file, 'utf8')).toMatch(/Balance: 2140/);
 
   // replay with one key: it passes
-  screen.type('5');
-  await screen.waitFor('Chang two');
-  screen.type(KEY.enter);
-  await screen.waitFor(/passed in [\d.]+ s/, 20_000);
+  await screen.press('5', /^› +Chang two/m);
+  await screen.press(KEY.enter, /passed in [\d.]+ s/);
   expect(screen.text()).toMatch(/✔ Chang two/);
 
-  // an expectation edited in the file: the replay fails and says how
-  writeFileSync(file, readFileSync(file, 'utf8').replace('Balance: 2140', 'Balance: 2141'));
-  screen.type('r');
-  await pause();
-  screen.type(KEY.enter);
-  await screen.waitFor('Customer ALFKI Balance: expected 2141, got 2140', 20_000);
-  await screen.waitFor(/✘ Chang two/);
+  // an expectation edited in the file (and the name, which shows that r re-read it): the replay
+  // fails and says how
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace('Balance: 2140', 'Balance: 2141')
+      .replace(/^name: Chang two$/m, 'name: Chang two, edited'),
+  );
+  await screen.press('r', 'Chang two, edited');
+  await screen.press(KEY.enter, 'Customer ALFKI Balance: expected 2141, got 2140');
+  await screen.waitFor(/✘ Chang two, edited/);
 
   screen.type('q');
   expect((await screen.exit).exitCode).toBe(0);
-}, 90_000);
+}, 180_000);

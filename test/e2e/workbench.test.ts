@@ -8,18 +8,11 @@ import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { KEY, runInPty, type Screen } from '../helpers/pty.js';
+import { waitFor } from '../helpers/wait.js';
 
-let screen: Screen | undefined;
-afterAll(() => screen?.kill());
+let running: Screen | undefined;
+afterAll(() => running?.kill());
 
-const pause = (ms = 150) => new Promise((r) => setTimeout(r, ms));
-/** keys one at a time, as a person types: each gets its frame */
-async function press(...keys: string[]): Promise<void> {
-  for (const k of keys) {
-    screen!.type(k);
-    await pause();
-  }
-}
 const descendants = (pid: number): number[] => {
   try {
     return execSync(`pgrep -P ${pid}`, { encoding: 'utf8' })
@@ -47,78 +40,87 @@ const stillRunning = (ps: { pid: number; since?: string }[]) =>
   ps.filter((p) => p.since !== undefined && started(p.pid) === p.since).map((p) => p.pid);
 
 it('places a refused order, steps through its rule chain, produces order_b2b, and quits leaving nothing behind', async () => {
-  screen = runInPty(['open', 'projects/northwind', '--port', '0'], { columns: 120, rows: 36 });
+  const screen = runInPty(['open', 'projects/northwind', '--port', '0'], { columns: 120, rows: 36 });
+  running = screen;
   await screen.waitFor(/Customer\s+47/);
-  await screen.waitFor(/api ●.*workers ●/, 20_000);
+  await screen.waitFor(/api ●.*workers ●/);
   const children = processes(descendants(screen.pid));
   expect(children.length).toBeGreaterThanOrEqual(3); // broker, api, workers
 
-  // Tables: Customer → ALFKI → its orders → a new order (EmployeeId 5), saved through the API
-  await press('j', KEY.enter);
-  await screen.waitFor('Alfreds Futterkiste');
-  await press(KEY.enter);
-  await screen.waitFor('↳ OrderList (6)');
-  await press(KEY.enter);
-  await screen.waitFor('Customer ALFKI › OrderList');
-  await press('a');
-  await screen.waitFor('New Order');
-  await press(KEY.down, '5', KEY.ctrlS);
-  await screen.waitFor(/Order (\d+) created/);
+  // Tables: Customer → ALFKI → its orders → a new order (EmployeeId 5), saved through the API.
+  // Each key waits for the screen to show what it did: keys typed faster reach the program in one
+  // read, taken as one paste.
+  await screen.press('j', /^› Customer\s+47│/m);
+  await screen.press(KEY.enter, /│› ALFKI Alfreds Futterkiste/);
+  await screen.press(KEY.enter, /│› ↳ OrderList \(6\)/);
+  await screen.press(KEY.enter, 'Customer ALFKI › OrderList');
+  await screen.press('a', /│› CustomerId\s+\[ALFKI▏\]/);
+  expect(screen.text()).toContain('New Order');
+  await screen.press(KEY.down, /│› EmployeeId\s+\[▏\]/);
+  await screen.press('5', /│› EmployeeId\s+\[5▏\] → Steven Buchanan/);
+  await screen.press(KEY.ctrlS, /Order (\d+) created/);
   const orderId = /Order (\d+) created/.exec(screen.text())![1]!;
   await screen.waitFor(new RegExp(`${orderId} ALFKI`)); // the new order is listed (last, by key)
   // … and into it an item: 2000 Chang
-  await press('G', KEY.enter);
-  await screen.waitFor(`Order ${orderId}`);
+  await screen.press('G', new RegExp(`│› ${orderId} ALFKI`));
+  await screen.press(KEY.enter, `Customer ALFKI › OrderList › Order ${orderId}`);
   await screen.waitFor('↳ OrderDetailList (0)');
-  await press(KEY.enter);
-  await press('a');
-  await screen.waitFor('New OrderDetail');
-  await press(KEY.down, '2', KEY.down, KEY.down, '2', '0', '0', '0', KEY.ctrlS);
-  await screen.waitFor('✘ refused by Customer: Balance <= CreditLimit');
+  await screen.press(KEY.enter, `Order ${orderId} › OrderDetailList`);
+  await screen.press('a', new RegExp(`│› OrderId\\s+\\[${orderId}▏\\]`));
+  expect(screen.text()).toContain('New OrderDetail');
+  await screen.press(KEY.down, /│› ProductId\s+\[▏\]/);
+  await screen.press('2', /│› ProductId\s+\[2▏\] → Chang/);
+  await screen.press(KEY.down, /│› UnitPrice\s+\[▏\]/);
+  await screen.press(KEY.down, /│› Quantity\s+\[▏\]/);
+  await screen.press('2000', /│› Quantity\s+\[2000▏\]/);
+  await screen.press(KEY.ctrlS, '✘ refused by Customer: Balance <= CreditLimit');
   expect(screen.text()).toMatch(/balance \(40102\.00\) exceeds credit \(2300\.00\)/);
   expect(screen.text()).toMatch(/Quantity\s+\[2000/); // the form keeps what was typed
 
-  // Trace: the refusal, with the credit rule; open its chain and step through the firings
-  await press(KEY.esc, '2');
+  // Trace: the refusal, with the credit rule, selected as the newest; open its chain and step
+  // through the firings
+  await screen.press(KEY.esc, /│ {2}\(no rows\)/);
+  await screen.press('2', /^Trace /m);
   await screen.waitFor(/✘ Customer: Balance <= CreditLimit/);
   expect(screen.text()).toMatch(/✘ rejected by Customer: Balance <= CreditLimit/);
-  await press('G', KEY.enter);
-  await press(KEY.right);
-  await screen.waitFor(/UnitPrice null → 19/);
-  await press(KEY.right);
-  await screen.waitFor(/Amount null → 38000/);
-  await press(KEY.left);
-  await screen.waitFor(/UnitPrice null → 19/);
-  await press(KEY.esc);
+  expect(screen.text()).toMatch(/^› .*✘ Customer: Balance <= CreditLimit/m);
+  await screen.press(KEY.enter, /step 1\/\d+ {2}insert/);
+  await screen.press(KEY.right, /step 2\/\d+ {2}copy/);
+  expect(screen.text()).toMatch(/UnitPrice null → 19/);
+  await screen.press(KEY.right, /step 3\/\d+ {2}formula/);
+  expect(screen.text()).toMatch(/OrderDetail \d+ \(inserted\): Amount null → 38000/);
+  await screen.press(KEY.left, /step 2\/\d+ {2}copy/);
+  expect(screen.text()).toMatch(/OrderDetail \d+ \(inserted\): UnitPrice null → 19/);
+  await screen.press(KEY.esc, 'paused (f follows)');
 
   // Topics: produce the project's order_b2b sample; the worker turns it into an order
-  await press('3');
-  await screen.waitFor(/order_b2b/);
+  await screen.press('3', /order_b2b/);
   const row = screen.rows().findIndex((r) => /^\s*[›\s] order_b2b\s/.test(r));
-  const selected = screen.rows().findIndex((r) => r.startsWith('›'));
-  await press(...Array(Math.max(0, row - selected)).fill('j'));
-  await press('p');
-  await screen.waitFor('produce to order_b2b');
+  for (let at = screen.rows().findIndex((r) => r.startsWith('›')); at < row; at++) {
+    screen.type('j');
+    await waitFor(() => screen.rows()[at + 1]!.startsWith('›'), { what: `the selection on row ${at + 1}`, detail: screen.text });
+  }
+  await screen.press('p', 'produce to order_b2b');
   expect(screen.text()).toContain('"AccountId": "ALFKI"');
-  await press(KEY.ctrlS);
-  await screen.waitFor(/order_b2b · 1 message/);
-  await press('2');
-  await screen.waitFor(/kafka\s+Order \d+\s+[\d.]+ms\s+\d+ ✔ committed/, 15_000);
+  await screen.press(KEY.ctrlS, /order_b2b · 1 message/);
+  await screen.press('2', /kafka\s+Order \d+\s+[\d.]+ms\s+\d+ ✔ committed/);
 
   // quit: exit 0, and every child process is gone
-  await press('q');
+  screen.type('q');
   const { exitCode } = await screen.exit;
   expect(exitCode).toBe(0);
   expect(screen.buffer()).toBe('normal'); // the user's screen is back
-  await pause(500);
-  expect(stillRunning(children)).toEqual([]);
-}, 120_000);
+  await waitFor(() => stillRunning(children).length === 0, {
+    what: 'every child process to end',
+    detail: () => `still running: ${stillRunning(children).join(', ')}`,
+  });
+}, 180_000);
 
 it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal back with nothing left running', async () => {
   const small = runInPty(['open', 'projects/northwind', '--port', '0', '--no-kafka'], { columns: 80, rows: 24, env: { NO_COLOR: '1' } });
   try {
     await small.waitFor(/Customer\s+47/);
-    await small.waitFor(/a●/, 20_000);
+    await small.waitFor(/a●/);
     expect(small.buffer()).toBe('alternate');
     const rows = small.rows();
     expect(rows[0]).toMatch(/^alsx · northwind · admin \[1 Tables\]/); // the active tab marked without colour
@@ -129,9 +131,11 @@ it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal bac
     small.type(KEY.ctrlC);
     expect((await small.exit).exitCode).toBe(0);
     expect(small.buffer()).toBe('normal');
-    await pause(500);
-    expect(stillRunning(children)).toEqual([]);
+    await waitFor(() => stillRunning(children).length === 0, {
+      what: 'every child process to end',
+      detail: () => `still running: ${stillRunning(children).join(', ')}`,
+    });
   } finally {
     small.kill();
   }
-}, 60_000);
+}, 120_000);

@@ -11,9 +11,19 @@ export interface CliResult {
   stderr: string;
 }
 
-export function alsx(args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+/** `timeout`: how long before the command is killed (a generous 4 min: it bounds a hang, not the command's speed) */
+export function alsx(
+  args: string[],
+  options: { input?: string; env?: Record<string, string | undefined>; timeout?: number } = {},
+): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input: options.input ?? '', env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input: options.input ?? '',
+    env,
+    encoding: 'utf8',
+    timeout: options.timeout ?? 240_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -6,13 +6,23 @@ import { resolve } from 'node:path';
 import { spawn, type IPty } from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 import { ROOT } from './cli.js';
+import { waitFor } from './wait.js';
+
+/** what the screen should show: text, a pattern, or a test of the whole screen's text */
+export type Shows = RegExp | string | ((text: string) => boolean);
 
 export interface Screen {
   /** the visible screen, one string per row, trailing spaces trimmed */
   rows(): string[];
   text(): string;
-  /** waits until the screen matches, or fails showing the screen */
-  waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
+  /** waits until the screen matches (for up to `ms`, 30 s by default), or fails showing the screen */
+  waitFor(pattern: Shows, ms?: number): Promise<void>;
+  /**
+   * types keys and waits until the screen shows their effect. Keys typed before the screen shows
+   * what the previous ones did may reach the program in one read and be taken as one paste, so
+   * each key (or text typed at once) waits for what it should show before the next is typed.
+   */
+  press(keys: string, shows: Shows): Promise<void>;
   type(keys: string): void;
   exit: Promise<{ exitCode: number; signal?: number }>;
   /** 'alternate' while a full-screen app owns the terminal, 'normal' once it gave it back */
@@ -72,13 +82,18 @@ export function runInPty(
       return Array.from({ length: rows }, (_, i) => buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
     },
     text: () => screen.rows().join('\n'),
-    async waitFor(pattern, ms = 15_000) {
-      const end = Date.now() + ms;
-      const hit = () => (typeof pattern === 'string' ? screen.text().includes(pattern) : pattern.test(screen.text()));
-      while (!hit()) {
-        if (Date.now() > end) throw new Error(`the screen never showed ${pattern}:\n${screen.text()}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    async waitFor(pattern, ms) {
+      const shows = (text: string) =>
+        typeof pattern === 'string' ? text.includes(pattern) : typeof pattern === 'function' ? pattern(text) : pattern.test(text);
+      await waitFor(() => shows(screen.text()), {
+        what: `the screen to show ${typeof pattern === 'function' ? pattern.toString() : pattern}`,
+        timeout: ms,
+        detail: () => screen.text(),
+      });
+    },
+    async press(keys, shows) {
+      pty.write(keys);
+      await screen.waitFor(shows);
     },
     type: (keys) => pty.write(keys),
     buffer: () => term.buffer.active.type,

@@ -23,16 +23,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** sends raw bytes on a fresh connection; resolves with what came back before the broker closed it or went quiet */
-function exchange(bytes: Buffer, quietMs = 150): Promise<Buffer> {
-  return new Promise((resolve) => {
+/**
+ * sends raw bytes on a fresh connection; resolves with what came back once the broker closed it,
+ * or once a whole response frame came back. `quietMs`, for fuzzing only: give up after that long
+ * without an answer (a random frame may leave the broker waiting for the rest of it, rightly).
+ * Without it the bound is generous: the broker must answer or close, however busy the machine.
+ */
+function exchange(bytes: Buffer, quietMs?: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket: Socket = connect(broker.port, '127.0.0.1', () => socket.write(bytes));
-    let timer = setTimeout(() => socket.destroy(), quietMs);
+    const giveUp = () =>
+      quietMs === undefined ? reject(new Error('the broker neither answered nor closed the connection in 30 s')) : socket.destroy();
+    let timer = setTimeout(giveUp, quietMs ?? 30_000);
     socket.on('data', (d) => {
       chunks.push(d);
+      const got = Buffer.concat(chunks);
+      if (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) return socket.destroy(); // a whole response
       clearTimeout(timer);
-      timer = setTimeout(() => socket.destroy(), quietMs);
+      timer = setTimeout(giveUp, quietMs ?? 30_000);
     });
     socket.on('error', () => {});
     socket.on('close', () => {

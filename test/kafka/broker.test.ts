@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressionTypes, Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let broker: Broker;
@@ -37,7 +38,7 @@ async function consume(consumer: Consumer, topic: string, count: number, fromBeg
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${count} messages arrived`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${count} messages arrived`)), 60_000);
     void consumer.run({
       eachMessage: async (m) => {
         got.push(m);
@@ -147,7 +148,10 @@ describe('embedded broker with kafkajs', () => {
   });
 
   it('long-polls a fetch: a message produced while a consumer waits arrives well before the wait is over', async () => {
-    const consumer = kafka.consumer({ groupId: 'poller', maxWaitTimeInMs: 4000 });
+    // a fetch may wait 10 s: a message that arrives in far less came because the broker answered the
+    // waiting fetch when it arrived, not because the wait was over (disconnecting waits out the next
+    // fetch, so a longer wait costs the suite as much)
+    const consumer = kafka.consumer({ groupId: 'poller', maxWaitTimeInMs: 10_000, sessionTimeout: 60_000 });
     let arrived = 0;
     await consumer.connect();
     await consumer.subscribe({ topic: 'poll', fromBeginning: true });
@@ -160,13 +164,14 @@ describe('embedded broker with kafkajs', () => {
           },
         }),
     );
-    await new Promise((r) => setTimeout(r, 1200)); // the consumer is now waiting in a fetch
+    const parked = () => (broker as unknown as { waiters: Set<unknown> }).waiters.size; // fetches the broker holds (private)
+    await waitFor(() => parked() > 0, { what: "the consumer's fetch waiting at the broker" });
     const producer = kafka.producer();
     await producer.connect();
     const sent = Date.now();
     await producer.send({ topic: 'poll', messages: [{ value: 'now' }] });
     await got;
-    expect(arrived - sent).toBeLessThan(2000); // not the 4 s the fetch may wait
+    expect(arrived - sent).toBeLessThan(5_000); // not the 10 s the fetch may wait
     await producer.disconnect();
     await consumer.disconnect();
   });

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
+import { waitFor } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alsx-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +50,7 @@ describe('a broker killed with SIGKILL while producers write', () => {
         }
       }
     });
-    while (acked.length < 300) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => acked.length >= 300, { what: '300 acknowledged messages', detail: () => `${acked.length} so far` });
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
@@ -83,5 +84,5 @@ describe('a broker killed with SIGKILL while producers write', () => {
     } finally {
       await broker.stop();
     }
-  }, 60_000);
+  });
 });

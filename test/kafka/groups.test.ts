@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let broker: Broker;
@@ -59,7 +60,8 @@ async function member(name: string): Promise<Consumer> {
   return c;
 }
 
-function child(): { proc: ChildProcess; assigned: Promise<number[]> } {
+/** the child's first assignment, and `latest()`: its share after the last rebalance it took part in */
+function child(): { proc: ChildProcess; assigned: Promise<number[]>; latest(): number[] } {
   const proc = spawn(process.execPath, [
     '--import',
     'tsx',
@@ -71,18 +73,19 @@ function child(): { proc: ChildProcess; assigned: Promise<number[]> } {
   const note = record('child');
   let buffer = '';
   let resolveAssigned: (p: number[]) => void;
+  let latest: number[] = [];
   const assigned = new Promise<number[]>((r) => (resolveAssigned = r));
   proc.stdout!.on('data', (d) => {
     buffer += d;
     for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
       const line = JSON.parse(buffer.slice(0, i));
       buffer = buffer.slice(i + 1);
-      if (line.joined) resolveAssigned(line.joined.work ?? []);
+      if (line.joined) resolveAssigned((latest = line.joined.work ?? []));
       else if (line.committed) commit(line.committed.partition, line.committed.offset);
       else note(line.partition, line.offset);
     }
   });
-  return { proc, assigned };
+  return { proc, assigned, latest: () => latest };
 }
 
 async function produce(from: number, to: number): Promise<void> {
@@ -95,13 +98,7 @@ async function produce(from: number, to: number): Promise<void> {
   await p.disconnect();
 }
 
-const until = async (what: string, ok: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; broker said:\n${logs.slice(-15).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const until = (what: string, ok: () => boolean) => waitFor(ok, { what, detail: () => `broker said:\n${logs.slice(-15).join('\n')}` });
 const disjointCover = (lists: number[][]) =>
   lists
     .flat()
@@ -120,10 +117,11 @@ describe('a consumer group of three', () => {
     await until('the first 60 messages', () => seen.size === 60);
 
     const c = child();
-    const childShare = await c.assigned;
+    await c.assigned;
+    // (a busy machine may take a member past its session and rebalance again: the shares are the latest)
     await until(
       'a three-way split',
-      () => disjointCover([assignments.get('a')!, assignments.get('b')!, childShare]) && childShare.length > 0,
+      () => disjointCover([assignments.get('a')!, assignments.get('b')!, c.latest()]) && c.latest().length > 0,
     );
     await produce(60, 90);
     await until('the next 30 messages', () => seen.size === 90);
@@ -134,8 +132,8 @@ describe('a consumer group of three', () => {
     await until('the next 30 messages', () => seen.size === 120);
 
     c.proc.kill('SIGKILL'); // a crash: no leave, only a missed session
-    await until('the crashed member expiring', () => logs.some((l) => /missed its session timeout/.test(l)), 15_000);
-    await until('a owning every partition', () => (assignments.get('a') ?? []).length === 6, 15_000);
+    await until('the crashed member expiring', () => logs.some((l) => /missed its session timeout/.test(l)));
+    await until('a owning every partition', () => (assignments.get('a') ?? []).length === 6);
     await produce(120, 150);
     await until('the last 30 messages', () => seen.size === 150);
     await a.disconnect();
@@ -145,5 +143,5 @@ describe('a consumer group of three', () => {
     expect(seen.size).toBe(150);
     expect(repeatsOfCommitted).toEqual([]);
     expect(logs.filter((l) => /rebalancing/.test(l)).length).toBeGreaterThanOrEqual(4);
-  }, 90_000);
+  });
 });

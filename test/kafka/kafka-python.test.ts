@@ -35,5 +35,5 @@ describe('kafka-python', () => {
     expect(result.values).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(result.groups).toContain('pyg');
     expect(result.committed).toBe(20);
-  }, 60_000);
+  });
 });

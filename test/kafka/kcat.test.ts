@@ -32,7 +32,7 @@ const kcat = (args: string[], input = ''): Promise<{ code: number | null; out: s
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000); // a bound for a hang, not for kcat's speed
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out, err });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
+import { waitFor } from '../helpers/wait.js';
 import { connectProducer, runConsumer, type MessageConsumer, type MessageProducer } from '../../src/kafka/client.js';
 import { TopicWorker, type Outcome } from '../../src/kafka/integration/topic-worker.js';
 import { OrderB2B } from '../../projects/northwind/integration/OrderB2B.js';
@@ -56,13 +57,8 @@ async function send(value: unknown, headers: Record<string, string> = {}): Promi
   await p.send({ topic: 'order_b2b', messages: [{ value: typeof value === 'string' ? value : JSON.stringify(value), headers }] });
   await p.disconnect();
 }
-const until = async (n: number) => {
-  const end = Date.now() + 15_000;
-  while (outcomes.length < n) {
-    if (Date.now() > end) throw new Error(`only ${outcomes.length} of ${n} messages handled`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const until = (n: number) =>
+  waitFor(() => outcomes.length >= n, { what: `${n} messages handled`, detail: () => `${outcomes.length} so far` });
 const balance = () => nw.row('Customer', 'ALFKI')!.Balance;
 async function readDlq(count: number): Promise<KafkaMessage[]> {
   const c = kafka.consumer({ groupId: `dlq-${Math.random()}`, maxWaitTimeInMs: 200 });

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { Broker } from '../../src/kafka/broker/broker.js';
+import { waitFor } from '../helpers/wait.js';
 import { connectProducer, runConsumer, type MessageConsumer, type MessageProducer } from '../../src/kafka/client.js';
 import { TopicWorker, type Outcome } from '../../src/kafka/integration/topic-worker.js';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../../src/project/load.js';
@@ -84,13 +85,8 @@ async function send(value: unknown, messageId?: string, key?: string): Promise<v
   });
   await p.disconnect();
 }
-const until = async (n: number) => {
-  const end = Date.now() + 8_000;
-  while (outcomes.length < n) {
-    if (Date.now() > end) throw new Error(`only ${outcomes.length} of ${n} messages handled`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (n: number) =>
+  waitFor(() => outcomes.length >= n, { what: `${n} messages handled`, detail: () => `${outcomes.length} so far` });
 const all = (sql: string, ...params: unknown[]) => shipping.store.db.prepare(sql).all(...params) as Record<string, unknown>[];
 const shipments = () =>
   all('SELECT OrderId, OrderDate, CustomerName, OrderTotal, Total, ItemCount, Units, Status, ReceivedAt FROM Shipment ORDER BY OrderId');

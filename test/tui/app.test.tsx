@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { App, type PaneSpec } from '../../src/tui/app.js';
 import { useWorkbench } from '../../src/tui/pane.js';
 import type { RuntimeControl } from '../../src/tui/runtimes/RuntimesPane.js';
+import { settle } from '../helpers/ink.js';
+import { eventually } from '../helpers/wait.js';
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+/** a key's effects run on later turns of the event loop than the key itself: let them (turns, not time) */
+const tick = settle;
 
 function Filterable({ focused }: { focused: boolean }) {
   const wb = useWorkbench();
@@ -95,10 +98,14 @@ describe('the workbench frame', () => {
     expect(ui.lastFrame()).toContain(':get /api/Customer');
     for (const ch of '/ALFKI') ui.stdin.write(ch);
     ui.stdin.write('\r');
-    await tick(100);
-    expect(calls).toEqual([':get /api/Customer/ALFKI']);
-    expect(ui.lastFrame()).toContain('✔ ran :get /api/Customer/ALFKI');
-    expect(ui.lastFrame()).toContain('"Balance": 2102');
+    await eventually(
+      () => {
+        expect(calls).toEqual([':get /api/Customer/ALFKI']);
+        expect(ui.lastFrame()).toContain('✔ ran :get /api/Customer/ALFKI');
+        expect(ui.lastFrame()).toContain('"Balance": 2102');
+      },
+      { what: "the command's result", detail: () => ui.lastFrame() ?? '' },
+    );
     ui.stdin.write(':');
     await tick();
     ui.stdin.write('\x1b[A'); // history

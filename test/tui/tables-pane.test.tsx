@@ -14,7 +14,9 @@ import { ApiClient } from '../../src/tui/tables/api-client.js';
 import { TableSource } from '../../src/tui/tables/source.js';
 import { TablesPane } from '../../src/tui/tables/TablesPane.js';
 import { startApi, type TestApi } from '../helpers/api.js';
+import { settle } from '../helpers/ink.js';
 import { freshNorthwind } from '../helpers/northwind.js';
+import { eventually } from '../helpers/wait.js';
 
 const WIDTH = 80;
 const HEIGHT = 21;
@@ -60,29 +62,22 @@ function mount(src: TableSource, api?: ApiClient, width = WIDTH, height = HEIGHT
   return app;
 }
 
-const pause = (ms = 50) => new Promise((ok) => setTimeout(ok, ms));
+/** each key once the previous one's effects have run: a person's keys, however busy the machine */
 async function press(...keys: string[]) {
   for (const k of keys) {
+    await settle();
     app!.stdin.write(k);
-    await pause();
   }
+  await settle();
 }
+/** text typed in one go, as fast as keys can come */
 async function type(text: string) {
+  await settle();
   for (const ch of text) app!.stdin.write(ch);
-  await pause();
+  await settle();
 }
-/** retries the assertions until they hold (an API round trip), for up to 3 s */
-async function until(check: () => void, ms = 3000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return check();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await pause(25);
-    }
-  }
-}
+/** retries the assertions until the screen shows what they expect (some keys wait on the database or the API) */
+const until = (check: () => void) => eventually(check, { what: 'the pane to show it', detail: () => frame() });
 const frame = () => app!.lastFrame() ?? '';
 const lines = () => frame().split('\n');
 /** the table list's entry (downs from Category) */
@@ -92,27 +87,36 @@ const at = (table: string) =>
 describe('the Tables pane', () => {
   it('lists every table with its row count, within 80×21', async () => {
     mount(source);
-    await pause();
-    expect(frame()).toMatch(/› Category\s+8│/);
-    expect(frame()).toMatch(/ Customer\s+47│/);
-    expect(frame()).toMatch(/ OrderDetail\s+2480│/);
-    expect(lines().length).toBeLessThanOrEqual(HEIGHT);
-    for (const l of lines()) expect([...l].length).toBeLessThanOrEqual(WIDTH);
+    await until(() => {
+      expect(frame()).toMatch(/› Category\s+8│/);
+      expect(frame()).toMatch(/ Customer\s+47│/);
+      expect(frame()).toMatch(/ OrderDetail\s+2480│/);
+      expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+      for (const l of lines()) expect([...l].length).toBeLessThanOrEqual(WIDTH);
+    });
   });
 
   it("opens Customer's rows, the cursor marked › without colour", async () => {
     mount(source);
     await press(KEY.down, KEY.enter);
-    expect(lines()[0]).toBe('Customer');
-    expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
-    expect(frame()).toContain('row 1/47');
+    await until(() => {
+      expect(lines()[0]).toBe('Customer');
+      expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
+      expect(frame()).toContain('row 1/47');
+    });
     await press('j');
-    expect(frame()).toMatch(/^› ANATR/m);
+    await until(() => {
+      expect(frame()).toMatch(/^› ANATR/m);
+    });
     await press('G');
-    expect(frame()).toContain('row 47/47');
-    expect(frame()).toMatch(/^› WOLZA/m);
+    await until(() => {
+      expect(frame()).toContain('row 47/47');
+      expect(frame()).toMatch(/^› WOLZA/m);
+    });
     await press('g');
-    expect(frame()).toMatch(/^› ALFKI/m);
+    await until(() => {
+      expect(frame()).toMatch(/^› ALFKI/m);
+    });
   });
 
   it("shows an OrderDetail's product by name", async () => {
@@ -121,40 +125,60 @@ describe('the Tables pane', () => {
       .get() as { Id: number; ProductId: number; ProductName: string };
     mount(source);
     await press(...Array(at('OrderDetail')).fill(KEY.down), KEY.enter, KEY.enter);
-    expect(lines()[0]).toBe(`OrderDetail ${first.Id}`);
-    expect(frame()).toMatch(new RegExp(`ProductId\\s+${first.ProductId}  → ${first.ProductName}`));
-    expect(frame()).toMatch(/OrderId\s+\d+ {2}→ Order/);
+    await until(() => {
+      expect(lines()[0]).toBe(`OrderDetail ${first.Id}`);
+      expect(frame()).toMatch(new RegExp(`ProductId\\s+${first.ProductId}  → ${first.ProductName}`));
+      expect(frame()).toMatch(/OrderId\s+\d+ {2}→ Order/);
+    });
   });
 
   it('walks Customer → OrderList → an order → OrderDetailList, and back', async () => {
     mount(source);
     await press(KEY.down, KEY.enter, KEY.enter);
-    expect(lines()[0]).toBe('Customer ALFKI');
-    expect(frame()).toContain('Customer ALFKI · Alfreds Futterkiste');
-    expect(frame()).toMatch(/^› ↳ OrderList \(6\)/m);
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI');
+      expect(frame()).toContain('Customer ALFKI · Alfreds Futterkiste');
+      expect(frame()).toMatch(/^› ↳ OrderList \(6\)/m);
+    });
     await press(KEY.enter);
-    expect(lines()[0]).toBe('Customer ALFKI › OrderList');
-    expect(frame()).toContain('row 1/6');
-    expect(frame()).toMatch(/^› 10643/m);
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI › OrderList');
+      expect(frame()).toContain('row 1/6');
+      expect(frame()).toMatch(/^› 10643/m);
+    });
     await press(KEY.enter);
-    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643');
-    expect(frame()).toMatch(/^› ↳ OrderDetailList \(3\)/m);
-    expect(frame()).toMatch(/CustomerId\s+ALFKI {2}→ Alfreds Futterkiste/);
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643');
+      expect(frame()).toMatch(/^› ↳ OrderDetailList \(3\)/m);
+      expect(frame()).toMatch(/CustomerId\s+ALFKI {2}→ Alfreds Futterkiste/);
+    });
     await press(KEY.enter);
-    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
-    expect(frame()).toContain('row 1/3');
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
+      expect(frame()).toContain('row 1/3');
+    });
     await press(KEY.enter);
-    expect(frame()).toMatch(/ProductId\s+28 {2}→ Rössle Sauerkraut/);
+    await until(() => {
+      expect(frame()).toMatch(/ProductId\s+28 {2}→ Rössle Sauerkraut/);
+    });
     // …and back up, one step per esc (backspace too)
     await press(KEY.esc);
-    expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI › OrderList › Order 10643 › OrderDetailList');
+    });
     await press(KEY.backspace, KEY.esc);
-    expect(lines()[0]).toBe('Customer ALFKI › OrderList');
+    await until(() => {
+      expect(lines()[0]).toBe('Customer ALFKI › OrderList');
+    });
     await press(KEY.esc, KEY.esc);
-    expect(lines()[0]).toBe('Customer');
-    expect(frame()).toMatch(/^› ALFKI/m);
+    await until(() => {
+      expect(lines()[0]).toBe('Customer');
+      expect(frame()).toMatch(/^› ALFKI/m);
+    });
     await press(KEY.esc);
-    expect(frame()).toMatch(/› Customer\s+47│/); // the table list has the keys again
+    await until(() => {
+      expect(frame()).toMatch(/› Customer\s+47│/); // the table list has the keys again
+    });
   });
 
   it("opens a parent from a child's detail", async () => {
@@ -165,60 +189,89 @@ describe('the Tables pane', () => {
     const c = nw.store.db
       .prepare('SELECT c.Id, c.CompanyName FROM "Order" o JOIN Customer c ON c.Id = o.CustomerId WHERE o.Id = 10248')
       .get() as { Id: string; CompanyName: string };
-    expect(lines()[0]).toBe(`Order 10248 › Customer ${c.Id}`);
-    expect(frame()).toContain(`Customer ${c.Id} · ${c.CompanyName}`);
+    await until(() => {
+      expect(lines()[0]).toBe(`Order 10248 › Customer ${c.Id}`);
+      expect(frame()).toContain(`Customer ${c.Id} · ${c.CompanyName}`);
+    });
   });
 
   it('sorts by the current column: ascending, descending, off', async () => {
     mount(source);
     await press(KEY.down, KEY.enter, KEY.right);
-    expect(frame()).toMatch(/\[CompanyName\]/); // the current column, marked without colour
+    await until(() => {
+      expect(frame()).toMatch(/\[CompanyName\]/); // the current column, marked without colour
+    });
     await press('s');
-    expect(frame()).toContain('sort CompanyName ↑');
-    expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
+    await until(() => {
+      expect(frame()).toContain('sort CompanyName ↑');
+      expect(frame()).toMatch(/^› ALFKI\s+Alfreds Futterkiste/m);
+    });
     await press('s');
-    expect(frame()).toContain('sort CompanyName ↓');
-    expect(frame()).toMatch(/^› WOLZA\s+Wolski/m);
+    await until(() => {
+      expect(frame()).toContain('sort CompanyName ↓');
+      expect(frame()).toMatch(/^› WOLZA\s+Wolski/m);
+    });
     await press('s');
-    expect(frame()).not.toContain('sort CompanyName');
-    expect(frame()).toMatch(/^› ALFKI/m);
+    await until(() => {
+      expect(frame()).not.toContain('sort CompanyName');
+      expect(frame()).toMatch(/^› ALFKI/m);
+    });
   });
 
   it('filters as typed, names an unknown column and keeps the text', async () => {
     mount(source);
     await press(KEY.down, KEY.enter, '/');
-    expect(capturing.at(-1)).toBe(true);
+    await until(() => {
+      expect(capturing.at(-1)).toBe(true);
+    });
     await type('Contry=Germany');
     await press(KEY.enter);
-    expect(frame()).toContain('filter: Contry=Germany');
-    expect(frame()).toContain('✘ Customer has no column "Contry" — did you mean Country?');
+    await until(() => {
+      expect(frame()).toContain('filter: Contry=Germany');
+      expect(frame()).toContain('✘ Customer has no column "Contry" — did you mean Country?');
+    });
     await press(KEY.ctrlU);
     await type('Country=Germany');
     await press(KEY.enter);
-    expect(capturing.at(-1)).toBe(false);
-    expect(frame()).toContain('row 1/6 · filter Country=Germany');
-    expect(lines()[0]).toBe('Customer [Country=Germany]');
+    await until(() => {
+      expect(capturing.at(-1)).toBe(false);
+      expect(frame()).toContain('row 1/6 · filter Country=Germany');
+      expect(lines()[0]).toBe('Customer [Country=Germany]');
+    });
     await press('/', KEY.ctrlU, KEY.enter);
-    expect(frame()).toContain('row 1/47');
+    await until(() => {
+      expect(frame()).toContain('row 1/47');
+    });
   });
 
   it('takes only the table list at 80 columns once rows have the keys, the grid the whole width', async () => {
     mount(source);
     await press(KEY.down);
-    expect(frame()).toContain('│');
+    await until(() => {
+      expect(frame()).toContain('│');
+    });
     await press(KEY.enter);
-    expect(frame()).not.toContain('│');
+    await until(() => {
+      expect(frame()).toContain('row 1/47');
+      expect(frame()).not.toContain('│');
+    });
     mount(source, undefined, 120, 30);
     await press(KEY.down, KEY.enter);
-    expect(frame()).toMatch(/Customer\s+47│/);
+    await until(() => {
+      expect(frame()).toMatch(/Customer\s+47│/);
+    });
   });
 
   it('takes keys that arrive together, each seeing what the one before it did', async () => {
     mount(source);
     await press(KEY.down + KEY.down + KEY.enter); // one chunk: Employee's rows
-    expect(lines()[0]).toBe('Employee');
+    await until(() => {
+      expect(lines()[0]).toBe('Employee');
+    });
     await press(KEY.down + KEY.down + KEY.down + KEY.enter);
-    expect(lines()[0]).toBe('Employee 4');
+    await until(() => {
+      expect(lines()[0]).toBe('Employee 4');
+    });
   });
 
   it('marks the selection with › when colour is on too', async () => {
@@ -228,7 +281,9 @@ describe('the Tables pane', () => {
       </WorkbenchContext.Provider>,
     );
     await press(KEY.down, KEY.enter);
-    expect(frame()).toMatch(/› ALFKI/);
+    await until(() => {
+      expect(frame()).toMatch(/› ALFKI/);
+    });
   });
 
   it('notices commits from other processes', async () => {
@@ -239,9 +294,10 @@ describe('the Tables pane', () => {
           <TablesPane width={WIDTH} height={HEIGHT} focused source={local} pollMs={20} />
         </WorkbenchContext.Provider>,
       );
-      await pause();
       const before = local.count('Shipper');
-      expect(frame()).toMatch(new RegExp(`Shipper\\s+${before}│`));
+      await until(() => {
+        expect(frame()).toMatch(new RegExp(`Shipper\\s+${before}│`));
+      });
       nw.engine.run([{ insert: 'Shipper', values: { CompanyName: 'Fast Freight' } }], { origin: 'test' });
       await until(() => expect(frame()).toMatch(new RegExp(`Shipper\\s+${before + 1}│`)));
     } finally {
@@ -254,7 +310,9 @@ describe('the Tables pane', () => {
   it('is read-only without an API, and says so', async () => {
     mount(source);
     await press(KEY.down, KEY.enter, 'e');
-    expect(notes.at(-1)).toMatch(/read-only/);
+    await until(() => {
+      expect(notes.at(-1)).toMatch(/read-only/);
+    });
   });
 });
 
@@ -280,13 +338,19 @@ describe('100 000 rows', () => {
   it('jumps to the last row, pages, and sorts', async () => {
     mount(big);
     await press(KEY.enter, 'G');
-    expect(frame()).toContain('row 100000/100000');
-    expect(frame()).toMatch(/^› 100000 item 000000\s+1000.00/m);
+    await until(() => {
+      expect(frame()).toContain('row 100000/100000');
+      expect(frame()).toMatch(/^› 100000 item 000000\s+1000.00/m);
+    });
     await press('\u001B[5~');
-    expect(frame()).toMatch(/row 999\d\d\/100000/);
+    await until(() => {
+      expect(frame()).toMatch(/row 999\d\d\/100000/);
+    });
     await press('g', KEY.right, 's', 'G');
-    expect(frame()).toMatch(/^›\s+\d+ item 099999/m);
-    expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+    await until(() => {
+      expect(frame()).toMatch(/^›\s+\d+ item 099999/m);
+      expect(lines().length).toBeLessThanOrEqual(HEIGHT);
+    });
   });
 });
 
@@ -306,11 +370,15 @@ describe('writes through the API', () => {
   it("shows a rule's refusal inline, keeps what was typed, and saves once corrected", async () => {
     mount(apiSource, client());
     await press(KEY.down, KEY.enter, 'e');
-    expect(capturing.at(-1)).toBe(true);
-    expect(frame()).toContain('Edit Customer ALFKI · Alfreds Futterkiste');
+    await until(() => {
+      expect(capturing.at(-1)).toBe(true);
+      expect(frame()).toContain('Edit Customer ALFKI · Alfreds Futterkiste');
+    });
     // the cursor starts on CompanyName; CreditLimit is 11 fields below
     await press(...Array(11).fill(KEY.down));
-    expect(frame()).toMatch(/^› CreditLimit\s+\[2300.00▏\]/m);
+    await until(() => {
+      expect(frame()).toMatch(/^› CreditLimit\s+\[2300.00▏\]/m);
+    });
     await press(KEY.ctrlU);
     await type('1');
     await press(KEY.ctrlS);
@@ -325,22 +393,34 @@ describe('writes through the API', () => {
     });
     expect(api.nw.row('Customer', 'ALFKI')!.CreditLimit).toBe(10000);
     await press(KEY.enter);
-    expect(frame()).toMatch(/CreditLimit\s+10000.00/);
+    await until(() => {
+      expect(frame()).toMatch(/CreditLimit\s+10000.00/);
+    });
   });
 
   it("adds an order to a customer's OrderList, the key filled in", async () => {
     mount(apiSource, client());
     await press(KEY.down, KEY.enter, 'j', KEY.enter, KEY.enter); // ANATR › OrderList
     const before = apiSource.count('Order', '', { CustomerId: 'ANATR' });
-    expect(frame()).toContain(`row 1/${before}`);
+    await until(() => {
+      expect(frame()).toContain(`row 1/${before}`);
+    });
     await press('a');
-    expect(frame()).toContain('New Order (OrderList)');
+    await until(() => {
+      expect(frame()).toContain('New Order (OrderList)');
+    });
     // Id is generated: the cursor starts on CustomerId, filled in from the list
-    expect(frame()).toMatch(/^› CustomerId\s+\[ANATR▏\] → Ana Trujillo/m);
+    await until(() => {
+      expect(frame()).toMatch(/^› CustomerId\s+\[ANATR▏\] → Ana Trujillo/m);
+    });
     await press(KEY.down);
-    expect(frame()).toMatch(/^› EmployeeId\s+\[▏\]/m);
+    await until(() => {
+      expect(frame()).toMatch(/^› EmployeeId\s+\[▏\]/m);
+    });
     await type('5');
-    expect(frame()).toMatch(/EmployeeId\s+\[5▏\] → Steven Buchanan/);
+    await until(() => {
+      expect(frame()).toMatch(/EmployeeId\s+\[5▏\] → Steven Buchanan/);
+    });
     await press(KEY.ctrlS);
     await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
     expect(frame()).toContain(`row 1/${before + 1}`);
@@ -349,7 +429,9 @@ describe('writes through the API', () => {
   it('refuses to delete a customer with orders, inline', async () => {
     mount(apiSource, client());
     await press(KEY.down, KEY.enter, 'd');
-    expect(frame()).toContain('Delete Customer ALFKI · Alfreds Futterkiste? y deletes');
+    await until(() => {
+      expect(frame()).toContain('Delete Customer ALFKI · Alfreds Futterkiste? y deletes');
+    });
     await press('y');
     await until(() => expect(frame()).toContain('✘ refused by Order.CustomerId → Customer'));
     expect(frame()).toMatch(/Customer ALFKI is still referenced by/);

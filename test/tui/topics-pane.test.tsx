@@ -14,6 +14,8 @@ import { runConsumer } from '../../src/kafka/client.js';
 import { WorkbenchContext } from '../../src/tui/pane.js';
 import { TopicsSource } from '../../src/tui/topics/source.js';
 import { TopicsPane } from '../../src/tui/topics/TopicsPane.js';
+import { settle } from '../helpers/ink.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WIDTH = 80;
 const HEIGHT = 21; // 24 rows less the workbench's header, status and hint lines
@@ -62,20 +64,19 @@ function show(s: TopicsSource = source, openEditor?: (text: string) => Promise<s
 
 const frame = (): string => app?.lastFrame() ?? '';
 
-async function until(what: string, ok: (f: string) => boolean, ms = 6000): Promise<string> {
-  const deadline = Date.now() + ms;
-  while (!ok(frame())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${frame()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** the frame, once `ok` holds for it (the broker and the pane's polling take their time) */
+const until = async (what: string, ok: (f: string) => boolean): Promise<string> => {
+  await waitFor(() => ok(frame()), { what, detail: () => `the screen:\n${frame()}` });
   return frame();
-}
+};
 
+/** each key once the previous one's effects (the handlers of what is now on screen) have run */
 async function press(...keys: string[]): Promise<void> {
   for (const k of keys) {
+    await settle();
     app!.stdin.write(k);
-    await new Promise((r) => setTimeout(r, 30));
   }
+  await settle();
 }
 
 const KEY = { enter: '\r', esc: '\x1b', down: '\x1b[B', tab: '\t', ctrlS: '\x13', backspace: '\x7f' };

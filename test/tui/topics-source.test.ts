@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker } from '../../src/kafka/broker/broker.js';
 import { runConsumer, type MessageConsumer } from '../../src/kafka/client.js';
 import { TopicsSource, type Overview, type TopicMessage } from '../../src/tui/topics/source.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let broker: Broker;
@@ -24,15 +25,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
+/** what `read` gives, once `ok` holds for it */
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  let v: T | undefined;
+  await waitFor(async () => ok((v = await read())), { what, every: 100, detail: () => `last: ${JSON.stringify(v)}` });
+  return v as T;
 }
 
 const topicIn = (o: Overview, name: string) => o.topics.find((t) => t.name === name);
@@ -130,8 +127,16 @@ describe('TopicsSource', () => {
       async () => recent.length,
       (n) => n >= 2,
     );
-    await new Promise((r) => setTimeout(r, 300));
-    expect(recent.map((m) => m.offset)).toEqual([3, 4]);
+    // a message produced now comes after them: once it is there, anything older the tail was
+    // going to deliver (it must not) would have come before it
+    await stopRecent.ready;
+    await source.produce('orders', 'after', '{}');
+    await until(
+      'the message produced after the last two',
+      async () => recent.some((m) => m.key === 'after'),
+      (seen) => seen,
+    );
+    expect(recent.map((m) => m.offset)).toEqual([3, 4, 5]);
     await stopRecent();
 
     const dead: TopicMessage[] = [];

@@ -1,17 +1,18 @@
 /** The Trace pane in a fake terminal (ink-testing-library) at 80 columns, without colour, on real Northwind transactions. */
 import { render } from 'ink-testing-library';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TxRecord } from '../../src/runtime/protocol.js';
 import { WorkbenchContext, type Workbench } from '../../src/tui/pane.js';
 import { TracePane, traceHints } from '../../src/tui/trace/TracePane.js';
 import { TraceStore } from '../../src/tui/trace/store.js';
 import { realRecords, type RealRecords } from './trace-fixtures.js';
+import { settle } from '../helpers/ink.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CREDIT = 'Customer: Balance <= CreditLimit';
 const RIGHT = '\u001B[C';
 const LEFT = '\u001B[D';
 const ESC = '\u001B';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let real: RealRecords;
 beforeAll(async () => {
@@ -19,7 +20,10 @@ beforeAll(async () => {
 });
 
 let app: ReturnType<typeof render> | undefined;
-afterEach(() => app?.unmount());
+afterEach(() => {
+  vi.useRealTimers();
+  app?.unmount();
+});
 
 /** the pane with the three transactions (the refused one newest) and a workbench that remembers what it was told */
 function mount(records: TxRecord[] = [real.committed, real.dryRun, real.refused], size = { width: 80, height: 22 }) {
@@ -33,14 +37,17 @@ function mount(records: TxRecord[] = [real.committed, real.dryRun, real.refused]
     </WorkbenchContext.Provider>,
   );
   const frame = () => app!.lastFrame() ?? '';
+  /** each key once the previous one's effects have run; then the frame once it shows `shows` */
   const press = async (...keys: string[]) => {
     for (const k of keys) {
+      await settle();
       app!.stdin.write(k);
-      await sleep(20);
     }
-    await sleep(50);
+    await settle();
     return frame();
   };
+  /** the frame, once it satisfies `ok` */
+  const shows = (what: string, ok: (f: string) => boolean) => waitFor(() => ok(frame()) && frame(), { what, detail: frame });
   /** the app moves focus to another pane */
   const blur = async () => {
     app!.rerender(
@@ -48,10 +55,12 @@ function mount(records: TxRecord[] = [real.committed, real.dryRun, real.refused]
         <TracePane width={size.width} height={size.height} focused={false} store={store} />
       </WorkbenchContext.Provider>,
     );
-    await sleep(50);
+    await settle();
     return frame();
   };
-  return { store, calls, frame, press, blur };
+  /** the pane, once the store has told it of the transactions it was given */
+  const ready = () => shows(`${records.length} transactions listed`, (f) => listRows(f).length === Math.min(records.length, 8));
+  return { store, calls, frame, press, blur, shows, ready };
 }
 
 /** the list rows (they start with the time), and the detail (below the rule) */
@@ -60,9 +69,8 @@ const detail = (frame: string) => frame.split('\n').slice(frame.split('\n').find
 
 describe('the Trace pane', () => {
   it('lists transactions and puts a refusal, with its rule and ✘, at the top of its detail', async () => {
-    const { frame } = mount();
-    await sleep(150);
-    const f = frame();
+    const { ready } = mount();
+    const f = await ready();
     expect(f.split('\n').length).toBeLessThanOrEqual(22);
     expect(f.split('\n').every((l) => l.length <= 80)).toBe(true);
     const rows = listRows(f);
@@ -79,8 +87,8 @@ describe('the Trace pane', () => {
   });
 
   it('steps through the firings one at a time, showing the row at each step', async () => {
-    const { press } = mount();
-    await sleep(100);
+    const { press, ready } = mount();
+    await ready();
     let f = await press('\r');
     expect(f).toContain('step 1/22  insert');
     expect(f).toMatch(/^› {3}1 insert +Order \d+/m);
@@ -108,8 +116,8 @@ describe('the Trace pane', () => {
   });
 
   it('filters with `/`, capturing the keys while typing; c clears', async () => {
-    const { press, calls } = mount();
-    await sleep(100);
+    const { press, calls, ready } = mount();
+    await ready();
     let f = await press('/');
     expect(calls.capturing).toEqual([true]);
     f = await press('fail', 'edx', '\u007F');
@@ -133,18 +141,18 @@ describe('the Trace pane', () => {
   });
 
   it('keeps up with keys typed faster than it draws', async () => {
-    const { frame, calls } = mount();
-    await sleep(100);
+    const { calls, ready, shows } = mount();
+    await ready();
     for (const k of ['/', 'fa', 'iled', '\r', 'g', '\r', 'n', 'n', RIGHT, LEFT, 'n']) app!.stdin.write(k); // no pause: one render for all
-    await sleep(100);
+    const f = await shows('the fourth step', (f) => f.includes('step 4/22'));
     expect(calls.capturing).toEqual([true, false]);
-    expect(frame()).toContain('filter failed → 1');
-    expect(frame()).toContain('step 4/22  count');
+    expect(f).toContain('filter failed → 1');
+    expect(f).toContain('step 4/22  count');
   });
 
   it('gives the app its keys back when it loses focus in the middle of a filter', async () => {
-    const { press, blur, calls } = mount();
-    await sleep(100);
+    const { press, blur, calls, ready } = mount();
+    await ready();
     expect(await press('/', 'kaf')).toMatch(/^\/kaf /);
     const f = await blur();
     expect(calls.capturing).toEqual([true, false]);
@@ -153,14 +161,12 @@ describe('the Trace pane', () => {
   });
 
   it('follows the newest until the user moves; f follows again', async () => {
-    const { press, store, frame } = mount();
-    await sleep(100);
+    const { press, store, ready, shows } = mount();
+    await ready();
     let f = await press('k');
     expect(listRows(f)[1]).toMatch(/^› .*◌ dry run/);
     store.push({ ...real.committed, tx: 'later-1' });
-    await sleep(150);
-    f = frame();
-    expect(listRows(f)).toHaveLength(4);
+    f = await shows('the fourth transaction', (f) => listRows(f).length === 4);
     expect(listRows(f)[1]).toMatch(/^› .*◌ dry run/); // stayed where the user put it
     f = await press('g');
     expect(listRows(f)[0]).toMatch(/^› .*✔ committed/);
@@ -168,22 +174,29 @@ describe('the Trace pane', () => {
     expect(f).toContain('following');
     expect(listRows(f)[3]).toMatch(/^› /);
     store.push({ ...real.dryRun, tx: 'later-2' });
-    await sleep(150);
-    expect(listRows(frame())[4]).toMatch(/^› .*◌ dry run/);
+    f = await shows('the fifth transaction', (f) => listRows(f).length === 5);
+    expect(listRows(f)[4]).toMatch(/^› .*◌ dry run/);
   });
 
   it('draws a few times, not per transaction, while 1,000 arrive at once, and only the visible rows', async () => {
+    // the store's clock is vitest's: the test says when notifyMs has passed, however slow the machine
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const { store, frame } = mount();
-    await sleep(150);
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(listRows(frame())).toHaveLength(3);
     let notified = 0;
     store.subscribe(() => notified++);
     const before = app!.frames.length;
-    const started = Date.now();
     const three = [real.committed, real.dryRun, real.refused];
     for (let i = 0; i < 1000; i++) store.push({ ...three[i % 3]!, tx: `burst-${i}` });
-    while (!frame().includes('1,003 kept') && Date.now() - started < 2000) await sleep(5);
-    expect(Date.now() - started).toBeLessThan(300); // ~100 ms at most by design; room for a loaded machine
-    await sleep(250);
+    await settle();
+    vi.advanceTimersByTime(100); // the store's notifyMs
+    await settle();
+    expect(frame()).toContain('1,003 kept');
+    vi.advanceTimersByTime(10_000); // whatever else the store would do of its own accord
+    await settle();
+    vi.useRealTimers();
     expect(notified).toBeLessThanOrEqual(2);
     expect(app!.frames.length - before).toBeLessThanOrEqual(3);
     const f = frame();

@@ -48,6 +48,8 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 interface FetchWaiter {
   check(): boolean;
+  /** the broker stops: no answer, and no timer left behind */
+  cancel(): void;
 }
 
 export class Broker {
@@ -98,6 +100,8 @@ export class Broker {
 
   async stop(): Promise<void> {
     this.groups.close();
+    for (const w of this.waiters) w.cancel(); // their connections close below; their timers must not outlive the broker
+    this.waiters.clear();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.storage.close();
@@ -431,6 +435,7 @@ export class Broker {
           resolve(again.response);
           return true;
         },
+        cancel: () => clearTimeout(timer),
       };
       const timer = setTimeout(
         () => {

@@ -4,7 +4,7 @@
  * children listed, walked down and back along a breadcrumb. Writes go through the project's API, so
  * security and the rules apply; a refusal shows the rule inline.
  */
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
 import { idOf } from '../../api/jsonapi/model.js';
 import type { Row } from '../../store/types.js';
@@ -101,7 +101,8 @@ export function TablesPane(props: TablesPaneProps) {
   const seenVersion = useRef(source.version);
 
   const capturing = draft !== null || form !== null;
-  useEffect(() => {
+  // told in the commit that draws the form or filter opened or closed, before the next key is read
+  useLayoutEffect(() => {
     wb.setCapturing(capturing);
   }, [capturing]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => () => wb.setCapturing(false), []); // eslint-disable-line react-hooks/exhaustive-deps

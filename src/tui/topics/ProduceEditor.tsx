@@ -4,7 +4,7 @@
  * that is not JSON goes only when asked twice, since a consumer expecting JSON dead-letters it.
  */
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { edit, type LineState } from '../command/line-editor.js';
 import { useWorkbench } from '../pane.js';
 import { useKeys } from './use-keys.js';
@@ -112,8 +112,9 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
   const [busy, setBusy] = useState(false);
   const { value: area, key, headers, field, top } = draft;
 
-  // typing goes to the editor, not to the workbench's single-key bindings
-  useEffect(() => {
+  // typing goes to the editor, not to the workbench's single-key bindings, from the commit that
+  // draws it opened to the one that draws it closed (not an effect later: a key may come between)
+  useLayoutEffect(() => {
     wb.setCapturing(true);
     return () => wb.setCapturing(false);
   }, [wb]);
