@@ -139,3 +139,20 @@ it('fits 80×24 without colour under NO_COLOR, and Ctrl-C gives the terminal bac
     small.kill();
   }
 }, 120_000);
+
+it('quits with q typed the moment the first frame shows, before anything behind it has started', async () => {
+  const quick = runInPty(['open', 'projects/northwind', '--port', '0'], { columns: 120, rows: 36 });
+  try {
+    await quick.waitFor((text) => /Customer\s+47/.test(text) && text.includes('q quit'));
+    quick.type('q');
+    const children = processes(descendants(quick.pid));
+    expect((await quick.exit).exitCode).toBe(0);
+    expect(quick.buffer()).toBe('normal');
+    await waitFor(() => stillRunning(children).length === 0, {
+      what: 'every child process to end',
+      detail: () => `still running: ${stillRunning(children).join(', ')}`,
+    });
+  } finally {
+    quick.kill();
+  }
+}, 120_000);
