@@ -71,7 +71,8 @@ describe('alsx create, then serve, test and rules', () => {
     expect(r.stdout).toMatch(/Order Details\s+2 rows\s+key OrderId \+ Line\s+at \/api\/OrderDetails/);
     expect(r.stdout).toMatch(/Payroll\s+2 rows\s+view, read-only/);
     expect(r.stdout).toMatch(/Order Details\.Unit Price \(DECIMAL\(10, 2\)\): 1 of 2 rows hold text, e.g\. "n\/a"/);
-    expect(r.stdout).toContain(`alsx serve ${dir}`);
+    // the next steps name the command as it can be run from here: alsx is not on this PATH, so its path
+    expect(r.stdout).toContain(`node bin/alsx.js serve ${dir}`);
     // outside alsx's folder, the project says its .ts files are ES modules
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', private: true });
   });

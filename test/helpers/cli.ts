@@ -16,7 +16,14 @@ export function alsx(
   args: string[],
   options: { input?: string; env?: Record<string, string | undefined>; timeout?: number } = {},
 ): CliResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+  // a user's shell: not inside an npm script (npm test sets npm_command, which alsx reads to say npx alsx)
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    npm_command: undefined,
+    ...options.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
