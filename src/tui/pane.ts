@@ -1,7 +1,7 @@
 /**
  * The contract between the workbench (app.tsx) and its panes. A pane is a React component that
- * draws itself inside `width` × `height` cells and handles its own keys while `focused` (Ink's
- * useInput with { isActive: focused }). The app owns the global keys — 1–5 and Tab (panes), `:`
+ * draws itself inside `width` × `height` cells and handles its own keys while `focused`
+ * (useKeys(handler, { isActive: focused }), use-keys.ts). The app owns the global keys — 1–5 and Tab (panes), `:`
  * (command line), `?` (help), `q` (quit) — except while a pane captures text input (a filter, a
  * form field), which it says through the context, so typing "q" into a field does not quit.
  */

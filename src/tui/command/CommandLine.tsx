@@ -1,5 +1,6 @@
 /** The `:` command line: a line editor with history (↑↓) and completion (Tab). */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { useRef, useState } from 'react';
 import { useWorkbench } from '../pane.js';
 import { edit, viewport, type LineState } from './line-editor.js';
@@ -21,7 +22,7 @@ export function CommandLine({ width, history, names, onSubmit, onCancel }: Comma
   const setLine = (l: LineState) => setLineState((current.current = l));
   const back = useRef(-1); // position in history while browsing it
   const [candidates, setCandidates] = useState<string[]>([]);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) return onCancel();
     const line = current.current;
     if (key.return) return onSubmit(line.text);

@@ -1,5 +1,6 @@
 /** A one-line question on the command line's row (e.g. the name of a recorded scenario). */
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { useRef, useState } from 'react';
 import { edit, viewport, type LineState } from './line-editor.js';
 
@@ -16,7 +17,7 @@ export function Prompt({
 }) {
   const current = useRef<LineState>({ text: '', cursor: 0 });
   const [line, setLine] = useState(current.current);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) return onCancel();
     if (key.return) return current.current.text.trim() ? onSubmit(current.current.text.trim()) : undefined;
     const next = edit(current.current, { ...key, input });

@@ -1,5 +1,6 @@
 /** The Runtimes pane: each child process's state, port, pid and log, with restart. */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { useEffect, useState } from 'react';
 import type { ChildState } from '../../runtime/supervisor.js';
 import type { KeyHint, PaneProps } from '../pane.js';
@@ -39,7 +40,7 @@ export function RuntimesPane({ width, height, focused, runtime }: PaneProps & { 
   }, [runtime]);
   const children = runtime.children();
   const current = children[Math.min(selected, children.length - 1)];
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
       if (key.downArrow || input === 'j') setSelected((i) => Math.min(children.length - 1, i + 1));

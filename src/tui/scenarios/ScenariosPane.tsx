@@ -4,7 +4,8 @@
  * running runtimes are not touched), each step shown as it passes or fails with the diff, and its
  * transactions sent to the Trace pane.
  */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { useEffect, useRef, useState } from 'react';
 import type { Project } from '../../project/load.js';
 import type { TxRecord } from '../../runtime/protocol.js';
@@ -93,7 +94,7 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
 
   const list = files ?? [];
   const current = list[Math.min(selected, list.length - 1)];
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
       if (key.downArrow || input === 'j') setSelected((i) => Math.min(list.length - 1, i + 1));

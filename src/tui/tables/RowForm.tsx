@@ -5,7 +5,8 @@
  */
 import { useMemo, useState } from 'react';
 import { useLatestState } from './use-latest-state.js';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import type { Row } from '../../store/types.js';
 import { fit, useScrollTop } from '../components/DataGrid.js';
 import type { ApiFailure } from './api-client.js';
@@ -71,7 +72,7 @@ export function RowForm(props: RowFormProps) {
     });
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (savingRef.current) return;
       const at = cursorRef.current;

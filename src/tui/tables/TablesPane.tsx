@@ -5,7 +5,8 @@
  * security and the rules apply; a refusal shows the rule inline.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
+import { Box, Text, type Key } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { idOf } from '../../api/jsonapi/model.js';
 import type { Row } from '../../store/types.js';
 import { DataGrid, fit, keepVisible, type GridColumn } from '../components/DataGrid.js';
@@ -293,7 +294,7 @@ export function TablesPane(props: TablesPaneProps) {
   };
 
   // ── keys ───────────────────────────────────────────────────────────────────────────────────
-  useInput(
+  useKeys(
     (input, key) => {
       setInline(null);
       const pending = confirmRef.current;

@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useLayoutEffect, useState } from 'react';
 import { edit, type LineState } from '../command/line-editor.js';
 import { useWorkbench } from '../pane.js';
-import { useKeys } from './use-keys.js';
+import { useKeys } from '../use-keys.js';
 import { areaOf, editArea, firstVisibleRow, textOf, type AreaKey, type TextArea } from './text-area.js';
 
 export interface Outgoing {

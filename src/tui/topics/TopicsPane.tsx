@@ -10,7 +10,7 @@ import { Box, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KeyHint, PaneProps } from '../pane.js';
 import { useWorkbench } from '../pane.js';
-import { useKeys } from './use-keys.js';
+import { useKeys } from '../use-keys.js';
 import { editInExternalEditor } from './external-editor.js';
 import { messageLines } from './format.js';
 import { ProduceEditor, type Outgoing } from './ProduceEditor.js';

@@ -3,7 +3,8 @@
  * chain below (right), and stepping through its firings with the affected row's values.
  * It draws when the store notifies (≤ 10 times a second), never once per transaction.
  */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { KeyHint, PaneProps } from '../pane.js';
 import { useWorkbench } from '../pane.js';
@@ -86,7 +87,7 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
   }, [focused]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => () => void (latest.current.mode === 'filter' && wb.setCapturing(false)), []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useInput(
+  useKeys(
     (input, key) => {
       const act = dispatch;
       const v = currentView();
