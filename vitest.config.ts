@@ -15,6 +15,9 @@ export default defineConfig({
     // bounds for a test that hangs, generous enough for a machine busy with other work: a passing
     // test never comes near them (tests wait on conditions, each with its own bound)
     testTimeout: 120_000,
+    // two test files at a time, whatever vitest would pick for the cores (one, on two): most of the
+    // suite waits on child processes, brokers and sockets rather than computing
+    maxWorkers: 2,
     hookTimeout: 120_000,
   },
 });

@@ -121,5 +121,5 @@ describe('random transactions', () => {
     expect(outcomes.ok).toBeGreaterThan(20);
     expect(outcomes.rejected).toBeGreaterThan(5);
     expect(outcomes.badInput).toBeGreaterThan(5);
-  });
+  }, 300_000); // computing only: on a machine busy with other work it gets what CPU is left
 });
