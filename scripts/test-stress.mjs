@@ -43,15 +43,20 @@ const stopLoad = () => {
 };
 process.on('exit', stopLoad);
 let vitest;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+const results = [];
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+])
   process.on(signal, () => {
     vitest?.kill(signal);
     stopLoad();
-    process.exit(130);
+    console.log(`\ntest:stress: stopped by ${signal}${results.length ? `\n  ${results.join('\n  ')}` : ''}`);
+    process.exit(128 + number);
   });
 
 console.log(`test:stress: ${load} busy ${hasStress ? 'stress workers' : 'node loops'} beside vitest, ${runs} run(s)`);
-const results = [];
 for (let run = 1; run <= runs; run++) {
   const started = Date.now();
   const code = await new Promise((done) => {
