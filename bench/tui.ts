@@ -33,7 +33,7 @@ import xterm from '@xterm/headless';
 import { createElement } from 'react';
 import { openProject, type OpenProject } from '../src/project/load.js';
 import type { TxOp, TxOutcome } from '../src/rules/engine.js';
-import type { TxRecord } from '../src/runtime/protocol.js';
+import { txRecord, type TxRecord } from '../src/runtime/protocol.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NORTHWIND = join(ROOT, 'projects/northwind');
@@ -253,21 +253,7 @@ function realRecords(project: OpenProject): string[] {
   const items = db.prepare(`SELECT "Id" FROM "OrderDetail" ORDER BY "Id" LIMIT 200`).pluck().all() as number[];
   const unshipped = db.prepare(`SELECT "Id" FROM "Order" WHERE "ShippedDate" IS NULL ORDER BY "Id" LIMIT 50`).pluck().all() as number[];
   const out: string[] = [];
-  const keep = (o: TxOutcome): void => {
-    const r: TxRecord = {
-      at: '',
-      child: o.origin === 'kafka' ? 'workers' : 'api',
-      tx: o.tx,
-      origin: o.origin,
-      ok: o.ok,
-      dryRun: o.dryRun,
-      durationMs: o.durationMs,
-      changes: o.changes,
-      trace: o.trace,
-      error: o.error,
-    };
-    out.push(JSON.stringify(r));
-  };
+  const keep = (o: TxOutcome): void => void out.push(JSON.stringify(txRecord(o, o.origin === 'kafka' ? 'workers' : 'api', o.origin, '')));
   for (let i = 0; i < 300; i++) {
     const origins = ['api', 'kafka', 'tui', 'api'];
     const origin = origins[i % origins.length]!;

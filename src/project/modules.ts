@@ -44,7 +44,6 @@ export async function importCompiled(projectDir: string, stateDir: string, file:
     build.catch(() => builds.delete(projectDir)); // a fixed file is tried again
   }
   const { outDir, entries } = await build;
-  process.setSourceMapsEnabled(true); // errors and rule sites name the .ts file and line, not the bundle's
   const rel = relative(projectDir, file);
   if (!entries.has(file)) throw new ProjectError(`${rel} is not a TypeScript file inside the project folder ${projectDir}`);
   return import(pathToFileURL(join(outDir, rel.replace(SOURCE, '.mjs'))).href);
@@ -74,6 +73,7 @@ async function compileProject(projectDir: string, stateDir: string): Promise<Bui
   const root = join(stateDir, 'modules');
   const outDir = join(root, key);
   const entries = new Set(files.keys());
+  process.setSourceMapsEnabled(true); // errors and rule sites name the .ts file and line, not the bundle's
   if (existsSync(join(outDir, '.complete'))) return { outDir, entries };
 
   const { build } = await import('esbuild');

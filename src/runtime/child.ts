@@ -2,7 +2,7 @@
  * What every runtime child does alike: read its arguments, talk to its parent over IPC (or print,
  * when run by hand), report transactions, and stop cleanly when asked or when the parent goes.
  */
-import type { ChildArgs, ChildMessage, ChildName, ParentMessage } from './protocol.js';
+import { txRecord, type ChildArgs, type ChildMessage, type ChildName, type ParentMessage } from './protocol.js';
 import type { TxOutcome } from '../rules/engine.js';
 
 export function childArgs(): ChildArgs {
@@ -18,22 +18,7 @@ export function report(message: ChildMessage): void {
 export const log = (line: string, level: 'info' | 'warn' | 'error' = 'info'): void => report({ type: 'log', level, line });
 
 export function reportTx(child: ChildName): (o: TxOutcome) => void {
-  return (o) =>
-    report({
-      type: 'tx',
-      outcome: {
-        at: new Date().toISOString(),
-        child,
-        tx: o.tx,
-        origin: o.origin,
-        ok: o.ok,
-        dryRun: o.dryRun,
-        durationMs: o.durationMs,
-        changes: o.changes,
-        trace: o.trace,
-        error: o.error,
-      },
-    });
+  return (o) => report({ type: 'tx', outcome: txRecord(o, child) });
 }
 
 /** runs `stop` once on SIGTERM/SIGINT, a stop message, or the parent going away; then exits */

@@ -34,3 +34,19 @@ export interface ChildArgs {
   host?: string;
   verbose?: boolean;
 }
+
+/** an outcome as the workbench and traces.jsonl keep it: what the runtime sends over IPC */
+export function txRecord(o: TxOutcome, child: ChildName, origin = o.origin, at = new Date().toISOString()): TxRecord {
+  return {
+    at,
+    child,
+    tx: o.tx,
+    origin,
+    ok: o.ok,
+    dryRun: o.dryRun,
+    durationMs: o.durationMs,
+    changes: o.changes,
+    trace: o.trace,
+    error: o.error,
+  };
+}

@@ -8,6 +8,7 @@ import { render } from 'ink';
 import Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../project/load.js';
 import { Supervisor } from '../runtime/supervisor.js';
+import { txRecord } from '../runtime/protocol.js';
 import { App, type PaneSpec } from './app.js';
 import { parseCommand } from './command/parse.js';
 import { runCommand, type CommandEnv } from './command/run.js';
@@ -68,19 +69,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   const ready = behindFirstFrame
     .then(() =>
       openProject(project.dir, {
-        onOutcome: (o) =>
-          traces.push({
-            at: new Date().toISOString(),
-            child: 'api',
-            tx: o.tx,
-            origin: o.origin,
-            ok: o.ok,
-            dryRun: o.dryRun,
-            durationMs: o.durationMs,
-            changes: o.changes,
-            trace: o.trace,
-            error: o.error,
-          }),
+        onOutcome: (o) => traces.push(txRecord(o, 'api')),
       }),
     )
     .then(async (p) => {
@@ -215,7 +204,10 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   // runtimes — child processes that would compete with it for the CPU —, the rules in this
   // process and the integration's samples.
   await new Promise((resolve) => setImmediate(resolve));
-  if (quitting) return exited.then(() => quitting).then(() => 0); // q before anything started
+  if (quitting) {
+    await shutdown(); // q before anything behind the frame started
+    return 0;
+  }
   firstFrameShown();
   const { loadIntegration } = await import('../kafka/integration/load.js');
   loadIntegration(project).then(

@@ -75,7 +75,8 @@ export function runInPty(
     raw += d;
     term.write(d);
   });
-  const exit = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit(ok));
+  // settled once the screen has taken in everything written before the exit (xterm parses asynchronously)
+  const exit = new Promise<{ exitCode: number; signal?: number }>((ok) => pty.onExit((e) => term.write('', () => ok(e))));
   const screen: Screen = {
     rows() {
       const buf = term.buffer.active;

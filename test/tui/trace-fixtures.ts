@@ -1,23 +1,11 @@
 /** Real transactions for the Trace pane's tests: Northwind's engine runs them, then they travel as the runtime sends them. */
-import type { ChildName, TxRecord } from '../../src/runtime/protocol.js';
+import { txRecord, type ChildName, type TxRecord } from '../../src/runtime/protocol.js';
 import type { TxOp, TxOutcome } from '../../src/rules/engine.js';
 import { alfkiOrder, freshNorthwind } from '../helpers/northwind.js';
 
-/** what src/runtime/child.ts reportTx makes of an outcome, through JSON as over the IPC channel */
+/** what the runtime sends of an outcome (txRecord), through JSON as over the IPC channel */
 export function toRecord(o: TxOutcome, child: ChildName = 'api', at = new Date().toISOString()): TxRecord {
-  const r: TxRecord = {
-    at,
-    child,
-    tx: o.tx,
-    origin: o.origin,
-    ok: o.ok,
-    dryRun: o.dryRun,
-    durationMs: o.durationMs,
-    changes: o.changes,
-    trace: o.trace,
-    error: o.error,
-  };
-  return JSON.parse(JSON.stringify(r)) as TxRecord;
+  return JSON.parse(JSON.stringify(txRecord(o, child, o.origin, at))) as TxRecord;
 }
 
 export interface RealRecords {

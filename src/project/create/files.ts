@@ -11,7 +11,6 @@ import { quote } from './names.js';
 import type { ExportNames } from './models.js';
 
 /** alsx's own folder (where `alsx` and `drizzle-orm` resolve from for a project without node_modules) */
-export { ALSX_ROOT };
 
 export interface ProjectFacts {
   name: string;

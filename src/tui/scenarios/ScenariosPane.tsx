@@ -8,7 +8,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../use-keys.js';
 import { useEffect, useRef, useState } from 'react';
 import type { Project } from '../../project/load.js';
-import type { TxRecord } from '../../runtime/protocol.js';
+import { txRecord, type TxRecord } from '../../runtime/protocol.js';
 import type { ScenarioFile } from '../../scenarios/load.js';
 import type { Templates } from '../../scenarios/environment.js';
 import type { ScenarioResult, StepResult } from '../../scenarios/runner.js';
@@ -71,19 +71,7 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
       setRuns((r) => ({ ...r, [f.id]: { steps: [] } }));
       const result = await runScenario(project.dir, f.file, f.id, f.scenario, templates.current, (step) => {
         setRuns((r) => ({ ...r, [f.id]: { steps: [...(r[f.id]?.steps ?? []), step] } }));
-        for (const o of step.outcomes)
-          onTx?.({
-            at: new Date().toISOString(),
-            child: 'api',
-            tx: o.tx,
-            origin: 'scenario',
-            ok: o.ok,
-            dryRun: o.dryRun,
-            durationMs: o.durationMs,
-            changes: o.changes,
-            trace: o.trace,
-            error: o.error,
-          });
+        for (const o of step.outcomes) onTx?.(txRecord(o, 'api', 'scenario'));
       });
       setRuns((r) => ({ ...r, [f.id]: { steps: result.steps, result } }));
       if (result.ok) passed++;
