@@ -6,7 +6,7 @@ import type { Row } from '../store/types.js';
 import { insertTree, MappingError, type Mapping } from '../mapping/mapping.js';
 import type { User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
-import { parseQuery, type Filter } from './jsonapi/query.js';
+import { parseQuery, type Condition } from './jsonapi/query.js';
 import { single, type Document } from './jsonapi/read.js';
 import { apiBase, jsonBody, sendJsonApi } from './jsonapi/router.js';
 import { Scope, type ApiContext } from './jsonapi/scope.js';
@@ -92,7 +92,7 @@ class Call implements EndpointCall {
   document(typeName: string, row: Row, include: string[] = []): Document {
     const type = this.scope.type(typeName);
     const params = new URLSearchParams(include.length ? { include: include.join(',') } : {});
-    return single(this.scope, type, row, parseQuery(params, type, this.scope.model, { collection: false }));
+    return single(this.scope, type, row, parseQuery(params, type, this.scope.model, this.scope.queryOptions(false)));
   }
 
   pointerOf(path: string): string {
@@ -106,7 +106,7 @@ class Call implements EndpointCall {
   /** lookups see what the caller may see */
   private find(table: string, where: Row, limit: number): Row[] {
     const type = this.scope.type(table);
-    const filters: Filter[] = [
+    const filters: Condition[] = [
       ...Object.entries(where).map(([c, v]) => ({
         via: [],
         column: type.table.columnsByName.get(c)!,

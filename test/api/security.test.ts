@@ -200,7 +200,7 @@ describe('a customer (ALFKI) changes only their own rows', () => {
     expect(await row('Order', anatrOrder)).toEqual(before);
   });
 
-  it('may not move one of their items into an ANATR order (403), and nothing is written', async () => {
+  it('may not move one of their items into an ANATR order (404: to ALFKI it does not exist), and nothing is written', async () => {
     const items = await api.req('GET', '/Order/10643/OrderDetailList', { token: alfki });
     const item = items.body.data[0];
     const before = await row('Order', anatrOrder);
@@ -208,12 +208,13 @@ describe('a customer (ALFKI) changes only their own rows', () => {
       token: alfki,
       body: { data: { type: 'OrderDetail', id: item.id, attributes: { OrderId: Number(anatrOrder) } } },
     });
-    expect(r.status).toBe(403);
+    expect(r.status).toBe(404);
+    expect(r.body.errors[0]).toMatchObject({ detail: `Order ${anatrOrder} does not exist`, source: { pointer: '/data/attributes/OrderId' } });
     expect((await row('OrderDetail', item.id)).OrderId).toBe(10643);
     expect(await row('Order', anatrOrder)).toEqual(before);
   });
 
-  it('may not move their own order to ANATR (403), and nothing is written', async () => {
+  it('may not move their own order to ANATR (404, as for a customer that does not exist), and nothing is written', async () => {
     const created = await api.req('POST', '/Order', { token: alfki, body: orderFor('ALFKI', 'relationship') });
     const id = created.body.data.id as string;
     const anatr = await row('Customer', 'ANATR');
@@ -221,8 +222,8 @@ describe('a customer (ALFKI) changes only their own rows', () => {
       token: alfki,
       body: { data: { type: 'Order', id, attributes: { CustomerId: 'ANATR' } } },
     });
-    expect(r.status).toBe(403);
-    expect(r.body.errors[0].detail).toMatch(/ALFKI may not change Order/);
+    expect(r.status).toBe(404);
+    expect(r.body.errors[0].detail).toBe('Customer ANATR does not exist');
     expect((await row('Order', id)).CustomerId).toBe('ALFKI');
     expect((await row('Customer', 'ANATR')).OrderCount).toBe(anatr.OrderCount);
     // nor by the relationship endpoint (ANATR is not visible to ALFKI, so it is not found)

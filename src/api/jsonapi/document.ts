@@ -87,20 +87,25 @@ export class DocumentBuilder {
     /** "http://127.0.0.1:5656/api" */
     readonly base: string,
     private readonly fields: Map<string, Set<string>>,
+    /** the columns the reader may see, per type (null: all) */
+    private readonly readable: (type: ResourceType) => ReadonlySet<string> | null = () => null,
   ) {}
 
   resource(type: ResourceType, row: Row, toMany?: Map<string, ResourceIdentifier[]>): ResourceObject {
     const id = idOf(type.table, row);
     const self = `${this.base}/${type.path}/${encodeURIComponent(id)}`;
     const only = this.fields.get(type.type);
+    const visible = this.readable(type);
     const attributes: Record<string, unknown> = {};
     for (const col of type.attributes) {
       const member = type.memberOf.get(col.name)!;
-      if (!only || only.has(member)) attributes[member] = jsonValue(col, row[col.name]);
+      if ((!only || only.has(member)) && (!visible || visible.has(col.name))) attributes[member] = jsonValue(col, row[col.name]);
     }
     const relationships: NonNullable<ResourceObject['relationships']> = {};
     for (const rel of type.relationships.values()) {
       if (only && !only.has(rel.name)) continue;
+      // a to-one link shows its foreign key: hidden when those columns are
+      if (visible && rel.kind === 'toOne' && !rel.fk.childColumns.every((c) => visible.has(c))) continue;
       if (rel.kind === 'toOne') {
         // the linkage says where to go; links only when the key does not name the parent's id
         const parentId = toOneId(this.model, rel, row);
@@ -120,7 +125,15 @@ export class DocumentBuilder {
       ...(Object.keys(relationships).length ? { relationships } : {}),
       // a row of a view or a keyless table has no address to link to
       ...(type.table.primaryKey.length ? { links: { self } } : {}),
-      meta: { checksum: checksum(row) },
+      meta: { checksum: checksum(visible ? visibleValues(row, visible) : row) },
     };
   }
+}
+
+/** the row without the columns a reader may not see (their changes must not show in the checksum either) */
+export function visibleValues(row: Row, visible: ReadonlySet<string> | null): Row {
+  if (!visible) return row;
+  const out: Row = {};
+  for (const k in row) if (visible.has(k)) out[k] = row[k]!;
+  return out;
 }

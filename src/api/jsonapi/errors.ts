@@ -52,7 +52,8 @@ export const badMember = (pointer: string, detail: string, code = 'invalid-membe
 
 export const notFound = (detail: string): ApiError => new ApiError(404, 'not-found', 'Not found', detail);
 
-export const forbidden = (detail: string): ApiError => new ApiError(403, 'forbidden', 'Forbidden', detail);
+export const forbidden = (detail: string, source?: ErrorObject['source']): ApiError =>
+  new ApiError(403, 'forbidden', 'Forbidden', detail, source);
 
 /** An engine outcome's error, as the API answers it. */
 export function fromTxError(e: TxError, tx: string, pointerBase = '/data'): ApiError {

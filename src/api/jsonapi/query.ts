@@ -32,6 +32,19 @@ export interface ColumnPath {
 export interface Filter extends ColumnPath {
   op: FilterOp;
   value: Value | Value[] | null;
+  /** a grant's own test: the tables its path joins are read whole (a client's filter sees only rows the user may) */
+  trusted?: boolean;
+}
+
+/** filters combined: row security's filters are trees; `false` matches nothing */
+export type Condition = Filter | { and: Condition[] } | { or: Condition[] } | { not: Condition } | false;
+
+/** the columns of a type the user may read (null: all) — what a request may name is what it may see */
+export type Readable = (type: ResourceType) => ReadonlySet<string> | null;
+
+export interface QueryOptions {
+  collection: boolean;
+  readable?: Readable;
 }
 
 export interface Query {
@@ -42,17 +55,18 @@ export interface Query {
   filters: Filter[];
 }
 
-export function parseQuery(params: URLSearchParams, type: ResourceType, model: ApiModel, options: { collection: boolean }): Query {
+export function parseQuery(params: URLSearchParams, type: ResourceType, model: ApiModel, options: QueryOptions): Query {
   const q: Query = { include: [], fields: new Map(), sort: [], page: { offset: 0, limit: DEFAULT_PAGE_LIMIT }, filters: [] };
   const seen = new Set<string>();
   for (const [name, value] of params) {
     if (seen.has(name) && !name.startsWith('filter[')) throw badParameter(name, `${name} is given more than once`);
     seen.add(name);
-    if (name === 'include') q.include = parseInclude(value, type, model);
-    else if (name.startsWith('fields[')) parseFields(name, value, model, q.fields);
-    else if (name === 'sort') q.sort = collectionOnly(name, options, () => parseSort(value, type));
+    if (name === 'include') q.include = parseInclude(value, type, model, options.readable);
+    else if (name.startsWith('fields[')) parseFields(name, value, model, q.fields, options.readable);
+    else if (name === 'sort') q.sort = collectionOnly(name, options, () => parseSort(value, type, options.readable));
     else if (name === 'page[offset]' || name === 'page[limit]') collectionOnly(name, options, () => parsePage(name, value, q.page));
-    else if (name.startsWith('filter[')) collectionOnly(name, options, () => q.filters.push(parseFilter(name, value, type, model)));
+    else if (name.startsWith('filter['))
+      collectionOnly(name, options, () => q.filters.push(parseFilter(name, value, type, model, options.readable)));
     else
       throw badParameter(
         name,
@@ -68,7 +82,7 @@ function collectionOnly<T>(name: string, options: { collection: boolean }, fn: (
   return fn();
 }
 
-function parseInclude(value: string, type: ResourceType, model: ApiModel): Relationship[][] {
+function parseInclude(value: string, type: ResourceType, model: ApiModel, readable?: Readable): Relationship[][] {
   const paths: Relationship[][] = [];
   for (const raw of value.split(',')) {
     const text = raw.trim();
@@ -77,7 +91,7 @@ function parseInclude(value: string, type: ResourceType, model: ApiModel): Relat
     const path: Relationship[] = [];
     for (const name of text.split('.')) {
       const rel = at.relationships.get(name);
-      if (!rel)
+      if (!rel || !linkVisible(rel, at, readable))
         throw badParameter(
           'include',
           `${at.type} has no relationship ${name} (include=${text}); it has ${[...at.relationships.keys()].join(', ') || 'none'}`,
@@ -91,7 +105,7 @@ function parseInclude(value: string, type: ResourceType, model: ApiModel): Relat
   return paths;
 }
 
-function parseFields(name: string, value: string, model: ApiModel, into: Map<string, Set<string>>): void {
+function parseFields(name: string, value: string, model: ApiModel, into: Map<string, Set<string>>, readable?: Readable): void {
   const m = /^fields\[([^\]]+)\]$/.exec(name);
   const type = m && model.types.get(m[1]!);
   if (!type) throw badParameter(name, `${name}: ${m ? `there is no resource type ${m[1]}` : 'write fields[TYPE]=a,b'}`, 'unknown-type');
@@ -102,13 +116,15 @@ function parseFields(name: string, value: string, model: ApiModel, into: Map<str
       .filter(Boolean),
   );
   for (const f of names) {
-    if (!type.attributesByName.has(f) && !type.relationships.has(f))
+    const col = type.attributesByName.get(f);
+    const rel = type.relationships.get(f);
+    if (!(col && columnVisible(col, type, readable)) && !(rel && linkVisible(rel, type, readable)))
       throw badParameter(name, `${type.type} has no attribute or relationship ${f}`, 'unknown-field');
   }
   into.set(type.type, names);
 }
 
-function parseSort(value: string, type: ResourceType): Query['sort'] {
+function parseSort(value: string, type: ResourceType, readable?: Readable): Query['sort'] {
   return value.split(',').map((raw) => {
     const text = raw.trim();
     const desc = text.startsWith('-');
@@ -117,7 +133,7 @@ function parseSort(value: string, type: ResourceType): Query['sort'] {
       name === 'id' && type.table.primaryKey.length === 1
         ? type.table.columnsByName.get(type.table.primaryKey[0]!)
         : type.attributesByName.get(name);
-    if (!column) throw badParameter('sort', `${type.type} has no attribute ${name || '(empty)'} to sort by`, 'unknown-field');
+    if (!column || !columnVisible(column, type, readable)) throw badParameter('sort', `${type.type} has no attribute ${name || '(empty)'} to sort by`, 'unknown-field');
     return { column, desc };
   });
 }
@@ -132,12 +148,12 @@ function parsePage(name: string, value: string, page: Query['page']): void {
   } else page.offset = n;
 }
 
-function parseFilter(name: string, value: string, type: ResourceType, model: ApiModel): Filter {
+function parseFilter(name: string, value: string, type: ResourceType, model: ApiModel, readable?: Readable): Filter {
   const m = /^filter\[([^\]]+)\](?:\[([^\]]+)\])?$/.exec(name);
   if (!m) throw badParameter(name, `${name}: write filter[COLUMN]=value or filter[COLUMN][op]=value`);
   const op = (m[2] ?? 'eq') as FilterOp;
   if (!OPS.has(op)) throw badParameter(name, `${name}: unknown operator ${op}; use one of ${[...OPS].join(', ')}`, 'unknown-operator');
-  const path = resolvePath(m[1]!, type, model, name);
+  const path = resolvePath(m[1]!, type, model, name, readable);
   const col = path.column;
   const convert = (text: string): Value => {
     if (op === 'like') return text;
@@ -158,12 +174,13 @@ function parseFilter(name: string, value: string, type: ResourceType, model: Api
 }
 
 /** "Customer.Country" from Order → the to-one Customer, then its Country column */
-export function resolvePath(text: string, type: ResourceType, model: ApiModel, parameter: string): ColumnPath {
+export function resolvePath(text: string, type: ResourceType, model: ApiModel, parameter: string, readable?: Readable): ColumnPath {
   const parts = text.split('.');
   const via: Relationship[] = [];
   let at = type;
   for (const name of parts.slice(0, -1)) {
-    const rel = at.relationships.get(name);
+    const found = at.relationships.get(name);
+    const rel = found && linkVisible(found, at, readable) ? found : undefined;
     if (rel?.kind !== 'toOne')
       throw badParameter(
         parameter,
@@ -179,6 +196,18 @@ export function resolvePath(text: string, type: ResourceType, model: ApiModel, p
     colName === 'id' && at.table.primaryKey.length === 1
       ? at.table.columnsByName.get(at.table.primaryKey[0]!)
       : (at.attributesByName.get(colName) ?? at.table.columnsByName.get(colName));
-  if (!column) throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
+  if (!column || !columnVisible(column, at, readable)) throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
   return { via, column, owner: at };
+}
+
+/** a column the user may not read is, to them, a column that does not exist */
+function columnVisible(column: ColumnInfo, type: ResourceType, readable?: Readable): boolean {
+  const cols = readable?.(type);
+  return !cols || cols.has(column.name);
+}
+
+/** a to-one relationship reveals its foreign key's columns, so it is hidden with them */
+function linkVisible(rel: Relationship, type: ResourceType, readable?: Readable): boolean {
+  const cols = readable?.(type);
+  return !cols || rel.kind === 'toMany' || rel.fk.childColumns.every((c) => cols.has(c));
 }

@@ -7,7 +7,7 @@ import type { Row, Value } from '../../store/types.js';
 import { idOf, type Relationship, type ResourceType } from './model.js';
 import type { ResourceIdentifier, ResourceObject } from './document.js';
 import { badParameter } from './errors.js';
-import { MAX_PAGE_LIMIT, parseQuery, type Filter, type Query } from './query.js';
+import { MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
 
@@ -22,13 +22,14 @@ export interface Document {
 export const JSONAPI = { version: '1.1' };
 
 export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
-  const query = parseQuery(url.searchParams, type, scope.model, { collection: true });
+  const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(true));
   const filters = [...query.filters, ...scope.access(type, 'read')];
+  const secure = scope.secure;
   const keys = within
     ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
     : undefined;
-  const count = Number(scope.rows(countRows(type, { filters, keys }))[0]!.n);
-  const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys }));
+  const count = Number(scope.rows(countRows(type, { filters, keys, secure }))[0]!.n);
+  const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys, secure }));
   const inc = new Includer(scope, query);
   inc.run(type, rows);
   const docs = scope.documents(query.fields);
@@ -42,7 +43,7 @@ export function readCollection(scope: Scope, type: ResourceType, url: URL, withi
 }
 
 export function readOne(scope: Scope, type: ResourceType, id: string, url: URL): { doc: Document; row: Row } {
-  const query = parseQuery(url.searchParams, type, scope.model, { collection: false });
+  const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(false));
   const row = scope.visibleRow(type, id);
   return { doc: single(scope, type, row, query, url), row };
 }
@@ -77,7 +78,7 @@ export function readRelated(scope: Scope, type: ResourceType, id: string, name: 
   const parent = scope.visibleRow(type, id);
   const target = scope.type(rel.target);
   if (rel.kind === 'toMany') return readCollection(scope, target, url, { rel, parent });
-  const query = parseQuery(url.searchParams, target, scope.model, { collection: false });
+  const query = parseQuery(url.searchParams, target, scope.model, scope.queryOptions(false));
   const row = toOneRow(scope, rel, parent);
   if (!row) return { jsonapi: JSONAPI, data: null, links: { self: url.href } };
   return single(scope, target, row, query, url);
@@ -168,7 +169,7 @@ class Includer {
 
   private follow(type: ResourceType, parents: Row[], rel: Relationship): { type: ResourceType; rows: Row[] } {
     const target = this.scope.type(rel.target);
-    const filters: Filter[] = this.scope.access(target, 'read');
+    const filters = this.scope.access(target, 'read');
     const [fromCols, toCols] =
       rel.kind === 'toOne' ? [rel.fk.childColumns, rel.fk.parentColumns] : [rel.fk.parentColumns, rel.fk.childColumns];
     const tuples = new Map<string, Value[]>();

@@ -105,7 +105,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const s = scope(req);
     const type = s.type(req.params.type!);
     const url = requestUrl(req);
-    const query = parseQuery(url.searchParams, type, s.model, { collection: false });
+    const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
     const input = parseResource(s, type, data(req), '/data', 'create');
     const created = transact(s, (w) => w.insert(type, input.values, '/data'));
     const id = idOf(type.table, created);
@@ -138,7 +138,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const type = s.type(req.params.type!);
     const id = req.params.id!;
     const url = requestUrl(req);
-    const query = parseQuery(url.searchParams, type, s.model, { collection: false });
+    const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
     const body = data(req);
     if (isObject(body) && body.id === undefined)
       throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);

@@ -5,12 +5,12 @@
  */
 import type { OpenProject } from '../../project/load.js';
 import type { Row, Value } from '../../store/types.js';
-import { decide, type Action, type SecurityConfig, type User } from '../security/access.js';
-import { DocumentBuilder } from './document.js';
+import { decide, type Action, type Cond, type Decision, type SecurityConfig, type TableRef, type User } from '../security/access.js';
+import { DocumentBuilder, visibleValues } from './document.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { keyOf, type ApiModel, type ResourceType } from './model.js';
-import { resolvePath, type Filter } from './query.js';
-import { selectRows } from './sql.js';
+import { resolvePath, type Condition, type QueryOptions } from './query.js';
+import { selectRows, type JoinSecurity } from './sql.js';
 
 export interface ApiContext {
   project: OpenProject;
@@ -44,31 +44,81 @@ export class Scope {
     return type;
   }
 
+  /** decisions of this request, by type and action (grants are functions of the user: computed once) */
+  private readonly decisions = new Map<string, { decision: Decision; filters: Condition[] }>();
+
+  private decided(type: ResourceType, action: Action): { decision: Decision; filters: Condition[] } {
+    const key = `${action}\u0000${type.type}`;
+    let hit = this.decisions.get(key);
+    if (!hit) {
+      const decision = decide(this.ctx.security, this.user, tableRef(type), action);
+      const filters = decision.where === null ? [] : [this.condition(type, decision.where)];
+      hit = { decision, filters };
+      this.decisions.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** a grant's filter as API filters: its paths resolved from `type` (an unknown path is the project's mistake, named) */
+  private condition(type: ResourceType, c: Cond): Condition {
+    if (c === false) return false;
+    if ('and' in c) return { and: c.and.map((x) => this.condition(type, x)) };
+    if ('or' in c) return { or: c.or.map((x) => this.condition(type, x)) };
+    if ('not' in c) return { not: this.condition(type, c.not) };
+    const path = resolvePath(c.path, type, this.ctx.model, `security of ${type.type}`);
+    return { ...path, op: c.op, value: c.value, trusted: true };
+  }
+
   /** the row filters for `action` on `type`; throws 403 when not granted at all */
-  access(type: ResourceType, action: Action): Filter[] {
-    const d = decide(this.ctx.security, this.user, type.table.name, action);
-    if (!d.allowed) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type}`);
-    return Object.entries(d.where).map(([path, value]) => ({
-      ...resolvePath(path, type, this.ctx.model, `security of ${type.type}`),
-      op: 'eq' as const,
-      value,
-    }));
+  access(type: ResourceType, action: Action): Condition[] {
+    const { decision, filters } = this.decided(type, action);
+    if (!decision.allowed) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type}`);
+    return filters;
   }
 
   /** whether `action` is granted at all, without throwing */
   may(type: ResourceType, action: Action): boolean {
-    return decide(this.ctx.security, this.user, type.table.name, action).allowed;
+    return this.decided(type, action).decision.allowed;
+  }
+
+  /** the columns the user may read (null: all): others are, to them, not there */
+  readonly readable = (type: ResourceType): ReadonlySet<string> | null => {
+    const { decision } = this.decided(type, 'read');
+    return decision.allowed ? decision.columns : NO_COLUMNS;
+  };
+
+  /** the columns `action` may set (null: all) */
+  writable(type: ResourceType, action: 'insert' | 'update'): ReadonlySet<string> | null {
+    return this.decided(type, action).decision.columns;
+  }
+
+  /** row security for the tables a client's filter joins: each through its own read filter */
+  get secure(): JoinSecurity {
+    return { model: this.ctx.model, filters: (type) => (this.may(type, 'read') ? this.access(type, 'read') : [false]) };
+  }
+
+  /** what parseQuery needs to know about this user */
+  queryOptions(collection: boolean): QueryOptions {
+    return { collection, readable: this.readable };
+  }
+
+  /** the row as this user sees it: the columns they may read */
+  visibleValues(type: ResourceType, row: Row): Row {
+    return visibleValues(row, this.readable(type));
   }
 
   documents(fields: Map<string, Set<string>> = new Map()): DocumentBuilder {
-    return new DocumentBuilder(this.ctx.model, this.base, fields);
+    return new DocumentBuilder(this.ctx.model, this.base, fields, this.readable);
   }
 
   rows(sql: { sql: string; params: Value[] }): Row[] {
     return this.ctx.project.store.all(sql.sql, sql.params);
   }
 
-  /** the row with this id if the user may see it (`action` decides whose filters apply), else 404 */
+  /**
+   * The row with this id if the user may see it, else 404 — the same answer as for a row that does
+   * not exist. For a write (`action`), a row they may see but not change is 403.
+   */
   visibleRow(type: ResourceType, id: string, action: Action = 'read'): Row {
     if (type.table.primaryKey.length === 0)
       throw notFound(`${type.type} has no primary key, so its rows have no address; list them (GET /${type.type}) with filters`);
@@ -77,11 +127,24 @@ export class Scope {
       throw notFound(
         `${type.type} ${id} does not exist (${type.table.primaryKey.length > 1 ? `ids of ${type.type} are ${type.table.primaryKey.join(',')}` : `not a valid ${type.table.primaryKey[0]}`})`,
       );
-    const filters = this.access(type, action);
-    const row = this.rows(
-      selectRows(type, { filters, keys: { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] } }),
-    )[0];
-    if (!row) throw notFound(`${type.type} ${id} does not exist`);
+    const keys = { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] };
+    const readable = this.may(type, 'read') && this.rows(selectRows(type, { filters: this.access(type, 'read'), keys }))[0];
+    if (!readable) throw notFound(`${type.type} ${id} does not exist`);
+    if (action === 'read') return readable;
+    const row = this.rows(selectRows(type, { filters: this.access(type, action), keys }))[0];
+    if (!row) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type} ${id}`);
     return row;
   }
+}
+
+const NO_COLUMNS: ReadonlySet<string> = new Set();
+
+const refs = new WeakMap<ResourceType, TableRef>();
+function tableRef(type: ResourceType): TableRef {
+  let ref = refs.get(type);
+  if (!ref) {
+    ref = { name: type.table.name, columns: type.table.columns.map((c) => c.name) };
+    refs.set(type, ref);
+  }
+  return ref;
 }

@@ -1,12 +1,13 @@
 /**
  * SQL for JSON:API reads: one SELECT per request (plus one per include level), every name checked
  * against the schema and quoted, every value a parameter — so no query parameter can carry SQL.
- * Filters across to-one relationships become LEFT JOINs; row security is just more filters.
+ * Filters across to-one relationships become LEFT JOINs; row security is more filters, on every
+ * table a client's path joins as well.
  */
 import { q } from '../../store/sqlite.js';
 import type { Value } from '../../store/types.js';
-import type { ResourceType } from './model.js';
-import type { ColumnPath, Filter } from './query.js';
+import type { ApiModel, Relationship, ResourceType } from './model.js';
+import type { ColumnPath, Condition, Filter } from './query.js';
 
 export interface Select {
   sql: string;
@@ -15,32 +16,65 @@ export interface Select {
 
 interface From {
   text: string;
-  aliasOf(path: ColumnPath): string;
+  aliasOf(path: ColumnPath & { trusted?: boolean }): string;
 }
 
-/** "FROM "Order" t0 LEFT JOIN "Customer" t1 ON …" for the paths the filters follow */
-function from(type: ResourceType, paths: ColumnPath[]): From {
-  const aliases = new Map<string, string>([['', 't0']]);
+/**
+ * Row security on joined tables: the read filters of each table a client's filter path passes
+ * through, as PostgreSQL's row-level security applies them (a parent the user may not see is a
+ * parent that is not there).
+ */
+export interface JoinSecurity {
+  model: ApiModel;
+  filters(type: ResourceType): Condition[];
+}
+
+/** every test of a condition tree */
+function leaves(c: Condition, into: Filter[]): Filter[] {
+  if (c === false) return into;
+  if ('and' in c) for (const x of c.and) leaves(x, into);
+  else if ('or' in c) for (const x of c.or) leaves(x, into);
+  else if ('not' in c) leaves(c.not, into);
+  else into.push(c);
+  return into;
+}
+
+/**
+ * "\"Order\" t0 LEFT JOIN \"Customer\" t1 ON …" for the paths the filters follow. A grant's own
+ * paths join tables whole; a client's join each table through its row filter (a subquery).
+ */
+function from(type: ResourceType, filters: Condition[], params: Value[], secure?: JoinSecurity, names = { n: 1 }, base = 't0'): From {
+  const aliases = new Map<string, string>([['', base]]);
   const joins: string[] = [];
-  for (const p of paths) {
-    let key = '';
-    let parentAlias = 't0';
+  for (const p of filters.flatMap((c) => leaves(c, []))) {
+    let key = p.trusted ? '!' : '';
+    let parentAlias = base;
     for (const rel of p.via) {
-      key = key ? `${key}.${rel.name}` : rel.name;
+      key = `${key}.${rel.name}`;
       let alias = aliases.get(key);
       if (!alias) {
-        alias = `t${aliases.size}`;
+        alias = `t${names.n++}`;
         aliases.set(key, alias);
         const on = rel.fk.childColumns.map((c, i) => `${alias}.${q(rel.fk.parentColumns[i]!)} = ${parentAlias}.${q(c)}`).join(' AND ');
-        joins.push(`LEFT JOIN ${q(rel.fk.parentTable)} ${alias} ON ${on}`);
+        joins.push(`LEFT JOIN ${p.trusted ? q(rel.fk.parentTable) : visibleRows(rel, params, secure, names)} ${alias} ON ${on}`);
       }
       parentAlias = alias;
     }
   }
   return {
-    text: `FROM ${q(type.table.name)} t0${joins.length ? ` ${joins.join(' ')}` : ''}`,
-    aliasOf: (p) => aliases.get(p.via.map((r) => r.name).join('.'))!,
+    text: `${q(type.table.name)} ${base}${joins.length ? ` ${joins.join(' ')}` : ''}`,
+    aliasOf: (p) => aliases.get(p.via.length ? `${p.trusted ? '!' : ''}.${p.via.map((r) => r.name).join('.')}` : '')!,
   };
+}
+
+/** the table a client's path joins: whole, or as a subquery of the rows the user may read */
+function visibleRows(rel: Relationship, params: Value[], secure: JoinSecurity | undefined, names: { n: number }): string {
+  const target = secure?.model.types.get(rel.target);
+  const filters = target ? secure!.filters(target) : [];
+  if (!target || filters.length === 0) return q(rel.fk.parentTable);
+  const alias = `t${names.n++}`;
+  const inner = from(target, filters, params, undefined, names, alias);
+  return `(SELECT ${alias}.* FROM ${inner.text} WHERE ${render({ and: filters }, inner, params)})`;
 }
 
 function condition(f: Filter, alias: string, params: Value[]): string {
@@ -52,6 +86,7 @@ function condition(f: Filter, alias: string, params: Value[]): string {
       return `${col} IS NOT NULL`;
     case 'in': {
       const values = f.value as Value[];
+      if (values.length === 0) return '0';
       params.push(...values);
       return `${col} IN (${values.map(() => '?').join(', ')})`;
     }
@@ -63,13 +98,23 @@ function condition(f: Filter, alias: string, params: Value[]): string {
 
 const SQL_OPS = { eq: '=', ne: 'IS NOT', lt: '<', le: '<=', gt: '>', ge: '>=', like: 'LIKE' } as const;
 
-function where(filters: Filter[], f: From, params: Value[], extra: string[] = []): string {
-  const parts = [...extra, ...filters.map((x) => condition(x, f.aliasOf(x), params))];
+function render(c: Condition, f: From, params: Value[]): string {
+  if (c === false) return '0';
+  if ('and' in c) return c.and.length ? `(${c.and.map((x) => render(x, f, params)).join(' AND ')})` : '1';
+  if ('or' in c) return c.or.length ? `(${c.or.map((x) => render(x, f, params)).join(' OR ')})` : '0';
+  if ('not' in c) return `NOT ${render(c.not, f, params)}`;
+  return condition(c, f.aliasOf(c), params);
+}
+
+function where(filters: Condition[], f: From, params: Value[], extra: string[] = []): string {
+  const parts = [...extra, ...filters.map((x) => render(x, f, params))];
   return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
 }
 
 export interface ListOptions {
-  filters: Filter[];
+  filters: Condition[];
+  /** row security for the tables client filters join */
+  secure?: JoinSecurity;
   sort?: { column: { name: string }; desc: boolean }[];
   page?: { offset: number; limit: number };
   /** restrict to rows whose `columns` equal one of these tuples (includes, related collections) */
@@ -78,7 +123,7 @@ export interface ListOptions {
 
 export function selectRows(type: ResourceType, o: ListOptions): Select {
   const params: Value[] = [];
-  const f = from(type, o.filters);
+  const f = from(type, o.filters, params, o.secure);
   const extra = o.keys ? [keysCondition(o.keys, params)] : [];
   const w = where(o.filters, f, params, extra);
   // paged lists end with the key, so pages never overlap; include lookups need no order at all
@@ -86,7 +131,7 @@ export function selectRows(type: ResourceType, o: ListOptions): Select {
     ...(o.sort ?? []).map((s) => `t0.${q(s.column.name)}${s.desc ? ' DESC' : ''}`),
     ...(o.page || o.sort ? type.table.primaryKey.map((c) => `t0.${q(c)}`) : []),
   ];
-  let sql = `SELECT t0.* ${f.text}${w}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`;
+  let sql = `SELECT t0.* FROM ${f.text}${w}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`;
   if (o.page) {
     sql += ' LIMIT ? OFFSET ?';
     params.push(o.page.limit, o.page.offset);
@@ -96,9 +141,9 @@ export function selectRows(type: ResourceType, o: ListOptions): Select {
 
 export function countRows(type: ResourceType, o: ListOptions): Select {
   const params: Value[] = [];
-  const f = from(type, o.filters);
+  const f = from(type, o.filters, params, o.secure);
   const extra = o.keys ? [keysCondition(o.keys, params)] : [];
-  return { sql: `SELECT count(*) AS n ${f.text}${where(o.filters, f, params, extra)}`, params };
+  return { sql: `SELECT count(*) AS n FROM ${f.text}${where(o.filters, f, params, extra)}`, params };
 }
 
 function keysCondition(keys: NonNullable<ListOptions['keys']>, params: Value[]): string {

@@ -136,8 +136,7 @@ export function fkValues(scope: Scope, rel: Relationship, ident: ResourceIdentif
     try {
       row = scope.visibleRow(target, ident.id);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404)
-        throw new ApiError(404, 'not-found', 'Not found', `${pointer}: ${target.type} ${ident.id} does not exist`, { pointer });
+      if (e instanceof ApiError && e.status === 404) throw missingParent(target, ident.id, pointer);
       throw e;
     }
   }
@@ -218,7 +217,15 @@ export class Writer {
 
   insert(type: ResourceType, values: Row, pointer: string): Row {
     if (type.readOnly) throw forbidden(`${type.type} is read-only (${type.table.isView ? 'a view' : 'it has no primary key'})`);
-    this.scope.access(type, 'insert');
+    const rowsLimited = this.scope.access(type, 'insert').length > 0;
+    this.checkColumns(type, 'insert', values, undefined, pointer);
+    const key = generatedKey(type);
+    // a chosen id would tell a user whether a row they may not see exists (409 or 201): ids are the database's
+    if (rowsLimited && key && values[key] !== undefined && values[key] !== null)
+      throw forbidden(`ids of ${type.type} are assigned by the database: leave ${type.memberOf.get(key) ?? 'id'} out`, {
+        pointer: `${pointer}/${type.memberOf.has(key) ? `attributes/${type.memberOf.get(key)}` : 'id'}`,
+      });
+    this.checkParents(type, values, undefined, pointer);
     const row = this.uow.applyOp({ insert: type.table.name, values } as TxOp, pointer)!;
     this.post.push({ type, row, action: 'insert' });
     return row;
@@ -227,7 +234,9 @@ export class Writer {
   update(type: ResourceType, id: string, values: Row, pointer: string, version?: { ifMatch?: string; checksum?: string }): Row {
     if (type.readOnly) throw forbidden(`${type.type} is read-only`);
     const before = this.scope.visibleRow(type, id, 'update');
-    if (version) checkVersion(before, version.ifMatch, version.checksum, `${type.type} ${id}`);
+    if (version) checkVersion(this.scope.visibleValues(type, before), version.ifMatch, version.checksum, `${type.type} ${id}`);
+    this.checkColumns(type, 'update', values, before, pointer);
+    this.checkParents(type, values, before, pointer);
     const key: Row = {};
     for (const c of type.table.primaryKey) key[c] = before[c]!;
     const row = this.uow.applyOp({ update: type.table.name, key, set: values } as TxOp, pointer)!;
@@ -238,10 +247,49 @@ export class Writer {
   delete(type: ResourceType, id: string, version?: { ifMatch?: string }): void {
     if (type.readOnly) throw forbidden(`${type.type} is read-only`);
     const before = this.scope.visibleRow(type, id, 'delete');
-    if (version) checkVersion(before, version.ifMatch, undefined, `${type.type} ${id}`);
+    if (version) checkVersion(this.scope.visibleValues(type, before), version.ifMatch, undefined, `${type.type} ${id}`);
     const key: Row = {};
     for (const c of type.table.primaryKey) key[c] = before[c]!;
     this.uow.applyOp({ delete: type.table.name, key } as TxOp, '/data');
+  }
+
+  /**
+   * Column grants: a write that sets a column the user may not set is refused, naming it (an update
+   * that sends a column back unchanged is not setting it: clients send whole resources).
+   */
+  private checkColumns(type: ResourceType, action: 'insert' | 'update', values: Row, before: Row | undefined, pointer: string): void {
+    const allowed = this.scope.writable(type, action);
+    if (!allowed) return;
+    for (const [c, v] of Object.entries(values)) {
+      if (allowed.has(c) || (before && sameValue(before[c], v))) continue;
+      const member = type.memberOf.get(c) ?? c;
+      throw forbidden(
+        `${this.scope.user?.name ?? 'this user'} may not ${action === 'insert' ? 'set' : 'change'} ${type.type}.${member}`,
+        { pointer: `${pointer}/${type.memberOf.has(c) ? `attributes/${member}` : 'id'}` },
+      );
+    }
+  }
+
+  /**
+   * Every row a write names by key must be one the user may see: a foreign key set as an attribute
+   * is checked like one set through a relationship, and a row they may not see is answered as a row
+   * that does not exist — before any rule runs, so no rule's refusal can tell them about it.
+   */
+  private checkParents(type: ResourceType, values: Row, before: Row | undefined, pointer: string): void {
+    if (!this.scope.user) return;
+    for (const rel of type.relationships.values()) {
+      if (rel.kind !== 'toOne' || !rel.fk.childColumns.some((c) => c in values)) continue;
+      const tuple = rel.fk.childColumns.map((c) => (c in values ? values[c] : before?.[c]) ?? null);
+      if (tuple.includes(null)) continue;
+      const target = this.scope.type(rel.target);
+      const filters = this.scope.may(target, 'read') ? this.scope.access(target, 'read') : [false as const];
+      if (filters.length === 0) continue; // every row is visible: the rules' own integrity check answers for missing ones
+      const keys = { columns: rel.fk.parentColumns, tuples: [tuple as Value[]] };
+      if (this.scope.rows(selectRows(target, { filters, keys, page: { offset: 0, limit: 1 } })).length) continue;
+      const c = rel.fk.childColumns.find((x) => x in values)!;
+      const member = type.memberOf.get(c);
+      throw missingParent(target, tuple.join(','), `${pointer}/${member ? `attributes/${member}` : 'id'}`);
+    }
   }
 
   /** to-many replacement/addition/removal, done by setting each child's foreign key */
@@ -283,4 +331,28 @@ export class Writer {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** 404 for a row a write names that does not exist — or that the user may not see: the same words */
+function missingParent(target: ResourceType, id: string, pointer: string): ApiError {
+  return new ApiError(404, 'not-found', 'Not found', `${target.type} ${id} does not exist`, { pointer });
+}
+
+/** the one-column integer key SQLite assigns (INTEGER PRIMARY KEY), or undefined */
+function generatedKey(type: ResourceType): string | undefined {
+  const pk = type.table.primaryKey;
+  if (pk.length !== 1) return undefined;
+  const col = type.table.columnsByName.get(pk[0]!);
+  return col && /^INTEGER$/i.test(col.declaredType.trim()) ? col.name : undefined;
+}
+
+/** the value a client sent back equals the stored one (JSON numbers against stored text, booleans against 0/1) */
+function sameValue(stored: Value | undefined, sent: Value): boolean {
+  if (stored === sent) return true;
+  if (stored === null || stored === undefined || sent === null) return false;
+  if (typeof sent === 'boolean') return Number(stored) === (sent ? 1 : 0);
+  const a = Number(stored);
+  const b = Number(sent);
+  if (typeof stored !== 'string' || typeof sent !== 'string') return Number.isFinite(a) && a === b;
+  return String(stored) === String(sent);
 }
