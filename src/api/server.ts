@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { OpenProject } from '../project/load.js';
 import { Auth, loadSecurity } from './security/auth.js';
-import type { User } from './security/access.js';
+import { checkGrants } from './security/check.js';
+import type { SecurityConfig, User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
 import { buildModel } from './jsonapi/model.js';
 import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
@@ -31,10 +32,13 @@ export interface ApiOptions {
   log?: (line: string) => void;
   /** request/reply over Kafka (absent: /api/rpc answers 503) */
   rpc?: RpcClient;
+  /** grants to serve with instead of the project's security/grants.ts (tests of the grant vocabulary) */
+  security?: SecurityConfig;
 }
 
 export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
-  const ctx: ApiContext = { project, model: buildModel(project.store.schema), security: await loadSecurity(project) };
+  const ctx: ApiContext = { project, model: buildModel(project.store.schema), security: options.security ?? (await loadSecurity(project)) };
+  checkGrants(ctx.security, ctx.model);
   const auth = new Auth(project, ctx.security);
   const endpoints = await loadEndpoints(project);
   const { services = [] } = await loadIntegration(project);

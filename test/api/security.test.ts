@@ -201,16 +201,25 @@ describe('a customer (ALFKI) changes only their own rows', () => {
   });
 
   it('may not move one of their items into an ANATR order (404: to ALFKI it does not exist), and nothing is written', async () => {
-    const items = await api.req('GET', '/Order/10643/OrderDetailList', { token: alfki });
-    const item = items.body.data[0];
+    const order = await api.req('POST', '/Order', { token: alfki, body: orderFor('ALFKI', 'relationship') });
+    const mine = Number(order.body.data.id);
+    const added = await api.req('POST', '/OrderDetail', {
+      token: alfki,
+      body: { data: { type: 'OrderDetail', attributes: { OrderId: mine, ProductId: 1, Quantity: 1 } } },
+    });
+    expect(added.status).toBe(201);
+    const item = added.body.data;
     const before = await row('Order', anatrOrder);
     const r = await api.req('PATCH', `/OrderDetail/${item.id}`, {
       token: alfki,
       body: { data: { type: 'OrderDetail', id: item.id, attributes: { OrderId: Number(anatrOrder) } } },
     });
     expect(r.status).toBe(404);
-    expect(r.body.errors[0]).toMatchObject({ detail: `Order ${anatrOrder} does not exist`, source: { pointer: '/data/attributes/OrderId' } });
-    expect((await row('OrderDetail', item.id)).OrderId).toBe(10643);
+    expect(r.body.errors[0]).toMatchObject({
+      detail: `Order ${anatrOrder} does not exist`,
+      source: { pointer: '/data/attributes/OrderId' },
+    });
+    expect((await row('OrderDetail', item.id)).OrderId).toBe(mine);
     expect(await row('Order', anatrOrder)).toEqual(before);
   });
 

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { createApi } from '../../src/api/server.js';
+import { createApi, type ApiOptions } from '../../src/api/server.js';
 import { freshNorthwind } from './northwind.js';
 
 const SCHEMAS = resolve(import.meta.dirname, '../../fixtures/jsonapi-schema');
@@ -45,9 +45,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<TestApi> {
+export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
   const nw = await freshNorthwind();
-  const { app } = await createApi(nw);
+  const { app } = await createApi(nw, options);
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });

@@ -13,6 +13,24 @@ import { security } from 'alsx';
 
 const P = '$2b$10$IwsVRNvybHX3D.r6.iMSOuhC4p/Gpl9ZBrkMpqqexB0J/usz2pMYa';
 
+/** what a customer fills in on an order, and on an item: the rest is the rules' or the warehouse's */
+const ORDER_ENTRY = [
+  'CustomerId',
+  'EmployeeId',
+  'OrderDate',
+  'RequiredDate',
+  'ShipVia',
+  'ShipName',
+  'ShipAddress',
+  'ShipCity',
+  'ShipRegion',
+  'ShipPostalCode',
+  'ShipCountry',
+  'Ready',
+  'CloneFromOrder',
+];
+const ITEM_ENTRY = ['OrderId', 'ProductId', 'Quantity', 'Discount'];
+
 export default security({
   enabled: true,
   users: [
@@ -24,9 +42,30 @@ export default security({
     admin: { '*': 'crud' },
     sales: { Customer: 'crud', Order: 'crud', OrderDetail: 'crud', '*': 'r' },
     customer: {
-      Customer: { can: 'ru', where: (u) => ({ Id: u.name }) },
-      Order: { can: 'crud', where: (u) => ({ CustomerId: u.name }) },
-      OrderDetail: { can: 'crud', where: (u) => ({ 'Order.CustomerId': u.name }) },
+      // their own row; contact details only — never CreditLimit, nor what the rules derive (Balance, the counts)
+      Customer: {
+        can: 'ru',
+        where: (u) => ({ Id: u.name }),
+        update: {
+          columns: ['CompanyName', 'ContactName', 'ContactTitle', 'Address', 'City', 'Region', 'PostalCode', 'Country', 'Phone', 'Fax'],
+        },
+      },
+      // their own orders; an order that has shipped is history (read-only); never the ShippedDate, Freight or totals
+      Order: {
+        can: 'crud',
+        where: (u) => ({ CustomerId: u.name }),
+        insert: { columns: ORDER_ENTRY },
+        update: { where: { ShippedDate: null }, columns: ORDER_ENTRY },
+        delete: { where: { ShippedDate: null } },
+      },
+      // the items of their own unshipped orders; the price and amount are the rules'
+      OrderDetail: {
+        can: 'crud',
+        where: (u) => ({ 'Order.CustomerId': u.name }),
+        insert: { where: { 'Order.ShippedDate': null }, columns: ITEM_ENTRY },
+        update: { where: { 'Order.ShippedDate': null }, columns: ITEM_ENTRY },
+        delete: { where: { 'Order.ShippedDate': null } },
+      },
       Product: 'r',
       Category: 'r',
       Supplier: 'r',

@@ -133,7 +133,8 @@ function parseSort(value: string, type: ResourceType, readable?: Readable): Quer
       name === 'id' && type.table.primaryKey.length === 1
         ? type.table.columnsByName.get(type.table.primaryKey[0]!)
         : type.attributesByName.get(name);
-    if (!column || !columnVisible(column, type, readable)) throw badParameter('sort', `${type.type} has no attribute ${name || '(empty)'} to sort by`, 'unknown-field');
+    if (!column || !columnVisible(column, type, readable))
+      throw badParameter('sort', `${type.type} has no attribute ${name || '(empty)'} to sort by`, 'unknown-field');
     return { column, desc };
   });
 }
@@ -196,7 +197,8 @@ export function resolvePath(text: string, type: ResourceType, model: ApiModel, p
     colName === 'id' && at.table.primaryKey.length === 1
       ? at.table.columnsByName.get(at.table.primaryKey[0]!)
       : (at.attributesByName.get(colName) ?? at.table.columnsByName.get(colName));
-  if (!column || !columnVisible(column, at, readable)) throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
+  if (!column || !columnVisible(column, at, readable))
+    throw badParameter(parameter, `${at.type} has no attribute ${colName}`, 'unknown-field');
   return { via, column, owner: at };
 }
 

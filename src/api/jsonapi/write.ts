@@ -263,10 +263,9 @@ export class Writer {
     for (const [c, v] of Object.entries(values)) {
       if (allowed.has(c) || (before && sameValue(before[c], v))) continue;
       const member = type.memberOf.get(c) ?? c;
-      throw forbidden(
-        `${this.scope.user?.name ?? 'this user'} may not ${action === 'insert' ? 'set' : 'change'} ${type.type}.${member}`,
-        { pointer: `${pointer}/${type.memberOf.has(c) ? `attributes/${member}` : 'id'}` },
-      );
+      throw forbidden(`${this.scope.user?.name ?? 'this user'} may not ${action === 'insert' ? 'set' : 'change'} ${type.type}.${member}`, {
+        pointer: `${pointer}/${type.memberOf.has(c) ? `attributes/${member}` : 'id'}`,
+      });
     }
   }
 

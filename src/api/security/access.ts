@@ -86,7 +86,8 @@ export interface VerbGrant {
 
 /**
  * What a role may do with a table: `can` lists the verbs (c r u d); `where` and `columns` limit
- * every verb; `read`, `insert`, `update`, `delete` narrow one verb further (their filter is AND-ed).
+ * every verb; `read`, `insert`, `update`, `delete` say more about one verb: its `where` narrows the
+ * rows further (AND), its `columns` replace the grant's for that verb.
  */
 export interface TableGrant extends VerbGrant {
   can: string;
@@ -169,7 +170,7 @@ export function decide(config: SecurityConfig, user: User | null, table: TableRe
     const general = typeof grant === 'string' ? undefined : grant;
     const where = both(rowFilter(general?.where, user), rowFilter(verb?.where, user));
     if (rows !== null) rows = where === null ? null : [...rows, where];
-    const cols = narrow(columnSet(general?.columns, table), columnSet(verb?.columns, table));
+    const cols = columnSet(verb?.columns ?? general?.columns, table);
     if (columns !== null) columns = cols === null ? null : new Set([...columns, ...cols]);
   }
   if (!allowed) return NONE;
@@ -188,12 +189,6 @@ function both(a: Cond | null, b: Cond | null): Cond | null {
   return { and: [a, b] };
 }
 
-function narrow(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): ReadonlySet<string> | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return new Set([...a].filter((c) => b.has(c)));
-}
-
 function columnSet(spec: Columns | undefined, table: TableRef): ReadonlySet<string> | null {
   if (!spec) return null;
   if (Array.isArray(spec)) return new Set(spec as readonly string[]);
@@ -209,7 +204,8 @@ export function rowFilter(where: Where | undefined, user: User): Cond | null {
 }
 
 function resolve(f: RowFilter): Cond | null {
-  if (f === null || typeof f !== 'object' || Array.isArray(f)) throw new SecurityConfigError('a row filter is an object { column: value, … }');
+  if (f === null || typeof f !== 'object' || Array.isArray(f))
+    throw new SecurityConfigError('a row filter is an object { column: value, … }');
   const parts: Cond[] = [];
   for (const [key, v] of Object.entries(f)) {
     if (key === 'or' || key === 'and') {
@@ -232,7 +228,8 @@ const sqlValue = (v: Value | boolean): Value => (v === true ? 1 : v === false ? 
 /** one path's comparison as tests (AND-ed); an undefined value anywhere matches nothing */
 function test(path: string, c: Comparison): Cond {
   if (c === undefined) return false;
-  if (c === null || typeof c !== 'object' || c instanceof Uint8Array) return c === null ? { path, op: 'isnull', value: null } : { path, op: 'eq', value: sqlValue(c) };
+  if (c === null || typeof c !== 'object' || c instanceof Uint8Array)
+    return c === null ? { path, op: 'isnull', value: null } : { path, op: 'eq', value: sqlValue(c) };
   const tests: Cond[] = [];
   for (const [op, v] of Object.entries(c)) {
     if (v === undefined) return false;
@@ -288,6 +285,6 @@ export function pathsOf(c: Cond | null, into: string[] = []): string[] {
 /** the grants as the start-up check sees them: every role's table grants with their column lists */
 export function* declaredGrants(config: SecurityConfig): Generator<{ role: string; table: string; grant: TableGrant }> {
   for (const [role, tables] of Object.entries(config.roles)) {
-    for (const [table, grant] of Object.entries(tables)) if (typeof grant !== 'string') yield { role, table, grant };
+    for (const [table, grant] of Object.entries(tables)) yield { role, table, grant: typeof grant === 'string' ? { can: grant } : grant };
   }
 }
