@@ -6,7 +6,7 @@ import type { Row } from '../store/types.js';
 import { insertTree, MappingError, type Mapping } from '../mapping/mapping.js';
 import type { User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
-import { parseQuery, type Condition } from './jsonapi/query.js';
+import { parseQuery } from './jsonapi/query.js';
 import { single, type Document } from './jsonapi/read.js';
 import { apiBase, jsonBody, sendJsonApi } from './jsonapi/router.js';
 import { Scope, type ApiContext } from './jsonapi/scope.js';
@@ -72,7 +72,7 @@ class Call implements EndpointCall {
     if (dict !== this.body && this.body?.meta?.args?.order === dict) this.root = '/meta/args/order';
     const schema = this.scope.ctx.project.store.schema;
     const created = this.transaction((w) => {
-      const tree = mapping.toRows(dict, schema, (table, where, limit) => this.find(table, where, limit));
+      const tree = mapping.toRows(dict, schema, (table, where, limit) => this.scope.find(table, where, limit));
       return insertTree(tree, (table, values) => w.insert(this.scope.type(table), values, '/data'));
     });
     const fresh = this.rowOf(mapping.tableName, created) ?? created;
@@ -101,22 +101,6 @@ class Call implements EndpointCall {
       .split(/\.|\[(\d+)\]/)
       .filter((p) => p !== undefined && p !== '');
     return `${this.root}/${parts.join('/')}`.replace(/\/$/, '');
-  }
-
-  /** lookups see what the caller may see */
-  private find(table: string, where: Row, limit: number): Row[] {
-    const type = this.scope.type(table);
-    const filters: Condition[] = [
-      ...Object.entries(where).map(([c, v]) => ({
-        via: [],
-        column: type.table.columnsByName.get(c)!,
-        owner: type,
-        op: 'eq' as const,
-        value: v,
-      })),
-      ...this.scope.access(type, 'read'),
-    ];
-    return this.scope.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
   }
 
   private rowOf(table: string, row: Row): Row | undefined {

@@ -9,6 +9,7 @@ import { consumerGroup } from '../kafka/integration/load.js';
 import { OutboxRelay } from '../kafka/integration/relay.js';
 import { requestTopic, serveRequests, serviceGroup } from '../kafka/integration/rpc.js';
 import { TopicWorker } from '../kafka/integration/topic-worker.js';
+import type { ConsumerSecurity } from '../kafka/integration/as-user.js';
 
 export interface Workers {
   relay: OutboxRelay;
@@ -42,10 +43,11 @@ export async function startWorkers(
       throw e;
     }));
   const consumers: MessageConsumer[] = [];
+  const security = (integration.consumers ?? []).some((c) => c.user !== undefined) ? await consumerSecurity(project) : undefined;
   try {
     for (const c of integration.consumers ?? []) {
       const group = consumerGroup(project, c);
-      const worker = new TopicWorker(project.store, project.engine, { ...c, group }, deadLetters, (l) => log(l, 'warn'));
+      const worker = new TopicWorker(project.store, project.engine, { ...c, group }, deadLetters, (l) => log(l, 'warn'), security);
       consumers.push(
         await runConsumer(
           brokers,
@@ -78,4 +80,15 @@ export async function startWorkers(
       if (dlq) await (await dlq.catch(() => undefined))?.close();
     },
   };
+}
+
+/** the project's grants and users, for consumers that apply messages as a user */
+async function consumerSecurity(project: OpenProject): Promise<ConsumerSecurity> {
+  const [{ loadSecurity, Auth }, { buildModel }] = await Promise.all([
+    import('../api/security/auth.js'),
+    import('../api/jsonapi/model.js'),
+  ]);
+  const security = await loadSecurity(project);
+  const auth = new Auth(project, security);
+  return { ctx: { project, model: buildModel(project.store.schema), security }, user: (name) => auth.trusted(name) };
 }

@@ -111,6 +111,23 @@ export class Scope {
     return new DocumentBuilder(this.ctx.model, this.base, fields, this.readable);
   }
 
+  /**
+   * Rows of `table` whose columns equal `where`, among those the user may read (a mapping's lookups,
+   * a consumer's or a method's finds): a row they may not see, or a column they may not read, finds nothing.
+   */
+  find(table: string, where: Row, limit: number): Row[] {
+    const type = this.type(table);
+    if (!this.may(type, 'read')) return [];
+    const readable = this.readable(type);
+    const filters: Condition[] = [...this.access(type, 'read')];
+    for (const [c, value] of Object.entries(where)) {
+      const column = type.table.columnsByName.get(c);
+      if (!column || (readable && !readable.has(c))) return [];
+      filters.push({ via: [], column, owner: type, op: value === null ? 'isnull' : 'eq', value });
+    }
+    return this.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
+  }
+
   rows(sql: { sql: string; params: Value[] }): Row[] {
     return this.ctx.project.store.all(sql.sql, sql.params);
   }

@@ -182,26 +182,13 @@ export function checkVersion(row: Row, ifMatch: string | undefined, bodyChecksum
  */
 export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/data'): T {
   let result: T | undefined;
-  const post: { type: ResourceType; row: Row; action: Action }[] = [];
+  let writer: Writer | undefined;
   const outcome = scope.ctx.project.engine.transaction(
     (uow) => {
-      result = fn(new Writer(scope, uow, post));
+      writer = new Writer(scope, uow);
+      result = fn(writer);
     },
-    {
-      origin: 'api',
-      beforeCommit: () => {
-        for (const p of post) {
-          const filters = scope.access(p.type, p.action);
-          if (filters.length === 0) continue;
-          const key = p.type.table.primaryKey.map((c) => p.row[c]!);
-          if (!scope.rows(selectRows(p.type, { filters, keys: { columns: p.type.table.primaryKey, tuples: [key] } })).length) {
-            throw forbidden(
-              `${scope.user?.name ?? 'this user'} may not ${p.action === 'insert' ? 'create' : 'change'} ${p.type.type} ${idOf(p.type.table, p.row)} that way: it would fall outside what they may ${p.action}`,
-            );
-          }
-        }
-      },
-    },
+    { origin: 'api', beforeCommit: () => writer!.checkAfter() },
   );
   if (!outcome.ok) throw fromTxError(outcome.error!, outcome.tx, pointerBase);
   return result as T;
@@ -209,11 +196,28 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/
 
 /** The writes a request makes, each checked against the user's grants. */
 export class Writer {
+  /** rows the user wrote, to check once the rules have run: they must still be inside the user's grants */
+  private readonly post: { type: ResourceType; row: Row; action: Action }[] = [];
+
   constructor(
     private readonly scope: Scope,
     readonly uow: UnitOfWork,
-    private readonly post: { type: ResourceType; row: Row; action: Action }[],
   ) {}
+
+  /** before commit: every row the user inserted or updated is still one they may insert or update (throws 403) */
+  checkAfter(): void {
+    const scope = this.scope;
+    for (const p of this.post) {
+      const filters = scope.access(p.type, p.action);
+      if (filters.length === 0) continue;
+      const key = p.type.table.primaryKey.map((c) => p.row[c]!);
+      if (!scope.rows(selectRows(p.type, { filters, keys: { columns: p.type.table.primaryKey, tuples: [key] } })).length) {
+        throw forbidden(
+          `${scope.user?.name ?? 'this user'} may not ${p.action === 'insert' ? 'create' : 'change'} ${p.type.type} ${idOf(p.type.table, p.row)} that way: it would fall outside what they may ${p.action}`,
+        );
+      }
+    }
+  }
 
   insert(type: ResourceType, values: Row, pointer: string): Row {
     if (type.readOnly) throw forbidden(`${type.type} is read-only (${type.table.isView ? 'a view' : 'it has no primary key'})`);

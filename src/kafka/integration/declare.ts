@@ -39,6 +39,12 @@ export interface Consumer {
   mapping?: Mapping;
   /** … or is handled by this function (throw MappingError or HandlerRefusal to dead-letter it) */
   handle?: (message: ConsumedMessage, tx: ConsumerTx) => void;
+  /**
+   * Apply each message as this user of the project (or the user a function reads from the message):
+   * lookups and writes go through that user's grants, as their API requests do; a message the user
+   * may not apply goes to the dead-letter topic. Without it, a consumer is the system and may write anything.
+   */
+  user?: string | ((message: ConsumedMessage) => string | null | undefined);
 }
 
 /** reads a request/reply method may make (no writes: a request can be delivered twice) */

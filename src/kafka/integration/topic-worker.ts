@@ -12,7 +12,10 @@ import type { SqliteStore } from '../../store/sqlite.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
 import type { IncomingMessage, MessageProducer } from '../client.js';
-import { HandlerRefusal, type Consumer, type ConsumerTx } from './declare.js';
+import { ApiError } from '../../api/jsonapi/errors.js';
+import { Scope } from '../../api/jsonapi/scope.js';
+import { HandlerRefusal, type ConsumedMessage, type Consumer, type ConsumerTx } from './declare.js';
+import { UserTx, type ConsumerSecurity } from './as-user.js';
 
 export const INBOX = '_alsx_inbox';
 
@@ -37,6 +40,8 @@ export class TopicWorker {
     private readonly handler: TopicHandler,
     private readonly deadLetters: () => Promise<MessageProducer>,
     private readonly log: (line: string) => void = () => {},
+    /** the project's grants, for consumers that apply messages as a user */
+    private readonly security?: ConsumerSecurity,
   ) {
     ensureInbox(store.db);
     this.seen = store.db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
@@ -55,8 +60,19 @@ export class TopicWorker {
     } catch (e) {
       return this.deadLetter(m, `not JSON: ${(e as Error).message}`, 'parse');
     }
+    const message: ConsumedMessage = {
+      topic: m.topic,
+      partition: m.partition,
+      offset: m.offset,
+      key: m.key?.toString('utf8') ?? null,
+      headers: m.headers,
+      value: dict,
+    };
+    const scope = this.scopeFor(message);
+    if (typeof scope === 'string') return this.deadLetter(m, scope, 'forbidden');
     let duplicate = false;
     let outcome: ReturnType<typeof this.engine.transaction>;
+    let asUser: UserTx | undefined;
     try {
       outcome = this.engine.transaction(
         (uow) => {
@@ -64,27 +80,23 @@ export class TopicWorker {
             duplicate = true; // another worker got there first
             return;
           }
-          if (this.handler.mapping) this.insertMapped(uow, this.handler.mapping, dict);
+          asUser = scope && new UserTx(scope, uow);
+          if (this.handler.mapping)
+            asUser ? asUser.insertMapped(this.handler.mapping, dict) : this.insertMapped(uow, this.handler.mapping, dict);
           else
             this.handler.handle!(
-              {
-                topic: m.topic,
-                partition: m.partition,
-                offset: m.offset,
-                key: m.key?.toString('utf8') ?? null,
-                headers: m.headers,
-                value: dict,
-              },
-              this.consumerTx(uow),
+              message,
+              asUser ? { ...asUser.api(), insertMapped: (mp, d) => asUser!.insertMapped(mp, d) } : this.consumerTx(uow),
             );
           this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied');
         },
-        { origin: 'kafka' },
+        { origin: 'kafka', beforeCommit: () => asUser?.writer.checkAfter() },
       );
     } catch (e) {
       // the transaction rolled back; a mapping failure is the message's fault, anything else is ours to retry
       if (e instanceof MappingError) return this.deadLetter(m, e.message, 'mapping');
       if (e instanceof HandlerRefusal) return this.deadLetter(m, e.message, 'refused');
+      if (e instanceof ApiError && e.status < 500) return this.deadLetter(m, e.message, e.status === 404 ? 'not-found' : 'forbidden');
       if (isTransient(e)) throw e;
       // a consumer function that fails on this message would fail on every delivery: poison, not an outage
       return this.deadLetter(m, `${(e as Error).name}: ${(e as Error).message}`, 'handler-error');
@@ -96,6 +108,17 @@ export class TopicWorker {
       return this.deadLetter(m, e.message, e.rule ?? e.kind, e.rule);
     }
     return { status: 'applied', tx: outcome.tx };
+  }
+
+  /** the scope of the user the consumer applies this message as; undefined: the system; a string: why not */
+  private scopeFor(message: ConsumedMessage): Scope | undefined | string {
+    const declared = this.handler.user;
+    if (declared === undefined) return undefined;
+    if (!this.security) return `${this.handler.topic}: the consumer runs as a user, but the worker has no security`;
+    const name = typeof declared === 'function' ? declared(message) : declared;
+    const user = name ? this.security.user(name) : null;
+    if (!user) return `no user ${name ?? '(none named by the message)'} in security/grants.ts to apply this message as`;
+    return new Scope(this.security.ctx, this.security.ctx.security.enabled ? user : null, '');
   }
 
   /** the message-id header (stable across resends), else where the message sits */
