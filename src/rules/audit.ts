@@ -6,7 +6,7 @@
 import Big from 'big.js';
 import type { Row, Store, Value } from '../store/types.js';
 import type { CompiledRules } from './compiled.js';
-import { normalize, sameValue } from './values.js';
+import { recomputed, sameValue } from './values.js';
 
 export interface Drift {
   rule: string;
@@ -34,11 +34,9 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
       }
       for (const parent of store.scan(rule.parent)) {
         checked++;
-        const expected = normalize(
+        const expected = recomputed(
           rule.target,
           (totals.get(JSON.stringify(keyOf(rule.fk.parentColumns, parent))) ?? new Big(0)).toNumber(),
-          rule.target.name,
-          rule.parent.name,
         );
         const stored = parent[rule.target.name] ?? null;
         if (!sameValue(stored === null ? 0 : Number(stored), expected)) {
@@ -72,7 +70,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
           void t;
           return parents.get(id) ?? {};
         };
-        const expected = normalize(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }), f.target.name, f.table.name);
+        const expected = recomputed(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }));
         if (!sameValue(row[f.target.name] ?? null, expected)) {
           drift.push({
             rule: f.name,

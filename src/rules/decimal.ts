@@ -23,6 +23,33 @@ export function addExact(a: number, b: number, scale: number | null = null): num
   return new Big(a).plus(b).toNumber();
 }
 
+/**
+ * a + b when the result holds it exactly, else null: a sum kept by adjustment must equal the sum
+ * `alsx check` computes from scratch, so a result a number cannot hold (1e20 + 21) is refused, never
+ * stored rounded. Integers must stay safe integers; decimals must survive the round trip through a
+ * double (the stored number's shortest decimal form is the exact sum).
+ */
+export function addChecked(a: number, b: number, scale: number | null = null): number | null {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  if (Number.isInteger(a) && Number.isInteger(b)) {
+    const sum = a + b;
+    return Number.isSafeInteger(sum) && Number.isSafeInteger(a) && Number.isSafeInteger(b) ? sum : null;
+  }
+  if (scale !== null && scale <= 8) {
+    const f = 10 ** scale;
+    const sa = Math.round(a * f);
+    const sb = Math.round(b * f);
+    // only when both were already at scale (else the slow path decides)
+    if (sa / f === a && sb / f === b && Math.abs(sa) < SAFE && Math.abs(sb) < SAFE) {
+      const sum = sa + sb;
+      if (Math.abs(sum) < SAFE) return sum / f;
+    }
+  }
+  const exact = new Big(a).plus(b);
+  const n = exact.toNumber();
+  return Number.isFinite(n) && new Big(n).eq(exact) ? n : null;
+}
+
 /** b − a, exactly */
 export function subtractExact(b: number, a: number, scale: number | null = null): number {
   return addExact(b, -a, scale);

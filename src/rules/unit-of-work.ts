@@ -15,8 +15,8 @@ import {
 import { BadInput, RuleViolation, suggest as suggestName } from './errors.js';
 import { isTable, tableName, type Op, type TxApi } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
-import { normalize, sameValue } from './values.js';
-import { addExact, subtractExact } from './decimal.js';
+import { derivedValue, normalize, outOfRange, sameValue } from './values.js';
+import { addChecked } from './decimal.js';
 import { formatKey } from './keys.js';
 
 export { formatKey };
@@ -151,6 +151,7 @@ export class UnitOfWork {
       const col = table.columnsByName.get(name);
       if (!col) throw unknownColumn(table, name, pointer);
       row[name] = normalize(col, values[name], pointer, table.name, name);
+      if (row[name] === null && col.notNull && !(col.pk && table.generatedKey)) throw notNullable(table, name, pointer);
     }
     const step = this.trace.add({ depth, kind: 'insert', table: table.name, key: this.keyOf(table, row), cause });
     for (const d of logic.defaults) {
@@ -226,6 +227,7 @@ export class UnitOfWork {
       const col = table.columnsByName.get(name);
       if (!col) throw unknownColumn(table, name, pointer);
       const nv = normalize(col, value, pointer, table.name, name);
+      if (nv === null && col.notNull) throw notNullable(table, name, pointer);
       if (sameValue(before[name], nv)) continue;
       if (col.pk)
         throw new BadInput(
@@ -362,8 +364,9 @@ export class UnitOfWork {
     }
     let nv: Value;
     try {
-      nv = normalize(f.target, value, f.target.name, f.table.name);
+      nv = derivedValue(f.target, value, f.table.name, f.name);
     } catch (e) {
+      if ((e as BadInput).code === 'out-of-range') throw e;
       throw new RuleViolation(
         f.name,
         f.table.name,
@@ -432,8 +435,7 @@ export class UnitOfWork {
         const oldC = oldKey ? contribution(rule, before!) : 0;
         const newC = newKey ? contribution(rule, after!) : 0;
         if (sameParent) {
-          if (oldC !== newC)
-            (toNew ??= []).push([rule, rule.kind === 'count' ? newC - oldC : subtractExact(newC, oldC, rule.target.scale)]);
+          if (oldC !== newC) (toNew ??= []).push([rule, this.exactSum(rule, newC, -oldC)]);
         } else {
           if (oldKey && oldC !== 0) (toOld ??= []).push([rule, -oldC]);
           if (newKey && newC !== 0) (toNew ??= []).push([rule, newC]);
@@ -443,6 +445,21 @@ export class UnitOfWork {
       if (toOld) this.adjust(parentTable, keyRowFrom(fk.parentColumns, oldKey!), toOld, depth, cause, state);
       if (toNew) this.adjust(parentTable, keyRowFrom(fk.parentColumns, newKey!), toNew, depth, cause, state);
     }
+  }
+
+  /** a + b for the total `rule` keeps: exact, within the column, or the transaction is refused (never stored rounded) */
+  private exactSum(rule: CompiledAggregate, a: number, b: number): number {
+    const where = `${rule.parent.name}.${rule.target.name}`;
+    const sum = addChecked(a, b, rule.target.scale);
+    if (sum === null)
+      throw new BadInput(
+        `${where} cannot be kept exactly: ${a} + ${b} needs more digits than a number holds (rule "${rule.name}")`,
+        undefined,
+        'out-of-range',
+      );
+    const limit = outOfRange(rule.target, sum);
+    if (limit) throw new BadInput(`${where} would be ${sum} (rule "${rule.name}"), but it ${limit}`, undefined, 'out-of-range');
+    return sum;
   }
 
   private adjust(table: TableInfo, key: Row, deltas: [CompiledAggregate, number][], depth: number, cause: number, child: RowState): void {
@@ -465,7 +482,7 @@ export class UnitOfWork {
     for (const [rule, delta] of deltas) {
       const col = rule.target.name;
       const old = (parent.cur[col] as number | null) ?? 0; // a NULL total counts as 0
-      const nv = rule.kind === 'count' || rule.target.kind === 'integer' ? old + delta : addExact(old, delta, rule.target.scale);
+      const nv = this.exactSum(rule, old, delta);
       parent.cur[col] = nv;
       changed.add(col);
       const s = this.trace.add({
@@ -899,6 +916,14 @@ function intersects(a: Set<string>, b: Set<string>): boolean {
   if (a.size === 0 || b.size === 0) return false;
   for (const x of a) if (b.has(x)) return true;
   return false;
+}
+
+function notNullable(table: TableInfo, name: string, pointer: string): BadInput {
+  return new BadInput(
+    `${table.name}.${name} may not be null (it is NOT NULL); leave it out for its default`,
+    `${pointer}.${name}`,
+    'required',
+  );
 }
 
 function unknownColumn(table: TableInfo, name: string, pointer: string): BadInput {

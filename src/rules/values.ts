@@ -8,19 +8,81 @@ import { roundToScale } from './decimal.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** `at` (+ `.field`) says where the value came from, for the error: built only when there is one */
+/**
+ * A caller's value for `col`, checked and normalised; `at` (+ `.field`) says where it came from, for
+ * the error. As in PostgreSQL, money with more decimals than its column's scale is rounded to it;
+ * a value beyond the column's range — its integer range, the digits of its DECIMAL precision —
+ * or not finite is refused (400), never stored changed.
+ */
 export function normalize(col: ColumnInfo, value: unknown, at: string, table: string, field?: string): Value {
+  const where = field === undefined ? at : `${at}.${field}`;
+  const v = convert(col, value, where, table);
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const limit = outOfRange(col, v);
+    if (limit) throw new BadInput(`${table}.${col.name} ${limit}, got ${describe(value)}`, where, 'out-of-range');
+  }
+  return v;
+}
+
+/**
+ * A value a rule computed for `col` (a formula's result): rounded to the column's scale as the
+ * column would, refused when it does not fit — the caller's input drove it past the column's limits.
+ */
+export function derivedValue(col: ColumnInfo, value: unknown, table: string, rule: string): Value {
+  const v = convert(col, value, col.name, table);
+  const limit = typeof v === 'number' || typeof v === 'bigint' ? outOfRange(col, v) : null;
+  if (limit)
+    throw new BadInput(`${table}.${col.name} would be ${describe(value)} (rule "${rule}"), but it ${limit}`, undefined, 'out-of-range');
+  return v;
+}
+
+/** a recomputed value as the column holds it, without judging it (`alsx check` reports, never refuses) */
+export function recomputed(col: ColumnInfo, value: unknown): Value {
+  return convert(col, value, col.name, '');
+}
+
+/** why `n` cannot be stored in `col` exactly ("holds integers up to ±9007199254740991"), or null */
+export function outOfRange(col: ColumnInfo, n: number | bigint): string | null {
+  if (typeof n === 'bigint') return col.kind === 'integer' && (n > INT64_MAX || n < -INT64_MAX - 1n) ? 'holds 64-bit integers' : null;
+  if (!Number.isFinite(n)) return 'holds finite numbers';
+  if (col.kind === 'integer' && !Number.isSafeInteger(n)) return `holds integers up to ±${Number.MAX_SAFE_INTEGER} exactly`;
+  if (col.kind === 'decimal' || col.kind === 'numeric') {
+    if (col.precision != null) {
+      const scale = col.scale ?? 0;
+      const max = 10 ** (col.precision - scale);
+      if (Math.abs(n) >= max)
+        return `is ${col.declaredType}: at most ±${max > 1e21 ? max.toExponential() : `${'9'.repeat(col.precision - scale) || '0'}${scale ? `.${'9'.repeat(scale)}` : ''}`}`;
+    } else if (col.kind === 'decimal' && Math.abs(n) >= 1e15) {
+      return `is ${col.declaredType || 'DECIMAL'} without a precision: at most 15 digits (below ±1e15)`;
+    }
+  }
+  return null;
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+/** a value for an error message, bounded (a huge or deeply nested value is not spelled out) */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'bigint') return `${value}`;
+  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? '' : 's'})`;
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function convert(col: ColumnInfo, value: unknown, where: string, table: string): Value {
   if (value === null || value === undefined) return null;
   switch (col.kind) {
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'bigint') return value;
       if (typeof value === 'boolean') return value ? 1 : 0;
-      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'an integer');
+      throw typeError(col, value, where, table, 'an integer');
     case 'boolean':
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (value === 0 || value === 1) return value;
-      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'true or false');
+      throw typeError(col, value, where, table, 'true or false');
     case 'decimal':
     case 'real':
     case 'numeric': {
@@ -28,8 +90,8 @@ export function normalize(col: ColumnInfo, value: unknown, at: string, table: st
       if (typeof value === 'number') n = value;
       else if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) n = Number(value);
       else if (typeof value === 'bigint') n = Number(value);
-      else throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a number');
-      if (!Number.isFinite(n)) throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'a finite number');
+      else throw typeError(col, value, where, table, 'a number');
+      if (!Number.isFinite(n)) throw typeError(col, value, where, table, 'a finite number');
       if (col.scale !== null) return roundToScale(n, col.scale);
       // DECIMAL with no declared scale: drop binary noise (3 × 19.99 = 59.970000000000006 → 59.97) by
       // keeping the 15 significant digits a double holds faithfully
@@ -40,18 +102,18 @@ export function normalize(col: ColumnInfo, value: unknown, at: string, table: st
       if (typeof value === 'string' && ISO_DATE.test(value)) return value;
       if (value instanceof Date && !Number.isNaN(value.getTime()))
         return col.kind === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
-      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'an ISO date (YYYY-MM-DD)');
+      throw typeError(col, value, where, table, 'an ISO date (YYYY-MM-DD)');
     case 'text':
       if (typeof value === 'string') return value;
-      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'text');
+      throw typeError(col, value, where, table, 'text');
     case 'blob':
       if (value instanceof Uint8Array || typeof value === 'string') return value;
-      throw typeError(col, value, field === undefined ? at : `${at}.${field}`, table, 'bytes');
+      throw typeError(col, value, where, table, 'bytes');
   }
 }
 
 function typeError(col: ColumnInfo, value: unknown, pointer: string, table: string, expected: string): BadInput {
-  return new BadInput(`${table}.${col.name} expects ${expected}, got ${JSON.stringify(value) ?? String(value)}`, pointer, 'type');
+  return new BadInput(`${table}.${col.name} expects ${expected}, got ${describe(value)}`, pointer, 'type');
 }
 
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {

@@ -89,13 +89,14 @@ function shadowTables(db: Database.Database): string[] {
 }
 
 function columnInfo(c: PragmaColumn): ColumnInfo {
-  const { kind, scale } = classify(c.type);
+  const { kind, scale, precision } = classify(c.type);
   const dflt = parseDefault(c.dflt_value);
   return {
     name: c.name,
     declaredType: c.type,
     kind,
     scale,
+    precision,
     notNull: c.notnull === 1,
     defaultValue: dflt.value,
     defaultIsExpression: dflt.expression,
@@ -105,18 +106,21 @@ function columnInfo(c: PragmaColumn): ColumnInfo {
 }
 
 /** SQLite's affinity rules (https://sqlite.org/datatype3.html §3.1), refined by common type names. */
-export function classify(declared: string): { kind: ColumnKind; scale: number | null } {
+export function classify(declared: string): { kind: ColumnKind; scale: number | null; precision: number | null } {
   const t = declared.toUpperCase();
-  const scaleMatch = /\(\s*\d+\s*,\s*(\d+)\s*\)/.exec(t);
-  if (/BOOL/.test(t)) return { kind: 'boolean', scale: null };
-  if (/INT/.test(t)) return { kind: 'integer', scale: null };
-  if (/CHAR|CLOB|TEXT/.test(t)) return { kind: 'text', scale: null };
-  if (/DATETIME|TIMESTAMP/.test(t)) return { kind: 'datetime', scale: null };
-  if (/DATE/.test(t)) return { kind: 'date', scale: null };
-  if (/DEC|MONEY|CURRENCY/.test(t)) return { kind: 'decimal', scale: scaleMatch ? Number(scaleMatch[1]) : null };
-  if (t === '' || /BLOB/.test(t)) return { kind: t === '' ? 'numeric' : 'blob', scale: null };
-  if (/REAL|FLOA|DOUB/.test(t)) return { kind: 'real', scale: null };
-  return { kind: 'numeric', scale: scaleMatch ? Number(scaleMatch[1]) : null };
+  const digits = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(t);
+  const precision = digits ? Number(digits[1]) : null;
+  const scale = digits?.[2] !== undefined ? Number(digits[2]) : null;
+  const plain = (kind: ColumnKind) => ({ kind, scale: null, precision: null });
+  if (/BOOL/.test(t)) return plain('boolean');
+  if (/INT/.test(t)) return plain('integer');
+  if (/CHAR|CLOB|TEXT/.test(t)) return plain('text');
+  if (/DATETIME|TIMESTAMP/.test(t)) return plain('datetime');
+  if (/DATE/.test(t)) return plain('date');
+  if (/DEC|MONEY|CURRENCY/.test(t)) return { kind: 'decimal', scale, precision };
+  if (t === '' || /BLOB/.test(t)) return plain(t === '' ? 'numeric' : 'blob');
+  if (/REAL|FLOA|DOUB/.test(t)) return plain('real');
+  return { kind: 'numeric', scale, precision: scale === null ? null : precision };
 }
 
 function parseDefault(text: string | null): { value: Value | undefined; expression: boolean } {

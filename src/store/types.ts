@@ -18,6 +18,8 @@ export interface ColumnInfo {
   kind: ColumnKind;
   /** digits after the point for DECIMAL(p, s); null when not declared */
   scale: number | null;
+  /** total digits of DECIMAL(p, s) or DECIMAL(p); null when not declared */
+  precision?: number | null;
   notNull: boolean;
   /** the DEFAULT as a literal value, or undefined when there is none (or it is an expression SQLite computes) */
   defaultValue: Value | undefined;

@@ -61,3 +61,16 @@ export const alfkiOrder = (chang: number) => [
   { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 1, Quantity: 1 } },
   { insert: 'OrderDetail', values: { OrderId: '$o.Id', ProductId: 2, Quantity: chang } },
 ];
+
+/** a digest of every row of every table (alsx's own _alsx_* bookkeeping aside): equal digests, equal data */
+export function databaseDigest(project: OpenProject): string {
+  const hash = createHash('sha256');
+  for (const table of [...project.store.schema.tables.values()].filter((t) => !t.isView).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rows = project.store.db
+      .prepare(`SELECT * FROM "${table.name.replace(/"/g, '""')}"`)
+      .raw()
+      .all();
+    hash.update(`\0${table.name}\0${JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  }
+  return hash.digest('hex');
+}
