@@ -12,17 +12,6 @@ import Big from 'big.js';
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
-/** a + b, exactly, for values at `scale` digits (or in decimal when the scale is unknown) */
-export function addExact(a: number, b: number, scale: number | null = null): number {
-  if (Number.isInteger(a) && Number.isInteger(b)) return a + b;
-  if (scale !== null && scale <= 8) {
-    const f = 10 ** scale;
-    const sum = Math.round(a * f) + Math.round(b * f);
-    if (Math.abs(sum) < SAFE) return sum / f;
-  }
-  return new Big(a).plus(b).toNumber();
-}
-
 /**
  * a + b when the result holds it exactly, else null: a sum kept by adjustment must equal the sum
  * `alsx check` computes from scratch, so a result a number cannot hold (1e20 + 21) is refused, never
@@ -48,11 +37,6 @@ export function addChecked(a: number, b: number, scale: number | null = null): n
   const exact = new Big(a).plus(b);
   const n = exact.toNumber();
   return Number.isFinite(n) && new Big(n).eq(exact) ? n : null;
-}
-
-/** b − a, exactly */
-export function subtractExact(b: number, a: number, scale: number | null = null): number {
-  return addExact(b, -a, scale);
 }
 
 /** rounds half away from zero at `scale` digits, as a person would (1.005 → 1.01) */
