@@ -7,11 +7,12 @@ import express, { type Router } from 'express';
 import type { Service } from '../kafka/integration/declare.js';
 import { checkParams, DEFAULT_RPC_TIMEOUT_MS, ParamError, type RpcClient } from '../kafka/integration/rpc.js';
 import { ApiError } from './jsonapi/errors.js';
+import { jsonParser } from './body.js';
 
 export function rpcRouter(services: Service[], client: () => RpcClient | undefined): Router {
   const r = express.Router();
   const byName = new Map(services.map((s) => [s.name, s]));
-  const json = express.json({ type: () => true, limit: '256kb' });
+  const json = jsonParser('256kb');
   r.all('/rpc/:service/:method', json, async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST')
       throw new ApiError(405, 'method', 'Method not allowed', 'call a method with GET (parameters in the query) or POST (a JSON object)');

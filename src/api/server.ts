@@ -11,6 +11,7 @@ import { Auth, loadSecurity } from './security/auth.js';
 import { checkGrants } from './security/check.js';
 import type { SecurityConfig, User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
+import { jsonParser } from './body.js';
 import { buildModel } from './jsonapi/model.js';
 import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
 import type { ApiContext } from './jsonapi/scope.js';
@@ -56,7 +57,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     });
   }
 
-  app.post('/api/auth/login', express.json({ type: () => true, limit: '16kb' }), async (req, res) => {
+  app.post('/api/auth/login', jsonParser('16kb'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const user = await auth.login(body.username ?? body.user, body.password);
     if (!user) throw new ApiError(401, 'bad-credentials', 'Unauthorized', 'wrong user name or password');

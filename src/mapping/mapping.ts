@@ -15,6 +15,7 @@
  * Reading (toRows) checks every key and value and names the offending one in the partner's terms:
  * `Items[1].ProductName: no Product named "Chaang"`.
  */
+import { describe } from '../bounded-json.js';
 import { type Column, getTableName, is, Table } from 'drizzle-orm';
 import type { ColumnInfo, ForeignKey, Row, Schema, TableInfo, Value } from '../store/types.js';
 import { normalize } from '../rules/values.js';
@@ -130,14 +131,14 @@ function readDict(table: Table, spec: MappingSpec, dict: unknown, schema: Schema
       if (d[key] === undefined || d[key] === null || d[key] === '')
         throw new MappingError(join(path, key), `is required (to find the ${parent.name})`);
       where[col.name] = checked(columnInfo(parent, col), d[key], join(path, key));
-      shown.push(`${col.name} ${JSON.stringify(where[col.name])}`);
+      shown.push(`${col.name} ${describe(where[col.name])}`);
     }
     const found = find(parent.name, where, 2);
     const keys = Object.keys(l.match);
     const at = keys.length === 1 ? join(path, keys[0]!) : `${path ? `${path}.` : ''}{${keys.join(', ')}}`;
     const what =
       keys.length === 1 && /name$/i.test(Object.values(l.match)[0]!.name)
-        ? `named ${JSON.stringify(where[Object.values(l.match)[0]!.name])}`
+        ? `named ${describe(where[Object.values(l.match)[0]!.name])}`
         : `with ${shown.join(' and ')}`;
     if (found.length === 0) throw new MappingError(at, `no ${parent.name} ${what}`);
     if (found.length > 1) throw new MappingError(at, `more than one ${parent.name} ${what}; add a field that tells them apart`);

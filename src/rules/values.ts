@@ -5,6 +5,7 @@
 import type { ColumnInfo, Value } from '../store/types.js';
 import { BadInput } from './errors.js';
 import { roundToScale } from './decimal.js';
+import { describe } from '../bounded-json.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -60,16 +61,6 @@ export function outOfRange(col: ColumnInfo, n: number | bigint): string | null {
 }
 
 const INT64_MAX = 9223372036854775807n;
-
-/** a value for an error message, bounded (a huge or deeply nested value is not spelled out) */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (typeof value === 'bigint') return `${value}`;
-  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? '' : 's'})`;
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
 
 function convert(col: ColumnInfo, value: unknown, where: string, table: string): Value {
   if (value === null || value === undefined) return null;

@@ -159,6 +159,24 @@ describe('alsx produce and alsx tail --brokers', () => {
     expect(got.filter((m) => m.partition === 0)).toHaveLength(8);
   });
 
+  it('prints every message of a topic with a deeply nested and a huge one among them, and --exit ends', async () => {
+    const kafka = new Kafka({ clientId: 'test', brokers: [address], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const deep = `{"Items":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const huge = JSON.stringify({ note: 'x'.repeat(300_000) });
+    await producer.send({ topic: 'cli.poison', messages: [{ value: '{"n":1}' }, { value: deep }, { value: huge }, { value: '{"n":4}' }] });
+    await producer.disconnect();
+    const t = await run(['tail', '--brokers', address, 'cli.poison', '--from-beginning', '--exit']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(
+      /@0[\s\S]*"n": 1[\s\S]*@1[\s\S]*\{"Items":\[\[\[[\s\S]*@2[\s\S]*more characters \(--json prints everything\)[\s\S]*@3[\s\S]*"n": 4/,
+    );
+    expect(t.stdout.length).toBeLessThan(200_000);
+    const j = await run(['tail', '--brokers', address, 'cli.poison', '--from-beginning', '--exit', '--json']);
+    expect(lines(j.stdout).map((m) => (typeof m.value === 'string' ? 'text' : (m.value.n ?? 'huge')))).toEqual([1, 'text', 'huge', 4]);
+  });
+
   it('--count 1 stops after one message (without --exit)', async () => {
     const t = await run(['tail', '--brokers', address, 'cli.lines', '--from-beginning', '--count', '1', '--json']);
     expect(t.code).toBe(0);

@@ -109,4 +109,27 @@ describe('the order_b2b worker', () => {
     expect(Number(h(dead[2]!, 'alsx-original-offset'))).toBe(4);
     expect(dead[1]!.value!.toString()).toBe(JSON.stringify(order(1, 'Chaang'))); // the original, untouched
   });
+
+  it('a message-id seen before with other content goes to the DLQ saying so (an order is never skipped silently)', async () => {
+    const before = outcomes.length;
+    await send(order(3), { 'message-id': 'b2b-2' }); // b2b-2 was order(1)
+    await until(before + 1);
+    expect(outcomes[before]).toMatchObject({ status: 'dead-lettered' });
+    expect((outcomes[before] as { reason: string }).reason).toMatch(
+      /message-id b2b-2 was already handled \(order_b2b\/0\/\d+\) with other content/,
+    );
+    await send(order(1), { 'message-id': 'b2b-2' }); // the same content again: a redelivery
+    await until(before + 2);
+    expect(outcomes[before + 1]).toEqual({ status: 'duplicate' });
+    expect(balance()).toBe(2158 + 18 + 19);
+  });
+
+  it('a message nested thousands of levels deep goes to the DLQ with the reason, and the next one is applied', async () => {
+    const before = outcomes.length;
+    await send(`{"AccountId":"ALFKI","Items":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    await send(order(1), { 'message-id': 'b2b-3' });
+    await until(before + 2);
+    expect(outcomes[before]).toMatchObject({ status: 'dead-lettered', reason: expect.stringMatching(/nests deeper than 64 levels/) });
+    expect(outcomes[before + 1]).toMatchObject({ status: 'applied' });
+  });
 });

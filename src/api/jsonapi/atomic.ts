@@ -9,6 +9,7 @@
  *     {"op": "add", "data": {"type": "OrderDetail", "attributes": {"Quantity": 2}, "relationships": {"Order": {"data": {"type": "Order", "lid": "o"}}, …}}}
  *   ]}
  */
+import { describe } from '../../bounded-json.js';
 import type { Row } from '../../store/types.js';
 import type { ResourceObject } from './document.js';
 import { ApiError, badMember } from './errors.js';
@@ -80,7 +81,7 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
           w.delete(type, refId(ref, lids, type, `${at}/ref`));
           done.push({ type, row: null });
         } else {
-          throw badMember(`${at}/op`, `unknown op ${JSON.stringify(op)}; use add, update or remove`);
+          throw badMember(`${at}/op`, `unknown op ${describe(op)}; use add, update or remove`);
         }
       });
     },

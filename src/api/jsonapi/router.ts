@@ -7,6 +7,8 @@
  *   GET|PATCH|POST|DELETE /api/:type/:id/relationships/:relationship
  *   POST                  /api/operations                (atomic operations)
  */
+import { describe } from '../../bounded-json.js';
+import { parseBody } from '../body.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { User } from '../security/access.js';
 import { atomic } from './atomic.js';
@@ -50,11 +52,7 @@ export function apiBase(req: Request): string {
 export function jsonBody(req: Request, expected = 'a JSON:API document {"data": …}'): unknown {
   const raw = req.body instanceof Buffer ? req.body.toString('utf8') : '';
   if (!raw.trim()) throw badMember('', `the request needs a body: ${expected}`);
-  try {
-    return JSON.parse(raw);
-  } catch (e) {
-    throw new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${(e as Error).message}`, { pointer: '' });
-  }
+  return parseBody(raw);
 }
 
 export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | null): Router {
@@ -143,7 +141,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     if (isObject(body) && body.id === undefined)
       throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
     if (isObject(body) && body.id !== id)
-      throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${JSON.stringify(body.id)}, but the URL names ${type.type} ${id}`, {
+      throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${describe(body.id)}, but the URL names ${type.type} ${id}`, {
         pointer: '/data/id',
       });
     const input = parseResource(s, type, body, '/data', 'update');

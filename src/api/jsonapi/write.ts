@@ -4,6 +4,7 @@
  * before (the target must be visible) and after (the row must still be the user's), and only for
  * the rows the client asked to change — what the rules change in consequence is system work.
  */
+import { describe } from '../../bounded-json.js';
 import type { Row, Value } from '../../store/types.js';
 import type { TxOp } from '../../rules/engine.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
@@ -38,7 +39,7 @@ export function parseResource(
       409,
       'type-mismatch',
       'Conflict',
-      `${pointer}/type is ${JSON.stringify(data.type)}, but this endpoint takes ${type.type}`,
+      `${pointer}/type is ${describe(data.type)}, but this endpoint takes ${type.type}`,
       { pointer: `${pointer}/type` },
     );
   for (const k of Object.keys(data)) {
@@ -70,7 +71,7 @@ export function parseResource(
           'type',
         );
       if (col.pk && values[col.name] !== undefined && values[col.name] !== value)
-        throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${JSON.stringify(value)}) contradicts the id`);
+        throw badMember(`${pointer}/attributes/${name}`, `attributes.${name} (${describe(value)}) contradicts the id`);
       values[col.name] = value as Value;
     }
   }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Project } from '../../project/load.js';
 import { theme, warn } from '../color.js';
 import { CliError, EXIT } from '../exit.js';
+import { parseBounded } from '../../bounded-json.js';
 import { readInput } from '../input.js';
 
 interface Target {
@@ -204,14 +205,23 @@ function isJson(text: string): boolean {
 
 type Tailed = Parameters<Parameters<typeof import('../../kafka/client.js').tail>[3]>[0];
 
+/** the value as JSON when it is JSON within bounds (a message nested 5,000 deep is shown as its text) */
 function messageValue(m: Tailed): unknown {
   if (!m.value) return null;
   const text = m.value.toString('utf8');
   try {
-    return JSON.parse(text);
+    return parseBounded(text);
   } catch {
     return text;
   }
+}
+
+/** a terminal is not the place for megabytes: the start of a huge value, and how much more there is */
+const SHOWN_BYTES = 64 * 1024;
+function cut(text: string): string {
+  return text.length <= SHOWN_BYTES
+    ? text
+    : `${text.slice(0, SHOWN_BYTES)}\n… ${text.length - SHOWN_BYTES} more characters (--json prints everything)`;
 }
 
 function asJson(m: Tailed): Record<string, unknown> {
@@ -231,5 +241,5 @@ function render(m: Tailed, t: ReturnType<typeof theme>): string {
   const headers = Object.entries(m.headers).map(([k, v]) => `  ${t.dim(`${k}:`)} ${k.startsWith('alsx-error') ? t.bad(v) : v}`);
   const value = messageValue(m);
   const body = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return `${[head, ...headers, body.replace(/^/gm, '  ')].join('\n')}\n\n`;
+  return `${[head, ...headers, cut(body).replace(/^/gm, '  ')].join('\n')}\n\n`;
 }

@@ -4,6 +4,7 @@
  * service runs the method (reads only: a request may be delivered twice) and publishes
  * `{request_id, ok, result | error}` to the caller's own sink topic, which only that caller reads.
  */
+import { describe, parseBounded } from '../../bounded-json.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SqliteStore } from '../../store/sqlite.js';
@@ -75,10 +76,7 @@ export function checkParams(method: Method, input: Record<string, unknown>, from
             ? typeof v === 'number' && Number.isFinite(v)
             : typeof v === 'boolean';
     if (!ok)
-      throw new ParamError(
-        `parameter "${name}" must be ${type === 'integer' ? 'an integer' : `a ${type}`} (got ${JSON.stringify(v)})`,
-        name,
-      );
+      throw new ParamError(`parameter "${name}" must be ${type === 'integer' ? 'an integer' : `a ${type}`} (got ${describe(v)})`, name);
     out[name] = v;
   }
   return out;
@@ -124,7 +122,7 @@ export async function serveRequests(
   const consumer = await runConsumer(brokers, serviceGroup(service), requestTopic(service), async (m: IncomingMessage) => {
     let req: RpcRequest;
     try {
-      req = JSON.parse(m.value?.toString('utf8') ?? '') as RpcRequest;
+      req = parseBounded(m.value?.toString('utf8') ?? '') as RpcRequest;
       if (typeof req?.request_id !== 'string' || typeof req.sink !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(req.sink))
         throw new Error('needs request_id and sink');
     } catch (e) {

@@ -6,7 +6,9 @@
  * the mapping, a lookup finds nothing, a rule rejects it) goes to `<topic>.dlq` with headers saying
  * why, and the worker moves on; a transient failure (database busy) is retried.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { JsonBoundsError, parseBounded } from '../../bounded-json.js';
 import type { Engine } from '../../rules/engine.js';
 import type { SqliteStore } from '../../store/sqlite.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
@@ -24,8 +26,21 @@ export type TopicHandler = Consumer & { group: string };
 
 export function ensureInbox(db: Database.Database): void {
   db.exec(
-    `CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied')`,
+    `CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied', "Digest" TEXT)`,
   );
+  // inboxes made before messages were fingerprinted
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('${INBOX}')`).all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'Digest')) db.exec(`ALTER TABLE "${INBOX}" ADD COLUMN "Digest" TEXT`);
+}
+
+/** what a message says (key and value): a message-id seen again with other content is not a redelivery */
+function fingerprint(m: IncomingMessage): string {
+  const hash = createHash('sha256');
+  hash
+    .update(m.key ?? Buffer.alloc(0))
+    .update('\0')
+    .update(m.value ?? Buffer.alloc(0));
+  return hash.digest('base64url');
 }
 
 export type Outcome = { status: 'applied'; tx: string } | { status: 'duplicate' } | { status: 'dead-lettered'; reason: string };
@@ -44,20 +59,23 @@ export class TopicWorker {
     private readonly security?: ConsumerSecurity,
   ) {
     ensureInbox(store.db);
-    this.seen = store.db.prepare(`SELECT 1 FROM "${INBOX}" WHERE "MessageId" = ?`);
+    this.seen = store.db.prepare(`SELECT "Digest", "Topic", "Partition", "Offset" FROM "${INBOX}" WHERE "MessageId" = ?`);
     this.record = store.db.prepare(
-      `INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome", "Digest") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
   /** applies one message; throws only for a transient failure (so it is delivered again) */
   async handle(m: IncomingMessage): Promise<Outcome> {
     const id = this.identity(m);
-    if (this.seen.get(id)) return { status: 'duplicate' };
+    const digest = fingerprint(m);
+    const earlier = this.seen.get(id) as Seen | undefined;
+    if (earlier) return earlier.Digest === null || earlier.Digest === digest ? { status: 'duplicate' } : this.conflict(m, id, earlier);
     let dict: unknown;
     try {
-      dict = JSON.parse(m.value?.toString('utf8') ?? '');
+      dict = parseBounded(m.value?.toString('utf8') ?? '');
     } catch (e) {
+      if (e instanceof JsonBoundsError) return this.deadLetter(m, `refused: ${e.message}`, 'too-deep');
       return this.deadLetter(m, `not JSON: ${(e as Error).message}`, 'parse');
     }
     const message: ConsumedMessage = {
@@ -88,7 +106,7 @@ export class TopicWorker {
               message,
               asUser ? { ...asUser.api(), insertMapped: (mp, d) => asUser!.insertMapped(mp, d) } : this.consumerTx(uow),
             );
-          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied');
+          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied', digest);
         },
         { origin: 'kafka', beforeCommit: () => asUser?.writer.checkAfter() },
       );
@@ -135,6 +153,15 @@ export class TopicWorker {
     return { ...uow.api(), insertMapped: (mapping, dict) => this.insertMapped(uow, mapping, dict) };
   }
 
+  /** a message-id already handled, with other content: applying it could lose an order, skipping it silently would */
+  private conflict(m: IncomingMessage, id: string, earlier: Seen): Promise<Outcome> {
+    return this.deadLetter(
+      m,
+      `message-id ${id} was already handled (${earlier.Topic}/${earlier.Partition}/${earlier.Offset}) with other content; this message was not applied — give it its own message-id`,
+      'conflict',
+    );
+  }
+
   private async deadLetter(m: IncomingMessage, error: string, kind: string, rule?: string): Promise<Outcome> {
     const producer = await this.deadLetters();
     await producer.send([
@@ -154,10 +181,17 @@ export class TopicWorker {
       },
     ]);
     // remembered, so a redelivery (offsets are committed in batches) does not dead-letter it twice
-    this.record.run(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered');
+    this.record.run(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered', fingerprint(m));
     this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);
     return { status: 'dead-lettered', reason: error };
   }
+}
+
+interface Seen {
+  Digest: string | null;
+  Topic: string;
+  Partition: number;
+  Offset: string;
 }
 
 /** failures of the machine, not of the message: deliver it again later */
