@@ -29,7 +29,8 @@ describe('query parameters', () => {
     ['/Order?page[number]=2', 400, 'unknown-parameter', 'page[number]'],
     ['/Order?foo=1', 400, 'unknown-parameter', 'foo'],
     ['/Order/10643?sort=Id', 400, 'invalid-parameter', 'sort'],
-    ['/Order/10643/NoSuchRel', 400, 'unknown-relationship', 'relationship'],
+    ['/Order/10643/NoSuchRel', 404, 'unknown-relationship', ''],
+    ['/Order/10643/relationships/NoSuchRel', 404, 'unknown-relationship', ''],
   ])('GET %s → %s %s', async (path, status, code, parameter) => {
     const r = await api.req('GET', q(path));
     expect(r.status).toBe(status);

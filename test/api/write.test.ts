@@ -62,6 +62,13 @@ describe('POST', () => {
     const wrong = await api.req('POST', '/Order', { body: { data: { type: 'Customer', attributes: {} } } });
     expect(wrong.status).toBe(409);
   });
+
+  it('a resource object without its type is a bad document (400 pointing at /data/type), not a conflict', async () => {
+    const r = await api.req('POST', '/Customer', { body: { data: { id: 'NOTYP', attributes: { CompanyName: 'x' } } } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0]).toMatchObject({ source: { pointer: '/data/type' }, detail: 'a resource object needs "type": "Customer"' });
+    expect((await api.req('GET', '/Customer/NOTYP')).status).toBe(404);
+  });
 });
 
 describe('rules answer 422 and write nothing', () => {
@@ -232,6 +239,7 @@ describe('atomic operations', () => {
     });
     expect(r.status).toBe(422);
     expect(r.body.errors[0].meta.rule).toBe('Customer: Balance <= CreditLimit');
+    expect(r.body.errors[0].source).toEqual({ pointer: '/atomic:operations/1' }); // the operation refused
     expect(await balance()).toBe(before);
     expect((await api.req('GET', '/Order?filter%5BCustomerId%5D=ALFKI')).body.meta.count).toBe(count);
   });

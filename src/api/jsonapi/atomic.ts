@@ -31,11 +31,13 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
   if (ops.length === 0) throw badMember('/atomic:operations', 'give at least one operation');
   const lids = new Map<string, Row>();
   const done: Done[] = [];
+  let running = '/atomic:operations';
   transact(
     scope,
     (w) => {
       ops.forEach((raw, i) => {
         const at = `/atomic:operations/${i}`;
+        running = at;
         if (!isObject(raw)) throw badMember(at, 'an operation is {"op": "add" | "update" | "remove", …}');
         const op = raw.op;
         const ref = isObject(raw.ref) ? raw.ref : undefined;
@@ -85,7 +87,8 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
         }
       });
     },
-    '/atomic:operations',
+    // a rule's refusal points at the operation that ran it; a bad member at that operation's data
+    (e) => (e.kind === 'bad-input' ? `${running}/data` : running),
   );
   const docs = scope.documents();
   return {

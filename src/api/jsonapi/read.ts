@@ -6,7 +6,7 @@
 import type { Row, Value } from '../../store/types.js';
 import { idOf, type Relationship, type ResourceType } from './model.js';
 import type { ResourceIdentifier, ResourceObject } from './document.js';
-import { badParameter } from './errors.js';
+import { ApiError, badParameter } from './errors.js';
 import { MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
@@ -61,20 +61,28 @@ export function single(scope: Scope, type: ResourceType, row: Row, query: Query,
   };
 }
 
-export function relationshipOf(type: ResourceType, name: string): Relationship {
+/** the relationship `name` of `type` as this user sees it: 404 when there is none, or its foreign key is hidden from them */
+export function relationshipOf(scope: Scope, type: ResourceType, name: string): Relationship {
   const rel = type.relationships.get(name);
-  if (!rel)
-    throw badParameter(
-      'relationship',
-      `${type.type} has no relationship ${name}; it has ${[...type.relationships.keys()].join(', ') || 'none'}`,
-      'unknown-relationship',
-    );
-  return rel;
+  if (rel && relationshipVisible(scope, type, rel)) return rel;
+  const others = [...type.relationships.values()].filter((r) => r.name !== name && relationshipVisible(scope, type, r));
+  throw new ApiError(
+    404,
+    'unknown-relationship',
+    'Not found',
+    `${type.type} has no relationship ${name}; it has ${others.map((r) => r.name).join(', ') || 'none'}`,
+  );
+}
+
+/** a to-one link shows its foreign key, so it is hidden with those columns */
+function relationshipVisible(scope: Scope, type: ResourceType, rel: Relationship): boolean {
+  const readable = rel.kind === 'toOne' ? scope.readable(type) : null;
+  return !readable || rel.fk.childColumns.every((c) => readable.has(c));
 }
 
 /** GET /Type/id/rel: the related resource (to-one) or collection (to-many) */
 export function readRelated(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
-  const rel = relationshipOf(type, name);
+  const rel = relationshipOf(scope, type, name);
   const parent = scope.visibleRow(type, id);
   const target = scope.type(rel.target);
   if (rel.kind === 'toMany') return readCollection(scope, target, url, { rel, parent });
@@ -101,7 +109,7 @@ export function toOneRow(scope: Scope, rel: Relationship, child: Row): Row | und
 
 /** GET /Type/id/relationships/rel: linkage only */
 export function readLinkage(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
-  const rel = relationshipOf(type, name);
+  const rel = relationshipOf(scope, type, name);
   const parent = scope.visibleRow(type, id);
   const self = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`;
   const related = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/${rel.name}`;

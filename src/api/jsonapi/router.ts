@@ -175,7 +175,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     const params = req.params as Record<string, string>;
     const type = s.type(params.type!);
     const id = params.id!;
-    const rel = relationshipOf(type, params.rel!);
+    const rel = relationshipOf(s, type, params.rel!);
     const body = jsonBody(req);
     if (!isObject(body) || !('data' in body)) throw badMember('', 'a relationship document is {"data": …}');
     const ids = linkage(s, rel, body.data, '/data');

@@ -6,7 +6,7 @@
  */
 import { describe } from '../../bounded-json.js';
 import type { Row, Value } from '../../store/types.js';
-import type { TxOp } from '../../rules/engine.js';
+import type { TxError, TxOp } from '../../rules/engine.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
 import type { Action } from '../security/access.js';
 import { checksum, type ResourceIdentifier } from './document.js';
@@ -34,6 +34,7 @@ export function parseResource(
   lids?: Map<string, Row>,
 ): ResourceInput {
   if (!isObject(data)) throw badMember(pointer, `${pointer || 'the document'} must be a resource object {"type": "${type.type}", …}`);
+  if (data.type === undefined) throw badMember(`${pointer}/type`, `a resource object needs "type": "${type.type}"`);
   if (data.type !== type.type)
     throw new ApiError(
       409,
@@ -181,7 +182,8 @@ export function checkVersion(row: Row, ifMatch: string | undefined, bodyChecksum
  * Runs `fn` as one engine transaction for the API. Row security after the fact is checked for the
  * rows `fn` reports through `mustStayVisible`, before commit.
  */
-export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/data'): T {
+/** `pointerBase`: where a refusal points — a function for atomic requests, whose operation running at the time is the culprit */
+export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase: string | ((e: TxError) => string) = '/data'): T {
   let result: T | undefined;
   let writer: Writer | undefined;
   const outcome = scope.ctx.project.engine.transaction(
@@ -191,7 +193,8 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/
     },
     { origin: 'api', beforeCommit: () => writer!.checkAfter() },
   );
-  if (!outcome.ok) throw fromTxError(outcome.error!, outcome.tx, pointerBase);
+  if (!outcome.ok)
+    throw fromTxError(outcome.error!, outcome.tx, typeof pointerBase === 'string' ? pointerBase : pointerBase(outcome.error!));
   return result as T;
 }
 
