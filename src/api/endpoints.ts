@@ -72,7 +72,9 @@ class Call implements EndpointCall {
     if (dict !== this.body && this.body?.meta?.args?.order === dict) this.root = '/meta/args/order';
     const schema = this.scope.ctx.project.store.schema;
     const created = this.transaction((w) => {
-      const tree = mapping.toRows(dict, schema, (table, where, limit) => this.scope.find(table, where, limit));
+      const tree = mapping.toRows(dict, schema, (table, where, limit) => this.scope.find(table, where, limit), {
+        maxItems: this.scope.limits.mappedItems,
+      });
       return insertTree(tree, (table, values) => w.insert(this.scope.type(table), values, '/data'));
     });
     const fresh = this.rowOf(mapping.tableName, created) ?? created;

@@ -12,6 +12,7 @@ import { checkGrants } from './security/check.js';
 import type { SecurityConfig, User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
 import { jsonParser } from './body.js';
+import { projectLimits } from './limits.js';
 import { buildModel } from './jsonapi/model.js';
 import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
 import type { ApiContext } from './jsonapi/scope.js';
@@ -38,7 +39,12 @@ export interface ApiOptions {
 }
 
 export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
-  const ctx: ApiContext = { project, model: buildModel(project.store.schema), security: options.security ?? (await loadSecurity(project)) };
+  const ctx: ApiContext = {
+    project,
+    model: buildModel(project.store.schema),
+    security: options.security ?? (await loadSecurity(project)),
+    limits: projectLimits(project),
+  };
   checkGrants(ctx.security, ctx.model);
   const auth = new Auth(project, ctx.security);
   const endpoints = await loadEndpoints(project);

@@ -20,8 +20,8 @@ export interface ProjectConfig {
    * `shareBrokerOf` uses another project's embedded broker (e.g. '../northwind').
    */
   kafka?: { brokers?: string[]; port?: number; shareBrokerOf?: string };
-  /** the API server's port and host (alsx serve --port/--host override) */
-  api?: { port?: number; host?: string };
+  /** the API server's port and host (alsx serve --port/--host override), and what one request may cost (see src/api/limits.ts) */
+  api?: { port?: number; host?: string; limits?: Partial<import('../api/limits.js').ApiLimits> };
   /** SQLite synchronous mode: NORMAL (default: a crash loses nothing, a power loss may lose the last commits) or FULL */
   synchronous?: 'NORMAL' | 'FULL';
 }

@@ -51,3 +51,59 @@ describe('deeply nested JSON', () => {
     expect(r.body.data.attributes.ContactName).toBe(`${'['.repeat(500)}"}`);
   });
 });
+
+describe('what one request may cost', () => {
+  const q = (s: string) => s.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
+
+  it('an include path deeper than 3 relationships is 400 naming the limit (one once took 5 s of everyone’s time)', async () => {
+    const cyclic = Array.from({ length: 150 }, () => 'OrderDetailList.Order').join('.');
+    for (const include of [cyclic, 'OrderDetailList.Order.OrderDetailList.Order']) {
+      const r = await api.req('GET', q(`/Order?page[limit]=1000&include=${include}`));
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0]).toMatchObject({ code: 'limit', source: { parameter: 'include' } });
+      expect(r.body.errors[0].detail).toMatch(/relationships deep; the limit is 3 \(api\.limits\.includeDepth in alsx\.config\.ts\)/);
+    }
+    expect((await api.req('GET', q('/Order?page[limit]=5&include=OrderDetailList.Product.Category'))).status).toBe(200);
+  });
+
+  it('more than 2,000 included resources is 400 naming the limit; a smaller page is answered', async () => {
+    const r = await api.req('GET', q('/Order?page[limit]=1000&include=OrderDetailList'));
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].detail).toMatch(/more than 2000 included resources.*api\.limits\.included/);
+    const ok = await api.req('GET', q('/Order?page[limit]=100&include=OrderDetailList'));
+    expect(ok.status).toBe(200);
+    expect(ok.body.included.length).toBeGreaterThan(100);
+  });
+
+  it('more than 500 atomic operations is 400, and nothing is written', async () => {
+    const before = databaseDigest(api.nw);
+    const ops = Array.from({ length: 501 }, () => ({ op: 'update', data: { type: 'Customer', id: 'ALFKI', attributes: { Fax: 'x' } } }));
+    const r = await api.req('POST', '/operations', {
+      body: { 'atomic:operations': ops },
+      headers: { 'Content-Type': ATOMIC, Accept: ATOMIC },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].detail).toMatch(/501 operations in one request; the limit is 500 \(api\.limits\.operations/);
+    expect(databaseDigest(api.nw)).toBe(before);
+  });
+
+  it('a partner order of more than 1,000 items is refused naming the list and the limit', async () => {
+    const before = databaseDigest(api.nw);
+    const Items = Array.from({ length: 1001 }, () => ({ ProductName: 'Chai', QuantityOrdered: 1 }));
+    const r = await api.req('POST', '/ServicesEndPoint/OrderB2B', {
+      body: { AccountId: 'ALFKI', Given: 'Steven', Surname: 'Buchanan', Items },
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.errors[0]).toMatchObject({ source: { pointer: '/Items' } });
+    expect(r.body.errors[0].detail).toMatch(/has 1001 items; at most 1000/);
+    expect(databaseDigest(api.nw)).toBe(before);
+  });
+
+  it('a filter[…][in] of more than 500 values is 400 naming the limit', async () => {
+    const values = Array.from({ length: 501 }, (_, i) => i).join(',');
+    const r = await api.req('GET', q(`/Order?filter[Id][in]=${values}`));
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].detail).toMatch(/lists 501 values; the limit is 500/);
+  });
+});

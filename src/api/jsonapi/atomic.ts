@@ -17,6 +17,7 @@ import { idOf, type ResourceType } from './model.js';
 import { JSONAPI } from './read.js';
 import type { Scope } from './scope.js';
 import { selectRows } from './sql.js';
+import { limitHint } from '../limits.js';
 import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 interface Done {
@@ -29,6 +30,8 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
     throw badMember('', 'an atomic request is {"atomic:operations": [ … ]}');
   const ops = body['atomic:operations'] as unknown[];
   if (ops.length === 0) throw badMember('/atomic:operations', 'give at least one operation');
+  if (ops.length > scope.limits.operations)
+    throw badMember('/atomic:operations', `${ops.length} operations in one request; ${limitHint('operations', scope.limits.operations)}`);
   const lids = new Map<string, Row>();
   const done: Done[] = [];
   let running = '/atomic:operations';

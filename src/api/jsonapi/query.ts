@@ -11,6 +11,7 @@
  *   filter[AmountTotal][gt]=1000                  eq ne lt le gt ge in like isnull notnull
  *   filter[Customer.Country]=Germany              across to-one relationships
  */
+import { DEFAULT_LIMITS, limitHint, type ApiLimits } from '../limits.js';
 import type { ColumnInfo, Value } from '../../store/types.js';
 import { badParameter } from './errors.js';
 import { typedValue, type ApiModel, type Relationship, type ResourceType } from './model.js';
@@ -45,6 +46,7 @@ export type Readable = (type: ResourceType) => ReadonlySet<string> | null;
 export interface QueryOptions {
   collection: boolean;
   readable?: Readable;
+  limits?: ApiLimits;
 }
 
 export interface Query {
@@ -61,12 +63,12 @@ export function parseQuery(params: URLSearchParams, type: ResourceType, model: A
   for (const [name, value] of params) {
     if (seen.has(name) && !name.startsWith('filter[')) throw badParameter(name, `${name} is given more than once`);
     seen.add(name);
-    if (name === 'include') q.include = parseInclude(value, type, model, options.readable);
+    if (name === 'include') q.include = parseInclude(value, type, model, options.readable, options.limits ?? DEFAULT_LIMITS);
     else if (name.startsWith('fields[')) parseFields(name, value, model, q.fields, options.readable);
     else if (name === 'sort') q.sort = collectionOnly(name, options, () => parseSort(value, type, options.readable));
     else if (name === 'page[offset]' || name === 'page[limit]') collectionOnly(name, options, () => parsePage(name, value, q.page));
     else if (name.startsWith('filter['))
-      collectionOnly(name, options, () => q.filters.push(parseFilter(name, value, type, model, options.readable)));
+      collectionOnly(name, options, () => q.filters.push(parseFilter(name, value, type, model, options.readable, options.limits)));
     else
       throw badParameter(
         name,
@@ -82,14 +84,29 @@ function collectionOnly<T>(name: string, options: { collection: boolean }, fn: (
   return fn();
 }
 
-function parseInclude(value: string, type: ResourceType, model: ApiModel, readable?: Readable): Relationship[][] {
+function parseInclude(
+  value: string,
+  type: ResourceType,
+  model: ApiModel,
+  readable: Readable | undefined,
+  limits: ApiLimits,
+): Relationship[][] {
   const paths: Relationship[][] = [];
-  for (const raw of value.split(',')) {
-    const text = raw.trim();
+  const texts = value.split(',').map((t) => t.trim());
+  if (texts.length > limits.includePaths)
+    throw badParameter('include', `include names ${texts.length} paths; ${limitHint('includePaths', limits.includePaths)}`, 'limit');
+  for (const text of texts) {
     if (!text) continue;
     let at = type;
     const path: Relationship[] = [];
-    for (const name of text.split('.')) {
+    const names = text.split('.');
+    if (names.length > limits.includeDepth)
+      throw badParameter(
+        'include',
+        `include=${text.length > 80 ? `${text.slice(0, 80)}…` : text} is ${names.length} relationships deep; ${limitHint('includeDepth', limits.includeDepth)}`,
+        'limit',
+      );
+    for (const name of names) {
       const rel = at.relationships.get(name);
       if (!rel || !linkVisible(rel, at, readable))
         throw badParameter(
@@ -149,7 +166,14 @@ function parsePage(name: string, value: string, page: Query['page']): void {
   } else page.offset = n;
 }
 
-function parseFilter(name: string, value: string, type: ResourceType, model: ApiModel, readable?: Readable): Filter {
+function parseFilter(
+  name: string,
+  value: string,
+  type: ResourceType,
+  model: ApiModel,
+  readable?: Readable,
+  limits: ApiLimits = DEFAULT_LIMITS,
+): Filter {
   const m = /^filter\[([^\]]+)\](?:\[([^\]]+)\])?$/.exec(name);
   if (!m) throw badParameter(name, `${name}: write filter[COLUMN]=value or filter[COLUMN][op]=value`);
   const op = (m[2] ?? 'eq') as FilterOp;
@@ -169,8 +193,12 @@ function parseFilter(name: string, value: string, type: ResourceType, model: Api
   };
   let v: Filter['value'];
   if (op === 'isnull' || op === 'notnull') v = null;
-  else if (op === 'in') v = value.split(',').map(convert);
-  else v = convert(value);
+  else if (op === 'in') {
+    const values = value.split(',');
+    const max = limits.filterValues;
+    if (values.length > max) throw badParameter(name, `${name} lists ${values.length} values; ${limitHint('filterValues', max)}`, 'limit');
+    v = values.map(convert);
+  } else v = convert(value);
   return { ...path, op, value: v };
 }
 

@@ -7,6 +7,7 @@ import type { Row, Value } from '../../store/types.js';
 import { idOf, type Relationship, type ResourceType } from './model.js';
 import type { ResourceIdentifier, ResourceObject } from './document.js';
 import { ApiError, badParameter } from './errors.js';
+import { limitHint } from '../limits.js';
 import { MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
@@ -195,6 +196,13 @@ class Includer {
       const id = ident(target, r);
       if (!this.primary.has(id) && !this.rows.has(id)) this.rows.set(id, { type: target, row: r });
     }
+    const max = this.scope.limits.included;
+    if (this.rows.size > max)
+      throw badParameter(
+        'include',
+        `the include would answer more than ${max} included resources; ask for fewer (page[limit]) or include less — ${limitHint('included', max)}`,
+        'limit',
+      );
     if (rel.kind === 'toMany') {
       const byParent = new Map<string, ResourceIdentifier[]>();
       for (const r of found) {

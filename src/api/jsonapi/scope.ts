@@ -4,6 +4,7 @@
  * parameters use.
  */
 import type { OpenProject } from '../../project/load.js';
+import { DEFAULT_LIMITS, type ApiLimits } from '../limits.js';
 import type { Row, Value } from '../../store/types.js';
 import { decide, type Action, type Cond, type Decision, type SecurityConfig, type TableRef, type User } from '../security/access.js';
 import { DocumentBuilder, visibleValues } from './document.js';
@@ -16,6 +17,8 @@ export interface ApiContext {
   project: OpenProject;
   model: ApiModel;
   security: SecurityConfig;
+  /** what one request may cost (absent: the defaults) */
+  limits?: ApiLimits;
 }
 
 export class Scope {
@@ -29,6 +32,10 @@ export class Scope {
 
   get model(): ApiModel {
     return this.ctx.model;
+  }
+
+  get limits(): ApiLimits {
+    return this.ctx.limits ?? DEFAULT_LIMITS;
   }
 
   type(name: string): ResourceType {
@@ -99,7 +106,7 @@ export class Scope {
 
   /** what parseQuery needs to know about this user */
   queryOptions(collection: boolean): QueryOptions {
-    return { collection, readable: this.readable };
+    return { collection, readable: this.readable, limits: this.limits };
   }
 
   /** the row as this user sees it: the columns they may read */
