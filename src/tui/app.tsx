@@ -27,7 +27,7 @@ export interface AppProps {
   user: () => string | null;
   color: boolean;
   /** runs a `:` command; resolves to what to show */
-  command(line: string): Promise<{ ok: boolean; summary: string; lines: string[] }>;
+  command(line: string, signal: AbortSignal): Promise<{ ok: boolean; summary: string; lines: string[] }>;
   completions: () => { tables: string[]; topics: string[] };
   onQuit(): void;
   /** receives the status-line notifier once mounted, for news from outside the panes (a runtime that cannot start) */
@@ -78,6 +78,8 @@ export function App(props: AppProps) {
   });
   const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
   const history = useRef<string[]>([]);
+  /** the command running now: esc aborts it (a :sql that runs long) */
+  const running = useRef<AbortController | undefined>(undefined);
   const [, redraw] = useState(0);
 
   useEffect(() => {
@@ -119,6 +121,7 @@ export function App(props: AppProps) {
       setOutput(undefined);
       return setCommanding(true);
     }
+    if (key.escape && running.current) return running.current.abort();
     if (key.escape && output) return setOutput(undefined);
     if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return setActive(Number(input) - 1);
     if (key.tab) setActive((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
@@ -128,13 +131,20 @@ export function App(props: AppProps) {
     setCommanding(false);
     if (!line.replace(/^:/, '').trim()) return;
     history.current = [...history.current.filter((h) => h !== line), line].slice(-200);
-    notify(`running ${line.slice(0, 60)} …`);
-    props.command(line).then(
+    notify(`running ${line.slice(0, 60)} … (esc cancels)`);
+    const controller = new AbortController();
+    running.current = controller;
+    const done = () => {
+      if (running.current === controller) running.current = undefined;
+    };
+    props.command(line, controller.signal).then(
       (r) => {
+        done();
         setOutput(r);
         notify(r.lines.length ? 'esc hides the result' : r.summary, r.ok ? 'ok' : 'error');
       },
       (e: Error) => {
+        done();
         setOutput({ ok: false, summary: e.message, lines: [] });
         notify(e.message, 'error');
       },

@@ -12,6 +12,7 @@ import { txRecord } from '../runtime/protocol.js';
 import { App, type PaneSpec } from './app.js';
 import { parseCommand } from './command/parse.js';
 import { runCommand, type CommandEnv } from './command/run.js';
+import { readQuery } from './sql-query.js';
 import { Session } from './session.js';
 import { enterFullscreen } from './terminal.js';
 import { RuntimesPane, runtimesHints, type RuntimeControl } from './runtimes/RuntimesPane.js';
@@ -105,11 +106,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       recorder.produce(topic, parseValue(value));
       return { partition: d!.partition, offset: d!.offset };
     },
-    sql: (query) => {
-      const statement = reader.prepare(query);
-      if (!statement.readonly) throw new Error(':sql only reads; change data with :tx or the API');
-      return (statement.all() as Record<string, unknown>[]).slice(0, 500);
-    },
+    sql: (query, signal) => readQuery(project.dbFile, query, { max: 500, signal }),
     tx: async (ops) => {
       const outcome = (await ready).engine.run(ops as never, { origin: 'tui' });
       if (Array.isArray(ops)) recorder.tx(ops, outcome);
@@ -170,9 +167,9 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       runtime={runtime}
       color={options.color}
       user={() => session?.user ?? null}
-      command={async (line) => {
+      command={async (line, signal) => {
         await ready;
-        return runCommand(parseCommand(line), env());
+        return runCommand(parseCommand(line), env(), signal);
       }}
       completions={() => ({ tables: [...tables.tableNames()], topics: Object.keys(samples) })}
       onQuit={() => void shutdown()}

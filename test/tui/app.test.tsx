@@ -34,7 +34,7 @@ const runtime: RuntimeControl = {
   kafka: 'embedded broker',
 };
 
-function setup() {
+function setup(command?: (line: string, signal: AbortSignal) => Promise<{ ok: boolean; summary: string; lines: string[] }>) {
   const calls: string[] = [];
   let quit = 0;
   const ui = render(
@@ -45,10 +45,13 @@ function setup() {
       color={false}
       user={() => 'admin'}
       size={{ columns: 100, rows: 24 }}
-      command={async (line) => {
-        calls.push(line);
-        return { ok: true, summary: `✔ ran ${line}`, lines: ['{', '  "Balance": 2102', '}'] };
-      }}
+      command={
+        command ??
+        (async (line) => {
+          calls.push(line);
+          return { ok: true, summary: `✔ ran ${line}`, lines: ['{', '  "Balance": 2102', '}'] };
+        })
+      }
       completions={() => ({ tables: ['Customer'], topics: [] })}
       onQuit={() => void quit++}
     />,
@@ -127,6 +130,38 @@ describe('the workbench frame', () => {
     expect(quits()).toBe(0);
     ui.stdin.write('!');
     await tick();
+    ui.stdin.write('q');
+    await tick();
+    expect(quits()).toBe(1);
+  });
+
+  it('esc cancels a command that runs long (a :sql that never ends), and q still quits', async () => {
+    let aborted = false;
+    const { ui, quits } = setup(
+      (_line, signal) =>
+        new Promise((_ok, fail) =>
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            fail(new Error('cancelled: the query was stopped'));
+          }),
+        ),
+    );
+    ui.stdin.write(':');
+    await tick();
+    for (const ch of 'sql select forever') ui.stdin.write(ch);
+    ui.stdin.write('\r');
+    await eventually(() => expect(ui.lastFrame()).toContain('(esc cancels)'), {
+      what: 'the running notice',
+      detail: () => ui.lastFrame() ?? '',
+    });
+    ui.stdin.write('\x1b');
+    await eventually(
+      () => {
+        expect(aborted).toBe(true);
+        expect(ui.lastFrame()).toContain('cancelled: the query was stopped');
+      },
+      { what: 'the cancelled command', detail: () => ui.lastFrame() ?? '' },
+    );
     ui.stdin.write('q');
     await tick();
     expect(quits()).toBe(1);

@@ -3,6 +3,7 @@ import type { TxOutcome } from '../../rules/engine.js';
 import type { Session } from '../session.js';
 import { COMMANDS, type Command } from './parse.js';
 import { requestApi } from '../../api/request.js';
+import type { QueryResult } from '../sql-query.js';
 
 export interface CommandEnv {
   /** the API's base URL (http://127.0.0.1:5656), once it is up */
@@ -11,7 +12,8 @@ export interface CommandEnv {
   samples: Record<string, unknown>;
   produce(topic: string, value: Buffer): Promise<{ partition: number; offset: string }>;
   /** a read-only query on the working database */
-  sql(query: string): Record<string, unknown>[];
+  /** a read-only query, off the screen's thread; `signal` cancels it */
+  sql(query: string, signal?: AbortSignal): Promise<QueryResult>;
   /** a transaction through the rules in this process (origin tui) */
   tx(ops: unknown): Promise<TxOutcome>;
   /** how API requests are made (the workbench records them while a scenario is being recorded) */
@@ -31,12 +33,13 @@ export const HELP: [string, string][] = [
   [':get /api/…', 'GET from the API as the logged-in user (e.g. :get /api/Customer/ALFKI)'],
   [':post /api/… {…}', 'POST (also :patch, :delete)'],
   [':produce TOPIC [{…}]', "a message to a topic (no body: the project's sample)"],
-  [':sql select …', 'a read-only query on the working database'],
+  [':sql select …', 'a read-only query on the working database (the first 500 rows; esc stops it)'],
   [':login NAME', 'act as that user (a customer id too); :logout for none'],
   [':help', 'this list'],
 ];
 
-export async function runCommand(cmd: Command, env: CommandEnv): Promise<CommandResult> {
+/** runs one command; `signal` (esc in the workbench) cancels what can be cancelled — a long :sql */
+export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSignal): Promise<CommandResult> {
   switch (cmd.kind) {
     case 'help':
       return {
@@ -51,8 +54,11 @@ export async function runCommand(cmd: Command, env: CommandEnv): Promise<Command
       env.session.logout();
       return { ok: true, summary: 'logged out: requests go without a token', lines: [] };
     case 'sql': {
-      const rows = env.sql(cmd.query);
-      return { ok: true, summary: `${rows.length} row${rows.length === 1 ? '' : 's'}`, lines: table(rows) };
+      const { rows, more } = await env.sql(cmd.query, signal);
+      const summary = more
+        ? `the first ${rows.length} rows (there are more: add a WHERE or LIMIT)`
+        : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
+      return { ok: true, summary, lines: table(rows) };
     }
     case 'tx': {
       const o = await env.tx(cmd.ops);
