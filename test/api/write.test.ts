@@ -244,6 +244,21 @@ describe('atomic operations', () => {
     expect((await api.req('GET', '/Order?filter%5BCustomerId%5D=ALFKI')).body.meta.count).toBe(count);
   });
 
+  it('a refusal found when the transaction ends points at the operation that last changed the refused row', async () => {
+    const r = await api.req('POST', '/operations', {
+      headers: { 'Content-Type': ATOMIC },
+      body: {
+        'atomic:operations': [
+          { op: 'add', data: { type: 'OrderDetail', attributes: { OrderId: 10692, ProductId: 2, Quantity: 2000 } } },
+          { op: 'update', data: { type: 'Customer', id: 'ANATR', attributes: { Fax: '030-0000' } } },
+        ],
+      },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.errors[0].meta.rule).toBe('Customer: Balance <= CreditLimit');
+    expect(r.body.errors[0].source).toEqual({ pointer: '/atomic:operations/0' });
+  });
+
   it('update and remove by ref', async () => {
     const orderId = await newOrder();
     const item = await addItem(orderId, 1, 1);

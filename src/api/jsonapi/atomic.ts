@@ -35,12 +35,15 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
   const lids = new Map<string, Row>();
   const done: Done[] = [];
   let running = '/atomic:operations';
+  /** where each operation's steps begin in the trace: a refusal found at commit is pinned on the operation that last changed its row */
+  const firstStep: number[] = [];
   transact(
     scope,
     (w) => {
       ops.forEach((raw, i) => {
         const at = `/atomic:operations/${i}`;
         running = at;
+        firstStep[i] = w.uow.trace.steps.length;
         if (!isObject(raw)) throw badMember(at, 'an operation is {"op": "add" | "update" | "remove", …}');
         const op = raw.op;
         const ref = isObject(raw.ref) ? raw.ref : undefined;
@@ -90,8 +93,14 @@ export function atomic(scope: Scope, body: unknown): { 'atomic:results': { data?
         }
       });
     },
-    // a rule's refusal points at the operation that ran it; a bad member at that operation's data
-    (e) => (e.kind === 'bad-input' ? `${running}/data` : running),
+    // a bad member points at the running operation's data; a rule's refusal at the operation that last changed the refused row
+    (e, trace) => {
+      if (e.kind === 'bad-input') return `${running}/data`;
+      const key = JSON.stringify(e.key);
+      const step = trace.findLastIndex((s) => s.kind !== 'constraint' && s.table === e.table && JSON.stringify(s.key) === key);
+      const op = step < 0 ? -1 : firstStep.findLastIndex((start) => start <= step);
+      return op < 0 ? running : `/atomic:operations/${op}`;
+    },
   );
   const docs = scope.documents();
   return {

@@ -8,6 +8,7 @@ import { describe } from '../../bounded-json.js';
 import type { Row, Value } from '../../store/types.js';
 import type { TxError, TxOp } from '../../rules/engine.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
+import type { TraceStep } from '../../rules/trace.js';
 import type { Action } from '../security/access.js';
 import { checksum, type ResourceIdentifier } from './document.js';
 import { ApiError, badMember, forbidden, fromTxError, notFound } from './errors.js';
@@ -183,7 +184,11 @@ export function checkVersion(row: Row, ifMatch: string | undefined, bodyChecksum
  * rows `fn` reports through `mustStayVisible`, before commit.
  */
 /** `pointerBase`: where a refusal points — a function for atomic requests, whose operation running at the time is the culprit */
-export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase: string | ((e: TxError) => string) = '/data'): T {
+export function transact<T>(
+  scope: Scope,
+  fn: (w: Writer) => T,
+  pointerBase: string | ((e: TxError, trace: TraceStep[]) => string) = '/data',
+): T {
   let result: T | undefined;
   let writer: Writer | undefined;
   const outcome = scope.ctx.project.engine.transaction(
@@ -194,7 +199,11 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase: str
     { origin: 'api', beforeCommit: () => writer!.checkAfter() },
   );
   if (!outcome.ok)
-    throw fromTxError(outcome.error!, outcome.tx, typeof pointerBase === 'string' ? pointerBase : pointerBase(outcome.error!));
+    throw fromTxError(
+      outcome.error!,
+      outcome.tx,
+      typeof pointerBase === 'string' ? pointerBase : pointerBase(outcome.error!, outcome.trace),
+    );
   return result as T;
 }
 
