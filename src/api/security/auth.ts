@@ -3,8 +3,9 @@
  * HS256) signed with a per-project secret (ALSX_JWT_SECRET, or one generated into .alsx/jwt-secret).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '../../private-files.js';
 import bcrypt from 'bcryptjs';
 import { jwtVerify, SignJWT } from 'jose';
 import type { OpenProject } from '../../project/load.js';
@@ -110,7 +111,7 @@ function secret(project: OpenProject): string {
   if (process.env.ALSX_JWT_SECRET) return process.env.ALSX_JWT_SECRET;
   const file = join(project.stateDir, 'jwt-secret');
   if (!existsSync(file)) {
-    mkdirSync(project.stateDir, { recursive: true });
+    privateDir(project.stateDir);
     try {
       // 'wx': when the API and the workbench start together, the first one's secret is the secret
       writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
