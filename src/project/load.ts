@@ -13,6 +13,7 @@ import type { CompiledRules } from '../rules/compiled.js';
 import type { RuleSet } from '../rules/dsl.js';
 import { Engine, type EngineOptions } from '../rules/engine.js';
 import { outboxContext } from '../kafka/integration/outbox.js';
+import { ensureUsersTable } from '../api/security/users-table.js';
 import { RuleDefinitionError } from '../rules/errors.js';
 import type { ProjectConfig } from './config.js';
 
@@ -118,6 +119,7 @@ export function buildFromSql(file: string, schema: string, seed?: string): void 
   try {
     conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
     conn.exec(readFileSync(schema, 'utf8'));
+    ensureUsersTable(conn); // before the seed, which may give users their passwords
     if (seed && existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
     const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
     if (broken.length)
@@ -186,6 +188,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     throw new ProjectError(`${dbFile} could not be opened as a SQLite database: ${(e as Error).message}`);
   }
   try {
+    ensureUsersTable(store.db); // a database made before alsx kept credentials, or copied in from elsewhere
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
     const engine = new Engine(store, rules, { extendLateContext: outboxContext(store), ...options });
