@@ -246,6 +246,14 @@ export class Auth {
     this.forget(name);
   }
 
+  /** sets the attributes `name` carries (what grant filters read) and ends their tokens, which carry the old ones */
+  setAttributes(name: string, attributes: Record<string, Value>): void {
+    this.mustExist(name);
+    this.users.setAttributes(name, attributes);
+    this.users.revoke(name);
+    this.forget(name);
+  }
+
   /** the users who can log in (or could, with a password), and credentials left by users who are gone */
   list(): { users: UserListing[]; withoutPassword: { table: string; count: number }[] } {
     const seen = new Set<string>();
