@@ -41,7 +41,7 @@ export function accountRouter(auth: Auth, enabled: boolean, userOf: (req: Reques
     const user = userOf(req);
     if (!enabled || !user) throw noUsers();
     const b = fields(req);
-    const outcome = await attempt(() => auth.changeOwnPassword(user, b.current, b.password, address(req)));
+    const outcome = await attempt(res, () => auth.changeOwnPassword(user, b.current, b.password, address(req)));
     if (!outcome.ok) throw refused(res, outcome, 'the current password is wrong', 403);
     await sendToken(res, auth, outcome.user);
   });
@@ -56,13 +56,13 @@ export function accountRouter(auth: Auth, enabled: boolean, userOf: (req: Reques
     const name = manage(req, 'setting a password of');
     const password = fields(req).password;
     if (typeof password !== 'string') throw badMember('/password', 'give the new password: {"password": "…"}');
-    await attempt(() => auth.setPassword(name, password));
+    await attempt(res, () => auth.setPassword(name, password));
     res.status(204).end();
   });
 
   router.post('/auth/users/:name/revoke', async (req, res) => {
     const name = manage(req, 'ending the tokens of');
-    await attempt(async () => auth.revoke(name));
+    await attempt(res, async () => auth.revoke(name));
     res.status(204).end();
   });
   return router;
@@ -74,12 +74,16 @@ async function sendToken(res: Response, auth: Auth, user: User): Promise<void> {
 }
 
 /** a UserError in the client's terms */
-async function attempt<T>(f: () => Promise<T>): Promise<T> {
+async function attempt<T>(res: Response, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     if (e.kind === 'no-such-user') throw notFound(e.message);
+    if (e.kind === 'busy') {
+      res.set('Retry-After', '1');
+      throw new ApiError(503, 'busy', 'Too busy', e.message, undefined, { retryAfter: 1 });
+    }
     throw badMember('/password', e.message, 'bad-password');
   }
 }

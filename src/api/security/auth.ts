@@ -53,7 +53,7 @@ export async function loadSecurity(project: OpenProject): Promise<SecurityConfig
 export class UserError extends Error {
   override name = 'UserError';
   constructor(
-    readonly kind: 'no-such-user' | 'bad-password',
+    readonly kind: 'no-such-user' | 'bad-password' | 'busy',
     message: string,
   ) {
     super(message);
@@ -219,7 +219,7 @@ export class Auth {
     try {
       hash = await this.checks.run(() => hashPassword(password));
     } catch (e) {
-      if (e instanceof Busy) throw new UserError('bad-password', 'the server is busy checking passwords; try again in a moment');
+      if (e instanceof Busy) throw new UserError('busy', 'too many passwords are being checked right now; try again in a moment');
       throw e;
     }
     this.users.setPasswordHash(name, hash);
