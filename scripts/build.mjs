@@ -30,7 +30,7 @@ try {
 const children = readdirSync(`${root}/src/runtime/children`).map((f) => `src/runtime/children/${f}`);
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts', 'src/index.ts', 'src/project/config.ts', ...children],
+  entryPoints: ['src/cli.ts', 'src/index.ts', 'src/project/config.ts', 'src/api/security/bcrypt-worker.ts', ...children],
   outdir: 'dist',
   outbase: 'src',
   chunkNames: 'chunks/[name]-[hash]',

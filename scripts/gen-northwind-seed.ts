@@ -9,6 +9,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { hashPassword } from '../src/api/security/passwords.js';
+import { USERS_TABLE } from '../src/api/security/users-table.js';
 
 const OUTPUT = process.argv[2] ?? fileURLToPath(new URL('../projects/northwind/db/seed.sql', import.meta.url));
 const SEED = 0x4e57_2024; // "NW" 2024 — any fixed value; change it to get a different (still stable) data set
@@ -1640,14 +1642,33 @@ function assertDesign(orders: readonly Order[]): void {
   }
 }
 
+/**
+ * A login for every customer (the rowUsers of security/grants.ts): the password "p", each with a
+ * salt of its own from a seeded stream — the hashes differ, and the file is the same every run.
+ * Computed in scrypt's thread pool, several at once.
+ */
+async function credentialInserts(rng: Rng): Promise<string[]> {
+  const salt = () => {
+    const bytes = Buffer.alloc(16);
+    for (let i = 0; i < 16; i += 4) bytes.writeUInt32BE(Math.floor(rng() * 2 ** 32), i);
+    return bytes;
+  };
+  const salts = CUSTOMERS.map(salt);
+  const hashes = await Promise.all(CUSTOMERS.map((c, i) => hashPassword('p', undefined, at(salts, i))));
+  return CUSTOMERS.map((c, i) =>
+    insert(USERS_TABLE, { name: c[0], password_hash: at(hashes, i), token_version: 0, attributes: '{}', updated_at: null }),
+  );
+}
+
 function section(title: string, statements: readonly string[]): string[] {
   return ['', `-- ${title} (${statements.length})`, ...statements];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   // One stream per concern, so changing e.g. credit limits does not reshuffle every order.
   const orderRng = mulberry32(SEED);
   const creditRng = mulberry32(SEED ^ 0x5eed);
+  const saltRng = mulberry32(SEED ^ 0x5a17);
   const orders = buildOrders(orderRng);
   assertDesign(orders);
 
@@ -1667,6 +1688,10 @@ function main(): void {
     '',
     '-- EmployeeAudit: intentionally empty (filled by the audit rule as employees change).',
     '',
+    `-- ${USERS_TABLE}: alsx's credentials table. Every customer logs in with the password "p", each hash salted`,
+    '-- differently; `alsx users set-password projects/northwind ALFKI` gives one a password of its own.',
+    ...section(USERS_TABLE, await credentialInserts(saltRng)),
+    '',
     'COMMIT;',
     '',
   ];
@@ -1674,4 +1699,4 @@ function main(): void {
   console.log(`wrote ${OUTPUT}: ${orders.length} orders, ${orders.reduce((n, o) => n + o.lines.length, 0)} order details`);
 }
 
-main();
+await main();

@@ -11,6 +11,7 @@ import { registerTopics } from './cli/commands/topics.js';
 import { registerOpen } from './cli/commands/open.js';
 import { registerTest } from './cli/commands/test.js';
 import { registerCreate } from './cli/commands/create.js';
+import { registerUsers } from './cli/commands/users.js';
 import { CliError, EXIT } from './cli/exit.js';
 import { theme } from './cli/color.js';
 
@@ -32,9 +33,10 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerBroker(program);
   registerProjectTools(program);
+  registerUsers(program);
   program.addHelpText(
     'after',
-    '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.',
+    '\nExamples:\n  alsx create --db app.sqlite projects/app\n  alsx open projects/northwind\n  alsx serve projects/northwind --port 5656\n  alsx produce projects/northwind order_b2b --sample\n  alsx tail projects/northwind order_shipping --from-beginning\n  alsx tx projects/northwind order.json --dry-run\n  alsx rules projects/northwind\n  alsx check projects/northwind\n  alsx users set-password projects/northwind ALFKI\n\nEach command has --help. Exit codes: 0 ok, 1 rejected by a rule (or drift found), 2 bad input.',
   );
   return program;
 }

@@ -88,7 +88,42 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
             },
           },
           401: errors,
+          429: { description: 'too many failed logins for this user or from this address: wait Retry-After seconds' },
+          503: { description: 'too many logins being checked at once: try again after Retry-After seconds' },
         },
+      },
+    };
+    const newPassword = (required: string[], properties: Record<string, unknown>) => ({
+      content: { 'application/json': { schema: { type: 'object', required, properties } } },
+    });
+    const token = {
+      description: 'a new token (the old ones no longer work)',
+      content: { 'application/json': { schema: { type: 'object' } } },
+    };
+    paths['/api/auth/password'] = {
+      put: {
+        tags: ['auth'],
+        summary: 'Change your own password (the current one is checked like a login); your other tokens end',
+        requestBody: newPassword(['current', 'password'], { current: { type: 'string' }, password: { type: 'string', minLength: 8 } }),
+        responses: { 200: token, 400: errors, 401: errors, 403: errors, 429: errors },
+      },
+    };
+    const name = [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }];
+    paths['/api/auth/users/{name}/password'] = {
+      put: {
+        tags: ['auth'],
+        summary: "Set a user's password and end their tokens (roles of manageUsers: by default those granted '*': 'crud')",
+        parameters: name,
+        requestBody: newPassword(['password'], { password: { type: 'string', minLength: 8 } }),
+        responses: { 204: { description: 'set' }, 400: errors, 403: errors, 404: errors },
+      },
+    };
+    paths['/api/auth/users/{name}/revoke'] = {
+      post: {
+        tags: ['auth'],
+        summary: 'End every token a user holds (roles of manageUsers)',
+        parameters: name,
+        responses: { 204: { description: 'revoked' }, 403: errors, 404: errors },
       },
     };
   }

@@ -8,10 +8,10 @@ import { dirname } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { OpenProject } from '../project/load.js';
 import { Auth, loadSecurity } from './security/auth.js';
+import { accountRouter, loginRouter } from './auth-routes.js';
 import { checkGrants } from './security/check.js';
 import type { SecurityConfig, User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
-import { jsonParser } from './body.js';
 import { projectLimits } from './limits.js';
 import { buildModel } from './jsonapi/model.js';
 import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
@@ -36,6 +36,8 @@ export interface ApiOptions {
   rpc?: RpcClient;
   /** grants to serve with instead of the project's security/grants.ts (tests of the grant vocabulary) */
   security?: SecurityConfig;
+  /** what the operator should know at start-up (default: stderr) */
+  warn?: (line: string) => void;
 }
 
 export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
@@ -47,6 +49,8 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   };
   checkGrants(ctx.security, ctx.model);
   const auth = new Auth(project, ctx.security);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`alsx api: warning: ${line}\n`));
+  for (const w of auth.warnings()) warn(w);
   const endpoints = await loadEndpoints(project);
   const { services = [] } = await loadIntegration(project);
   const app = express();
@@ -63,13 +67,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     });
   }
 
-  app.post('/api/auth/login', jsonParser('16kb'), async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const user = await auth.login(body.username ?? body.user, body.password);
-    if (!user) throw new ApiError(401, 'bad-credentials', 'Unauthorized', 'wrong user name or password');
-    const { token, expiresIn } = await auth.token(user);
-    res.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, user: user.name, roles: user.roles });
-  });
+  app.use('/api', loginRouter(auth));
 
   app.get('/api/openapi.json', (req, res) => {
     res.json(openApiDocument(ctx, origin(req), endpoints));
@@ -101,6 +99,8 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     next();
   });
   const userOf = (req: Request): User | null => (req as WithUser)[USER] ?? null;
+
+  app.use('/api', accountRouter(auth, ctx.security.enabled, userOf));
 
   app.use('/api', endpointRouter(ctx, endpoints, userOf));
   if (services.length)

@@ -4,7 +4,7 @@
  * database.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, relative as pathRelative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../store/sqlite.js';
@@ -13,11 +13,13 @@ import type { CompiledRules } from '../rules/compiled.js';
 import type { RuleSet } from '../rules/dsl.js';
 import { Engine, type EngineOptions } from '../rules/engine.js';
 import { outboxContext } from '../kafka/integration/outbox.js';
+import { ensureUsersTable } from '../api/security/users-table.js';
 import { RuleDefinitionError } from '../rules/errors.js';
 import type { ProjectConfig } from './config.js';
 
 import { ProjectError } from './errors.js';
 import { importProjectModule } from './import-module.js';
+import { PRIVATE_FILE, privateDir, privateFile, privateTree } from '../private-files.js';
 
 export { ProjectError };
 
@@ -52,6 +54,7 @@ export async function readProject(dir: string): Promise<Project> {
   } else if (!existsSync(join(abs, 'db'))) {
     throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
   }
+  privateTree(stateDir); // state written before alsx kept it private (or copied in) is the owner's alone
   return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
 }
 
@@ -88,7 +91,7 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
     const stale = existsSync(stamp) && readFileSync(stamp, 'utf8') !== fingerprint(project);
     return { created: false, stale };
   }
-  mkdirSync(project.stateDir, { recursive: true });
+  privateDir(project.stateDir);
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(project.dbFile + suffix)) rmQuiet(project.dbFile + suffix);
   const src = sources(project);
   const tmp = `${project.dbFile}.building`;
@@ -97,22 +100,26 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
     if (!existsSync(src.file))
       throw new ProjectError(`the project's database ${project.config.db?.file} does not exist (alsx.config.ts db.file)`);
     copyFileSync(src.file, tmp);
+    privateFile(tmp);
   } else {
     if (!existsSync(src.schema!)) throw new ProjectError(`the project has no database: ${relative(project, src.schema!)} is missing`);
     buildFromSql(tmp, src.schema!, src.seed!);
   }
   // rename last, so a half-built database is never taken for a good one
   renameSync(tmp, project.dbFile);
-  writeFileSync(stamp, fingerprint(project));
+  writeFileSync(stamp, fingerprint(project), { mode: PRIVATE_FILE });
   return { created: true, stale: false };
 }
 
 /** Builds a SQLite file from a schema script and an optional seed script; a failure removes the file and names the script. */
 export function buildFromSql(file: string, schema: string, seed?: string): void {
+  // made empty and private first: SQLite keeps the mode, and gives its -wal and -shm the same
+  writeFileSync(file, '', { mode: PRIVATE_FILE });
   const conn = new Database(file);
   try {
     conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
     conn.exec(readFileSync(schema, 'utf8'));
+    ensureUsersTable(conn); // before the seed, which may give users their passwords
     if (seed && existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
     const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
     if (broken.length)
@@ -181,6 +188,7 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
     throw new ProjectError(`${dbFile} could not be opened as a SQLite database: ${(e as Error).message}`);
   }
   try {
+    ensureUsersTable(store.db); // a database made before alsx kept credentials, or copied in from elsewhere
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
     const engine = new Engine(store, rules, { extendLateContext: outboxContext(store), ...options });

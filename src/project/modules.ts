@@ -16,8 +16,9 @@
  * rebuilds (tens of milliseconds), an unchanged project costs a few stat calls.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { privateDir, privateTree } from '../private-files.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { ProjectError } from './errors.js';
@@ -101,7 +102,8 @@ async function compileProject(projectDir: string, stateDir: string): Promise<Bui
     throw new ProjectError(describeBuildError(e, projectDir));
   }
   writeFileSync(join(tmp, '.complete'), '');
-  mkdirSync(root, { recursive: true });
+  privateTree(tmp); // esbuild writes with the umask's modes
+  privateDir(root);
   try {
     renameSync(tmp, outDir);
   } catch {

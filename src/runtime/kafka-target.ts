@@ -4,9 +4,10 @@
  * in `broker.json` beside its data, and holds `broker.lock` (its pid) so two brokers never share a
  * folder; the produce/tail commands and the other project's workers find it there.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
+import { PRIVATE_FILE, privateDir } from '../private-files.js';
 import { Broker, type BrokerOptions } from '../kafka/broker/broker.js';
 import { stateDirOf, type Project } from '../project/load.js';
 
@@ -77,10 +78,10 @@ export class BrokerBusy extends Error {
 
 /** takes the data folder for this process (a lock left by a dead process is taken over) */
 function lock(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lockFile(dataDir), 'wx');
+      const fd = openSync(lockFile(dataDir), 'wx', PRIVATE_FILE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return;
@@ -123,7 +124,7 @@ export async function startEmbeddedBroker(dataDir: string, options: Partial<Brok
   }
   const announcement: BrokerAnnouncement = { pid: process.pid, host, port: broker.port, startedAt: new Date().toISOString() };
   const tmp = `${announcementFile(dataDir)}.${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(announcement)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(announcement)}\n`, { mode: PRIVATE_FILE });
   renameSync(tmp, announcementFile(dataDir));
   return {
     broker,

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PRIVATE_FILE, privateDir, privateFile } from '../private-files.js';
 import { createInterface } from 'node:readline';
 import { RUNS_COMPILED } from '../project/import-module.js';
 import { ALSX_ROOT } from '../paths.js';
@@ -109,8 +110,11 @@ export class Supervisor extends EventEmitter {
     if (this.stopping) return; // stopped before it started (q on the workbench's first frame)
     if (!this.options.db) ensureDatabase(this.project); // once, here, not raced by two children
     if (this.traceFile) {
-      mkdirSync(dirname(this.traceFile), { recursive: true });
-      this.traces = createWriteStream(this.traceFile, { flags: 'a' });
+      const dir = dirname(this.traceFile);
+      if (dir === this.project.stateDir) privateDir(dir);
+      else mkdirSync(dir, { recursive: true }); // a folder of the caller's choosing keeps its mode
+      this.traces = createWriteStream(this.traceFile, { flags: 'a', mode: PRIVATE_FILE });
+      privateFile(this.traceFile); // one an older alsx made
       this.traces.on('error', (e) => this.line('api', `cannot write ${this.traceFile}: ${e.message}`, 'warn'));
     }
     if (this.options.kafka === false) return this.spawn('api');

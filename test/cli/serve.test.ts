@@ -68,10 +68,12 @@ describe('alsx serve', () => {
     }
   });
 
-  it('hash-password prints a bcrypt hash usable in grants.ts', async () => {
+  it('hash-password prints a salted scrypt hash usable in grants.ts', async () => {
     const r = alsx(['hash-password', '-'], { input: 'secret\n' });
     expect(r.code).toBe(0);
-    const { default: bcrypt } = await import('bcryptjs');
-    expect(await bcrypt.compare('secret', r.stdout.trim())).toBe(true);
+    expect(r.stdout).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+\n$/);
+    const { verifyPassword } = await import('../../src/api/security/passwords.js');
+    expect(await verifyPassword('secret', r.stdout.trim())).toBe(true);
+    expect(await verifyPassword('secreT', r.stdout.trim())).toBe(false);
   });
 });

@@ -431,6 +431,28 @@ describe("the README's example, fixtures/create/hr.sql", () => {
   });
 });
 
+describe("a project made from another alsx project's working database", () => {
+  it("leaves out alsx's own tables, and does not carry the other project's credentials into its seed", async () => {
+    const file = database(
+      'from-alsx',
+      `CREATE TABLE Customer (Id TEXT PRIMARY KEY, Name TEXT);
+       INSERT INTO Customer VALUES ('ALFKI', 'Alfreds');
+       CREATE TABLE _alsx_users (name TEXT PRIMARY KEY, password_hash TEXT, token_version INTEGER NOT NULL DEFAULT 0, attributes TEXT NOT NULL DEFAULT '{}', updated_at TEXT);
+       INSERT INTO _alsx_users (name, password_hash) VALUES ('ALFKI', '$scrypt$ln=15,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g');`,
+    );
+    const dir = join(WORK, 'from-alsx');
+    const report = await createProject({ db: file, dir });
+    expect(report.tables.map((t) => t.name)).toEqual(['Customer']);
+    expect(readFileSync(join(dir, 'models.ts'), 'utf8')).not.toMatch(/_alsx/);
+    const seed = new Database(join(dir, 'db', 'from-alsx.sqlite'), { readonly: true });
+    try {
+      expect(seed.prepare(`SELECT name FROM sqlite_schema WHERE name = '_alsx_users'`).get()).toBeUndefined();
+    } finally {
+      seed.close();
+    }
+  });
+});
+
 describe('what alsx create refuses, changing nothing', () => {
   const refuses = async (options: Parameters<typeof createProject>[0], message: RegExp) => {
     await expect(createProject(options)).rejects.toThrow(ProjectError);

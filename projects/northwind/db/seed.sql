@@ -3504,4 +3504,56 @@ INSERT INTO "OrderDetail" ("Id", "OrderId", "ProductId", "UnitPrice", "Quantity"
 
 -- EmployeeAudit: intentionally empty (filled by the audit rule as employees change).
 
+-- _alsx_users: alsx's credentials table. Every customer logs in with the password "p", each hash salted
+-- differently; `alsx users set-password projects/northwind ALFKI` gives one a password of its own.
+
+-- _alsx_users (47)
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('ALFKI', '$scrypt$ln=15,r=8,p=1$dQCwuoonN19w+t/WBKg+Xw$udaZDU3qeJyWcdkfKGLUimUPmXVtE7NHHY/encIH8sM', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('ANATR', '$scrypt$ln=15,r=8,p=1$Lpwpg5cQy2K2azgGcEeDxw$Lh5CIXKBnI16AbUY0Xy8i2gVe3UG/mye704Vj/4+3hc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('ANTON', '$scrypt$ln=15,r=8,p=1$EGfMUAbQY8EfJJslemDbog$YFoTEqDOotmZ+XwmAh1KoNLsjYv5awlHzi9uaAIXZ2s', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('AROUT', '$scrypt$ln=15,r=8,p=1$X09RKFmE7+nuQm8/Y80o+Q$kvAbEqpGTE0Qowc6XAn9O+Y8MYk29naX2LR1XFEmt5w', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BERGS', '$scrypt$ln=15,r=8,p=1$vuW+hrflgBnzh+RPZedSrA$R9fIxjPpMG6L6oMgJXivVrPtukkhwIDoq0Chl1EZTYc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BLAUS', '$scrypt$ln=15,r=8,p=1$3dxmZZZnLJSZWqsvDB4Jtw$IVnQo1Xvjsg6vdg7kAwwJ4BK2S7hN8ktYfG1rkMSoR8', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BLONP', '$scrypt$ln=15,r=8,p=1$qrTBqofNGE7gZ+tELfNImw$rdzABEm9CkN+m/Ge/AKENHTQwH5ShbZOgNBAZxEqmD0', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BOLID', '$scrypt$ln=15,r=8,p=1$/SkpMlRVF1n/4MWC6ZRNaQ$t41Bo4HzhNghb0Eipt0nJKEpbP27o6lMDb1cJndgChI', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BONAP', '$scrypt$ln=15,r=8,p=1$wQCPtZxLFVj7xU/mUpKLVg$ydloDCGzACr7kfZyyM2B61ukm/zKdXy72NhfixLlnxc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BOTTM', '$scrypt$ln=15,r=8,p=1$Puj9dzLiC+Wq5mBkrHVTyA$eUzgPQe70QD9Dqa7/pH2jHPFxxvd4oN21421uZado/M', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('BSBEV', '$scrypt$ln=15,r=8,p=1$M3dgHt1YvM8FLM+BhATS5w$Qe9cO1pw9oqT7NeEXQQ9wFC06hsn0ZhZgg0ogRbT1dU', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('CACTU', '$scrypt$ln=15,r=8,p=1$AjXVqqaaEXmnanzhQhT/OA$lslEMTkD71Vg6YJllRuGCO7WkGCswvQqGRF34Q94Lss', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('CENTC', '$scrypt$ln=15,r=8,p=1$Pl9AgYT6NZE+jFbVqFEV1g$3lUmPqdGAFRIxEIuvk7RfvF5a0YzAvQ5eF3PAI7nmk8', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('CHOPS', '$scrypt$ln=15,r=8,p=1$fZwpfFmkOmKKbcRdBbfD0Q$UBG3Jf3ki+vA2OPoJVXFZJrWHxsRjyc6BWIUPLnKh+Y', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('COMMI', '$scrypt$ln=15,r=8,p=1$mH9w6cRu+rQgu1xXa5D2Ow$0eZ7mMJV2wMZb+GVQKPTnpmfPk1tdXpcu6TDt3uRgt4', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('CONSH', '$scrypt$ln=15,r=8,p=1$9tEUUD/X4tNduOxRkqq6rA$/llrNOA3vdiinB/ma7YZaBqaP68+S/y0ZViEOPxmYQ0', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('DRACD', '$scrypt$ln=15,r=8,p=1$IEGA2YOkZjjE5yFUF/NzDw$iPimCdLfRnBuFai8IBJod34vTw9xCToM7XNN/0u/XFU', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('DUMON', '$scrypt$ln=15,r=8,p=1$i+fml/S0CyteK5gWSzZ1Lg$i4RwGomKSyclBPwXXelhs+kd3PgfQ1kiEMFVzr3Dt0A', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('EASTC', '$scrypt$ln=15,r=8,p=1$XRkfXVboodcZ8VS7gmJfTQ$W10Qp79CpIGnIkw7UwCLxPbLRiveJ0KQxy7Wjww33B8', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('ERNSH', '$scrypt$ln=15,r=8,p=1$tckCYglx82CXCZl6N3A0yQ$k0YXGKGBNuxIv8SIufD5HHbN3+9u/Pi8N05+VunSXac', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FAMIA', '$scrypt$ln=15,r=8,p=1$VLF2k2HFtzggClB91ROkzw$eqf/XJl7DnOZeYHBpua844aOd5E3XC3wRn35AGYGxmM', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FISSA', '$scrypt$ln=15,r=8,p=1$rOpHmf4H8qpWwz09i66fXQ$+JJOXYN37faqC3tDBzqp/mFQwoJbbtLIhglMzf8WLX4', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FOLIG', '$scrypt$ln=15,r=8,p=1$y0pJG1snjQlL4wbQuog6TA$W7piU8CJYjc6/+h2KlIuzRvH288yKrhuRHaxEJjz1Pw', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FOLKO', '$scrypt$ln=15,r=8,p=1$3QsbzFOZ/9aGrwwK3v2iGw$lzYBqxi7KTpoKTr1pz6xJ9PVF0RItuX9hpF+ZjnLYCk', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FRANK', '$scrypt$ln=15,r=8,p=1$2/Jq3LRiCzniNqoNFBaSZQ$QAQYtFlsRZsQdZFj8+qlLFKCZ0VSbgtHWCib5xzsbkc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FRANR', '$scrypt$ln=15,r=8,p=1$m76RFB0xSx5gPGwn65mhRQ$2RIoB9Tv6btFR0dbiSdBSnjx4ZACSf31sCKHNEF0iPg', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FRANS', '$scrypt$ln=15,r=8,p=1$fDVkCERmzk9VV0dA1E5oDA$Kv+lfx7C0+dObbrjO4J0rLLZ0GPgBq1MsVy07pmtkMY', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('FURIB', '$scrypt$ln=15,r=8,p=1$Pa/3ua4H/DRoyQGar4oJeg$yDSre19S9tl2DJALTixLfoZF09BZZn1Uj1rOb62Pljk', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('GALED', '$scrypt$ln=15,r=8,p=1$3EVALsiIPqlG7y8HSjG8vA$8ePww9QNMy8JpPemxmkJkVvXLg9Z1Rhwr/6S76qJafE', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('GODOS', '$scrypt$ln=15,r=8,p=1$is2yLuwqc2UEhMxdHyIDmQ$anjRqqQiCuGqg8M/FZ8CWTZN+tDgRZ0fgVHaCrlbyos', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('GOURL', '$scrypt$ln=15,r=8,p=1$fdAUsnnEDbSw6Th5CYXp0A$gQX+9rGEpng+mbUyA7+embtjkpK5cHSAbTGufWljbaU', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('GREAL', '$scrypt$ln=15,r=8,p=1$ybdpUJ4IAHhll6QST81ihg$NEl1vf2+PpmriWa9Yg8jZmzrRps3aqNPQwtJ69UL9KI', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('HANAR', '$scrypt$ln=15,r=8,p=1$+4Io/wY0jv7LjxI4jqB2ZQ$7bRClD+ojzwEEqt8FFVJQ4guW8DOej1I1U9FwElNhzs', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('HILAA', '$scrypt$ln=15,r=8,p=1$2YM8YzQkvj1dvHIrUDMPLg$8tGM4VVRVyFlWLb7WTm5Mj+VMGrAY0QLQdPM9QkBEYc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('HUNGC', '$scrypt$ln=15,r=8,p=1$1fgG8YSGCESnJCLNAJt6JA$+juvzUzU3EDp6tpaFT/KMVhIMJDbJ8wSLbAEAaGc+SA', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('HUNGO', '$scrypt$ln=15,r=8,p=1$o87S6ijku7wvKUmdUVCeBw$IYc7enjjiINBF8yDctqnRgIYY+zT7W3I/CHRx800TaU', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('ISLAT', '$scrypt$ln=15,r=8,p=1$E4pwwZHnj6Div84BpSTPHw$xN+nuKxo/Qx2Xt6go+flxIHw/kWzS2XO27AHarubIuY', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('KOENE', '$scrypt$ln=15,r=8,p=1$hTuXcrYiD5sxiQKUKctmWQ$SHmqU5k84DyiDKcdvhJkEJ328vh8T7XonwT4Vbh9bRQ', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('LAMAI', '$scrypt$ln=15,r=8,p=1$HCQ8GMRN1MjZjRmMST6kvA$9fpyzUnukSwGH8HTsX0E0SF0+tiHf5l+qPIDTL3vNDI', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('LILAS', '$scrypt$ln=15,r=8,p=1$r2oyA4An9JLVkxIJqF/wjw$cONjqVa+BTQ9qTJyP54GE1dIMZZ80DelH3LlUtmIQhw', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('QUICK', '$scrypt$ln=15,r=8,p=1$Z1d7JV5O8nbDrcvfudbfqg$WKhSFT7OBeCFGn69wlea1VYilpNoA3JcN3amgLzUw6M', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('RATTC', '$scrypt$ln=15,r=8,p=1$G1meJPTy1ojlaKGIymzokA$AXSvmkjfNCaCloW9Qm3VtnGt+MqINaR6ds/IUsIaWVc', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('SAVEA', '$scrypt$ln=15,r=8,p=1$JtRIkXbsqIk2JrCYwUwd1Q$+J5fSj73ygheNKyHxKNFixABWWppb5jm8HFf57vJ4Gw', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('SEVES', '$scrypt$ln=15,r=8,p=1$sKBMLZ7hye5Jx1QzpLgfyg$QwN4sinsETLxV20Wl5hcqJ6JYh4WqcTtpPxx/HqG4Fs', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('VINET', '$scrypt$ln=15,r=8,p=1$WAT/KrbQEfxmwyRJGSHJ2g$nMcMOtxcs2yfxbJ9Jv2ItZ6jsDGPOw1XkR7/Yq5l26U', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('WARTH', '$scrypt$ln=15,r=8,p=1$8MNca62vCuuu6gnCMP1Q9A$tv6InV3xYDon/SjtQYxkn5lmg48IVDrN4F0t41Z05oM', 0, '{}', NULL);
+INSERT INTO "_alsx_users" ("name", "password_hash", "token_version", "attributes", "updated_at") VALUES ('WOLZA', '$scrypt$ln=15,r=8,p=1$AXDjwq/KEfP5NKvShLxGdg$kVSzM8qv99LV7LcT61UmBzXzJNHw9P84A/ZciVHiN6E', 0, '{}', NULL);
+
 COMMIT;

@@ -7,11 +7,12 @@
  *   ALFKI, ANATR, … one user per customer (role customer): their own Customer row, their own
  *          orders and items, the catalog read-only
  *
- * Every example password is "p" (bcrypt-hashed here; `alsx hash-password` makes new hashes).
+ * Every example password is "p", each hashed with a salt of its own: admin's and s1's here
+ * (`alsx hash-password` makes new hashes), each customer's in alsx's credentials table, filled by
+ * db/seed.sql. `alsx users set-password projects/northwind ALFKI` gives a customer (or admin) a
+ * new one; the admin can also set them through the API (PUT /api/auth/users/ALFKI/password).
  */
 import { security } from 'alsx';
-
-const P = '$2b$10$IwsVRNvybHX3D.r6.iMSOuhC4p/Gpl9ZBrkMpqqexB0J/usz2pMYa';
 
 /** what a customer fills in on an order, and on an item: the rest is the rules' or the warehouse's */
 const ORDER_ENTRY = [
@@ -34,10 +35,15 @@ const ITEM_ENTRY = ['OrderId', 'ProductId', 'Quantity', 'Discount'];
 export default security({
   enabled: true,
   users: [
-    { name: 'admin', password: P, roles: ['admin'] },
-    { name: 's1', password: P, roles: ['sales'] },
+    {
+      name: 'admin',
+      password: '$scrypt$ln=15,r=8,p=1$DCJMACqAYX0aDvH8/uZ9qw$6bF67VBzB1zZsGvYo96rE/e0A7sB3jQxxy7Tq6Js/20',
+      roles: ['admin'],
+    },
+    { name: 's1', password: '$scrypt$ln=15,r=8,p=1$BLRguFjuZ2jJW2lPi+m0Ow$OF5IeijmCTfBeklmMRzbQkuiuqToZNU02yi7wVrrM3w', roles: ['sales'] },
   ],
-  rowUsers: [{ table: 'Customer', column: 'Id', password: P, roles: ['customer'] }],
+  // each customer logs in with their own password (alsx users set-password); a customer without one cannot
+  rowUsers: [{ table: 'Customer', column: 'Id', roles: ['customer'] }],
   roles: {
     admin: { '*': 'crud' },
     sales: { Customer: 'crud', Order: 'crud', OrderDetail: 'crud', '*': 'r' },

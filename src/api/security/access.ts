@@ -25,6 +25,7 @@
  * their column, for every role except the exempt ones.
  */
 import type { Value } from '../../store/types.js';
+import type { LoginLimits } from './limits.js';
 
 export type Action = 'read' | 'insert' | 'update' | 'delete';
 const LETTER: Record<Action, string> = { read: 'r', insert: 'c', update: 'u', delete: 'd' };
@@ -111,10 +112,28 @@ export interface GlobalFilter {
 export interface SecurityConfig {
   /** off: every request is allowed, no login needed (API Logic Server starts this way) */
   enabled: boolean;
-  /** bcrypt-hashed passwords (`alsx hash-password`) */
-  users?: { name: string; password: string; roles: string[] }[];
-  /** a user for each row of a table, named by the column's value, sharing a password: one per customer */
-  rowUsers?: { table: string; column: string; password: string; roles: string[] }[];
+  /**
+   * Users named here, with a password hash (`alsx hash-password`: scrypt; bcrypt hashes work too).
+   * A password set later (`alsx users set-password`, the API) is kept in `_alsx_users` and wins.
+   */
+  users?: { name: string; password: string; roles: string[]; attributes?: Record<string, Value> }[];
+  /**
+   * A user for each row of a table, named by the column's value: one per customer. Each logs in with
+   * the password `alsx users set-password` (or an admin, through the API) gave them, kept in
+   * `_alsx_users`; a row without one cannot log in. `attributes` names columns of the row that
+   * become the user's attributes. `password` (one hash shared by every row user) is a demo's
+   * shortcut, used only with `demoSharedPassword: true`.
+   */
+  rowUsers?: { table: string; column: string; roles: string[]; attributes?: string[]; password?: string }[];
+  /**
+   * Demo only: row users without a password of their own log in with `rowUsers[].password`, the
+   * same for all — so any of them can log in as any other. The API warns at start-up.
+   */
+  demoSharedPassword?: boolean;
+  /** roles that may set other users' passwords and end their tokens (default: roles granted '*': 'crud') */
+  manageUsers?: string[];
+  /** failed-login back-off and the bound on password checks computed at once */
+  loginLimits?: LoginLimits;
   /** role → table (or '*' for every other table) → grant */
   roles: Record<string, Record<string, Grant>>;
   /** filters applied to every table with a given column, whatever the role grants */

@@ -84,14 +84,18 @@ export function registerServe(program: Command): void {
 
   program
     .command('hash-password')
-    .summary('print a bcrypt hash of a password, for security/grants.ts')
-    .description('Print a bcrypt hash (cost 10) of the password given on stdin, for a user in security/grants.ts.')
+    .summary('print a password hash (scrypt), for a user in security/grants.ts')
+    .description(
+      'Print a salted scrypt hash ($scrypt$ln=15,r=8,p=1$…) of the password given on stdin, for a user in security/grants.ts. ' +
+        '(bcrypt hashes made by older versions keep working.) To give a user a password without editing grants.ts — ' +
+        'or a row user (a customer) one of their own — use alsx users set-password.',
+    )
     .argument('[password]', 'the password (or - / nothing to read it from stdin, which keeps it out of your shell history)')
     .action(async (password: string | undefined) => {
       const text = password && password !== '-' ? password : (await readInput('-', 'the password')).replace(/\r?\n$/, '');
       if (!text) throw new CliError('give a password (on stdin, or as an argument)');
-      const { default: bcrypt } = await import('bcryptjs');
-      process.stdout.write(`${await bcrypt.hash(text, 10)}\n`);
+      const { hashPassword } = await import('../../api/security/passwords.js');
+      process.stdout.write(`${await hashPassword(text)}\n`);
     });
 }
 

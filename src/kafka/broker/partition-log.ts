@@ -16,7 +16,6 @@ import {
   fsync,
   fsyncSync,
   ftruncateSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readSync,
@@ -25,6 +24,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE, privateDir } from '../../private-files.js';
 import { crc32c } from '../protocol/crc32c.js';
 import { readBatches, setBaseOffset, type BatchInfo } from '../protocol/batch.js';
 
@@ -129,7 +129,7 @@ export class PartitionLog {
     readonly dir: string,
     private readonly options: LogOptions = DEFAULT_LOG_OPTIONS,
   ) {
-    mkdirSync(dir, { recursive: true });
+    privateDir(dir);
     const files = readdirSync(dir)
       .filter((f) => /^\d{20}\.log$/.test(f))
       .sort();
@@ -242,9 +242,9 @@ export class PartitionLog {
 
   private roll(base: number): Segment {
     const file = join(this.dir, `${String(base).padStart(20, '0')}.log`);
-    const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
+    const fd = openSync(file, existsSync(file) ? 'r+' : 'w+', PRIVATE_FILE);
     const indexFile = file.replace(/\.log$/, '.index');
-    const indexFd = openSync(indexFile, existsSync(indexFile) ? 'r+' : 'w+');
+    const indexFd = openSync(indexFile, existsSync(indexFile) ? 'r+' : 'w+', PRIVATE_FILE);
     const segment: Segment = {
       base,
       file,

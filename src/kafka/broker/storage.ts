@@ -2,8 +2,9 @@
  * What the broker keeps on disk: topics (topics.json), each partition's log, and the committed
  * offsets of consumer groups (offsets.log: one JSON line per commit, fsynced, compacted on open).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE, privateDir } from '../../private-files.js';
 import { DEFAULT_LOG_OPTIONS, PartitionLog, type LogOptions } from './partition-log.js';
 
 export interface TopicConfig {
@@ -28,7 +29,7 @@ export class Storage {
     readonly dir: string,
     private readonly logOptions: LogOptions = DEFAULT_LOG_OPTIONS,
   ) {
-    mkdirSync(dir, { recursive: true });
+    privateDir(dir);
     const topicsFile = join(dir, 'topics.json');
     if (existsSync(topicsFile)) {
       const saved = JSON.parse(readFileSync(topicsFile, 'utf8')) as Record<string, TopicConfig>;
@@ -111,7 +112,9 @@ export class Storage {
   private saveTopics(): void {
     const file = join(this.dir, 'topics.json');
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.topics].map(([n, t]) => [n, t.config])), null, 2));
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.topics].map(([n, t]) => [n, t.config])), null, 2), {
+      mode: PRIVATE_FILE,
+    });
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -141,8 +144,8 @@ export class Storage {
       }),
     );
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, compacted.length ? `${compacted.join('\n')}\n` : '');
+    writeFileSync(tmp, compacted.length ? `${compacted.join('\n')}\n` : '', { mode: PRIVATE_FILE });
     renameSync(tmp, file);
-    return openSync(file, 'a');
+    return openSync(file, 'a', PRIVATE_FILE);
   }
 }

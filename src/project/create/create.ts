@@ -26,6 +26,7 @@ import {
 } from './files.js';
 import { defaultDisplay } from '../../tui/tables/admin-config.js';
 import { buildModel } from '../../api/jsonapi/model.js';
+import { USERS_TABLE } from '../../api/security/users-table.js';
 
 export interface CreateOptions {
   /** an existing SQLite database … */
@@ -199,8 +200,10 @@ async function copyDatabase(from: string, to: string, progress: (m: string) => v
   } finally {
     db.close();
   }
-  // the copy is the project's seed: one file, no -wal beside it
+  // the copy is the project's seed: one file, no -wal beside it — and no credentials of the
+  // project it came from (an alsx working database has its users' password hashes)
   const copy = new Database(tmp);
+  copy.exec(`DROP TABLE IF EXISTS "${USERS_TABLE}"`);
   copy.pragma('journal_mode = DELETE');
   copy.close();
   renameSync(tmp, to);

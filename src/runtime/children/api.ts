@@ -17,7 +17,13 @@ if (project) {
     rpc.start().catch((e: Error) => log(`request/reply is unavailable: ${e.message}`, 'warn'));
   }
   try {
-    const server = await serve(project, { port, host, rpc, log: args.verbose ? (line) => log(line) : undefined });
+    const server = await serve(project, {
+      port,
+      host,
+      rpc,
+      log: args.verbose ? (line) => log(line) : undefined,
+      warn: (line) => log(line, 'warn'),
+    });
     const address = server.address();
     onStop(async () => {
       await new Promise<void>((resolve) => {
