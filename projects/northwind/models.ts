@@ -115,6 +115,8 @@ export const Order = sqliteTable('Order', {
   Ready: integer('Ready', { mode: 'number' }).notNull(),
   OrderDetailCount: integer('OrderDetailCount').notNull(),
   CloneFromOrder: integer('CloneFromOrder'),
+  CreatedBy: text('CreatedBy'),
+  UpdatedBy: text('UpdatedBy'),
 });
 
 export const OrderDetail = sqliteTable('OrderDetail', {

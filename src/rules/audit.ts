@@ -72,7 +72,12 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
           void t;
           return parents.get(id) ?? {};
         };
-        const expected = normalize(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }), f.target.name, f.table.name);
+        const expected = normalize(
+          f.target,
+          f.fn(row, { old: null, op: 'update', parent: parent as never, user: undefined }),
+          f.target.name,
+          f.table.name,
+        );
         if (!sameValue(row[f.target.name] ?? null, expected)) {
           drift.push({
             rule: f.name,

@@ -188,7 +188,7 @@ export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase = '/
       writer = new Writer(scope, uow);
       result = fn(writer);
     },
-    { origin: 'api', beforeCommit: () => writer!.checkAfter() },
+    { origin: 'api', user: scope.user, beforeCommit: () => writer!.checkAfter() },
   );
   if (!outcome.ok) throw fromTxError(outcome.error!, outcome.tx, pointerBase);
   return result as T;
