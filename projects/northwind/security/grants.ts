@@ -6,6 +6,7 @@
  *   s1     sales: all customers, orders and items; the catalog read-only
  *   ALFKI, ANATR, … one user per customer (role customer): their own Customer row, their own
  *          orders and items, the catalog read-only
+ *   anonymous  public endpoints and methods called without logging in: the products
  *
  * Every example password is "p" (bcrypt-hashed here; `alsx hash-password` makes new hashes).
  */
@@ -72,5 +73,6 @@ export default security({
       Shipper: 'r',
       Employee: 'r',
     },
+    anonymous: { Product: 'r' },
   },
 });
