@@ -40,6 +40,8 @@ export interface ApiOptions {
   security?: SecurityConfig;
   /** custom endpoints to serve instead of the project's api/custom.ts (tests) */
   endpoints?: Endpoints;
+  /** request/reply services to serve instead of the project's integration/index.ts (tests) */
+  services?: Service[];
 }
 
 export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
@@ -47,7 +49,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   checkGrants(ctx.security, ctx.model);
   const auth = new Auth(project, ctx.security);
   const endpoints = options.endpoints ?? (await loadEndpoints(project));
-  const { services = [] } = await loadIntegration(project);
+  const services = options.services ?? (await loadIntegration(project)).services ?? [];
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // resources carry their own ETag (the row checksum)
