@@ -83,7 +83,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
 
   // who is asking: every other /api route needs a valid token when the project's security is on,
   // but for the public endpoints and methods, which without one run as the anonymous user
-  app.use('/api', publicRoutes(endpoints, services), async (req: WithUser, _res, next) => {
+  app.use('/api', ...publicRoutes(endpoints, services), async (req: WithUser, _res, next) => {
     if (!ctx.security.enabled) return next();
     const header = req.get('Authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
@@ -135,9 +135,13 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
 
 /**
  * Marks the requests for public endpoints and methods, matched by the same routes that serve them,
- * so the token guard after it knows them — and nothing else gets by without a token.
+ * so the token guard after it knows them — and nothing else gets by without a token. None when
+ * nothing is public (a project without public routes pays nothing for them).
  */
-function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router {
+function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router[] {
+  const anyPublic =
+    Object.values(endpoints).some((ep) => ep.public) || services.some((s) => Object.values(s.methods).some((m) => m.public));
+  if (!anyPublic) return [];
   const r = express.Router();
   const mark = (req: WithUser, _res: Response, next: NextFunction) => {
     req[PUBLIC] = true;
@@ -156,7 +160,7 @@ function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router
     if (isPublic(String(req.params.service), String(req.params.method))) return mark(req, res, next);
     next('router');
   });
-  return r;
+  return [r];
 }
 
 /** anything thrown becomes an error object; only a bug in alsx is a 500, and it says so without a stack */
