@@ -115,8 +115,6 @@ export const Order = sqliteTable('Order', {
   Ready: integer('Ready', { mode: 'number' }).notNull(),
   OrderDetailCount: integer('OrderDetailCount').notNull(),
   CloneFromOrder: integer('CloneFromOrder'),
-  CreatedBy: text('CreatedBy'),
-  UpdatedBy: text('UpdatedBy'),
 });
 
 export const OrderDetail = sqliteTable('OrderDetail', {

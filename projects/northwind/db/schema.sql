@@ -113,9 +113,7 @@ CREATE TABLE "Order" (
   "AmountTotal"      DECIMAL(10, 2) NOT NULL DEFAULT 0,
   "Ready"            BOOLEAN NOT NULL DEFAULT 1,
   "OrderDetailCount" INTEGER NOT NULL DEFAULT 0,
-  "CloneFromOrder"   INTEGER REFERENCES "Order" ("Id") ON DELETE SET NULL,
-  "CreatedBy"        VARCHAR(8000),
-  "UpdatedBy"        VARCHAR(8000)
+  "CloneFromOrder"   INTEGER REFERENCES "Order" ("Id") ON DELETE SET NULL
 );
 CREATE INDEX "Order_CustomerId" ON "Order" ("CustomerId");
 CREATE INDEX "Order_EmployeeId" ON "Order" ("EmployeeId");

@@ -43,9 +43,6 @@ export default rules(models, ({ constraint, sum, count, formula, copy, defaults,
 
   defaults(Customer, { Balance: 0, CreditLimit: 1000 }),
   defaults(Order, { Freight: 10, AmountTotal: 0, OrderDate: (now) => now.slice(0, 10) }),
-  // Who placed and who last changed an order: the logged-in user (none for alsx tx and scenarios).
-  defaults(Order, { CreatedBy: (_now, { user }) => user?.name ?? null }),
-  formula(Order.UpdatedBy, (_o, { old, user }) => user?.name ?? old?.UpdatedBy ?? null),
   defaults(OrderDetail, { Quantity: 1, Discount: 0 }),
 
   // Clone an order: copy the items of the order named in CloneFromOrder.
