@@ -4,7 +4,7 @@ import type { OpenProject } from '../project/load.js';
 import { projectModule } from '../project/load.js';
 import type { Row } from '../store/types.js';
 import { insertTree, MappingError, type Mapping } from '../mapping/mapping.js';
-import type { User } from './security/access.js';
+import { ANONYMOUS, type User } from './security/access.js';
 import { ApiError, forbidden } from './jsonapi/errors.js';
 import { parseQuery } from './jsonapi/query.js';
 import { single, type Document } from './jsonapi/read.js';
@@ -27,6 +27,8 @@ export function endpointRoute(path: string, ep: Endpoint): { route: string; verb
   return { route: `/${path.replace(/^\/+/, '')}`, verb: ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete' };
 }
 
+const LOG_IN = 'log in at POST /api/auth/login and send Authorization: Bearer <token>';
+
 export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: Request) => User | null): Router {
   const r = express.Router();
   const body = express.raw({ type: () => true, limit: '2mb' });
@@ -34,6 +36,7 @@ export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: R
     const { route, verb } = endpointRoute(path, ep);
     r[verb](route, body, async (req, res) => {
       const user = userOf(req);
+      if (user === ANONYMOUS && !ep.public) throw new ApiError(401, 'unauthorized', 'Unauthorized', LOG_IN); // only the guard's mistake would get here
       if (ep.roles && !ep.public && user && !user.roles.some((role) => ep.roles!.includes(role)))
         throw forbidden(
           `${ep.method} /api${route} is for the role${ep.roles.length === 1 ? '' : 's'} ${ep.roles.join(', ')}; ${user.name} has ${user.roles.join(', ') || 'no role'}`,

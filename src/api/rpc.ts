@@ -10,7 +10,7 @@ import express, { type Request, type Router } from 'express';
 import type { Service } from '../kafka/integration/declare.js';
 import { checkParams, DEFAULT_RPC_TIMEOUT_MS, ParamError, type RpcClient } from '../kafka/integration/rpc.js';
 import { roleRefusal } from '../kafka/integration/rpc-caller.js';
-import type { User } from './security/access.js';
+import { ANONYMOUS, type User } from './security/access.js';
 import { ApiError, forbidden } from './jsonapi/errors.js';
 
 export interface RpcCallers {
@@ -45,6 +45,8 @@ export function rpcRouter(services: Service[], client: () => RpcClient | undefin
         `${service.name} has no method ${name}; it has ${Object.keys(service.methods).join(', ')}`,
       );
     const user = callers.userOf(req);
+    if (user === ANONYMOUS && !method.public)
+      throw new ApiError(401, 'unauthorized', 'Unauthorized', 'log in at POST /api/auth/login and send Authorization: Bearer <token>');
     const refused = user && roleRefusal(service.name, name, method, user);
     if (refused) throw forbidden(refused);
     const body = req.method === 'POST' ? (req.body ?? {}) : { ...(req.query as Record<string, unknown>) };

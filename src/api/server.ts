@@ -147,10 +147,10 @@ function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router
     req[PUBLIC] = true;
     next('router');
   };
+  // every endpoint, in the order they are served: the first route that matches a request decides, as it does there
   for (const [path, ep] of Object.entries(endpoints)) {
-    if (!ep.public) continue;
     const { route, verb } = endpointRoute(path, ep);
-    r[verb](route, mark);
+    r[verb](route, ep.public ? mark : (_req: Request, _res: Response, next: NextFunction) => next('router'));
   }
   const isPublic = (service: string, method: string): boolean => {
     const methods = services.find((s) => s.name === service)?.methods;

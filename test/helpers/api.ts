@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createApi, type ApiOptions } from '../../src/api/server.js';
-import type { OpenOptions } from '../../src/project/load.js';
 import { freshNorthwind } from './northwind.js';
 
 const SCHEMAS = resolve(import.meta.dirname, '../../fixtures/jsonapi-schema');
@@ -46,8 +45,8 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(options: ApiOptions = {}, open: OpenOptions = {}): Promise<TestApi> {
-  const nw = await freshNorthwind(open);
+export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
+  const nw = await freshNorthwind();
   const { app } = await createApi(nw, options);
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
