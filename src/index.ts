@@ -10,6 +10,8 @@ export type {
   RowEventContext,
   LateEventContext,
   TxApi,
+  TxUser,
+  DefaultContext,
 } from './rules/dsl.js';
 export { security } from './api/security/access.js';
 export type { SecurityConfig, Grant, User } from './api/security/access.js';

@@ -9,7 +9,12 @@
  *       summary: 'Place an order in a partner's format',
  *       handle: (call) => call.create(OrderB2B, call.body?.meta?.args?.order ?? call.body, { include: ['OrderDetailList'] }),
  *     },
+ *     'Status': { method: 'GET', public: true, handle: () => ({ body: { up: true }, type: 'application/json' }) },
  *   });
+ *
+ * `roles` limits an endpoint to users with one of them (others: 403); `public: true` lets it be
+ * called without logging in, as the anonymous user (role `anonymous`: grants decide what it may read
+ * and write). A logged-in caller of a public endpoint is still themselves.
  */
 import type { Row } from '../store/types.js';
 import type { Mapping } from '../mapping/mapping.js';
@@ -20,6 +25,7 @@ import type { Writer } from './jsonapi/write.js';
 export interface EndpointCall {
   body: any;
   query: URLSearchParams;
+  /** the caller (the anonymous user on a public endpoint without a token); null when security is off */
   user: User | null;
   /** turns `dict` into rows with `mapping` and inserts them as one transaction; answers 201 with the created resource */
   create(mapping: Mapping, dict: unknown, options?: { include?: string[] }): EndpointResult;
@@ -42,11 +48,20 @@ export interface Endpoint {
   summary?: string;
   /** an example request body, shown in the OpenAPI document */
   example?: unknown;
+  /** only users with one of these roles may call it (others: 403); absent: any logged-in user */
+  roles?: string[];
+  /** callable without logging in (as the anonymous user) */
+  public?: boolean;
   handle(call: EndpointCall): EndpointResult | Promise<EndpointResult>;
 }
 
 export type Endpoints = Record<string, Endpoint>;
 
 export function endpoints(list: Endpoints): Endpoints {
+  for (const [path, ep] of Object.entries(list)) {
+    if (ep.public && ep.roles) throw new Error(`endpoint ${path}: it is public (anyone) or limited to roles, not both`);
+    if (ep.roles && (!Array.isArray(ep.roles) || ep.roles.length === 0))
+      throw new Error(`endpoint ${path}: roles is a non-empty list of role names`);
+  }
   return list;
 }

@@ -4,15 +4,15 @@ import type { OpenProject } from '../project/load.js';
 import { projectModule } from '../project/load.js';
 import type { Row } from '../store/types.js';
 import { insertTree, MappingError, type Mapping } from '../mapping/mapping.js';
-import type { User } from './security/access.js';
-import { ApiError } from './jsonapi/errors.js';
+import { ANONYMOUS, type User } from './security/access.js';
+import { ApiError, forbidden } from './jsonapi/errors.js';
 import { parseQuery } from './jsonapi/query.js';
 import { single, type Document } from './jsonapi/read.js';
 import { apiBase, jsonBody, sendJsonApi } from './jsonapi/router.js';
 import { Scope, type ApiContext } from './jsonapi/scope.js';
 import { selectRows } from './jsonapi/sql.js';
 import { transact, type Writer } from './jsonapi/write.js';
-import type { EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
+import type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
 
 export { endpoints } from './endpoint-types.js';
 export type { Endpoint, EndpointCall, EndpointResult, Endpoints } from './endpoint-types.js';
@@ -22,14 +22,26 @@ export async function loadEndpoints(project: OpenProject): Promise<Endpoints> {
   return (await projectModule(project, project.config.endpoints ?? 'api/custom.ts', isEndpoints, 'endpoints({ … })')) ?? {};
 }
 
+/** the Express route and verb of an endpoint ("/ServicesEndPoint/OrderB2B", "post") */
+export function endpointRoute(path: string, ep: Endpoint): { route: string; verb: 'get' | 'post' | 'put' | 'patch' | 'delete' } {
+  return { route: `/${path.replace(/^\/+/, '')}`, verb: ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete' };
+}
+
+const LOG_IN = 'log in at POST /api/auth/login and send Authorization: Bearer <token>';
+
 export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: Request) => User | null): Router {
   const r = express.Router();
   const body = express.raw({ type: () => true, limit: '2mb' });
   for (const [path, ep] of Object.entries(list)) {
-    const route = `/${path.replace(/^\/+/, '')}`;
-    const method = ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    r[method](route, body, async (req, res) => {
-      const scope = new Scope(ctx, userOf(req), apiBase(req));
+    const { route, verb } = endpointRoute(path, ep);
+    r[verb](route, body, async (req, res) => {
+      const user = userOf(req);
+      if (user === ANONYMOUS && !ep.public) throw new ApiError(401, 'unauthorized', 'Unauthorized', LOG_IN); // only the guard's mistake would get here
+      if (ep.roles && !ep.public && user && !user.roles.some((role) => ep.roles!.includes(role)))
+        throw forbidden(
+          `${ep.method} /api${route} is for the role${ep.roles.length === 1 ? '' : 's'} ${ep.roles.join(', ')}; ${user.name} has ${user.roles.join(', ') || 'no role'}`,
+        );
+      const scope = new Scope(ctx, user, apiBase(req));
       const takesBody = ep.method !== 'GET' && ep.method !== 'DELETE';
       const hasBody = req.body instanceof Buffer && req.body.toString('utf8').trim().length > 0;
       const body = takesBody || hasBody ? jsonBody(req, 'JSON') : undefined;

@@ -272,6 +272,8 @@ export function openApiDocument(ctx: ApiContext, origin: string, custom: Endpoin
       [ep.method.toLowerCase()]: {
         tags: ['custom'],
         summary: ep.summary ?? path,
+        ...(ep.public ? { security: [] } : {}),
+        ...(ep.roles ? { description: `For the role${ep.roles.length === 1 ? '' : 's'} ${ep.roles.join(', ')}.` } : {}),
         ...(ep.method === 'GET'
           ? {}
           : {

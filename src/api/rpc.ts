@@ -1,15 +1,27 @@
 /**
  * `GET|POST /api/rpc/<service>/<method>`: request/reply over Kafka. Parameters come from the query
  * string (GET) or a JSON object body (POST), are checked against the method's declaration here,
- * and the answer is the reply from the service's worker — or 504 when none comes in time.
+ * and the answer is the reply from the service's worker — or 504 when none comes in time. The
+ * caller (the token's user, or the anonymous user on a public method) travels with the request,
+ * signed, and the worker runs the method as them; a method limited to roles refuses others here
+ * already (403).
  */
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Service } from '../kafka/integration/declare.js';
 import { checkParams, DEFAULT_RPC_TIMEOUT_MS, ParamError, type RpcClient } from '../kafka/integration/rpc.js';
-import { ApiError } from './jsonapi/errors.js';
 import { jsonParser } from './body.js';
+import { roleRefusal } from '../kafka/integration/rpc-caller.js';
+import { ANONYMOUS, type User } from './security/access.js';
+import { ApiError, forbidden } from './jsonapi/errors.js';
 
-export function rpcRouter(services: Service[], client: () => RpcClient | undefined): Router {
+export interface RpcCallers {
+  /** who is asking (null: security is off) */
+  userOf(req: Request): User | null;
+  /** what the caller is signed with (callerKey of the project's secret) */
+  key: Buffer;
+}
+
+export function rpcRouter(services: Service[], client: () => RpcClient | undefined, callers: RpcCallers): Router {
   const r = express.Router();
   const byName = new Map(services.map((s) => [s.name, s]));
   const json = jsonParser('256kb');
@@ -33,6 +45,11 @@ export function rpcRouter(services: Service[], client: () => RpcClient | undefin
         'Not found',
         `${service.name} has no method ${name}; it has ${Object.keys(service.methods).join(', ')}`,
       );
+    const user = callers.userOf(req);
+    if (user === ANONYMOUS && !method.public)
+      throw new ApiError(401, 'unauthorized', 'Unauthorized', 'log in at POST /api/auth/login and send Authorization: Bearer <token>');
+    const refused = user && roleRefusal(service.name, name, method, user);
+    if (refused) throw forbidden(refused);
     const body = req.method === 'POST' ? (req.body ?? {}) : { ...(req.query as Record<string, unknown>) };
     if (typeof body !== 'object' || Array.isArray(body) || body === null)
       throw new ApiError(400, 'bad-params', 'Bad parameters', 'POST a JSON object of parameters', { pointer: '' });
@@ -60,7 +77,7 @@ export function rpcRouter(services: Service[], client: () => RpcClient | undefin
       );
     const timeoutMs = Number(process.env.ALSX_RPC_TIMEOUT_MS) || service.timeoutMs || DEFAULT_RPC_TIMEOUT_MS;
     const started = performance.now();
-    const reply = await rpc.call(service, name, params, timeoutMs);
+    const reply = await rpc.call(service, name, params, timeoutMs, user ? { user, key: callers.key } : undefined);
     if (!reply)
       throw new ApiError(
         504,

@@ -7,20 +7,22 @@ import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { OpenProject } from '../project/load.js';
-import { Auth, loadSecurity } from './security/auth.js';
+import { Auth, loadSecurity, secret } from './security/auth.js';
 import { accountRouter, loginRouter } from './auth-routes.js';
 import { checkGrants } from './security/check.js';
-import type { SecurityConfig, User } from './security/access.js';
+import { ANONYMOUS, type SecurityConfig, type User } from './security/access.js';
 import { ApiError } from './jsonapi/errors.js';
 import { projectLimits } from './limits.js';
 import { buildModel } from './jsonapi/model.js';
 import { jsonApiRouter, origin, sendJsonApi } from './jsonapi/router.js';
 import type { ApiContext } from './jsonapi/scope.js';
 import { openApiDocument } from './openapi.js';
-import { loadEndpoints, endpointRouter } from './endpoints.js';
+import { loadEndpoints, endpointRouter, endpointRoute, type Endpoints } from './endpoints.js';
 import { rpcRouter } from './rpc.js';
 import { loadIntegration } from '../kafka/integration/load.js';
 import type { RpcClient } from '../kafka/integration/rpc.js';
+import type { Service } from '../kafka/integration/declare.js';
+import { callerKey } from '../kafka/integration/rpc-caller.js';
 
 export interface ApiApp {
   app: express.Express;
@@ -28,7 +30,9 @@ export interface ApiApp {
 }
 
 const USER = Symbol('alsx.user');
-type WithUser = Request & { [USER]?: User | null };
+/** set on a request for a public endpoint or method: it may come without a token */
+const PUBLIC = Symbol('alsx.public');
+type WithUser = Request & { [USER]?: User | null; [PUBLIC]?: boolean };
 
 export interface ApiOptions {
   log?: (line: string) => void;
@@ -38,6 +42,10 @@ export interface ApiOptions {
   security?: SecurityConfig;
   /** what the operator should know at start-up (default: stderr) */
   warn?: (line: string) => void;
+  /** custom endpoints to serve instead of the project's api/custom.ts (tests) */
+  endpoints?: Endpoints;
+  /** request/reply services to serve instead of the project's integration/index.ts (tests) */
+  services?: Service[];
 }
 
 export async function createApi(project: OpenProject, options: ApiOptions = {}): Promise<ApiApp> {
@@ -51,8 +59,8 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   const auth = new Auth(project, ctx.security);
   const warn = options.warn ?? ((line: string) => process.stderr.write(`alsx api: warning: ${line}\n`));
   for (const w of auth.warnings()) warn(w);
-  const endpoints = await loadEndpoints(project);
-  const { services = [] } = await loadIntegration(project);
+  const endpoints = options.endpoints ?? (await loadEndpoints(project));
+  const services = options.services ?? (await loadIntegration(project)).services ?? [];
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // resources carry their own ETag (the row checksum)
@@ -78,12 +86,17 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     res.type('html').send(DOCS_PAGE);
   });
 
-  // who is asking: every other /api route needs a valid token when the project's security is on
-  app.use('/api', async (req: WithUser, _res, next) => {
+  // who is asking: every other /api route needs a valid token when the project's security is on,
+  // but for the public endpoints and methods, which without one run as the anonymous user
+  app.use('/api', ...publicRoutes(endpoints, services), async (req: WithUser, _res, next) => {
     if (!ctx.security.enabled) return next();
     const header = req.get('Authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
     const token = m?.[1]?.trim();
+    if (!m && req[PUBLIC]) {
+      req[USER] = ANONYMOUS;
+      return next();
+    }
     const user = token ? (auth.known(token) ?? (await auth.verify(token))) : null;
     if (!user) {
       throw new ApiError(
@@ -106,7 +119,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
   if (services.length)
     app.use(
       '/api',
-      rpcRouter(services, () => options.rpc),
+      rpcRouter(services, () => options.rpc, { userOf, key: callerKey(secret(project)) }),
     );
   app.use('/api', jsonApiRouter(ctx, userOf));
   app.use((req, _res) => {
@@ -125,6 +138,36 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     sendJsonApi(res, e.status, { jsonapi: { version: '1.1' }, errors: [e.toObject()] });
   });
   return { app, ctx };
+}
+
+/**
+ * Marks the requests for public endpoints and methods, matched by the same routes that serve them,
+ * so the token guard after it knows them — and nothing else gets by without a token. None when
+ * nothing is public (a project without public routes pays nothing for them).
+ */
+function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router[] {
+  const anyPublic =
+    Object.values(endpoints).some((ep) => ep.public) || services.some((s) => Object.values(s.methods).some((m) => m.public));
+  if (!anyPublic) return [];
+  const r = express.Router();
+  const mark = (req: WithUser, _res: Response, next: NextFunction) => {
+    req[PUBLIC] = true;
+    next('router');
+  };
+  // every endpoint, in the order they are served: the first route that matches a request decides, as it does there
+  for (const [path, ep] of Object.entries(endpoints)) {
+    const { route, verb } = endpointRoute(path, ep);
+    r[verb](route, ep.public ? mark : (_req: Request, _res: Response, next: NextFunction) => next('router'));
+  }
+  const isPublic = (service: string, method: string): boolean => {
+    const methods = services.find((s) => s.name === service)?.methods;
+    return Boolean(methods && Object.hasOwn(methods, method) && methods[method]!.public);
+  };
+  r.all('/rpc/:service/:method', (req: WithUser, res, next) => {
+    if (isPublic(String(req.params.service), String(req.params.method))) return mark(req, res, next);
+    next('router');
+  });
+  return [r];
 }
 
 /** anything thrown becomes an error object; only a bug in alsx is a 500, and it says so without a stack */

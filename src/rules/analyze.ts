@@ -6,6 +6,7 @@
  *   (p, { old }) => p.UnitsInStock - (p.UnitsShipped - (old?.UnitsShipped ?? 0))
  *                                                        reads UnitsInStock, UnitsShipped; old UnitsShipped
  *   (d, { parent }) => parent(Order).ShippedDate        reads parent Order's ShippedDate
+ *   (o, { user, old }) => user?.name ?? old?.UpdatedBy   reads the user (so: every time the row's rules run); old UpdatedBy
  */
 import { parse, tokenizer, type Node } from 'acorn';
 
@@ -16,6 +17,8 @@ export interface Reads {
   old: Set<string>;
   /** parent columns, by the identifier passed to `parent(…)` (and the optional role) */
   parents: { table: string; role: string | undefined; column: string }[];
+  /** reads the transaction's user (`user`, `ctx.user`): it may differ from one transaction to the next */
+  user: boolean;
   /** the function's body as written, without the row prefix ("Quantity * UnitPrice"), for rule names */
   body: string;
 }
@@ -28,7 +31,7 @@ export type AnyFunction = (...args: never[]) => unknown;
 
 export function analyze(fn: AnyFunction): Reads {
   const { node: fnNode, text } = parseFunction(fn);
-  const reads: Reads = { own: new Set(), old: new Set(), parents: [], body: '' };
+  const reads: Reads = { own: new Set(), old: new Set(), parents: [], user: false, body: '' };
   const [rowParam, ctxParam] = fnNode.params as AnyNode[];
   const names = {
     row: undefined as string | undefined,
@@ -51,6 +54,7 @@ export function analyze(fn: AnyFunction): Reads {
         if (key === 'old' && value?.type === 'Identifier') names.old = value.name;
         else if (key === 'old' && value?.type === 'ObjectPattern') for (const q of value.properties) destructured(q, reads.old);
         else if (key === 'parent' && value?.type === 'Identifier') names.parent = value.name;
+        else if (key === 'user') reads.user = true;
       }
     }
   }
@@ -74,6 +78,7 @@ export function analyze(fn: AnyFunction): Reads {
       const grand = ancestors[ancestors.length - 2];
       if (member === 'old') reads.old.add(memberName(parentNode, grand, 'the old row'));
       else if (member === 'parent') parentRead(grand, ancestors[ancestors.length - 3], parentNode);
+      else if (member === 'user') reads.user = true;
     }
   });
   let body = pretty(text.slice(fnNode.body.start, fnNode.body.end));

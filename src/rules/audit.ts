@@ -70,7 +70,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
           void t;
           return parents.get(id) ?? {};
         };
-        const expected = recomputed(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never }));
+        const expected = recomputed(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never, user: undefined }));
         if (!sameValue(row[f.target.name] ?? null, expected)) {
           drift.push({
             rule: f.name,

@@ -174,6 +174,7 @@ class Compiler {
           fkReads: new Set(parentReads.flatMap((p) => p.fk.childColumns)),
           stateful,
           readsOld: reads.old.size > 0,
+          readsUser: reads.user,
           parentFks,
         };
         this.derive(table, target, rule, where);
@@ -285,7 +286,7 @@ class Compiler {
   }
 
   private explicitDeps(deps: unknown[], table: TableInfo, where: string): Reads {
-    const reads: Reads = { own: new Set(), old: new Set(), parents: [], body: '(declared deps)' };
+    const reads: Reads = { own: new Set(), old: new Set(), parents: [], user: false, body: '(declared deps)' };
     for (const d of deps) {
       const [t, col] = this.column(d, `${where} deps`);
       if (t === table) reads.own.add(col.name);

@@ -23,6 +23,8 @@ export interface CompiledFormula extends RuleBase {
   stateful: boolean;
   /** reads the row before the change (`old.X`) */
   readsOld: boolean;
+  /** reads the transaction's user: evaluated whenever the row's rules run (UpdatedBy), not only when a column it reads changed */
+  readsUser: boolean;
   /** parent(table, role) at run time → the foreign key it means */
   parentFks: Map<string, ForeignKey>;
 }
@@ -67,7 +69,7 @@ export interface CompiledEvent extends RuleBase {
 
 export interface CompiledDefault {
   column: string;
-  value: Value | ((now: string) => unknown);
+  value: Value | ((now: string, ctx: { user: unknown }) => unknown);
 }
 
 /** Rules reached from one parent column change: re-evaluate these formulas on each child. */

@@ -27,15 +27,31 @@ type RowOfColumn<M extends Models, C extends AnyColumn> = RowOf<TableNamed<M, C[
 
 export type Op = 'insert' | 'update' | 'delete';
 
+/**
+ * Who the transaction runs for: the logged-in user of an API request, the user a consumer applies
+ * messages as. Frozen. Undefined for transactions without one (`alsx tx`, scenarios, the system's own).
+ */
+export interface TxUser {
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 /** what every rule function receives besides the row */
 export interface RuleContext<R> {
   /** the row as it was before this change (for constraints and late events: before the transaction); null on insert */
   old: R | null;
   op: Op;
+  /** the user behind the transaction; undefined when there is none */
+  user: TxUser | undefined;
 }
 export interface FormulaContext<R> extends RuleContext<R> {
   /** the row's parent through the (single) foreign key to `table`; `role` picks one when there are several */
   parent<P extends AnyTable>(table: P, role?: string): RowOf<P>;
+}
+/** what a default's function receives besides the time */
+export interface DefaultContext {
+  user: TxUser | undefined;
 }
 /** writes an event may make: they run through the rules, in the same transaction */
 export interface TxApi {
@@ -152,8 +168,14 @@ export interface Dsl<M extends Models> {
   ): RuleDecl;
   /** target = parent's column, taken on insert and when the foreign key changes — later parent changes do not cascade */
   copy<C extends AnyColumn>(target: C, from: AnyColumn, options?: Named & { via?: AnyColumn }): RuleDecl;
-  /** values set on insert for columns the caller left empty */
-  defaults<T extends AnyTable>(table: T, values: { [K in keyof RowOf<T>]?: RowOf<T>[K] | ((now: string) => RowOf<T>[K]) }): RuleDecl;
+  /**
+   * values set on insert for columns the caller left empty; a function gets the time and the user:
+   * `defaults(Order, { CreatedBy: (_now, { user }) => user?.name ?? null })`
+   */
+  defaults<T extends AnyTable>(
+    table: T,
+    values: { [K in keyof RowOf<T>]?: RowOf<T>[K] | ((now: string, ctx: DefaultContext) => RowOf<T>[K]) },
+  ): RuleDecl;
   /** runs before the row's rules, and may change the row */
   early<T extends AnyTable>(table: T, fn: (row: RowOf<T>, ctx: EventContext<RowOf<T>>) => void, options?: Named): RuleDecl;
   /** runs after the row's rules; may write other rows through `tx` */

@@ -11,7 +11,7 @@
 import type { Key, Row, Store, Value } from '../store/types.js';
 import type { CompiledRules, TableLogic } from './compiled.js';
 import { BadInput, RuleViolation } from './errors.js';
-import type { Op, TxApi } from './dsl.js';
+import type { Op, TxApi, TxUser } from './dsl.js';
 import type { TraceStep } from './trace.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -46,6 +46,8 @@ export interface TxOutcome {
   ok: boolean;
   tx: string;
   origin: string;
+  /** the name of the user the transaction ran for (absent: none) */
+  user?: string;
   dryRun: boolean;
   durationMs: number;
   changes: Change[];
@@ -58,6 +60,8 @@ export interface TxOutcome {
 export interface TxOptions {
   /** who asked: cli, api, kafka, tui, scenario, test … (shown in traces) */
   origin?: string;
+  /** the user behind the transaction: rules see it as `user` (frozen), the trace records the name */
+  user?: { name: string; roles: readonly string[]; attributes?: Readonly<Record<string, unknown>> } | null;
   /** run every rule, then roll back */
   dryRun?: boolean;
   /** called after every rule ran and every write is in the database, before commit; throwing rolls back (the API checks row security here) */
@@ -98,7 +102,7 @@ export class Engine {
   /** Runs `fn` with a TxApi inside one transaction (the JSON:API and workers use this). */
   transaction(fn: (uow: UnitOfWork) => void, options: TxOptions = {}): TxOutcome {
     const started = performance.now();
-    const uow = new UnitOfWork(this, this.store, this.rules, txId(), options.origin ?? 'api', this.options);
+    const uow = new UnitOfWork(this, this.store, this.rules, txId(), options.origin ?? 'api', this.options, frozenUser(options.user));
     let error: TxError | undefined;
     const outer = this.active;
     try {
@@ -150,6 +154,7 @@ class Outcome implements TxOutcome {
   readonly ok: boolean;
   readonly tx: string;
   readonly origin: string;
+  readonly user: string | undefined;
   readonly trace: TraceStep[];
   private computed: { changes: Change[]; aliases: Record<string, Row> } | undefined;
 
@@ -162,6 +167,7 @@ class Outcome implements TxOutcome {
     this.ok = error === undefined;
     this.tx = uow.trace.tx;
     this.origin = uow.trace.origin;
+    this.user = uow.user?.name;
     this.trace = uow.trace.steps;
   }
 
@@ -176,9 +182,30 @@ class Outcome implements TxOutcome {
   }
 
   toJSON(): TxOutcome {
-    const { ok, tx, origin, dryRun, durationMs, changes, trace, aliases, error } = this;
-    return { ok, tx, origin, dryRun, durationMs, changes, trace, aliases, ...(error ? { error } : {}) };
+    const { ok, tx, origin, user, dryRun, durationMs, changes, trace, aliases, error } = this;
+    return {
+      ok,
+      tx,
+      origin,
+      ...(user !== undefined ? { user } : {}),
+      dryRun,
+      durationMs,
+      changes,
+      trace,
+      aliases,
+      ...(error ? { error } : {}),
+    };
   }
+}
+
+/** a copy the rules cannot change: what they see of the user is what the API decided */
+function frozenUser(u: TxOptions['user']): TxUser | undefined {
+  if (!u) return undefined;
+  return Object.freeze({
+    name: u.name,
+    roles: Object.freeze([...u.roles]),
+    attributes: Object.freeze({ ...(u.attributes ?? {}) }),
+  });
 }
 
 function toTxError(e: unknown): TxError {

@@ -13,7 +13,7 @@ import {
   type TableLogic,
 } from './compiled.js';
 import { BadInput, RuleViolation, suggest as suggestName } from './errors.js';
-import { isTable, tableName, type Op, type TxApi } from './dsl.js';
+import { isTable, tableName, type Op, type TxApi, type TxUser } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
 import { derivedValue, normalize, outOfRange, sameValue } from './values.js';
 import { addChecked } from './decimal.js';
@@ -66,6 +66,8 @@ export class UnitOfWork {
     id: string,
     origin: string,
     private readonly options: EngineOptions,
+    /** the user behind the transaction, frozen; rules see it as `user` */
+    readonly user?: TxUser,
   ) {
     this.trace = new TraceRecorder(id, origin);
     this.now = (options.clock?.() ?? new Date()).toISOString();
@@ -156,7 +158,7 @@ export class UnitOfWork {
     const step = this.trace.add({ depth, kind: 'insert', table: table.name, key: this.keyOf(table, row), cause });
     for (const d of logic.defaults) {
       if (values[d.column] !== null && values[d.column] !== undefined) continue; // the caller's value wins
-      const value = typeof d.value === 'function' ? d.value(this.now) : d.value;
+      const value = typeof d.value === 'function' ? d.value(this.now, { user: this.user }) : d.value;
       const col = table.columnsByName.get(d.column)!;
       const nv = normalize(col, value, 'defaults', table.name, d.column);
       if (!sameValue(row[d.column], nv)) {
@@ -318,7 +320,7 @@ export class UnitOfWork {
       }
     }
     for (const f of logic.formulas) {
-      if (forced.has(f) || intersects(f.reads, changed) || intersects(f.fkReads, changed)) {
+      if (forced.has(f) || f.readsUser || intersects(f.reads, changed) || intersects(f.fkReads, changed)) {
         if (this.evaluate(f, row, before, 'update', depth + 1, step)) changed.add(f.target.name);
       }
     }
@@ -352,7 +354,7 @@ export class UnitOfWork {
     let value: unknown;
     const parent = f.parentFks.size ? (t: unknown, role?: string) => this.formulaParent(f, row, t, role) : noParents;
     try {
-      value = f.fn(row, { old, op, parent: parent as never });
+      value = f.fn(row, { old, op, parent: parent as never, user: this.user });
     } catch (e) {
       throw new RuleViolation(
         f.name,
@@ -512,7 +514,7 @@ export class UnitOfWork {
         const op: Op = state.inserted ? 'insert' : 'update';
         let ok: boolean;
         try {
-          ok = Boolean(c.check(state.cur, { old: state.old, op }));
+          ok = Boolean(c.check(state.cur, { old: state.old, op, user: this.user }));
         } catch (e) {
           throw new RuleViolation(
             c.name,
@@ -529,7 +531,7 @@ export class UnitOfWork {
         }
         const message =
           typeof c.message === 'function'
-            ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op }), c.name)
+            ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op, user: this.user }), c.name)
             : c.message;
         this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: false, note: message });
         throw new RuleViolation(c.name, state.table.name, key, message);
@@ -628,7 +630,7 @@ export class UnitOfWork {
       const saved = this.running;
       this.running = { ev, key, depth: depth + 1, cause: step.seq };
       try {
-        ev.fn(row, { old, op, log: this.log, now: this.now, ...extra });
+        ev.fn(row, { old, op, log: this.log, now: this.now, user: this.user, ...extra });
       } catch (e) {
         if (e instanceof RuleViolation || e instanceof BadInput) throw e;
         throw new RuleViolation(ev.name, table, key, `event ${ev.name} failed: ${(e as Error).message ?? e}`, 'error');

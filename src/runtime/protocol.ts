@@ -18,7 +18,7 @@ export type ChildMessage =
 /** parent → child */
 export type ParentMessage = { type: 'stop' };
 
-export type TxRecord = Pick<TxOutcome, 'tx' | 'origin' | 'ok' | 'dryRun' | 'durationMs' | 'changes' | 'trace' | 'error'> & {
+export type TxRecord = Pick<TxOutcome, 'tx' | 'origin' | 'user' | 'ok' | 'dryRun' | 'durationMs' | 'changes' | 'trace' | 'error'> & {
   at: string;
   child: ChildName;
 };
@@ -42,6 +42,7 @@ export function txRecord(o: TxOutcome, child: ChildName, origin = o.origin, at =
     child,
     tx: o.tx,
     origin,
+    ...(o.user !== undefined ? { user: o.user } : {}),
     ok: o.ok,
     dryRun: o.dryRun,
     durationMs: o.durationMs,

@@ -7,7 +7,7 @@ import { connectProducer, runConsumer, type MessageConsumer, type MessageProduce
 import type { Integration } from '../kafka/integration/declare.js';
 import { consumerGroup } from '../kafka/integration/load.js';
 import { OutboxRelay } from '../kafka/integration/relay.js';
-import { requestTopic, serveRequests, serviceGroup } from '../kafka/integration/rpc.js';
+import { requestTopic, serveRequests, serviceGroup, type RpcSecurity } from '../kafka/integration/rpc.js';
 import { TopicWorker } from '../kafka/integration/topic-worker.js';
 import type { ConsumerSecurity } from '../kafka/integration/as-user.js';
 
@@ -43,7 +43,8 @@ export async function startWorkers(
       throw e;
     }));
   const consumers: MessageConsumer[] = [];
-  const security = (integration.consumers ?? []).some((c) => c.user !== undefined) ? await consumerSecurity(project) : undefined;
+  const asUsers = (integration.consumers ?? []).some((c) => c.user !== undefined) || (integration.services ?? []).length > 0;
+  const security = asUsers ? await projectSecurity(project) : undefined;
   try {
     for (const c of integration.consumers ?? []) {
       const group = consumerGroup(project, c);
@@ -64,7 +65,7 @@ export async function startWorkers(
       summary.push(`${c.topic} → ${c.mapping ? `mapping ${c.mapping.tableName}` : 'handler'} (group ${group}; poison → ${c.topic}.dlq)`);
     }
     for (const s of integration.services ?? []) {
-      consumers.push(await serveRequests(s, project.store, brokers, (l) => log(l, 'warn')));
+      consumers.push(await serveRequests(s, project.store, brokers, (l) => log(l, 'warn'), security));
       summary.push(`${requestTopic(s)} → ${s.name}: ${Object.keys(s.methods).join(', ')} (group ${serviceGroup(s)})`);
     }
   } catch (e) {
@@ -82,13 +83,25 @@ export async function startWorkers(
   };
 }
 
-/** the project's grants and users, for consumers that apply messages as a user */
-async function consumerSecurity(project: OpenProject): Promise<ConsumerSecurity> {
-  const [{ loadSecurity, Auth }, { buildModel }] = await Promise.all([
+/**
+ * The project's grants and users, for consumers that apply messages as a user and for request/reply
+ * methods that run as their callers (whose signatures are checked with the project's secret).
+ */
+export async function projectSecurity(project: OpenProject): Promise<ConsumerSecurity & RpcSecurity> {
+  const [{ loadSecurity, Auth, secret }, { buildModel }, { Scope }, { callerKey }] = await Promise.all([
     import('../api/security/auth.js'),
     import('../api/jsonapi/model.js'),
+    import('../api/jsonapi/scope.js'),
+    import('../kafka/integration/rpc-caller.js'),
   ]);
   const security = await loadSecurity(project);
   const auth = new Auth(project, security);
-  return { ctx: { project, model: buildModel(project.store.schema), security }, user: (name) => auth.trusted(name) };
+  const ctx = { project, model: buildModel(project.store.schema), security };
+  return {
+    ctx,
+    enabled: security.enabled,
+    user: (name) => auth.trusted(name),
+    scope: (user) => new Scope(ctx, user, ''),
+    key: callerKey(secret(project)),
+  };
 }

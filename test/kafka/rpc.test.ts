@@ -342,9 +342,11 @@ describe('request/reply through a broker', () => {
       const s = await call(withRpc, '/rpc/shop/find_customer?id=ALFKI');
       expect(s.status).toBe(404);
       expect(detail(s.body)).toBe('no service shop; the project declares northwind (integration/index.ts)');
-      const m = await call(withRpc, '/rpc/northwind/find_product?id=1');
+      const m = await call(withRpc, '/rpc/northwind/find_supplier?id=1');
       expect(m.status).toBe(404);
-      expect(detail(m.body)).toBe('northwind has no method find_product; it has find_customer, find_order, customer_balance');
+      expect(detail(m.body)).toBe(
+        'northwind has no method find_supplier; it has find_customer, find_order, customer_balance, find_product, credit_report',
+      );
       const c = await call(withRpc, '/rpc/northwind/find_customer?id=NOBODY');
       expect(c.status).toBe(404);
       expect(detail(c.body)).toBe('no customer NOBODY');

@@ -35,6 +35,21 @@ beforeAll(async () => {
   });
   token = ((await login.json()) as { access_token: string }).access_token;
 });
+
+async function loginAs(user: string): Promise<string> {
+  const r = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password: 'p' }),
+  });
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+/** GET /api/rpc/northwind/<path> with this token (none: no Authorization header) */
+async function rpc(path: string, bearer?: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${base}/rpc/northwind/${path}`, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+  return { status: r.status, body: await r.json() };
+}
 afterAll(async () => {
   await shipping?.stop();
   await northwind?.stop();
@@ -261,6 +276,127 @@ describe('alsx serve with Kafka', () => {
       OrderId: Number(c),
       Total: order.AmountTotal,
       ItemCount: order.OrderDetailCount,
+    });
+  });
+
+  describe('request/reply runs as the caller', () => {
+    let alfki: string;
+    beforeAll(async () => {
+      alfki = await loginAs('ALFKI');
+    });
+
+    it("answers another customer's id as an id that does not exist: same status, same words", async () => {
+      for (const [method, theirs, missing] of [
+        ['find_customer', 'ANATR', 'NOSUCH'],
+        ['customer_balance', 'GOURL', 'NOSUCH'],
+        ['find_order', '10750', '99999'], // ANATR's order
+      ] as const) {
+        const hidden = await rpc(`${method}?id=${theirs}`, alfki);
+        const none = await rpc(`${method}?id=${missing}`, alfki);
+        expect(hidden.status, `${method} ${theirs}`).toBe(404);
+        expect(JSON.stringify(hidden.body).replaceAll(theirs, 'ID')).toBe(JSON.stringify(none.body).replaceAll(missing, 'ID'));
+        // an admin sees it
+        expect((await rpc(`${method}?id=${theirs}`, token)).status).toBe(200);
+      }
+    });
+
+    it('answers the caller their own rows', async () => {
+      expect((await rpc('find_customer?id=ALFKI', alfki)).body.data).toMatchObject({ id: 'ALFKI', company_name: 'Alfreds Futterkiste' });
+      expect((await rpc('customer_balance?id=ALFKI', alfki)).body.data).toMatchObject({ id: 'ALFKI', credit_limit: 2300 });
+      const order = await rpc('find_order?id=10702', alfki);
+      expect(order.status).toBe(200);
+      expect(order.body.data).toMatchObject({ id: 10702, customer_id: 'ALFKI' });
+      expect(order.body.data.items).toEqual((await rpc('find_order?id=10702', token)).body.data.items);
+      expect(order.body.data.items.length).toBeGreaterThan(0);
+    });
+
+    it('a public method needs no token (it reads as the anonymous user); others still answer 401 without one', async () => {
+      const chai = await rpc('find_product?name=Chai');
+      expect(chai.status).toBe(200);
+      expect(chai.body.data).toMatchObject({ name: 'Chai', unit_price: 18 });
+      expect((await rpc('find_customer?id=ALFKI')).status).toBe(401);
+      expect((await rpc('find_product?name=Chai', 'not-a-token')).status).toBe(401); // a bad token is still refused
+    });
+
+    it('a method limited to roles answers 403 to other roles, naming the method and the roles', async () => {
+      const r = await rpc('credit_report', alfki);
+      expect(r.status).toBe(403);
+      expect(r.body.errors[0].detail).toBe('northwind.credit_report is for the roles sales, admin; ALFKI has customer');
+      const report = await rpc('credit_report?over=0.5', token);
+      expect(report.status).toBe(200);
+      expect(report.body.data.length).toBeGreaterThan(0);
+    });
+
+    it('a request produced straight to Kafka cannot name its caller: unsigned, forged or reused signatures are refused', async () => {
+      const sink = 'test.forged-replies';
+      // a request the API signed for admin, as anyone who can read the request topic finds it
+      const signed = (await messages('northwind.requests')).map((m) => m.value).find((v) => v.caller?.name === 'admin');
+      expect(signed?.caller_sig).toEqual(expect.any(String));
+      const deadline = Date.now() + 60_000;
+      const request = (id: string, extra: object) => ({
+        key: id,
+        value: JSON.stringify({ request_id: id, sink, method: 'find_customer', params: { id: 'ANATR' }, deadline, ...extra }),
+      });
+      const p = kafka.producer();
+      await p.connect();
+      await p.send({
+        topic: 'northwind.requests',
+        messages: [
+          request('no-caller', {}),
+          request('forged', { caller: { name: 'admin', roles: ['admin'] } }),
+          request('bad-signature', { caller: { name: 'admin', roles: ['admin'] }, caller_sig: 'x'.repeat(43) }),
+          // the admin's signed caller, on other parameters and another reply topic
+          request('reused', { caller: signed.caller, caller_sig: signed.caller_sig }),
+          // the admin's request as it was, only answered to another topic
+          { key: 'redirected', value: JSON.stringify({ ...signed, request_id: 'redirected', sink }) },
+        ],
+      });
+      await p.disconnect();
+      const replies = await eventually(
+        'five replies',
+        () => messages(sink).catch(() => []),
+        (m) => m.length === 5,
+      );
+      const byId = Object.fromEntries(replies.map((r) => [r.value.request_id, r.value]));
+      expect(byId['no-caller']).toEqual({
+        request_id: 'no-caller',
+        ok: false,
+        error: {
+          status: 401,
+          message:
+            "northwind.find_customer needs a caller: call it through /api/rpc/northwind/find_customer with a token (requests produced straight to Kafka run as the service's kafkaUser, and it names none)",
+        },
+      });
+      for (const id of ['forged', 'bad-signature', 'reused', 'redirected'])
+        expect(byId[id], id).toEqual({
+          request_id: id,
+          ok: false,
+          error: {
+            status: 401,
+            message: `northwind.${id === 'redirected' ? signed.method : 'find_customer'}: the request's caller is not signed by this project's API; call the method through /api/rpc`,
+          },
+        });
+    });
+
+    it('the trace of a transaction names its user (traces.jsonl)', async () => {
+      const [id] = await unshippedOrders('ALFKI');
+      const r = await fetch(`${base}/Order/${id}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${alfki}`, 'Content-Type': 'application/vnd.api+json' },
+        body: JSON.stringify({ data: { type: 'Order', id, attributes: { ShipName: 'traced' } } }),
+      });
+      expect(r.status).toBe(200);
+      const record = await eventually(
+        'the PATCH in traces.jsonl',
+        () =>
+          readFileSync(join(process.env.ALSX_STATE_DIR!, 'northwind', 'traces.jsonl'), 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+            .find((t) => t.changes.some((c: any) => c.values.ShipName?.[1] === 'traced')),
+        (t) => t !== undefined,
+      );
+      expect(record).toMatchObject({ origin: 'api', user: 'ALFKI', ok: true });
     });
   });
 

@@ -43,6 +43,12 @@ describe('the list row', () => {
     expect(listRow(real.dryRun)).toMatchObject({ outcome: 'dry-run', symbol: '◌', outcomeText: 'dry run' });
   });
 
+  it('names the user a transaction ran for beside its origin', () => {
+    expect(real.byAlfki.user).toBe('ALFKI');
+    expect(listRow(real.byAlfki).origin).toBe('api · ALFKI');
+    expect(real.refused.user).toBeUndefined();
+  });
+
   it('writes times, durations and columns in fixed widths', () => {
     const local = new Date('2026-01-15T10:00:00.125Z');
     expect(showTime('2026-01-15T10:00:00.125Z')).toBe(
@@ -67,6 +73,7 @@ describe('filters', () => {
     expect(parseFilter('table:Order origin:kafka failed')).toEqual({
       tables: ['order'],
       origins: ['kafka'],
+      users: [],
       outcomes: ['rejected'],
       rules: [],
       text: [],
@@ -74,6 +81,7 @@ describe('filters', () => {
     expect(parseFilter('  ok dry rule:Credit mwum ')).toEqual({
       tables: [],
       origins: [],
+      users: [],
       outcomes: ['committed', 'dry-run'],
       rules: ['credit'],
       text: ['mwum'],
@@ -93,6 +101,16 @@ describe('filters', () => {
     expect(keep(real.committed.tx)).toEqual([real.committed]);
     expect(keep('balance exceeds')).toEqual([real.refused]); // words of the error message, all of them
     expect(keep('')).toEqual(all);
+  });
+
+  it('user:NAME keeps the transactions that ran for that user (any case)', () => {
+    const all = [real.refused, real.committed, real.byAlfki];
+    const keep = (f: string) => all.filter((r) => matches(r, parseFilter(f)));
+    expect(parseFilter('user:ALFKI u:s1').users).toEqual(['alfki', 's1']);
+    expect(keep('user:ALFKI')).toEqual([real.byAlfki]);
+    expect(keep('u:alfki ok')).toEqual([real.byAlfki]);
+    expect(keep('user:ANATR')).toEqual([]);
+    expect(keep('origin:api')).toEqual([real.refused, real.byAlfki]);
   });
 });
 
@@ -202,12 +220,12 @@ describe('the store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alsx-trace-'));
     try {
       const file = join(dir, 'traces.jsonl');
-      const lines = [real.committed, real.refused].map((r) => JSON.stringify(r));
+      const lines = [real.committed, real.byAlfki].map((r) => JSON.stringify(r));
       writeFileSync(file, [lines[0], '{"torn": tr', '', '{"hello": 1}', lines[1], ''].join('\n'));
       const store = new TraceStore();
       expect(await store.load(file)).toEqual({ loaded: 2, skipped: 2 });
-      expect([store.get(0)!.tx, store.get(1)!.tx]).toEqual([real.committed.tx, real.refused.tx]);
-      expect(store.get(1)!.error?.rule).toBe(CREDIT);
+      expect([store.get(0)!.tx, store.get(1)!.tx]).toEqual([real.committed.tx, real.byAlfki.tx]);
+      expect(store.get(1)!.user).toBe('ALFKI');
       // only the last `capacity` lines matter
       writeFileSync(file, [0, 1, 2, 3, 4].map((n) => JSON.stringify(numbered(n))).join('\n'));
       const small = new TraceStore({ capacity: 2 });

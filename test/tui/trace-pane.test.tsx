@@ -115,6 +115,20 @@ describe('the Trace pane', () => {
     expect(f).toContain('paused (f follows)');
   });
 
+  it('shows the user of each transaction beside its origin, and filters by user:NAME', async () => {
+    const { press, ready } = mount([real.committed, real.refused, real.byAlfki]);
+    await ready();
+    let f = await press();
+    const rows = listRows(f);
+    expect(rows[2]).toMatch(/^› \S+ api · ALFKI +Order \d+ .* ✔ committed$/);
+    expect(rows[1]).toMatch(/^ {2}\S+ api +Order \d+ /); // no user: the origin alone
+    f = await press('/', 'user:alfki', '\r');
+    expect(listRows(f)).toHaveLength(1);
+    expect(f).toContain('filter user:alfki → 1');
+    f = await press('\r');
+    expect(f).toMatch(/tx \S+ · api · ALFKI via api/);
+  });
+
   it('filters with `/`, capturing the keys while typing; c clears', async () => {
     const { press, calls, ready } = mount();
     await ready();

@@ -6,6 +6,7 @@
  *   s1     sales: all customers, orders and items; the catalog read-only
  *   ALFKI, ANATR, … one user per customer (role customer): their own Customer row, their own
  *          orders and items, the catalog read-only
+ *   anonymous  public endpoints and methods called without logging in: the products
  *
  * Every example password is "p", each hashed with a salt of its own: admin's and s1's here
  * (`alsx hash-password` makes new hashes), each customer's in alsx's credentials table, filled by
@@ -78,5 +79,6 @@ export default security({
       Shipper: 'r',
       Employee: 'r',
     },
+    anonymous: { Product: 'r' },
   },
 });

@@ -196,7 +196,7 @@ export function transact<T>(
       writer = new Writer(scope, uow);
       result = fn(writer);
     },
-    { origin: 'api', beforeCommit: () => writer!.checkAfter() },
+    { origin: 'api', user: scope.user, beforeCommit: () => writer!.checkAfter() },
   );
   if (!outcome.ok)
     throw fromTxError(

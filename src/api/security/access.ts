@@ -148,6 +148,16 @@ export function security(config: SecurityConfig): SecurityConfig {
 
 export const OPEN: SecurityConfig = { enabled: false, roles: {} };
 
+/**
+ * Who calls a public endpoint or request/reply method without logging in: a user with the one role
+ * `anonymous`, so grants decide what such calls may read (nothing, unless a grant names that role).
+ */
+export const ANONYMOUS: User = Object.freeze({
+  name: 'anonymous',
+  roles: Object.freeze(['anonymous']) as string[],
+  attributes: Object.freeze({}),
+});
+
 /** a resolved test: a column path, an operator and plain values (the user's attributes filled in) */
 export type Test = { path: string; op: TestOp; value: Value | Value[] | null };
 export type TestOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'like' | 'isnull' | 'notnull';

@@ -359,7 +359,8 @@ export function checkNewPassword(password: string): void {
     throw new UserError('bad-password', `a password has at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
-function secret(project: OpenProject): string {
+/** the project's signing secret: ALSX_JWT_SECRET, or one generated into .alsx/jwt-secret (tokens, and the callers the API names to request/reply workers) */
+export function secret(project: OpenProject): string {
   if (process.env.ALSX_JWT_SECRET) return process.env.ALSX_JWT_SECRET;
   const file = join(project.stateDir, 'jwt-secret');
   if (!existsSync(file)) {

@@ -60,8 +60,19 @@ export type ParamType = 'string' | 'number' | 'integer' | 'boolean';
 export interface Method {
   /** parameter name → type; a name ending in "?" is optional */
   params: Record<string, ParamType>;
+  /** reads go through the caller's grants (`db.sql` only for a caller who may read everything) */
   handle(params: Record<string, any>, db: ReadApi): unknown;
   description?: string;
+  /** only callers with one of these roles (others: 403); absent: any logged-in caller */
+  roles?: string[];
+  /** callable without logging in: it runs as the anonymous user (role `anonymous`) and reads what grants give that role */
+  public?: boolean;
+}
+
+export interface MethodOptions {
+  description?: string;
+  roles?: string[];
+  public?: boolean;
 }
 
 export interface Service {
@@ -72,6 +83,11 @@ export interface Service {
   group?: string;
   /** how long the HTTP route waits for a reply before answering 504 (default 5000 ms; ALSX_RPC_TIMEOUT_MS overrides) */
   timeoutMs?: number;
+  /**
+   * The project user that requests produced straight to Kafka (with no caller signed by the API) run
+   * as, when security is on. Absent: such requests may call only public methods.
+   */
+  kafkaUser?: string;
   methods: Record<string, Method>;
 }
 
@@ -107,11 +123,20 @@ export function integration(spec: Integration): Integration {
 
 export const consume = (consumer: Consumer): Consumer => consumer;
 export const service = (s: Service): Service => s;
-export const method = (params: Record<string, ParamType>, handle: Method['handle'], description?: string): Method => ({
-  params,
-  handle,
-  description,
-});
+/** `method(params, handle, 'what it does')`, or with options: `method(params, handle, { description, roles: ['sales'] })` */
+export function method(params: Record<string, ParamType>, handle: Method['handle'], options?: string | MethodOptions): Method {
+  const o: MethodOptions = typeof options === 'string' ? { description: options } : (options ?? {});
+  if (o.public && o.roles) throw new Error('a method is public (anyone) or limited to roles, not both');
+  if (o.roles && (!Array.isArray(o.roles) || o.roles.length === 0 || !o.roles.every((r) => typeof r === 'string' && r)))
+    throw new Error('roles is a non-empty list of role names');
+  return {
+    params,
+    handle,
+    description: o.description,
+    ...(o.roles ? { roles: [...o.roles] } : {}),
+    ...(o.public ? { public: true } : {}),
+  };
+}
 
 export function isIntegration(v: unknown): v is Integration {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

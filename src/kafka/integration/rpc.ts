@@ -1,17 +1,24 @@
 /**
  * Request/reply over Kafka (the KaflinkShop pattern). A caller publishes
- * `{request_id, sink, method, params, deadline}` to the service's request topic; a worker of the
- * service runs the method (reads only: a request may be delivered twice) and publishes
- * `{request_id, ok, result | error}` to the caller's own sink topic, which only that caller reads.
+ * `{request_id, sink, method, params, deadline, caller?, caller_sig?}` to the service's request
+ * topic; a worker of the service runs the method as the caller (reads only, through the caller's
+ * grants: a request may be delivered twice) and publishes `{request_id, ok, result | error}` to the
+ * caller's own sink topic, which only that caller reads. Who a caller is, and why a worker believes
+ * it: rpc-caller.ts.
  */
 import { describe, parseBounded } from '../../bounded-json.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SqliteStore } from '../../store/sqlite.js';
 import type { Row } from '../../store/types.js';
+import { ApiError } from '../../api/jsonapi/errors.js';
+import type { Scope } from '../../api/jsonapi/scope.js';
+import { ANONYMOUS, type User } from '../../api/security/access.js';
 import { connectProducer, kafkaClient, runConsumer, type IncomingMessage, type MessageConsumer, type MessageProducer } from '../client.js';
 import { messageValue } from './outbox.js';
 import { RpcError, type Method, type ReadApi, type Service } from './declare.js';
+import { readAsCaller } from './read-as-caller.js';
+import { callerData, callerOf, roleRefusal, signCall, verifyCall } from './rpc-caller.js';
 import { getTableName, is, Table } from 'drizzle-orm';
 
 export interface RpcRequest {
@@ -21,6 +28,22 @@ export interface RpcRequest {
   params: Record<string, unknown>;
   /** epoch ms after which the caller no longer waits (a worker skips it) */
   deadline?: number;
+  /** who is asking, as the API decided (absent when security is off, and for requests from Kafka itself) */
+  caller?: User;
+  /** the API's signature over the caller and the rest of the request (rpc-caller.ts) */
+  caller_sig?: string;
+}
+
+/** what a worker needs to run methods as their callers: the project's grants, its users and the key callers are signed with */
+export interface RpcSecurity {
+  /** the project's security is on: without it, every method reads everything */
+  enabled: boolean;
+  /** what `user` may see: their grants, row filters and column lists */
+  scope(user: User): Scope;
+  /** the project user of that name (for the service's kafkaUser), or null */
+  user(name: string): User | null;
+  /** what callers are signed with (callerKey of the project's secret) */
+  key: Buffer;
 }
 
 export interface RpcReply {
@@ -106,14 +129,20 @@ export function readApi(store: SqliteStore): ReadApi {
   };
 }
 
-/** The serving side: a consumer of the service's request topic that replies to each sink. */
+/**
+ * The serving side: a consumer of the service's request topic that replies to each sink. With
+ * `security` (the project's, when it is on), each method runs as its caller; without, every method
+ * reads everything.
+ */
 export async function serveRequests(
   service: Service,
   store: SqliteStore,
   brokers: string[],
   log: (line: string) => void,
+  security?: RpcSecurity,
 ): Promise<MessageConsumer> {
   const db = readApi(store);
+  const guarded = security?.enabled ? security : undefined;
   let producer: MessageProducer | undefined;
   const reply = async (sink: string, r: RpcReply): Promise<void> => {
     producer ??= await connectProducer(brokers, `alsx-${service.name}-rpc`);
@@ -133,7 +162,7 @@ export async function serveRequests(
       log(`${service.name}.${req.method} ${req.request_id}: the caller stopped waiting; skipped`);
       return;
     }
-    await reply(req.sink, answer(service, req, db));
+    await reply(req.sink, answer(service, req, guarded ? (method) => asCaller(service, req, method, guarded, db) : () => db));
   });
   return {
     async close() {
@@ -143,18 +172,63 @@ export async function serveRequests(
   };
 }
 
-function answer(service: Service, req: RpcRequest, db: ReadApi): RpcReply {
+function answer(service: Service, req: RpcRequest, reader: (method: Method) => ReadApi): RpcReply {
   const method = Object.hasOwn(service.methods, req.method) ? service.methods[req.method] : undefined;
   if (!method)
     return { request_id: req.request_id, ok: false, error: { status: 404, message: `${service.name} has no method ${req.method}` } };
   try {
+    const db = reader(method);
     const params = checkParams(method, (req.params ?? {}) as Record<string, unknown>, false);
     const result = method.handle(params, db);
     return { request_id: req.request_id, ok: true, result: result === undefined ? null : result };
   } catch (e) {
-    const status = e instanceof ParamError ? 400 : e instanceof RpcError ? e.status : 500;
+    const status = e instanceof ParamError ? 400 : e instanceof RpcError || e instanceof ApiError ? e.status : 500;
     return { request_id: req.request_id, ok: false, error: { status, message: (e as Error).message } };
   }
+}
+
+/**
+ * The reads of one request, as its caller: a caller the API signed; for a request from Kafka itself
+ * (no caller), the anonymous user on a public method or the service's kafkaUser. Anything else is
+ * refused (401), as is a caller whose roles the method does not take (403).
+ */
+function asCaller(service: Service, req: RpcRequest, method: Method, security: RpcSecurity, db: ReadApi): ReadApi {
+  const what = `${service.name}.${req.method}`;
+  let user: User | null;
+  if (req.caller !== undefined) {
+    const caller = callerOf(req.caller);
+    const signed =
+      caller &&
+      verifyCall(
+        {
+          service: service.name,
+          request_id: req.request_id,
+          sink: req.sink,
+          method: req.method,
+          params: req.params,
+          deadline: req.deadline,
+          caller,
+        },
+        req.caller_sig,
+        security.key,
+      );
+    if (!signed)
+      throw new RpcError(401, `${what}: the request's caller is not signed by this project's API; call the method through /api/rpc`);
+    user = caller;
+  } else if (method.public) user = ANONYMOUS;
+  else {
+    user = service.kafkaUser ? security.user(service.kafkaUser) : null;
+    if (!user)
+      throw new RpcError(
+        401,
+        service.kafkaUser
+          ? `${what}: the service's kafkaUser ${service.kafkaUser} is not a user of this project`
+          : `${what} needs a caller: call it through /api/rpc/${service.name}/${req.method} with a token (requests produced straight to Kafka run as the service's kafkaUser, and it names none)`,
+      );
+  }
+  const refused = roleRefusal(service.name, req.method, method, user);
+  if (refused) throw new RpcError(403, refused);
+  return readAsCaller(security.scope(user), what, db.sql);
 }
 
 /** The calling side: one sink topic per process, replies matched to waiting calls by request_id. */
@@ -178,10 +252,20 @@ export class RpcClient {
     });
   }
 
-  /** the reply, or undefined when none came within `timeoutMs` */
-  async call(service: Service, method: string, params: Record<string, unknown>, timeoutMs: number): Promise<RpcReply | undefined> {
+  /** the reply, or undefined when none came within `timeoutMs`; `caller`: who is asking, signed with `key` */
+  async call(
+    service: Service,
+    method: string,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+    caller?: { user: User; key: Buffer },
+  ): Promise<RpcReply | undefined> {
     if (!this.producer) throw new Error('the request/reply client is not started');
     const request: RpcRequest = { request_id: randomUUID(), sink: this.sink, method, params, deadline: Date.now() + timeoutMs };
+    if (caller) {
+      request.caller = callerData(caller.user);
+      request.caller_sig = signCall({ service: service.name, ...request, caller: request.caller }, caller.key);
+    }
     const reply = new Promise<RpcReply | undefined>((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.request_id);

@@ -108,7 +108,7 @@ export class TopicWorker {
             );
           this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied', digest);
         },
-        { origin: 'kafka', beforeCommit: () => asUser?.writer.checkAfter() },
+        { origin: 'kafka', user: scope ? scope.user : undefined, beforeCommit: () => asUser?.writer.checkAfter() },
       );
     } catch (e) {
       // the transaction rolled back; a mapping failure is the message's fault, anything else is ours to retry

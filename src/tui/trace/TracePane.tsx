@@ -23,7 +23,7 @@ export const traceHints: KeyHint[] = [
   { keys: 'enter', does: 'open its rule chain' },
   { keys: '←→ np', does: 'step through the firings' },
   { keys: 'esc', does: 'back to the list' },
-  { keys: '/', does: 'filter: table:T origin:O rule:R failed ok dry, or text' },
+  { keys: '/', does: 'filter: table:T origin:O user:U rule:R failed ok dry, or text' },
   { keys: 'c', does: 'clear the filter' },
 ];
 
@@ -142,7 +142,7 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
         <Text bold>/</Text>
         {state.draft}
         <Text inverse> </Text>
-        <Text dimColor> enter applies · esc cancels · table:T origin:O rule:R failed ok dry</Text>
+        <Text dimColor> enter applies · esc cancels · table:T origin:O user:U rule:R failed ok dry</Text>
       </Text>
     ) : (
       <Text wrap="truncate">

@@ -25,7 +25,7 @@ interface HeaderLine {
 
 export function headerLines(r: TxRecord): HeaderLine[] {
   const row = listRow(r);
-  const about = `tx ${r.tx} · ${r.origin} via ${r.child} · ${showTime(r.at)} · ${row.duration} · ${r.trace.length} steps, ${row.rules} rules`;
+  const about = `tx ${r.tx} · ${r.origin}${r.user ? ` · ${r.user}` : ''} via ${r.child} · ${showTime(r.at)} · ${row.duration} · ${r.trace.length} steps, ${row.rules} rules`;
   if (!r.ok) {
     const e = r.error;
     const by = e?.rule ? `rejected by ${e.rule}` : `rejected: ${e?.kind ?? 'error'}`;

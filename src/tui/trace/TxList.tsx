@@ -23,9 +23,9 @@ const TIME = 12;
 const DURATION = 5;
 const RULES = 5;
 
-/** column widths from what is on screen: short origins and roots leave the refusing rule its room */
+/** column widths from what is on screen: short origins ("api · ALFKI") and roots leave the refusing rule its room */
 function columns(visible: TxRow[], width: number): { origin: number; root: number; outcome: number } {
-  const origin = Math.min(8, Math.max(6, ...visible.map((r) => r.origin.length)));
+  const origin = Math.min(16, Math.max(6, ...visible.map((r) => r.origin.length)));
   // marker, time, origin, (root), duration, rules, then "✘ " before the outcome text
   const fixed = 2 + TIME + 1 + origin + 1 + 1 + DURATION + 1 + RULES + 1 + 2;
   const wanted = Math.min(18, Math.max(8, ...visible.map((r) => r.root.length)));

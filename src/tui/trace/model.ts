@@ -13,6 +13,7 @@ export type Outcome = 'committed' | 'rejected' | 'dry-run';
 /** one line of the transaction list */
 export interface TxRow {
   time: string;
+  /** where it came from, and for whom: "api · ALFKI", "kafka", "tui" */
   origin: string;
   /** the row the transaction is about: "Order 11078" */
   root: string;
@@ -53,7 +54,7 @@ export function listRow(r: TxRecord): TxRow {
   const refusedBy = r.error ? (r.error.rule ?? r.error.message) : '';
   row = {
     time: showTime(r.at),
-    origin: r.origin,
+    origin: r.user ? `${r.origin} · ${r.user}` : r.origin,
     root: rootOf(r),
     outcome,
     symbol: outcome === 'committed' ? '✔' : outcome === 'rejected' ? '✘' : '◌',
@@ -67,13 +68,15 @@ export function listRow(r: TxRecord): TxRow {
 }
 
 /**
- * A filter, from what the user types after `/`: `table:Order origin:kafka failed`. Values of one
- * field are alternatives (origin:api origin:kafka), fields must all match; bare words are outcomes
+ * A filter, from what the user types after `/`: `table:Order origin:kafka user:ALFKI failed`. Values
+ * of one field are alternatives (origin:api origin:kafka), fields must all match; bare words are outcomes
  * (failed/rejected/✘, ok/committed/✔, dry) or text looked for in the tx id, root row and error.
  */
 export interface TraceFilter {
   tables: string[];
   origins: string[];
+  /** the names of users the transaction ran for */
+  users: string[];
   outcomes: Outcome[];
   /** parts of a rule's name: the transaction fired (or was refused by) a rule containing it */
   rules: string[];
@@ -96,16 +99,17 @@ const OUTCOME_WORDS: Record<string, Outcome> = {
   '◌': 'dry-run',
 };
 
-export const emptyFilter = (): TraceFilter => ({ tables: [], origins: [], outcomes: [], rules: [], text: [] });
+export const emptyFilter = (): TraceFilter => ({ tables: [], origins: [], users: [], outcomes: [], rules: [], text: [] });
 
 export function parseFilter(text: string): TraceFilter {
   const f = emptyFilter();
   for (const word of text.trim().split(/\s+/).filter(Boolean)) {
-    const m = /^(table|t|origin|o|outcome|rule|r):(.+)$/i.exec(word);
+    const m = /^(table|t|origin|o|user|u|outcome|rule|r):(.+)$/i.exec(word);
     const field = m?.[1]?.toLowerCase();
     const value = (m ? m[2]! : word).toLowerCase();
     if (field === 'table' || field === 't') f.tables.push(value);
     else if (field === 'origin' || field === 'o') f.origins.push(value);
+    else if (field === 'user' || field === 'u') f.users.push(value);
     else if (field === 'rule' || field === 'r') f.rules.push(value);
     else if (OUTCOME_WORDS[value]) f.outcomes.push(OUTCOME_WORDS[value]);
     else f.text.push(value);
@@ -114,7 +118,7 @@ export function parseFilter(text: string): TraceFilter {
 }
 
 export const isEmptyFilter = (f: TraceFilter): boolean =>
-  !f.tables.length && !f.origins.length && !f.outcomes.length && !f.rules.length && !f.text.length;
+  !f.tables.length && !f.origins.length && !f.users.length && !f.outcomes.length && !f.rules.length && !f.text.length;
 
 /**
  * What a filter looks at in a transaction, lower case, computed once: the filter runs over every
@@ -153,6 +157,7 @@ function searchable(r: TxRecord): Searchable {
 export function matches(r: TxRecord, f: TraceFilter): boolean {
   if (f.outcomes.length && !f.outcomes.includes(outcomeOf(r))) return false;
   if (f.origins.length && !f.origins.includes(r.origin.toLowerCase())) return false;
+  if (f.users.length && !f.users.includes(r.user?.toLowerCase() ?? '')) return false;
   if (!f.tables.length && !f.rules.length && !f.text.length) return true;
   const s = searchable(r);
   if (f.tables.length && !f.tables.some((t) => s.tables.has(t))) return false;
