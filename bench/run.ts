@@ -358,6 +358,7 @@ async function benchUpdateItem(template: string): Promise<{ smallUs: number; big
 // ── (c) the JSON:API under load vs. bare Express + better-sqlite3 ────────────────────────────
 
 const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
+const ATOMIC_MEDIA_TYPE = `${JSONAPI_MEDIA_TYPE}; ext="https://jsonapi.org/ext/atomic"`;
 
 interface Servers {
   /** "http://127.0.0.1:<port>" */
@@ -521,7 +522,65 @@ interface LoadFigures {
 // a sales rep's newest orders with their customers: the list a UI shows, filtered on an indexed foreign key
 const ORDER_LIST_QUERY = `filter${encodeURIComponent('[EmployeeId]')}=5&include=Customer&sort=-Id&page${encodeURIComponent('[limit]')}=10`;
 
-async function benchApi(template: string): Promise<{ byId: LoadFigures; list: LoadFigures }> {
+/** the heaviest requests the API's limits allow: a read at the included-resources cap, and an atomic request at the operations cap */
+const HEAVY_READ = `Order?page${encodeURIComponent('[limit]')}=600&include=OrderDetailList,Customer,Employee`;
+const heavyWrite = (n: number) => ({
+  'atomic:operations': Array.from({ length: 500 }, (_, i) => ({
+    op: 'update',
+    data: { type: 'OrderDetail', id: String(1 + ((n * 500 + i) % 2000)), attributes: { Discount: (n + i) % 2 ? 0.05 : 0 } },
+  })),
+});
+
+interface StallFigures {
+  aloneP99: number;
+  readP99: number;
+  writeP99: number;
+  /** what one heavy request took, as the heavy client saw it (median) */
+  readMs: number;
+  writeMs: number;
+}
+
+/** p99 of a GET by id (one connection) alone, and while another client sends `heavy` back to back */
+async function stall(api: string, headers: Record<string, string>): Promise<StallFigures> {
+  const byId = `${api}/api/Customer/ALFKI`;
+  const p99 = async (): Promise<number> => {
+    const r = await autocannon({ url: byId, connections: 1, duration: API_SECONDS + 1, headers });
+    if (r.non2xx || r.errors) throw new BenchFailure(`(c) stall: GET by id answered ${r.non2xx} non-2xx and ${r.errors} errors`);
+    return r.latency.p99;
+  };
+  const during = async (send: (n: number) => Promise<Response>): Promise<{ p99: number; ms: number }> => {
+    let stop = false;
+    const took: number[] = [];
+    const loop = (async () => {
+      for (let n = 0; !stop && n < 100_000; n++) {
+        const t = performance.now();
+        const res = await send(n);
+        if (!res.ok) throw new BenchFailure(`(c) stall: the heavy request answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        await res.arrayBuffer();
+        took.push(performance.now() - t);
+      }
+    })();
+    try {
+      return { p99: await p99(), ms: median(took) };
+    } finally {
+      stop = true;
+      await loop;
+    }
+  };
+  await p99(); // warm-up
+  const aloneP99 = await p99();
+  const read = await during(() => fetch(`${api}/api/${HEAVY_READ}`, { headers }));
+  const write = await during((n) =>
+    fetch(`${api}/api/operations`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': ATOMIC_MEDIA_TYPE, Accept: ATOMIC_MEDIA_TYPE },
+      body: JSON.stringify(heavyWrite(n)),
+    }),
+  );
+  return { aloneP99, readP99: read.p99, writeP99: write.p99, readMs: read.ms, writeMs: write.ms };
+}
+
+async function benchApi(template: string): Promise<{ byId: LoadFigures; list: LoadFigures; stall: StallFigures }> {
   const servers = await startServers(template);
   try {
     const token = await adminToken(servers.api);
@@ -546,7 +605,7 @@ async function benchApi(template: string): Promise<{ byId: LoadFigures; list: Lo
     });
     const byId = figures(await interleavedLoad(byIdSides, 'by id'));
     const list = figures(await interleavedLoad(listSides, 'list'));
-    return { byId, list };
+    return { byId, list, stall: await stall(servers.api, headers) };
   } finally {
     await servers.stop();
   }
@@ -622,6 +681,21 @@ async function main(): Promise<void> {
       'GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)',
       c.list,
     );
+    const s = c.stall;
+    console.log(
+      '    p99 of GET /api/Customer/ALFKI (1 connection) alone and while another client sends the heaviest request the limits allow',
+    );
+    console.log(`    alone           ${fmt(s.aloneP99, 1).padStart(8)} ms`);
+    for (const [what, p, ms] of [
+      [`GET /api/${decodeURIComponent(HEAVY_READ)} (${fmt(s.readMs)} ms each)`, s.readP99, s.readMs],
+      [`POST /api/operations, 500 updates (${fmt(s.writeMs)} ms each)`, s.writeP99, s.writeMs],
+    ] as const) {
+      void ms;
+      console.log(`    during ${what}`);
+      console.log(
+        `                    ${fmt(p, 1).padStart(8)} ms   ${fmt(p / s.aloneP99, 1)}×   target ≤ 3×   ${verdict(p / s.aloneP99 <= 3)}`,
+      );
+    }
     console.log('');
   }
 
