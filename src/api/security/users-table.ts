@@ -41,6 +41,12 @@ interface Stored {
   updated_at: string | null;
 }
 
+interface VersionCache {
+  versions: Map<string, number>;
+  dataVersion: number;
+}
+const caches = new WeakMap<Database.Database, VersionCache>();
+
 export class UsersTable {
   private readonly byName: Database.Statement<[string], Stored>;
   private readonly versionOf: Database.Statement<[string], number>;
@@ -48,6 +54,9 @@ export class UsersTable {
   private readonly bump: Database.Statement<[{ name: string; now: string }]>;
   private readonly setAttrs: Database.Statement<[{ name: string; attributes: string; now: string }]>;
   private readonly everyone: Database.Statement<[], Stored>;
+  private readonly dataVersion: Database.Statement<[], number>;
+  /** versions read since the database last changed (shared by every UsersTable on this connection) */
+  private readonly cache: VersionCache;
 
   constructor(db: Database.Database) {
     if (!db.readonly) ensureUsersTable(db);
@@ -70,6 +79,11 @@ export class UsersTable {
        ON CONFLICT ("name") DO UPDATE SET "attributes" = @attributes, "updated_at" = @now`,
     );
     this.everyone = db.prepare(`SELECT * FROM "${USERS_TABLE}" ORDER BY "name"`);
+    // PRAGMA data_version changes when another connection (the CLI, another process) commits
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>;
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = { versions: new Map(), dataVersion: -1 }));
+    this.cache = cache;
   }
 
   get(name: string): Credentials | undefined {
@@ -79,18 +93,32 @@ export class UsersTable {
 
   /** the user's token version: one primary-key read, done for every request so a revoke anywhere is seen at once */
   version(name: string): number {
-    return this.versionOf.get(name) ?? 0;
+    const cache = this.cache;
+    const dv = this.dataVersion.get()!;
+    if (dv !== cache.dataVersion) {
+      cache.versions.clear();
+      cache.dataVersion = dv;
+    }
+    let v = cache.versions.get(name);
+    if (v === undefined) {
+      v = this.versionOf.get(name) ?? 0;
+      if (cache.versions.size >= 10_000) cache.versions.clear();
+      cache.versions.set(name, v);
+    }
+    return v;
   }
 
   /** stores a new password hash and raises the token version; returns the new version */
   setPasswordHash(name: string, hash: string): number {
     this.setHash.run({ name, hash, now: now() });
+    this.cache.versions.delete(name); // this connection's own writes do not move data_version
     return this.version(name);
   }
 
   /** raises the token version: every token the user holds stops working; returns the new version */
   revoke(name: string): number {
     this.bump.run({ name, now: now() });
+    this.cache.versions.delete(name);
     return this.version(name);
   }
 
