@@ -9,6 +9,13 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createApi, type ApiOptions } from '../../src/api/server.js';
 import { freshNorthwind } from './northwind.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Broker } from '../../src/kafka/broker/broker.js';
+import { loadIntegration } from '../../src/kafka/integration/load.js';
+import { RpcClient, serveRequests } from '../../src/kafka/integration/rpc.js';
+import { projectSecurity } from '../../src/runtime/workers.js';
 
 const SCHEMAS = resolve(import.meta.dirname, '../../fixtures/jsonapi-schema');
 const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false });
@@ -45,9 +52,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
+/**
+ * `kafkaRpc`: request/reply for real — an embedded broker of its own, the project's services served
+ * by a worker on this Northwind (as its callers, through their grants), and the API's client.
+ */
+export async function startApi(options: ApiOptions & { kafkaRpc?: boolean } = {}): Promise<TestApi> {
   const nw = await freshNorthwind();
-  const { app } = await createApi(nw, options);
+  const rpc = options.kafkaRpc ? await startRpc(nw) : undefined;
+  const { app } = await createApi(nw, { ...options, ...(rpc ? { rpc: rpc.client } : {}) });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -95,8 +107,29 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     },
     async close() {
       await new Promise((ok) => server.close(ok));
+      await rpc?.stop();
       nw.dispose();
     },
   };
   return api;
+}
+
+async function startRpc(nw: Awaited<ReturnType<typeof freshNorthwind>>): Promise<{ client: RpcClient; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'alsx-api-rpc-'));
+  const broker = new Broker({ dataDir: dir, port: 0, initialRebalanceDelayMs: 50 });
+  const brokers = [`127.0.0.1:${await broker.start()}`];
+  const security = await projectSecurity(nw);
+  const { services = [] } = await loadIntegration(nw);
+  const workers = await Promise.all(services.map((s) => serveRequests(s, nw.store, brokers, () => {}, security)));
+  const client = new RpcClient(brokers);
+  await client.start();
+  return {
+    client,
+    async stop() {
+      await client.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
