@@ -13,13 +13,19 @@ import { useLayoutEffect, useRef, useState } from 'react';
 
 type Handler = Parameters<typeof useInput>[0];
 
+/** text with no control characters or escape sequences: safe to take a character at a time */
+const PRINTABLE = /^[^\x00-\x1f\x7f]+$/u;
+
 export function useKeys(handler: Handler, options: { isActive: boolean } = { isActive: true }): void {
   const latest = useRef(handler);
   latest.current = handler;
   const active = useRef(options.isActive);
   active.current = options.isActive;
   useInput((input, key) => {
-    if (active.current) latest.current(input, key);
+    if (!active.current) return;
+    // keys typed ahead, held, or sent together arrive in one read ('jjjj'): each is a key of its own
+    if (input.length > 1 && !key.ctrl && !key.meta && PRINTABLE.test(input)) for (const ch of input) latest.current(ch, key);
+    else latest.current(input, key);
   });
   const [, subscribed] = useState(false);
   useLayoutEffect(() => subscribed(true), []);

@@ -65,4 +65,23 @@ describe('useKeys', () => {
     expect(got).toEqual(['one:a', 'one:2', 'two:b']);
     ui.unmount();
   });
+
+  it('keys that arrive together in one read (held, typed ahead: "jjjj") are each handled, in order', async () => {
+    function Counter() {
+      const [n, setN] = useState(0);
+      const [typed, setTyped] = useState('');
+      useKeys((input) => {
+        if (input === 'j') setN((x) => x + 1);
+        else setTyped((t) => t + input);
+      });
+      return <Text>{`${n}|${typed}`}</Text>;
+    }
+    const ui = render(<Counter />);
+    await settle();
+    ui.stdin.write('jjjj');
+    await shown(ui, '4|');
+    ui.stdin.write('abjc');
+    await shown(ui, '5|abc');
+    ui.unmount();
+  });
 });
