@@ -44,6 +44,8 @@ interface Stored {
 interface VersionCache {
   versions: Map<string, number>;
   dataVersion: number;
+  /** data_version was read in this turn of the event loop: requests handled in the same turn share the read */
+  fresh: boolean;
 }
 const caches = new WeakMap<Database.Database, VersionCache>();
 
@@ -82,7 +84,7 @@ export class UsersTable {
     // PRAGMA data_version changes when another connection (the CLI, another process) commits
     this.dataVersion = db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>;
     let cache = caches.get(db);
-    if (!cache) caches.set(db, (cache = { versions: new Map(), dataVersion: -1 }));
+    if (!cache) caches.set(db, (cache = { versions: new Map(), dataVersion: -1, fresh: false }));
     this.cache = cache;
   }
 
@@ -94,10 +96,16 @@ export class UsersTable {
   /** the user's token version: one primary-key read, done for every request so a revoke anywhere is seen at once */
   version(name: string): number {
     const cache = this.cache;
-    const dv = this.dataVersion.get()!;
-    if (dv !== cache.dataVersion) {
-      cache.versions.clear();
-      cache.dataVersion = dv;
+    if (!cache.fresh) {
+      const dv = this.dataVersion.get()!;
+      if (dv !== cache.dataVersion) {
+        cache.versions.clear();
+        cache.dataVersion = dv;
+      }
+      cache.fresh = true;
+      setImmediate(() => {
+        cache.fresh = false;
+      }).unref();
     }
     let v = cache.versions.get(name);
     if (v === undefined) {
