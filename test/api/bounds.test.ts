@@ -107,3 +107,22 @@ describe('what one request may cost', () => {
     expect(r.body.errors[0].detail).toMatch(/lists 501 values; the limit is 500/);
   });
 });
+
+describe('a large answer does not hold everyone else', () => {
+  const q = (s: string) => s.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
+  const BIG = '/Order?page[limit]=600&include=OrderDetailList,Customer,Employee&sort=Id';
+
+  it('is the same document as ever, written in slices', async () => {
+    const r = await api.req('GET', q(BIG));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/vnd.api+json');
+    expect(r.body.data).toHaveLength(600);
+    expect(r.body.meta.count).toBe(830);
+    expect(r.body.included.length).toBeGreaterThan(1500);
+    const ids = r.body.data.map((o: { id: string }) => Number(o.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const small = await api.req('GET', q('/Order?page[limit]=5&include=OrderDetailList,Customer,Employee&sort=Id'));
+    expect(r.body.data.slice(0, 5)).toEqual(small.body.data);
+    for (const inc of small.body.included) expect(r.body.included).toContainEqual(inc);
+  });
+});

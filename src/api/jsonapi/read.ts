@@ -23,6 +23,91 @@ export interface Document {
 export const JSONAPI = { version: '1.1' };
 
 export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
+  const { query, rows, inc, count } = fetchCollection(scope, type, url, within);
+  const docs = scope.documents(query.fields);
+  return {
+    jsonapi: JSONAPI,
+    data: rows.map((r) => docs.resource(type, r, inc.linkageOf(type, r))),
+    ...(query.include.length ? { included: inc.included(docs) } : {}),
+    links: pageLinks(url, query.page, count),
+    meta: { count },
+  };
+}
+
+/** resources in an answer past which it is built and written in slices (the same document, fewer ms at a time) */
+const SLICE_ABOVE = 200;
+
+/**
+ * A collection read for HTTP: small answers as readCollection; large ones — hundreds of resources,
+ * tens of ms of work — built and serialised a few milliseconds at a time, yielding to the event loop
+ * between slices, so one client's big page does not hold every other client's request. Every row
+ * is read first, in one go, so the answer is one consistent snapshot.
+ */
+export async function sendCollection(
+  scope: Scope,
+  type: ResourceType,
+  url: URL,
+  send: (doc: Document) => void,
+  stream: (chunks: AsyncIterable<string>) => Promise<void>,
+): Promise<void> {
+  const { query, rows, inc, count } = fetchCollection(scope, type, url);
+  if (rows.length + inc.size <= SLICE_ABOVE) {
+    const docs = scope.documents(query.fields);
+    return send({
+      jsonapi: JSONAPI,
+      data: rows.map((r) => docs.resource(type, r, inc.linkageOf(type, r))),
+      ...(query.include.length ? { included: inc.included(docs) } : {}),
+      links: pageLinks(url, query.page, count),
+      meta: { count },
+    });
+  }
+  const docs = scope.documents(query.fields);
+  async function* chunks(): AsyncIterable<string> {
+    const slice = new Slicer();
+    yield `{"jsonapi":${JSON.stringify(JSONAPI)},"data":[`;
+    let part = '';
+    for (let i = 0; i < rows.length; i++) {
+      part += (i ? ',' : '') + JSON.stringify(docs.resource(type, rows[i]!, inc.linkageOf(type, rows[i]!)));
+      if (slice.due()) {
+        yield part;
+        part = '';
+        await slice.next();
+      }
+    }
+    part += ']';
+    if (query.include.length) {
+      part += ',"included":[';
+      let first = true;
+      for (const resource of inc.includedResources(docs)) {
+        part += (first ? '' : ',') + JSON.stringify(resource);
+        first = false;
+        if (slice.due()) {
+          yield part;
+          part = '';
+          await slice.next();
+        }
+      }
+      part += ']';
+    }
+    yield `${part},"links":${JSON.stringify(pageLinks(url, query.page, count))},"meta":${JSON.stringify({ count })}}`;
+  }
+  await stream(chunks());
+}
+
+/** a few milliseconds of work, then a turn of the event loop for everyone else */
+class Slicer {
+  private started = performance.now();
+  due(): boolean {
+    return performance.now() - this.started > 3;
+  }
+  async next(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.started = performance.now();
+  }
+}
+
+/** the rows of a collection request and of its includes, read in one go */
+function fetchCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }) {
   const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(true));
   const filters = [...query.filters, ...scope.access(type, 'read')];
   const secure = scope.secure;
@@ -33,14 +118,7 @@ export function readCollection(scope: Scope, type: ResourceType, url: URL, withi
   const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys, secure }));
   const inc = new Includer(scope, query);
   inc.run(type, rows);
-  const docs = scope.documents(query.fields);
-  return {
-    jsonapi: JSONAPI,
-    data: rows.map((r) => docs.resource(type, r, inc.linkageOf(type, r))),
-    ...(query.include.length ? { included: inc.included(docs) } : {}),
-    links: pageLinks(url, query.page, count),
-    meta: { count },
-  };
+  return { query, rows, inc, count };
 }
 
 export function readOne(scope: Scope, type: ResourceType, id: string, url: URL): { doc: Document; row: Row } {
@@ -227,7 +305,16 @@ class Includer {
   }
 
   included(docs: ReturnType<Scope['documents']>): ResourceObject[] {
-    return [...this.rows.values()].map(({ type, row }) => docs.resource(type, row, this.linkageOf(type, row)));
+    return [...this.includedResources(docs)];
+  }
+
+  *includedResources(docs: ReturnType<Scope['documents']>): Iterable<ResourceObject> {
+    for (const { type, row } of this.rows.values()) yield docs.resource(type, row, this.linkageOf(type, row));
+  }
+
+  /** resources included so far */
+  get size(): number {
+    return this.rows.size;
   }
 }
 

@@ -16,7 +16,7 @@ import { ApiError, badMember, forbidden } from './errors.js';
 import { idOf } from './model.js';
 import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotiation.js';
 import { parseQuery } from './query.js';
-import { readCollection, readLinkage, readOne, readRelated, relationshipOf, single } from './read.js';
+import { readLinkage, readOne, readRelated, relationshipOf, sendCollection, single } from './read.js';
 import { Scope, type ApiContext } from './scope.js';
 import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
@@ -28,6 +28,24 @@ export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: s
   const body = JSON.stringify(doc);
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
+}
+
+/** a large document written as it is serialised, slice by slice (chunked: its length is not known up front) */
+export async function streamJsonApi(res: Response, status: number, chunks: AsyncIterable<string>): Promise<void> {
+  res.statusCode = status;
+  res.setHeader('Content-Type', MEDIA_TYPE);
+  for await (const chunk of chunks) {
+    if (res.destroyed) return; // the client went away: stop serialising for nobody
+    if (!res.write(chunk))
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
+      });
+  }
+  res.end();
 }
 
 const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
@@ -91,10 +109,16 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     });
   });
 
-  r.get('/:type', (req, res) => {
+  r.get('/:type', async (req, res) => {
     checkAccept(req.get('Accept'));
     const s = scope(req);
-    sendJsonApi(res, 200, readCollection(s, s.type(req.params.type!), requestUrl(req)));
+    await sendCollection(
+      s,
+      s.type(req.params.type!),
+      requestUrl(req),
+      (doc) => sendJsonApi(res, 200, doc),
+      (chunks) => streamJsonApi(res, 200, chunks),
+    );
   });
 
   r.post('/:type', raw, (req, res) => {
