@@ -17,8 +17,16 @@ export interface Drift {
   expected: Value;
 }
 
-export function audit(store: Store, rules: CompiledRules, limit = 1000): { checked: number; drift: Drift[] } {
+/**
+ * Every derived value checked, however many differ: `drift` lists each (`onDrift` sees each as it
+ * is found, for a caller that prints as it goes), `checked` counts them all.
+ */
+export function audit(store: Store, rules: CompiledRules, onDrift?: (d: Drift) => void): { checked: number; drift: Drift[] } {
   const drift: Drift[] = [];
+  const found = (d: Drift) => {
+    drift.push(d);
+    onDrift?.(d);
+  };
   let checked = 0;
   const keyOf = (cols: string[], row: Row): Value[] => cols.map((c) => row[c] ?? null);
   for (const logic of rules.tables.values()) {
@@ -40,7 +48,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
         );
         const stored = parent[rule.target.name] ?? null;
         if (!sameValue(stored === null ? 0 : Number(stored), expected)) {
-          drift.push({
+          found({
             rule: rule.name,
             table: rule.parent.name,
             key: keyOf(rule.parent.primaryKey, parent),
@@ -48,7 +56,6 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
             stored,
             expected,
           });
-          if (drift.length >= limit) return { checked, drift };
         }
       }
     }
@@ -72,7 +79,7 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
         };
         const expected = recomputed(f.target, f.fn(row, { old: null, op: 'update', parent: parent as never, user: undefined }));
         if (!sameValue(row[f.target.name] ?? null, expected)) {
-          drift.push({
+          found({
             rule: f.name,
             table: f.table.name,
             key: keyOf(f.table.primaryKey, row),
@@ -80,7 +87,6 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
             stored: row[f.target.name] ?? null,
             expected,
           });
-          if (drift.length >= limit) return { checked, drift };
         }
       }
     }
@@ -91,21 +97,34 @@ export function audit(store: Store, rules: CompiledRules, limit = 1000): { check
 /**
  * Writes the recomputed value wherever a derived column differs — round after round, since a fixed
  * sum can change a formula that reads it — in one transaction, without running rules. For a derived
- * column added to a database that already has rows (`alsx check --fix`). Returns the values written.
+ * column added to a database that already has rows (`alsx check --fix`). Returns how many values
+ * end up different from what was stored (one rewritten in two rounds counts once; one that a later
+ * round put back as it was, not at all).
  */
 export function repair(store: Store, rules: CompiledRules, maxRounds = 20): number {
-  let written = 0;
+  /** each value written, with what was stored before the first write */
+  const before = new Map<string, { d: Drift; stored: Value }>();
+  const at = (d: Drift) => {
+    const table = store.schema.tables.get(d.table)!;
+    return { table, key: Object.fromEntries(table.primaryKey.map((c, i) => [c, d.key[i] ?? null])) as Row };
+  };
   store.transaction(() => {
     for (let round = 0; round < maxRounds; round++) {
-      const { drift } = audit(store, rules, Number.POSITIVE_INFINITY);
+      const { drift } = audit(store, rules);
       if (!drift.length) return;
       for (const d of drift) {
-        const table = store.schema.tables.get(d.table)!;
-        store.update(table, Object.fromEntries(table.primaryKey.map((c, i) => [c, d.key[i] ?? null])), { [d.column]: d.expected });
-        written++;
+        const { table, key } = at(d);
+        store.update(table, key, { [d.column]: d.expected });
+        const id = `${d.table}\u0000${JSON.stringify(d.key)}\u0000${d.column}`;
+        if (!before.has(id)) before.set(id, { d, stored: d.stored });
       }
     }
     throw new Error(`derived values still differ after ${maxRounds} rounds of repair (do two rules feed each other?)`);
   });
-  return written;
+  let changed = 0;
+  for (const { d, stored } of before.values()) {
+    const { table, key } = at(d);
+    if (!sameValue(store.get(table, key)?.[d.column] ?? null, stored)) changed++;
+  }
+  return changed;
 }

@@ -56,23 +56,25 @@ export function registerProjectTools(program: Command): void {
     .action(async (dir: string, flags: { db?: string; json?: boolean; fix?: boolean }) => {
       const { openProject } = await import('../../project/load.js');
       const { audit, repair } = await import('../../rules/audit.js');
+      type Drift = import('../../rules/audit.js').Drift;
       const project = await openProject(dir, { db: flags.db });
       warn(project.warnings);
       try {
         const fixed = flags.fix ? repair(project.store, project.rules) : 0;
         if (flags.fix && !flags.json)
           process.stdout.write(`${theme().ok('✔')} wrote ${fixed} derived value${fixed === 1 ? '' : 's'} the rules compute\n`);
-        const result = { ...audit(project.store, project.rules), ...(flags.fix ? { fixed } : {}) };
+        const t = theme();
+        // each drift printed as it is found: a database with thousands of them shows progress, all of them
+        const print = (d: Drift) =>
+          process.stdout.write(
+            `${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`,
+          );
+        const result = { ...audit(project.store, project.rules, flags.json ? undefined : print), ...(flags.fix ? { fixed } : {}) };
         process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           return;
         }
-        const t = theme();
-        for (const d of result.drift)
-          process.stdout.write(
-            `${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`,
-          );
         process.stdout.write(
           result.drift.length
             ? t.bad(`${result.drift.length} derived values differ (of ${result.checked} checked)\n`)
