@@ -52,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.ok
         : EXIT.badInput;
     }
+    // Ctrl-C at a question (the project picker, alsx create's, a password): the person chose to stop
+    if ((e as Error)?.name === 'ExitPromptError') {
+      process.stderr.write('\n');
+      return EXIT.interrupted;
+    }
     const known = e instanceof CliError || e instanceof ProjectError || e instanceof BadInput;
     const message = e instanceof Error ? e.message : String(e);
     if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'bad-input', message } })}\n`);

@@ -7,6 +7,8 @@ export const EXIT = {
   badInput: 2,
   /** a bug in alsx itself (printed with its stack): please report it */
   internal: 3,
+  /** stopped by Ctrl-C (128 + SIGINT, as shells report it) */
+  interrupted: 130,
 } as const;
 
 /** An error to show the user as a plain message (no stack) with an exit code. */

@@ -62,3 +62,17 @@ it('asks for the database and the folder, creates the project, and opens it with
   screen.type('q');
   expect((await screen.exit).exitCode).toBe(0);
 }, 180_000);
+
+it('Ctrl-C at a question ends quietly with 130, as an interrupted command does (no ExitPromptError, no stack)', async () => {
+  for (const [args, question] of [
+    [['create'], 'Create the project from'],
+    [['open'], 'Open which project?'],
+  ] as const) {
+    // `open` with no project asks which of ./projects: run it where there are some
+    screen = runInPty([...args], { cwd: args[0] === 'open' ? process.cwd() : work, columns: 100, rows: 30 });
+    await screen.waitFor(question);
+    screen.type(KEY.ctrlC);
+    expect((await screen.exit).exitCode).toBe(130);
+    expect(screen.text()).not.toMatch(/ExitPromptError|at .*\.js:\d+/);
+  }
+});
