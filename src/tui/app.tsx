@@ -65,13 +65,14 @@ export function App(props: AppProps) {
   const { panes, runtime } = props;
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(props.size);
-  const [active, setActive] = useState(0);
+  const [active, setActive, activeRef] = useLatestState(0);
   // what decides where a key goes, read by the key handler through refs: a key that arrives
   // before the next render (or before its effects) must see what the previous key changed
   const [help, setHelp, helpRef] = useLatestState(false);
   const [commanding, setCommanding, commandingRef] = useLatestState(false);
   const [naming, setNaming, namingRef] = useLatestState(false);
-  const [, setCapturing, capturingRef] = useLatestState(false);
+  /** the panes holding text input (a filter, a form): only the one on screen pauses the app's keys */
+  const capturing = useRef(new Set<number>());
   const [status, setStatus] = useState<{ text: string; level: Level }>({
     text: props.greeting ?? 'ready — ? for help, : for commands',
     level: 'info',
@@ -95,7 +96,17 @@ export function App(props: AppProps) {
 
   const notify = useCallback((text: string, level: Level = 'info') => setStatus({ text, level }), []);
   useEffect(() => props.bindNotify?.(notify), [notify]);
-  const wb: Workbench = useMemo(() => ({ setCapturing, notify, color: props.color }), [notify, props.color]);
+  const wb: Workbench = useMemo(() => ({ setCapturing: () => {}, notify, color: props.color }), [notify, props.color]);
+  // each pane says for itself whether it captures: a hidden pane's form (opened by a key that arrived
+  // just before the switch) can never take the keys of the one on screen
+  const paneWorkbenches: Workbench[] = useMemo(
+    () =>
+      panes.map((_, i) => ({
+        ...wb,
+        setCapturing: (on: boolean) => void (on ? capturing.current.add(i) : capturing.current.delete(i)),
+      })),
+    [wb, panes],
+  );
   const quit = () => {
     exit();
     props.onQuit();
@@ -107,7 +118,7 @@ export function App(props: AppProps) {
       if (key.escape || input === '?' || input === 'q') setHelp(false);
       return;
     }
-    if (commandingRef.current || capturingRef.current || namingRef.current) return;
+    if (commandingRef.current || capturing.current.has(activeRef.current) || namingRef.current) return;
     if (input === 'q') return quit();
     if (input === 'R' && props.recording) {
       if (!props.recording.active()) {
@@ -176,7 +187,9 @@ export function App(props: AppProps) {
           {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
           {panes.map((p, i) => (
             <Box key={p.id} display={!help && i === active ? 'flex' : 'none'} width={columns} height={bodyHeight}>
-              {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !help })}
+              <WorkbenchContext.Provider value={paneWorkbenches[i]!}>
+                {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !help })}
+              </WorkbenchContext.Provider>
             </Box>
           ))}
         </Box>

@@ -23,9 +23,23 @@ function Filterable({ focused }: { focused: boolean }) {
   return <Text>the filterable pane</Text>;
 }
 
+/** a pane whose form opens a moment after its key (as a Tables form does, ~0.5 s later) */
+let openLater: (() => void) | undefined;
+function SlowForm({ focused }: { focused: boolean }) {
+  const wb = useWorkbench();
+  useInput(
+    (input) => {
+      if (input === 'a') openLater = () => wb.setCapturing(true);
+    },
+    { isActive: focused },
+  );
+  return <Text>the slow pane</Text>;
+}
+
 const panes: PaneSpec[] = [
   { id: 'a', title: 'Tables', hints: [{ keys: 's', does: 'sort' }], render: () => <Text>Customer 47</Text> },
   { id: 'b', title: 'Trace', hints: [{ keys: '→', does: 'next firing' }], render: (p) => <Filterable focused={p.focused} /> },
+  { id: 'c', title: 'Slow', hints: [], render: (p) => <SlowForm focused={p.focused} /> },
 ];
 const runtime: RuntimeControl = {
   children: () => [{ name: 'api', status: 'up', pid: 123, port: 5656, log: ['listening'], restarts: 0 }],
@@ -77,6 +91,9 @@ describe('the workbench frame', () => {
     await tick();
     expect(ui.lastFrame()).toContain('the filterable pane');
     ui.stdin.write('\t');
+    await tick();
+    expect(ui.lastFrame()).toContain('the slow pane');
+    ui.stdin.write('\t'); // and round to the first
     await tick();
     expect(ui.lastFrame()).toContain('Customer 47');
     ui.stdin.write('?');
@@ -162,6 +179,23 @@ describe('the workbench frame', () => {
       },
       { what: 'the cancelled command', detail: () => ui.lastFrame() ?? '' },
     );
+    ui.stdin.write('q');
+    await tick();
+    expect(quits()).toBe(1);
+  });
+
+  it('a pane that starts capturing after another was switched to never takes the keys of the one on screen', async () => {
+    const { ui, quits } = setup();
+    ui.stdin.write('3');
+    await tick();
+    ui.stdin.write('a'); // its form will open a moment later…
+    ui.stdin.write('2'); // …after the person moved on
+    await tick();
+    expect(ui.lastFrame()).toContain('the filterable pane');
+    openLater!();
+    ui.stdin.write('1');
+    await tick();
+    expect(ui.lastFrame()).toContain('Customer 47');
     ui.stdin.write('q');
     await tick();
     expect(quits()).toBe(1);
