@@ -153,12 +153,26 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   let quitting: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (quitting ??= (async () => {
+      const kept = await keepRecording();
       await supervisor.stop().catch(() => {});
       await topics?.close();
       reader.close();
       local?.close();
       screen.restore();
+      if (kept) process.stderr.write(`${kept}\n`);
     })());
+  /** a recording still running at quit (q, Ctrl-C) is saved, not lost: said once the terminal is back */
+  const keepRecording = async (): Promise<string | undefined> => {
+    if (!recorder.recording || recorder.count === 0) return undefined;
+    const steps = recorder.count;
+    try {
+      const { saveScenario } = await import('../scenarios/save.js');
+      const file = relative(process.cwd(), saveScenario(project.dir, 'unsaved recording', recorder.stop()));
+      return `alsx: the recording in progress (${steps} step${steps === 1 ? '' : 's'}) was saved as ${file}; rename or delete it`;
+    } catch (e) {
+      return `alsx: the recording in progress (${steps} steps) could not be saved: ${(e as Error).message}`;
+    }
+  };
 
   const app = render(
     <App

@@ -60,6 +60,15 @@ it('records a transaction as a scenario, replays it with enter (pass), and fails
   await screen.press(KEY.enter, 'Customer ALFKI Balance: expected 2141, got 2140');
   await screen.waitFor(/✘ Chang two, edited/);
 
-  screen.type('q');
+  // a recording still running when the workbench is left (here Ctrl-C) is saved, and it says where
+  await screen.press('R', '● REC 0');
+  await screen.press(':', /^: ?$/m);
+  await screen.press('tx [{"update":"Customer","key":"ALFKI","set":{"Fax":"030-0076545"}}]', '"Fax":"030-0076545"}}]');
+  await screen.press(KEY.enter, '✔ committed tx');
+  await screen.waitFor('● REC 1');
+  screen.type(KEY.ctrlC);
   expect((await screen.exit).exitCode).toBe(0);
+  expect(screen.text()).toMatch(/the recording in progress \(1 step\) was saved as .*unsaved-recording\.yaml/);
+  expect(readdirSync(join(copy, 'scenarios')).sort()).toEqual(['chang-two.yaml', 'unsaved-recording.yaml']);
+  expect(readFileSync(join(copy, 'scenarios', 'unsaved-recording.yaml'), 'utf8')).toContain('030-0076545');
 }, 180_000);
