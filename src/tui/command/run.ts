@@ -65,7 +65,7 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
       if (o.ok)
         return {
           ok: true,
-          summary: `✔ committed tx ${o.tx}: ${o.changes.length} row change${o.changes.length === 1 ? '' : 's'}, ${o.trace.length} rule firings (Trace pane)`,
+          summary: `✔ committed tx ${o.tx}: ${o.changes.length} row change${o.changes.length === 1 ? '' : 's'}, ${o.trace.length} rule firing${o.trace.length === 1 ? '' : 's'} (Trace pane)`,
           lines: o.changes.map(
             (c) =>
               `${c.op} ${c.table} ${JSON.stringify(c.key)}: ${Object.entries(c.values)

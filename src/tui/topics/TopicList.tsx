@@ -1,4 +1,5 @@
 /** The Topics pane's first view: every topic with its size and readers, then the consumer groups. */
+import { plural } from '../../plural.js';
 import { Box, Text } from 'ink';
 import { count, fit, lagText } from './format.js';
 import type { GroupSummary, Overview, TopicSummary } from './source.js';
@@ -21,8 +22,13 @@ function statusLine(o: Overview | undefined, brokers: string[], showInternal: bo
   if (!o) return { text: `◌ reading ${brokers.join(', ')} …`, bad: false };
   if (o.status === 'unreachable')
     return { text: `✘ ${o.error} — retrying${o.topics.length ? `; figures from ${o.at.toTimeString().slice(0, 8)}` : ''}`, bad: true };
-  const hidden = o.hidden.topics + o.hidden.groups;
-  const internal = showInternal ? ' · internal shown (h hides)' : hidden ? ` · ${hidden} internal hidden (h shows)` : '';
+  const hidden = [
+    o.hidden.topics && plural(o.hidden.topics, 'internal topic'),
+    o.hidden.groups && plural(o.hidden.groups, 'internal group'),
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const internal = showInternal ? ' · internal shown (h hides)' : hidden ? ` · ${hidden} hidden (h shows)` : '';
   return {
     text: `● ${brokers.join(', ')} · ${o.topics.length} topic${o.topics.length === 1 ? '' : 's'} · ${o.groups.length} group${o.groups.length === 1 ? '' : 's'}${internal}`,
     bad: false,

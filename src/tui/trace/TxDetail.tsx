@@ -2,6 +2,7 @@
  * One transaction in full: its outcome on top (a refusal in red, with the rule and ✘), then its rule
  * chain as a tree, and while stepping the "row at this step" box under it.
  */
+import { plural } from '../../plural.js';
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
 import type { TxRecord } from '../../runtime/protocol.js';
@@ -25,7 +26,7 @@ interface HeaderLine {
 
 export function headerLines(r: TxRecord): HeaderLine[] {
   const row = listRow(r);
-  const about = `tx ${r.tx} · ${r.origin}${r.user ? ` · ${r.user}` : ''} via ${r.child} · ${showTime(r.at)} · ${row.duration} · ${r.trace.length} steps, ${row.rules} rules`;
+  const about = `tx ${r.tx} · ${r.origin}${r.user ? ` · ${r.user}` : ''} via ${r.child} · ${showTime(r.at)} · ${row.duration} · ${plural(r.trace.length, 'step')}, ${plural(row.rules, 'rule')}`;
   if (!r.ok) {
     const e = r.error;
     const by = e?.rule ? `rejected by ${e.rule}` : `rejected: ${e?.kind ?? 'error'}`;
