@@ -149,14 +149,15 @@ export function App(props: AppProps) {
       if (running.current === controller) running.current = undefined;
     };
     props.command(line, controller.signal).then(
+      // said once: a one-line answer (or an error) in the status line, a longer one in the result box
       (r) => {
         done();
-        setOutput(r);
+        setOutput(r.lines.length ? r : undefined);
         notify(r.lines.length ? 'esc hides the result' : r.summary, r.ok ? 'ok' : 'error');
       },
       (e: Error) => {
         done();
-        setOutput({ ok: false, summary: e.message, lines: [] });
+        setOutput(undefined);
         notify(e.message, 'error');
       },
     );

@@ -200,4 +200,20 @@ describe('the workbench frame', () => {
     await tick();
     expect(quits()).toBe(1);
   });
+
+  it('says a failed command once, not in the result box and the status line both', async () => {
+    const { ui } = setup(async () => {
+      throw new Error('no such table: Custmer');
+    });
+    ui.stdin.write(':');
+    await tick();
+    for (const ch of 'sql select * from Custmer') ui.stdin.write(ch);
+    ui.stdin.write('\r');
+    await eventually(() => expect(ui.lastFrame()).toContain('no such table: Custmer'), {
+      what: 'the error',
+      detail: () => ui.lastFrame() ?? '',
+    });
+    expect(ui.lastFrame()!.split('no such table: Custmer')).toHaveLength(2);
+    ui.unmount();
+  });
 });
