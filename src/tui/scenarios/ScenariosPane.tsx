@@ -16,7 +16,7 @@ import type { KeyHint, PaneProps } from '../pane.js';
 import { useWorkbench } from '../pane.js';
 
 export const scenariosHints: KeyHint[] = [
-  { keys: '↑↓', does: 'select a scenario' },
+  { keys: '↑↓ g G', does: 'select a scenario (PgUp PgDn a page)' },
   { keys: 'enter', does: 'replay it (a fresh world; steps and diffs below, its transactions in Trace)' },
   { keys: 'a', does: 'replay all' },
   { keys: 'r', does: 're-read the scenario files' },
@@ -82,10 +82,16 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
 
   const list = files ?? [];
   const current = list[Math.min(selected, list.length - 1)];
+  const page = Math.max(3, Math.floor(height / 2) - 1);
   useKeys(
     (input, key) => {
+      const to = (i: number) => setSelected(Math.max(0, Math.min(list.length - 1, i)));
       if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
       if (key.downArrow || input === 'j') setSelected((i) => Math.min(list.length - 1, i + 1));
+      if (key.pageUp) setSelected((i) => Math.max(0, i - page));
+      if (key.pageDown) setSelected((i) => Math.min(list.length - 1, i + page));
+      if (input === 'g') to(0);
+      if (input === 'G') to(list.length - 1);
       if (key.return && current) void replay([current]);
       if (input === 'a') void replay(list);
       if (input === 'r') reread();
@@ -104,7 +110,7 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
       </Box>
     );
   }
-  const listHeight = Math.min(files.length, Math.max(3, Math.floor(height / 2) - 1));
+  const listHeight = Math.min(files.length, page);
   const top = Math.max(0, Math.min(selected - listHeight + 1, files.length - listHeight));
   const run = current ? runs[current.id] : undefined;
   const mark = (id: string): string => {
@@ -128,8 +134,15 @@ export function ScenariosPane({ width, height, focused, project, onTx }: PanePro
     detail.push({ text: run.result.ok ? `passed in ${(run.result.ms / 1000).toFixed(1)} s` : 'failed', bad: !run.result.ok });
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold>
+      <Text bold wrap="truncate">
         Scenarios of {project.name} · {files.length}
+        {files.length > listHeight ? (
+          <Text dimColor>
+            {' '}
+            · {top + 1}–{top + listHeight} shown{top + listHeight < files.length ? `, ${files.length - top - listHeight} more below` : ''}
+            {top > 0 ? `, ${top} above` : ''}
+          </Text>
+        ) : null}
       </Text>
       {files.slice(top, top + listHeight).map((f, i) => (
         <Text key={f.id} wrap="truncate" inverse={wb.color && focused && top + i === selected}>
