@@ -51,8 +51,9 @@ export function outOfRange(col: ColumnInfo, n: number | bigint): string | null {
     if (col.precision != null) {
       const scale = col.scale ?? 0;
       const max = 10 ** (col.precision - scale);
+      // DECIMAL(10, 2): at most ±99999999.99
       if (Math.abs(n) >= max)
-        return `is ${col.declaredType}: at most ±${max > 1e21 ? max.toExponential() : `${'9'.repeat(col.precision - scale) || '0'}${scale ? `.${'9'.repeat(scale)}` : ''}`}`;
+        return `is ${col.declaredType}: at most ±${'9'.repeat(col.precision - scale) || '0'}${scale ? `.${'9'.repeat(scale)}` : ''}`;
     } else if (col.kind === 'decimal' && Math.abs(n) >= 1e15) {
       return `is ${col.declaredType || 'DECIMAL'} without a precision: at most 15 digits (below ±1e15)`;
     }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/rules/audit.js';
 import { ATOMIC, startApi, type TestApi } from '../helpers/api.js';
+import { seeded } from '../helpers/random.js';
 import { databaseDigest } from '../helpers/northwind.js';
 
 let api: TestApi;
@@ -85,18 +86,6 @@ describe('values that do not fit their column', () => {
   });
 });
 
-/** a small seeded generator, so a failing run can be repeated (ALSX_EXTREME_SEED) */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const EXTREMES: unknown[] = [
   1e308,
   -1e308,
@@ -129,7 +118,7 @@ const EXTREMES: unknown[] = [
 describe('extreme values through every write path', () => {
   it('leave no derived value that alsx check disputes, and nothing answers 5xx', async () => {
     const seed = Number(process.env.ALSX_EXTREME_SEED ?? 20261202);
-    const rnd = prng(seed);
+    const rnd = seeded(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const items = api.nw.store
       .all('SELECT Id FROM OrderDetail WHERE OrderId IN (10643, 10692, 10702, 10835, 11011)')

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATOMIC, JSONAPI, startApi, type TestApi } from '../helpers/api.js';
+import { seeded } from '../helpers/random.js';
 import { databaseDigest } from '../helpers/northwind.js';
 
 let api: TestApi;
@@ -27,17 +28,6 @@ const enc = (s: string): string => {
     return s.replace(/[\uD800-\uDFFF]/g, '%ED%A0%80').replace(/[^%\w.-]/g, (c) => encodeURIComponent(c));
   }
 };
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY_TEXT = [
   "1' OR '1'='1",
@@ -95,7 +85,7 @@ describe('fuzzing every route', () => {
   it('answers every malformed request below 500, and a refused one changes nothing', async () => {
     const seed = Number(process.env.ALSX_FUZZ_SEED ?? 1);
     const count = Number(process.env.ALSX_FUZZ_REQUESTS ?? 400);
-    const rnd = prng(seed);
+    const rnd = seeded(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const chance = (p: number) => rnd() < p;
 

@@ -18,28 +18,17 @@ import { buildModel, type ApiModel, type ResourceType } from '../../src/api/json
 import { audit } from '../../src/rules/audit.js';
 import type { Row } from '../../src/store/types.js';
 import { ATOMIC, startApi, type TestApi } from '../helpers/api.js';
+import { seeded } from '../helpers/random.js';
 
 const SEED = Number(process.env.ALSX_SECURITY_SEED ?? 14);
 const REQUESTS = Number(process.env.ALSX_SECURITY_REQUESTS ?? 300);
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let api: TestApi;
 /** the same Northwind without the rows the user may not see (for customers) */
 let twin: TestApi | undefined;
 let model: ApiModel;
 let paths: { path: string; method: string }[];
-const rand = random(SEED);
+const rand = seeded(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const chance = (p: number) => rand() < p;
 const enc = (s: string) => s.replace(/\[/g, '%5B').replace(/\]/g, '%5D');

@@ -237,7 +237,7 @@ function columnVisible(column: ColumnInfo, type: ResourceType, readable?: Readab
 }
 
 /** a to-one relationship reveals its foreign key's columns, so it is hidden with them */
-function linkVisible(rel: Relationship, type: ResourceType, readable?: Readable): boolean {
+export function linkVisible(rel: Relationship, type: ResourceType, readable?: Readable): boolean {
   const cols = readable?.(type);
   return !cols || rel.kind === 'toMany' || rel.fk.childColumns.every((c) => cols.has(c));
 }

@@ -8,7 +8,7 @@ import { idOf, type Relationship, type ResourceType } from './model.js';
 import type { ResourceIdentifier, ResourceObject } from './document.js';
 import { ApiError, badParameter } from './errors.js';
 import { limitHint } from '../limits.js';
-import { MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
+import { linkVisible, MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
 
@@ -23,7 +23,10 @@ export interface Document {
 export const JSONAPI = { version: '1.1' };
 
 export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
-  const { query, rows, inc, count } = fetchCollection(scope, type, url, within);
+  return collectionDocument(scope, type, url, fetchCollection(scope, type, url, within));
+}
+
+function collectionDocument(scope: Scope, type: ResourceType, url: URL, { query, rows, inc, count }: Fetched): Document {
   const docs = scope.documents(query.fields);
   return {
     jsonapi: JSONAPI,
@@ -50,17 +53,9 @@ export async function sendCollection(
   send: (doc: Document) => void,
   stream: (chunks: AsyncIterable<string>) => Promise<void>,
 ): Promise<void> {
-  const { query, rows, inc, count } = fetchCollection(scope, type, url);
-  if (rows.length + inc.size <= SLICE_ABOVE) {
-    const docs = scope.documents(query.fields);
-    return send({
-      jsonapi: JSONAPI,
-      data: rows.map((r) => docs.resource(type, r, inc.linkageOf(type, r))),
-      ...(query.include.length ? { included: inc.included(docs) } : {}),
-      links: pageLinks(url, query.page, count),
-      meta: { count },
-    });
-  }
+  const fetched = fetchCollection(scope, type, url);
+  const { query, rows, inc, count } = fetched;
+  if (rows.length + inc.size <= SLICE_ABOVE) return send(collectionDocument(scope, type, url, fetched));
   const docs = scope.documents(query.fields);
   async function* chunks(): AsyncIterable<string> {
     const slice = new Slicer();
@@ -106,8 +101,15 @@ class Slicer {
   }
 }
 
+interface Fetched {
+  query: Query;
+  rows: Row[];
+  inc: Includer;
+  count: number;
+}
+
 /** the rows of a collection request and of its includes, read in one go */
-function fetchCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }) {
+function fetchCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Fetched {
   const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(true));
   const filters = [...query.filters, ...scope.access(type, 'read')];
   const secure = scope.secure;
@@ -143,20 +145,14 @@ export function single(scope: Scope, type: ResourceType, row: Row, query: Query,
 /** the relationship `name` of `type` as this user sees it: 404 when there is none, or its foreign key is hidden from them */
 export function relationshipOf(scope: Scope, type: ResourceType, name: string): Relationship {
   const rel = type.relationships.get(name);
-  if (rel && relationshipVisible(scope, type, rel)) return rel;
-  const others = [...type.relationships.values()].filter((r) => r.name !== name && relationshipVisible(scope, type, r));
+  if (rel && linkVisible(rel, type, scope.readable)) return rel;
+  const others = [...type.relationships.values()].filter((r) => r.name !== name && linkVisible(r, type, scope.readable));
   throw new ApiError(
     404,
     'unknown-relationship',
     'Not found',
     `${type.type} has no relationship ${name}; it has ${others.map((r) => r.name).join(', ') || 'none'}`,
   );
-}
-
-/** a to-one link shows its foreign key, so it is hidden with those columns */
-function relationshipVisible(scope: Scope, type: ResourceType, rel: Relationship): boolean {
-  const readable = rel.kind === 'toOne' ? scope.readable(type) : null;
-  return !readable || rel.fk.childColumns.every((c) => readable.has(c));
 }
 
 /** GET /Type/id/rel: the related resource (to-one) or collection (to-many) */
