@@ -63,7 +63,7 @@ export function accountRouter(auth: Auth, enabled: boolean, userOf: (req: Reques
 
   router.post('/auth/users/:name/revoke', async (req, res) => {
     const name = manage(req, 'ending the tokens of');
-    await attempt(res, async () => auth.revoke(name));
+    await attempt(res, () => auth.inTurn(() => auth.revoke(name)));
     res.status(204).end();
   });
   return router;

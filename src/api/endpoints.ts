@@ -48,7 +48,8 @@ export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: R
       const call = new Call(scope, body, new URL(req.originalUrl, 'http://x').searchParams);
       let result: EndpointResult;
       try {
-        result = await ep.handle(call);
+        // a handler may write: it waits while a long (sliced) transaction of this process is open
+        result = await ctx.project.engine.turns.run(() => ep.handle(call));
       } catch (e) {
         if (e instanceof MappingError)
           throw new ApiError(422, 'mapping', 'Cannot be mapped', e.message, { pointer: call.pointerOf(e.path) });

@@ -13,6 +13,8 @@ import type { CompiledRules, TableLogic } from './compiled.js';
 import { BadInput, RuleViolation } from './errors.js';
 import type { Op, TxApi, TxUser } from './dsl.js';
 import type { TraceStep } from './trace.js';
+import { Slicer } from '../slicer.js';
+import { Turns } from './turns.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export { formatKey } from './unit-of-work.js';
@@ -101,8 +103,10 @@ export class Engine {
 
   /** Runs `fn` with a TxApi inside one transaction (the JSON:API and workers use this). */
   transaction(fn: (uow: UnitOfWork) => void, options: TxOptions = {}): TxOutcome {
+    if (this.paused)
+      throw new Error('alsx: a transaction began while a sliced one was paused (a write path that did not wait for Engine.turns)');
     const started = performance.now();
-    const uow = new UnitOfWork(this, this.store, this.rules, txId(), options.origin ?? 'api', this.options, frozenUser(options.user));
+    const uow = this.unitOfWork(options);
     let error: TxError | undefined;
     const outer = this.active;
     try {
@@ -119,6 +123,55 @@ export class Engine {
     } finally {
       this.active = outer;
     }
+    return this.finished(uow, options, started, error);
+  }
+
+  /** whose turn it is to write in this process: every write path that may meet a sliced transaction takes one */
+  readonly turns = new Turns();
+  private paused = false;
+
+  /**
+   * A long transaction that does not stall everyone: `fn` calls `pause()` between its steps, which
+   * yields to the event loop once a few milliseconds of work are done, with the database transaction
+   * still open. Only for a caller that holds a turn (`turns`), so no other write can land inside it;
+   * readers on their own connections (SqliteStore.reads) never see it half-done.
+   */
+  async transactionSliced(fn: (uow: UnitOfWork, pause: () => Promise<void>) => Promise<void>, options: TxOptions = {}): Promise<TxOutcome> {
+    const started = performance.now();
+    const uow = this.unitOfWork(options);
+    let error: TxError | undefined;
+    const slicer = new Slicer();
+    const pause = async (): Promise<void> => {
+      if (!slicer.due()) return;
+      this.paused = true;
+      try {
+        await slicer.next();
+      } finally {
+        this.paused = false;
+      }
+    };
+    try {
+      await this.store.transactionAsync(
+        async () => {
+          await fn(uow, pause);
+          for (const _ of uow.finishing()) await pause();
+          options.beforeCommit?.(uow);
+        },
+        { rollback: options.dryRun ?? false },
+      );
+    } catch (e) {
+      error = toTxError(e);
+    } finally {
+      this.active = undefined;
+    }
+    return this.finished(uow, options, started, error);
+  }
+
+  private unitOfWork(options: TxOptions): UnitOfWork {
+    return new UnitOfWork(this, this.store, this.rules, txId(), options.origin ?? 'api', this.options, frozenUser(options.user));
+  }
+
+  private finished(uow: UnitOfWork, options: TxOptions, started: number, error: TxError | undefined): TxOutcome {
     const outcome = new Outcome(uow, options.dryRun ?? false, performance.now() - started, error);
     this.options.onOutcome?.(outcome);
     return outcome;

@@ -506,8 +506,14 @@ export class UnitOfWork {
   // ── end of transaction ────────────────────────────────────────────────────────────────────
 
   finish(): void {
+    for (const _ of this.finishing());
+  }
+
+  /** finish, a row at a time: yields between rows, where a sliced transaction may pause */
+  *finishing(): Generator<void, void> {
     // every row the transaction changed (its writes may already be flushed, so not `dirty`)
     for (const state of this.states.values()) {
+      yield;
       if (state.deleted || !(state.inserted || this.changedSinceStart(state))) continue;
       for (const c of state.logic.constraints) {
         if (state.old && !c.readsOld && !this.changedAny(state, c.reads)) continue; // pruned: nothing it reads changed
@@ -537,15 +543,16 @@ export class UnitOfWork {
         throw new RuleViolation(c.name, state.table.name, key, message);
       }
     }
-    this.flushWrites();
+    yield* this.flushingWrites();
     const changedStates = [...this.states.values()].filter((s) => (s.inserted ? !s.deleted : s.deleted || this.changedSinceStart(s)));
-    this.lateEvents('afterFlush', changedStates);
-    this.lateEvents('commit', changedStates);
+    yield* this.lateEvents('afterFlush', changedStates);
+    yield* this.lateEvents('commit', changedStates);
   }
 
-  private lateEvents(when: 'afterFlush' | 'commit', states: RowState[]): void {
+  private *lateEvents(when: 'afterFlush' | 'commit', states: RowState[]): Generator<void, void> {
     const extension = this.options.extendLateContext?.({ id: this.trace.tx, origin: this.trace.origin }) ?? {};
     for (const state of states) {
+      yield;
       const events = when === 'afterFlush' ? state.logic.afterFlush : state.logic.commit;
       if (events.length === 0) continue;
       const op: Op = state.inserted ? 'insert' : state.deleted ? 'delete' : 'update';
@@ -562,9 +569,14 @@ export class UnitOfWork {
   }
 
   private flushWrites(): void {
+    for (const _ of this.flushingWrites());
+  }
+
+  private *flushingWrites(): Generator<void, void> {
     const rows = this.unwritten;
     this.unwritten = [];
     for (const state of rows) {
+      yield;
       if (!state.dirty || state.deleted) continue;
       const values: Row = {};
       for (const c of state.dirty) values[c] = state.cur[c]!;

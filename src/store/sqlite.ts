@@ -1,6 +1,7 @@
 /** The Store on better-sqlite3: prepared statements cached per shape, WAL by default. */
 import Database from 'better-sqlite3';
 import { introspect } from './introspect.js';
+import { ReadConnections } from './sqlite-reads.js';
 import type { ForeignKey, Row, Schema, Store, TableInfo, Value } from './types.js';
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -24,10 +25,13 @@ export function statementCache(db: Database.Database): (sql: string) => Database
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly schema: Schema;
+  /** connections for reads that must not see a write transaction in progress (the API's) */
+  readonly reads: ReadConnections;
   private readonly stmt: (sql: string) => Database.Statement;
 
   constructor(file: string, options: SqliteOptions = {}) {
     this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+    this.reads = new ReadConnections(file);
     this.stmt = statementCache(this.db);
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL');
@@ -125,6 +129,34 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: () => T, options: { rollback?: boolean } = {}): T {
+    const { rollback, commit } = this.begin();
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      rollback();
+      throw e;
+    }
+    if (options.rollback) rollback();
+    else commit();
+    return result;
+  }
+
+  async transactionAsync<T>(fn: () => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
+    const { rollback, commit } = this.begin();
+    let result: T;
+    try {
+      result = await fn();
+    } catch (e) {
+      rollback();
+      throw e;
+    }
+    if (options.rollback) rollback();
+    else commit();
+    return result;
+  }
+
+  private begin(): { rollback: () => void; commit: () => void } {
     // On its own: a real transaction (IMMEDIATE takes the write lock up front, so two processes never
     // deadlock upgrading a read) whose rollback leaves the file byte-for-byte as it was. Inside an
     // outer transaction (a test's, a scenario's): a savepoint.
@@ -133,21 +165,13 @@ export class SqliteStore implements Store {
       ? ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK']
       : ['SAVEPOINT alsx_tx', 'RELEASE alsx_tx', 'ROLLBACK TO alsx_tx'];
     this.stmt(begin).run();
-    let result: T;
-    try {
-      result = fn();
-    } catch (e) {
-      this.stmt(rollback).run();
-      if (!outer) this.stmt(commit).run();
-      throw e;
-    }
-    if (options.rollback) {
-      this.stmt(rollback).run();
-      if (!outer) this.stmt(commit).run();
-    } else {
-      this.stmt(commit).run();
-    }
-    return result;
+    return {
+      commit: () => this.stmt(commit).run(),
+      rollback: () => {
+        this.stmt(rollback).run();
+        if (!outer) this.stmt(commit).run();
+      },
+    };
   }
 
   /** rows of `table` whose columns equal `where` (at most `limit`): lookups for mappings */
@@ -166,6 +190,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.reads.close();
     this.db.close();
   }
 }

@@ -77,5 +77,7 @@ export interface Store {
   delete(table: TableInfo, key: Row): void;
   /** runs fn in a transaction; commits when it returns, rolls back when it throws or `rollback` is set */
   transaction<T>(fn: () => T, options?: { rollback?: boolean }): T;
+  /** as transaction, for an `fn` that awaits between its steps: nothing else may write until it settles (Engine.turn) */
+  transactionAsync<T>(fn: () => Promise<T>, options?: { rollback?: boolean }): Promise<T>;
   close(): void;
 }

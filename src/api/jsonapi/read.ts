@@ -11,6 +11,7 @@ import { limitHint } from '../limits.js';
 import { linkVisible, MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js';
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
+import { Slicer } from '../../slicer.js';
 
 export interface Document {
   jsonapi: { version: string };
@@ -21,10 +22,6 @@ export interface Document {
 }
 
 export const JSONAPI = { version: '1.1' };
-
-export function readCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Document {
-  return collectionDocument(scope, type, url, fetchCollection(scope, type, url, within));
-}
 
 function collectionDocument(scope: Scope, type: ResourceType, url: URL, { query, rows, inc, count }: Fetched): Document {
   const docs = scope.documents(query.fields);
@@ -37,14 +34,15 @@ function collectionDocument(scope: Scope, type: ResourceType, url: URL, { query,
   };
 }
 
-/** resources in an answer past which it is built and written in slices (the same document, fewer ms at a time) */
+/** resources in an answer past which it is serialised in slices (the same document, fewer ms at a time) */
 const SLICE_ABOVE = 200;
 
 /**
- * A collection read for HTTP: small answers as readCollection; large ones — hundreds of resources,
- * tens of ms of work — built and serialised a few milliseconds at a time, yielding to the event loop
- * between slices, so one client's big page does not hold every other client's request. Every row
- * is read first, in one go, so the answer is one consistent snapshot.
+ * A collection read for HTTP: small answers in one go; large ones — hundreds of resources, tens of
+ * ms of work — read and serialised a few milliseconds at a time, yielding to the event loop between
+ * slices, so one client's big page does not hold every other client's request. The rows are read
+ * inside one read transaction of their own, so the answer is one consistent snapshot however many
+ * slices it takes.
  */
 export async function sendCollection(
   scope: Scope,
@@ -52,21 +50,24 @@ export async function sendCollection(
   url: URL,
   send: (doc: Document) => void,
   stream: (chunks: AsyncIterable<string>) => Promise<void>,
+  within?: { rel: Relationship; parent: Row },
 ): Promise<void> {
-  const fetched = fetchCollection(scope, type, url);
+  const slicer = new Slicer();
+  const fetched = await scope.ctx.project.store.reads.snapshot((reader) =>
+    scope.readingFrom(reader, () => fetchCollection(scope, type, url, slicer, within)),
+  );
   const { query, rows, inc, count } = fetched;
   if (rows.length + inc.size <= SLICE_ABOVE) return send(collectionDocument(scope, type, url, fetched));
   const docs = scope.documents(query.fields);
   async function* chunks(): AsyncIterable<string> {
-    const slice = new Slicer();
     yield `{"jsonapi":${JSON.stringify(JSONAPI)},"data":[`;
     let part = '';
     for (let i = 0; i < rows.length; i++) {
       part += (i ? ',' : '') + JSON.stringify(docs.resource(type, rows[i]!, inc.linkageOf(type, rows[i]!)));
-      if (slice.due()) {
+      if (slicer.due()) {
         yield part;
         part = '';
-        await slice.next();
+        await slicer.next();
       }
     }
     part += ']';
@@ -76,10 +77,10 @@ export async function sendCollection(
       for (const resource of inc.includedResources(docs)) {
         part += (first ? '' : ',') + JSON.stringify(resource);
         first = false;
-        if (slice.due()) {
+        if (slicer.due()) {
           yield part;
           part = '';
-          await slice.next();
+          await slicer.next();
         }
       }
       part += ']';
@@ -89,18 +90,6 @@ export async function sendCollection(
   await stream(chunks());
 }
 
-/** a few milliseconds of work, then a turn of the event loop for everyone else */
-class Slicer {
-  private started = performance.now();
-  due(): boolean {
-    return performance.now() - this.started > 3;
-  }
-  async next(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    this.started = performance.now();
-  }
-}
-
 interface Fetched {
   query: Query;
   rows: Row[];
@@ -108,8 +97,17 @@ interface Fetched {
   count: number;
 }
 
-/** the rows of a collection request and of its includes, read in one go */
-function fetchCollection(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Fetched {
+/** a page larger than this is taken from the database a slice at a time */
+const STREAM_ABOVE = 100;
+
+/** the rows of a collection request and of its includes */
+async function fetchCollection(
+  scope: Scope,
+  type: ResourceType,
+  url: URL,
+  slicer: Slicer,
+  within?: { rel: Relationship; parent: Row },
+): Promise<Fetched> {
   const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(true));
   const filters = [...query.filters, ...scope.access(type, 'read')];
   const secure = scope.secure;
@@ -117,9 +115,11 @@ function fetchCollection(scope: Scope, type: ResourceType, url: URL, within?: { 
     ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
     : undefined;
   const count = Number(scope.rows(countRows(type, { filters, keys, secure }))[0]!.n);
-  const rows = scope.rows(selectRows(type, { filters, sort: query.sort, page: query.page, keys, secure }));
+  await slicer.pause();
+  const select = selectRows(type, { filters, sort: query.sort, page: query.page, keys, secure });
+  const rows = query.page.limit > STREAM_ABOVE ? await scope.rowsSliced(select, slicer) : scope.rows(select);
   const inc = new Includer(scope, query);
-  inc.run(type, rows);
+  await inc.run(type, rows, slicer);
   return { query, rows, inc, count };
 }
 
@@ -156,15 +156,22 @@ export function relationshipOf(scope: Scope, type: ResourceType, name: string): 
 }
 
 /** GET /Type/id/rel: the related resource (to-one) or collection (to-many) */
-export function readRelated(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
+export async function sendRelated(
+  scope: Scope,
+  type: ResourceType,
+  id: string,
+  name: string,
+  url: URL,
+  send: (doc: Document) => void,
+  stream: (chunks: AsyncIterable<string>) => Promise<void>,
+): Promise<void> {
   const rel = relationshipOf(scope, type, name);
   const parent = scope.visibleRow(type, id);
   const target = scope.type(rel.target);
-  if (rel.kind === 'toMany') return readCollection(scope, target, url, { rel, parent });
+  if (rel.kind === 'toMany') return sendCollection(scope, target, url, send, stream, { rel, parent });
   const query = parseQuery(url.searchParams, target, scope.model, scope.queryOptions(false));
   const row = toOneRow(scope, rel, parent);
-  if (!row) return { jsonapi: JSONAPI, data: null, links: { self: url.href } };
-  return single(scope, target, row, query, url);
+  send(row ? single(scope, target, row, query, url) : { jsonapi: JSONAPI, data: null, links: { self: url.href } });
 }
 
 const pageLinksOnly = (links: Record<string, string | null>): Record<string, string | null> => {
@@ -231,6 +238,11 @@ function pageLinks(url: URL, page: { offset: number; limit: number }, count: num
   };
 }
 
+type Level = { type: ResourceType; rows: Row[] };
+
+/** parents' keys per include query: a query of a few milliseconds at most */
+const KEYS_PER_QUERY = 100;
+
 /** Fetches `include` paths level by level, one query per relationship per level, deduplicated. */
 class Includer {
   private readonly rows = new Map<string, { type: ResourceType; row: Row }>();
@@ -242,15 +254,30 @@ class Includer {
     private readonly query: Query,
   ) {}
 
-  run(type: ResourceType, rows: Row[]): void {
+  /** with a slicer, the queries of a large include are spread over turns of the event loop */
+  run(type: ResourceType, rows: Row[]): void;
+  run(type: ResourceType, rows: Row[], slicer: Slicer): Promise<void>;
+  run(type: ResourceType, rows: Row[], slicer?: Slicer): void | Promise<void> {
     for (const r of rows) this.primary.add(ident(type, r));
+    const steps = this.steps(type, rows);
+    if (!slicer) {
+      for (const _ of steps);
+      return;
+    }
+    return (async () => {
+      for (const _ of steps) await slicer.pause();
+    })();
+  }
+
+  /** every include path, level by level; yields between queries (where a sliced read may pause) */
+  private *steps(type: ResourceType, rows: Row[]): Generator<void, void> {
     for (const path of this.query.include) {
-      let level: { type: ResourceType; rows: Row[] } = { type, rows };
-      for (const rel of path) level = this.follow(level.type, level.rows, rel);
+      let level: Level = { type, rows };
+      for (const rel of path) level = yield* this.follow(level.type, level.rows, rel);
     }
   }
 
-  private follow(type: ResourceType, parents: Row[], rel: Relationship): { type: ResourceType; rows: Row[] } {
+  private *follow(type: ResourceType, parents: Row[], rel: Relationship): Generator<void, Level> {
     const target = this.scope.type(rel.target);
     const filters = this.scope.access(target, 'read');
     const [fromCols, toCols] =
@@ -263,8 +290,9 @@ class Includer {
     }
     const found: Row[] = [];
     const all = [...tuples.values()];
-    for (let i = 0; i < all.length; i += 400) {
-      found.push(...this.scope.rows(selectRows(target, { filters, keys: { columns: toCols, tuples: all.slice(i, i + 400) } })));
+    for (let i = 0; i < all.length; i += KEYS_PER_QUERY) {
+      found.push(...this.scope.rows(selectRows(target, { filters, keys: { columns: toCols, tuples: all.slice(i, i + KEYS_PER_QUERY) } })));
+      yield;
     }
     for (const r of found) {
       const id = ident(target, r);

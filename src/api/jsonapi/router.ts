@@ -16,8 +16,9 @@ import { ApiError, badMember, forbidden } from './errors.js';
 import { idOf } from './model.js';
 import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotiation.js';
 import { parseQuery } from './query.js';
-import { readLinkage, readOne, readRelated, relationshipOf, sendCollection, single } from './read.js';
+import { readLinkage, readOne, relationshipOf, sendCollection, sendRelated, single } from './read.js';
 import { Scope, type ApiContext } from './scope.js';
+import { Slicer } from '../../slicer.js';
 import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 /** writes the document straight to the socket: an explicit Content-Type (no charset appended) and length */
@@ -31,9 +32,9 @@ export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: s
 }
 
 /** a large document written as it is serialised, slice by slice (chunked: its length is not known up front) */
-export async function streamJsonApi(res: Response, status: number, chunks: AsyncIterable<string>): Promise<void> {
+export async function streamJsonApi(res: Response, status: number, chunks: AsyncIterable<string>, ext?: string): Promise<void> {
   res.statusCode = status;
-  res.setHeader('Content-Type', MEDIA_TYPE);
+  res.setHeader('Content-Type', ext ? `${MEDIA_TYPE}; ext="${ext}"` : MEDIA_TYPE);
   for await (const chunk of chunks) {
     if (res.destroyed) return; // the client went away: stop serialising for nobody
     if (!res.write(chunk))
@@ -46,6 +47,31 @@ export async function streamJsonApi(res: Response, status: number, chunks: Async
       });
   }
   res.end();
+}
+
+/** items in a list past which a document is serialised in slices */
+const SLICE_ABOVE = 200;
+
+/** `doc`, its list `member` serialised an item at a time when long: a large answer holds no one else's request */
+export async function sendJsonApiSliced(res: Response, status: number, doc: Record<string, unknown>, member: string, ext?: string) {
+  const items = doc[member] as unknown[];
+  if (items.length <= SLICE_ABOVE) return sendJsonApi(res, status, doc, ext);
+  const { [member]: _, ...rest } = doc;
+  const head = JSON.stringify(rest).slice(0, -1);
+  async function* chunks(): AsyncIterable<string> {
+    const slicer = new Slicer();
+    let part = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(member)}:[`;
+    for (let i = 0; i < items.length; i++) {
+      part += (i ? ',' : '') + JSON.stringify(items[i]);
+      if (slicer.due()) {
+        yield part;
+        part = '';
+        await slicer.next();
+      }
+    }
+    yield `${part}]}`;
+  }
+  await streamJsonApi(res, status, chunks(), ext);
 }
 
 const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
@@ -77,13 +103,18 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
   const r = express.Router();
   const raw = express.raw({ type: () => true, limit: '2mb' });
   const scope = (req: Request): Scope => new Scope(ctx, userOf(req), apiBase(req));
+  /** a write waits while a long (sliced) transaction of this process is open: it would land inside it */
+  const inTurn =
+    (handler: (req: Request<Record<string, string>>, res: Response) => void) =>
+    (req: Request<Record<string, string>>, res: Response): Promise<void> =>
+      ctx.project.engine.turns.run(() => handler(req, res));
   const data = (req: Request): unknown => {
     const body = jsonBody(req);
     if (!isObject(body) || !('data' in body)) throw badMember('', 'a JSON:API document has a top-level "data" member');
     return body.data;
   };
 
-  r.post('/operations', raw, (req, res) => {
+  r.post('/operations', raw, async (req, res) => {
     checkAccept(req.get('Accept'), [ATOMIC_EXT]);
     const ext = checkContentType(req.get('Content-Type'), [ATOMIC_EXT]);
     if (!ext.includes(ATOMIC_EXT))
@@ -94,7 +125,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
         `atomic operations need Content-Type: ${MEDIA_TYPE}; ext="${ATOMIC_EXT}"`,
         { header: 'Content-Type' },
       );
-    sendJsonApi(res, 200, atomic(scope(req), jsonBody(req)), ATOMIC_EXT);
+    await sendJsonApiSliced(res, 200, await atomic(scope(req), jsonBody(req)), 'atomic:results', ATOMIC_EXT);
   });
 
   // GET on the operations endpoint says how to use it
@@ -121,21 +152,25 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     );
   });
 
-  r.post('/:type', raw, (req, res) => {
-    checkAccept(req.get('Accept'));
-    checkContentType(req.get('Content-Type'));
-    const s = scope(req);
-    const type = s.type(req.params.type!);
-    const url = requestUrl(req);
-    const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
-    const input = parseResource(s, type, data(req), '/data', 'create');
-    const created = transact(s, (w) => w.insert(type, input.values, '/data'));
-    const id = idOf(type.table, created);
-    const row = freshRow(s, type, id) ?? created;
-    const doc = single(s, type, row, query);
-    res.set('Location', `${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`).set('ETag', etagOf(doc));
-    sendJsonApi(res, 201, doc);
-  });
+  r.post(
+    '/:type',
+    raw,
+    inTurn((req, res) => {
+      checkAccept(req.get('Accept'));
+      checkContentType(req.get('Content-Type'));
+      const s = scope(req);
+      const type = s.type(req.params.type!);
+      const url = requestUrl(req);
+      const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
+      const input = parseResource(s, type, data(req), '/data', 'create');
+      const created = transact(s, (w) => w.insert(type, input.values, '/data'));
+      const id = idOf(type.table, created);
+      const row = freshRow(s, type, id) ?? created;
+      const doc = single(s, type, row, query);
+      res.set('Location', `${s.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}`).set('ETag', etagOf(doc));
+      sendJsonApi(res, 201, doc);
+    }),
+  );
 
   r.get('/:type/:id', (req, res) => {
     checkAccept(req.get('Accept'));
@@ -153,38 +188,45 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     sendJsonApi(res, 200, doc);
   });
 
-  r.patch('/:type/:id', raw, (req, res) => {
-    checkAccept(req.get('Accept'));
-    checkContentType(req.get('Content-Type'));
-    const s = scope(req);
-    const type = s.type(req.params.type!);
-    const id = req.params.id!;
-    const url = requestUrl(req);
-    const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
-    const body = data(req);
-    if (isObject(body) && body.id === undefined)
-      throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
-    if (isObject(body) && body.id !== id)
-      throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${describe(body.id)}, but the URL names ${type.type} ${id}`, {
-        pointer: '/data/id',
+  r.patch(
+    '/:type/:id',
+    raw,
+    inTurn((req, res) => {
+      checkAccept(req.get('Accept'));
+      checkContentType(req.get('Content-Type'));
+      const s = scope(req);
+      const type = s.type(req.params.type!);
+      const id = req.params.id!;
+      const url = requestUrl(req);
+      const query = parseQuery(url.searchParams, type, s.model, s.queryOptions(false));
+      const body = data(req);
+      if (isObject(body) && body.id === undefined)
+        throw badMember('/data/id', `a PATCH names its resource: "data": {"type": "${type.type}", "id": "${id}", …}`);
+      if (isObject(body) && body.id !== id)
+        throw new ApiError(409, 'id-mismatch', 'Conflict', `/data/id is ${describe(body.id)}, but the URL names ${type.type} ${id}`, {
+          pointer: '/data/id',
+        });
+      const input = parseResource(s, type, body, '/data', 'update');
+      transact(s, (w) => {
+        w.update(type, id, input.values, '/data', { ifMatch: req.get('If-Match'), checksum: input.checksum });
+        for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
       });
-    const input = parseResource(s, type, body, '/data', 'update');
-    transact(s, (w) => {
-      w.update(type, id, input.values, '/data', { ifMatch: req.get('If-Match'), checksum: input.checksum });
-      for (const m of input.toMany) w.relink(type, id, m.rel, m.ids, 'replace');
-    });
-    const doc = single(s, type, s.visibleRow(type, id), query);
-    res.set('ETag', etagOf(doc));
-    sendJsonApi(res, 200, doc);
-  });
+      const doc = single(s, type, s.visibleRow(type, id), query);
+      res.set('ETag', etagOf(doc));
+      sendJsonApi(res, 200, doc);
+    }),
+  );
 
-  r.delete('/:type/:id', (req, res) => {
-    checkAccept(req.get('Accept'));
-    const s = scope(req);
-    const type = s.type(req.params.type!);
-    transact(s, (w) => w.delete(type, req.params.id!, { ifMatch: req.get('If-Match') }));
-    res.status(204).end();
-  });
+  r.delete(
+    '/:type/:id',
+    inTurn((req, res) => {
+      checkAccept(req.get('Accept'));
+      const s = scope(req);
+      const type = s.type(req.params.type!);
+      transact(s, (w) => w.delete(type, req.params.id!, { ifMatch: req.get('If-Match') }));
+      res.status(204).end();
+    }),
+  );
 
   r.get('/:type/:id/relationships/:rel', (req, res) => {
     checkAccept(req.get('Accept'));
@@ -223,14 +265,22 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
       ),
     );
   };
-  r.patch('/:type/:id/relationships/:rel', raw, relationshipWrite('replace'));
-  r.post('/:type/:id/relationships/:rel', raw, relationshipWrite('add'));
-  r.delete('/:type/:id/relationships/:rel', raw, relationshipWrite('remove'));
+  r.patch('/:type/:id/relationships/:rel', raw, inTurn(relationshipWrite('replace')));
+  r.post('/:type/:id/relationships/:rel', raw, inTurn(relationshipWrite('add')));
+  r.delete('/:type/:id/relationships/:rel', raw, inTurn(relationshipWrite('remove')));
 
-  r.get('/:type/:id/:rel', (req, res) => {
+  r.get('/:type/:id/:rel', async (req, res) => {
     checkAccept(req.get('Accept'));
     const s = scope(req);
-    sendJsonApi(res, 200, readRelated(s, s.type(req.params.type!), req.params.id!, req.params.rel!, requestUrl(req)));
+    await sendRelated(
+      s,
+      s.type(req.params.type!),
+      req.params.id!,
+      req.params.rel!,
+      requestUrl(req),
+      (doc) => sendJsonApi(res, 200, doc),
+      (chunks) => streamJsonApi(res, 200, chunks),
+    );
   });
 
   return r;

@@ -12,6 +12,14 @@ import { ApiError, forbidden, notFound } from './errors.js';
 import { keyOf, type ApiModel, type ResourceType } from './model.js';
 import { resolvePath, type Condition, type QueryOptions } from './query.js';
 import { selectRows, type JoinSecurity } from './sql.js';
+import type { Slicer } from '../../slicer.js';
+
+/** what a request's reads run on */
+export interface RowSource {
+  all(sql: string, params: readonly Value[]): Row[];
+  /** rows one at a time (a connection no one else uses meanwhile) */
+  iterate?(sql: string, params: readonly Value[]): IterableIterator<Row>;
+}
 
 export interface ApiContext {
   project: OpenProject;
@@ -135,8 +143,38 @@ export class Scope {
     return this.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
   }
 
+  /** where this request reads now: absent, the newest commit (a read connection, never a write in progress) */
+  private source: RowSource | undefined;
+
+  /** runs `fn` reading from `source` — the write connection inside the request's own transaction, a snapshot for a sliced read */
+  readingFrom<T>(source: RowSource, fn: () => T): T {
+    const before = this.source;
+    this.source = source;
+    try {
+      const result = fn();
+      if (result instanceof Promise) return result.finally(() => (this.source = before)) as T;
+      this.source = before;
+      return result;
+    } catch (e) {
+      this.source = before;
+      throw e;
+    }
+  }
+
   rows(sql: { sql: string; params: Value[] }): Row[] {
-    return this.ctx.project.store.all(sql.sql, sql.params);
+    return (this.source ?? this.ctx.project.store.reads.instant).all(sql.sql, sql.params);
+  }
+
+  /** the rows of a large query, taken a slice at a time when the source can stream them */
+  async rowsSliced(sql: { sql: string; params: Value[] }, slicer: Slicer): Promise<Row[]> {
+    const source = this.source ?? this.ctx.project.store.reads.instant;
+    if (!source.iterate || source === this.ctx.project.store.reads.instant) return source.all(sql.sql, sql.params);
+    const rows: Row[] = [];
+    for (const row of source.iterate(sql.sql, sql.params)) {
+      rows.push(row);
+      if ((rows.length & 63) === 0) await slicer.pause();
+    }
+    return rows;
   }
 
   /**

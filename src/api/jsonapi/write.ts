@@ -6,7 +6,7 @@
  */
 import { describe } from '../../bounded-json.js';
 import type { Row, Value } from '../../store/types.js';
-import type { TxError, TxOp } from '../../rules/engine.js';
+import type { TxError, TxOp, TxOutcome } from '../../rules/engine.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
 import type { TraceStep } from '../../rules/trace.js';
 import type { Action } from '../security/access.js';
@@ -179,32 +179,56 @@ export function checkVersion(row: Row, ifMatch: string | undefined, bodyChecksum
   }
 }
 
+/** where a refusal points — a function for atomic requests, whose operation running at the time is the culprit */
+type PointerBase = string | ((e: TxError, trace: TraceStep[]) => string);
+
 /**
  * Runs `fn` as one engine transaction for the API. Row security after the fact is checked for the
- * rows `fn` reports through `mustStayVisible`, before commit.
+ * rows `fn` reports through `mustStayVisible`, before commit. The caller holds a write turn
+ * (engine.turns); inside, the request reads through the write connection, so it sees its own writes.
  */
-/** `pointerBase`: where a refusal points — a function for atomic requests, whose operation running at the time is the culprit */
-export function transact<T>(
-  scope: Scope,
-  fn: (w: Writer) => T,
-  pointerBase: string | ((e: TxError, trace: TraceStep[]) => string) = '/data',
-): T {
+export function transact<T>(scope: Scope, fn: (w: Writer) => T, pointerBase: PointerBase = '/data'): T {
   let result: T | undefined;
   let writer: Writer | undefined;
-  const outcome = scope.ctx.project.engine.transaction(
-    (uow) => {
-      writer = new Writer(scope, uow);
-      result = fn(writer);
-    },
-    { origin: 'api', user: scope.user, beforeCommit: () => writer!.checkAfter() },
+  const { engine, store } = scope.ctx.project;
+  const outcome = scope.readingFrom(store, () =>
+    engine.transaction(
+      (uow) => {
+        writer = new Writer(scope, uow);
+        result = fn(writer);
+      },
+      { origin: 'api', user: scope.user, beforeCommit: () => writer!.checkAfter() },
+    ),
   );
-  if (!outcome.ok)
-    throw fromTxError(
-      outcome.error!,
-      outcome.tx,
-      typeof pointerBase === 'string' ? pointerBase : pointerBase(outcome.error!, outcome.trace),
-    );
+  if (!outcome.ok) throw refusal(outcome, pointerBase);
   return result as T;
+}
+
+/** as transact, for a long `fn` (an atomic request) that calls `pause()` between its steps so it stalls no one */
+export async function transactSliced<T>(
+  scope: Scope,
+  fn: (w: Writer, pause: () => Promise<void>) => Promise<T>,
+  pointerBase: PointerBase,
+): Promise<T> {
+  let result: T | undefined;
+  let writer: Writer | undefined;
+  const { engine, store } = scope.ctx.project;
+  const outcome = await scope.readingFrom(store, () =>
+    engine.transactionSliced(
+      async (uow, pause) => {
+        writer = new Writer(scope, uow);
+        result = await fn(writer, pause);
+      },
+      { origin: 'api', user: scope.user, beforeCommit: () => writer!.checkAfter() },
+    ),
+  );
+  if (!outcome.ok) throw refusal(outcome, pointerBase);
+  return result as T;
+}
+
+function refusal(outcome: TxOutcome, pointerBase: PointerBase): ApiError {
+  const e = outcome.error!;
+  return fromTxError(e, outcome.tx, typeof pointerBase === 'string' ? pointerBase : pointerBase(e, outcome.trace));
 }
 
 /** The writes a request makes, each checked against the user's grants. */

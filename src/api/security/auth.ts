@@ -222,7 +222,7 @@ export class Auth {
       if (e instanceof Busy) throw new UserError('busy', 'too many passwords are being checked right now; try again in a moment');
       throw e;
     }
-    this.users.setPasswordHash(name, hash);
+    await this.inTurn(() => this.users.setPasswordHash(name, hash));
     this.forget(name);
   }
 
@@ -237,6 +237,11 @@ export class Auth {
     if (!check.ok) return check;
     await this.setPassword(user.name, password);
     return check;
+  }
+
+  /** runs a write to the users table in a write turn: never inside another request's long (sliced) transaction */
+  inTurn<T>(write: () => T): Promise<T> {
+    return this.project.engine.turns.run(write);
   }
 
   /** ends every token `name` holds (their token version goes up) */
