@@ -28,7 +28,7 @@ export interface EndpointCall {
   /** the caller (the anonymous user on a public endpoint without a token); null when security is off */
   user: User | null;
   /** turns `dict` into rows with `mapping` and inserts them as one transaction; answers 201 with the created resource */
-  create(mapping: Mapping, dict: unknown, options?: { include?: string[] }): EndpointResult;
+  create(mapping: Mapping, dict: unknown, options?: { include?: string[] }): Promise<EndpointResult>;
   /** runs writes as one transaction, as the caller */
   transaction<T>(fn: (w: Writer) => T): T;
   /** the JSON:API document of one row (with includes) */

@@ -178,13 +178,20 @@ function checked(col: ColumnInfo, value: unknown, path: string): Value {
 
 /** inserts a row tree parents first, each child's foreign key taken from the parent just inserted */
 export function insertTree(tree: RowTree, insert: (table: string, values: Row) => Row): Row {
+  const steps = insertingTree(tree, insert);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** insertTree a row at a time: yields after each insert (where a sliced transaction may pause); returns the root row */
+export function* insertingTree(tree: RowTree, insert: (table: string, values: Row) => Row): Generator<void, Row> {
   const row = insert(tree.table, tree.values);
+  yield;
   for (const c of tree.children) {
     for (const childTree of c.rows) {
       c.fk.childColumns.forEach((col, i) => {
         childTree.values[col] = row[c.fk.parentColumns[i]!] ?? null;
       });
-      insertTree(childTree, insert);
+      yield* insertingTree(childTree, insert);
     }
   }
   return row;

@@ -90,6 +90,37 @@ describe('an atomic request at the operations cap', () => {
   });
 });
 
+describe('a mapped document at the items cap (OrderB2B, 1,000 items)', () => {
+  it('is inserted a slice at a time: a GET sent meanwhile is answered before it ends', async () => {
+    const products = ['Geitost', 'Konbu']; // cheap: 1,000 of them fit ANTON's credit
+    const order = {
+      AccountId: 'ANTON',
+      Given: 'Steven',
+      Surname: 'Buchanan',
+      Items: Array.from({ length: 1000 }, (_, i) => ({ ProductName: products[i % products.length], QuantityOrdered: 1 })),
+    };
+    const state = { done: false };
+    const heavy = api
+      .req('POST', '/ServicesEndPoint/OrderB2B', { body: order, headers: { 'Content-Type': 'application/json' } })
+      .finally(() => {
+        state.done = true;
+      });
+    expect(
+      await until(
+        () => api.nw.store.db.inTransaction,
+        () => state.done,
+      ),
+      'the order held the event loop from start to finish',
+    ).toBe(true);
+    const one = await api.req('GET', '/Customer/ALFKI');
+    expect(state.done, 'the GET waited for the whole order').toBe(false);
+    expect(one.status).toBe(200);
+    const r = await heavy;
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+    expect(r.body.included).toHaveLength(1000);
+  });
+});
+
 describe('the heaviest read the limits allow', () => {
   const HEAVY = '/Order?page%5Blimit%5D=600&include=OrderDetailList,Customer,Employee';
 
