@@ -130,6 +130,8 @@ class Call implements EndpointCall {
   private rowOf(table: string, row: Row): Row | undefined {
     const type = this.scope.type(table);
     const pk = type.table.primaryKey;
-    return this.scope.rows(selectRows(type, { filters: [], keys: { columns: pk, tuples: [pk.map((c) => row[c]!)] } }))[0];
+    return this.scope.rows(
+      selectRows(type, { dialect: this.scope.dialect, filters: [], keys: { columns: pk, tuples: [pk.map((c) => row[c]!)] } }),
+    )[0];
   }
 }

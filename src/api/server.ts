@@ -23,6 +23,7 @@ import { loadIntegration } from '../kafka/integration/load.js';
 import type { RpcClient } from '../kafka/integration/rpc.js';
 import type { Service } from '../kafka/integration/declare.js';
 import { callerKey } from '../kafka/integration/rpc-caller.js';
+import type { Dialect } from '../store/dialect.js';
 
 export interface ApiApp {
   app: express.Express;
@@ -131,7 +132,7 @@ export async function createApi(project: OpenProject, options: ApiOptions = {}):
     );
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = asApiError(err);
+    const e = asApiError(err, project.store.dialect);
     if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="alsx"');
     if (e.status >= 500 && !(err instanceof ApiError))
       process.stderr.write(`alsx api: ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -171,7 +172,7 @@ function publicRoutes(endpoints: Endpoints, services: Service[]): express.Router
 }
 
 /** anything thrown becomes an error object; only a bug in alsx is a 500, and it says so without a stack */
-function asApiError(err: unknown): ApiError {
+function asApiError(err: unknown, dialect: Dialect): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.too.large') return new ApiError(413, 'too-large', 'Payload too large', 'the request body is larger than 2 MB');
@@ -179,8 +180,7 @@ function asApiError(err: unknown): ApiError {
     return new ApiError(400, 'malformed-json', 'Malformed JSON', `the body is not valid JSON: ${e.message}`, { pointer: '' });
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new ApiError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
-  if (/SQLITE_BUSY|database is locked/.test(e?.message ?? ''))
-    return new ApiError(503, 'busy', 'Database busy', 'the database is busy; try again');
+  if (dialect.classify(err).kind === 'busy') return new ApiError(503, 'busy', 'Database busy', 'the database is busy; try again');
   return new ApiError(500, 'internal', 'Internal error', 'alsx failed on this request (a bug: the server log has the details)');
 }
 

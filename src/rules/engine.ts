@@ -8,6 +8,7 @@
  * column) → row events. When every row is done: constraints (once per changed row, against its final
  * state) → writes → after-flush events → commit events → commit. Any failure rolls back everything.
  */
+import type { Dialect } from '../store/dialect.js';
 import type { Key, Row, Store, Value } from '../store/types.js';
 import type { CompiledRules, TableLogic } from './compiled.js';
 import { BadInput, RuleViolation } from './errors.js';
@@ -119,7 +120,7 @@ export class Engine {
         { rollback: options.dryRun ?? false },
       );
     } catch (e) {
-      error = toTxError(e);
+      error = toTxError(e, this.store.dialect);
     } finally {
       this.active = outer;
     }
@@ -160,7 +161,7 @@ export class Engine {
         { rollback: options.dryRun ?? false },
       );
     } catch (e) {
-      error = toTxError(e);
+      error = toTxError(e, this.store.dialect);
     } finally {
       this.active = undefined;
     }
@@ -261,10 +262,10 @@ function frozenUser(u: TxOptions['user']): TxUser | undefined {
   });
 }
 
-function toTxError(e: unknown): TxError {
+function toTxError(e: unknown, dialect: Dialect): TxError {
   if (e instanceof RuleViolation) return { kind: e.kind, rule: e.rule, table: e.table, key: e.key, message: e.message };
   if (e instanceof BadInput) return { kind: 'bad-input', message: e.message, code: e.code, ...(e.pointer ? { pointer: e.pointer } : {}) };
-  if (e instanceof Error && /SQLITE_BUSY|database is locked/i.test(e.message))
+  if (e instanceof Error && dialect.classify(e).kind === 'busy')
     return { kind: 'error', code: 'busy', message: `the database is busy (${e.message}); try again` };
   throw e;
 }

@@ -863,8 +863,9 @@ export class UnitOfWork {
 
   /** turns SQLite's terse constraint errors into the caller's terms */
   private explainWriteError(e: unknown, table: TableInfo, row: Row, pointer: string): Error {
-    const msg = (e as Error).message ?? String(e);
-    if (/FOREIGN KEY constraint failed/.test(msg)) {
+    const failed = this.store.dialect.classify(e);
+    const msg = failed.detail;
+    if (failed.kind === 'fk') {
       for (const fk of table.parents) {
         const key = fkValue(fk.childColumns, row);
         if (key && !this.state(this.store.schema.tables.get(fk.parentTable)!, keyRowFrom(fk.parentColumns, key))) {
@@ -879,18 +880,15 @@ export class UnitOfWork {
       }
       return new RuleViolation(`foreign key`, table.name, this.keyOf(table, row), `${table.name}: ${msg}`, 'integrity');
     }
-    if (/UNIQUE constraint failed|PRIMARY KEY/.test(msg)) {
+    if (failed.kind === 'unique')
       return new BadInput(
-        `${table.name} ${formatKey(this.keyOf(table, row))} already exists (${msg.replace(/^.*failed: /, '')} must be unique)`,
+        `${table.name} ${formatKey(this.keyOf(table, row))} already exists (${msg} must be unique)`,
         pointer,
         'duplicate',
       );
-    }
-    if (/NOT NULL constraint failed: [^.]+\.(\w+)/.test(msg)) {
-      const col = /NOT NULL constraint failed: [^.]+\.(\w+)/.exec(msg)![1];
-      return new BadInput(`${table.name}.${col} is required`, `${pointer}.${col}`, 'required');
-    }
-    if (/CHECK constraint failed/.test(msg))
+    if (failed.kind === 'notnull' && failed.column)
+      return new BadInput(`${table.name}.${failed.column} is required`, `${pointer}.${failed.column}`, 'required');
+    if (failed.kind === 'check')
       return new RuleViolation('CHECK', table.name, this.keyOf(table, row), `${table.name}: ${msg}`, 'constraint');
     return e as Error;
   }

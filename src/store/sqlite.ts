@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { introspect } from './introspect.js';
 import { ReadConnections } from './sqlite-reads.js';
+import { sqliteDialect } from './dialect.js';
 import type { ForeignKey, Row, Schema, Store, TableInfo, Value } from './types.js';
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -25,6 +26,7 @@ export function statementCache(db: Database.Database): (sql: string) => Database
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly schema: Schema;
+  readonly dialect = sqliteDialect;
   /** connections for reads that must not see a write transaction in progress (the API's) */
   readonly reads: ReadConnections;
   private readonly stmt: (sql: string) => Database.Statement;

@@ -1,3 +1,4 @@
+import type { Dialect } from './dialect.js';
 /**
  * The narrow data-access interface the rules engine uses. It knows tables, keys and rows — no
  * rules — so another database (PostgreSQL) can be added behind it later.
@@ -65,6 +66,8 @@ export interface Schema {
 
 export interface Store {
   readonly schema: Schema;
+  /** the database's SQL */
+  readonly dialect: Dialect;
   /** the row with this key, or undefined */
   get(table: TableInfo, key: Row): Row | undefined;
   /** primary keys of the rows whose `fk` columns equal `parentKey` (in the parent's column order) */

@@ -129,7 +129,9 @@ async function results(scope: Scope, done: Done[]): Promise<{ data?: ResourceObj
       continue;
     }
     const pk = d.type.table.primaryKey;
-    const fresh = scope.rows(selectRows(d.type, { filters: [], keys: { columns: pk, tuples: [pk.map((c) => d.row![c]!)] } }))[0];
+    const fresh = scope.rows(
+      selectRows(d.type, { dialect: scope.dialect, filters: [], keys: { columns: pk, tuples: [pk.map((c) => d.row![c]!)] } }),
+    )[0];
     out.push(
       fresh ? { data: docs.resource(d.type, fresh) } : { data: { type: d.type.type, id: idOf(d.type.table, d.row) } as ResourceObject },
     );

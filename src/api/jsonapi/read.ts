@@ -114,9 +114,9 @@ async function fetchCollection(
   const keys = within
     ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
     : undefined;
-  const count = Number(scope.rows(countRows(type, { filters, keys, secure }))[0]!.n);
+  const count = Number(scope.rows(countRows(type, { dialect: scope.dialect, filters, keys, secure }))[0]!.n);
   await slicer.pause();
-  const select = selectRows(type, { filters, sort: query.sort, page: query.page, keys, secure });
+  const select = selectRows(type, { dialect: scope.dialect, filters, sort: query.sort, page: query.page, keys, secure });
   const rows = query.page.limit > STREAM_ABOVE ? await scope.rowsSliced(select, slicer) : scope.rows(select);
   const inc = new Includer(scope, query);
   await inc.run(type, rows, slicer);
@@ -185,7 +185,11 @@ export function toOneRow(scope: Scope, rel: Relationship, child: Row): Row | und
   if (values.some((v) => v === null || v === undefined)) return undefined;
   const target = scope.type(rel.target);
   return scope.rows(
-    selectRows(target, { filters: scope.access(target, 'read'), keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] } }),
+    selectRows(target, {
+      dialect: scope.dialect,
+      filters: scope.access(target, 'read'),
+      keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] },
+    }),
   )[0];
 }
 
@@ -210,8 +214,8 @@ export function readLinkage(scope: Scope, type: ResourceType, id: string, name: 
   }
   const filters = scope.access(target, 'read');
   const keys = { columns: rel.fk.childColumns, tuples: [rel.fk.parentColumns.map((c) => parent[c]!)] };
-  const rows = scope.rows(selectRows(target, { filters, keys, page }));
-  const count = Number(scope.rows(countRows(target, { filters, keys }))[0]!.n);
+  const rows = scope.rows(selectRows(target, { dialect: scope.dialect, filters, keys, page }));
+  const count = Number(scope.rows(countRows(target, { dialect: scope.dialect, filters, keys }))[0]!.n);
   return {
     jsonapi: JSONAPI,
     data: rows.map((r) => ({ type: target.type, id: idOf(target.table, r) })),
@@ -291,7 +295,11 @@ class Includer {
     const found: Row[] = [];
     const all = [...tuples.values()];
     for (let i = 0; i < all.length; i += KEYS_PER_QUERY) {
-      found.push(...this.scope.rows(selectRows(target, { filters, keys: { columns: toCols, tuples: all.slice(i, i + KEYS_PER_QUERY) } })));
+      found.push(
+        ...this.scope.rows(
+          selectRows(target, { dialect: this.scope.dialect, filters, keys: { columns: toCols, tuples: all.slice(i, i + KEYS_PER_QUERY) } }),
+        ),
+      );
       yield;
     }
     for (const r of found) {

@@ -13,6 +13,7 @@ import { keyOf, type ApiModel, type ResourceType } from './model.js';
 import { resolvePath, type Condition, type QueryOptions } from './query.js';
 import { selectRows, type JoinSecurity } from './sql.js';
 import type { Slicer } from '../../slicer.js';
+import type { Dialect } from '../../store/dialect.js';
 
 /** what a request's reads run on */
 export interface RowSource {
@@ -40,6 +41,10 @@ export class Scope {
 
   get model(): ApiModel {
     return this.ctx.model;
+  }
+
+  get dialect(): Dialect {
+    return this.ctx.project.store.dialect;
   }
 
   get limits(): ApiLimits {
@@ -140,7 +145,7 @@ export class Scope {
       if (!column || (readable && !readable.has(c))) return [];
       filters.push({ via: [], column, owner: type, op: value === null ? 'isnull' : 'eq', value });
     }
-    return this.rows(selectRows(type, { filters, page: { offset: 0, limit } }));
+    return this.rows(selectRows(type, { dialect: this.dialect, filters, page: { offset: 0, limit } }));
   }
 
   /** where this request reads now: absent, the newest commit (a read connection, never a write in progress) */
@@ -190,10 +195,11 @@ export class Scope {
         `${type.type} ${id} does not exist (${type.table.primaryKey.length > 1 ? `ids of ${type.type} are ${type.table.primaryKey.join(',')}` : `not a valid ${type.table.primaryKey[0]}`})`,
       );
     const keys = { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] };
-    const readable = this.may(type, 'read') && this.rows(selectRows(type, { filters: this.access(type, 'read'), keys }))[0];
+    const readable =
+      this.may(type, 'read') && this.rows(selectRows(type, { dialect: this.dialect, filters: this.access(type, 'read'), keys }))[0];
     if (!readable) throw notFound(`${type.type} ${id} does not exist`);
     if (action === 'read') return readable;
-    const row = this.rows(selectRows(type, { filters: this.access(type, action), keys }))[0];
+    const row = this.rows(selectRows(type, { dialect: this.dialect, filters: this.access(type, action), keys }))[0];
     if (!row) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type} ${id}`);
     return row;
   }

@@ -4,7 +4,7 @@
  * Filters across to-one relationships become LEFT JOINs; row security is more filters, on every
  * table a client's path joins as well.
  */
-import { q } from '../../store/sqlite.js';
+import type { Dialect } from '../../store/dialect.js';
 import type { Value } from '../../store/types.js';
 import type { ApiModel, Relationship, ResourceType } from './model.js';
 import type { ColumnPath, Condition, Filter } from './query.js';
@@ -12,6 +12,16 @@ import type { ColumnPath, Condition, Filter } from './query.js';
 export interface Select {
   sql: string;
   params: Value[];
+}
+
+/** a query's parameters as it is built: each value's placeholder in the dialect's form */
+class Params {
+  readonly values: Value[] = [];
+  constructor(readonly dialect: Dialect) {}
+  add(value: Value): string {
+    this.values.push(value);
+    return this.dialect.param(this.values.length);
+  }
 }
 
 interface From {
@@ -43,7 +53,8 @@ function leaves(c: Condition, into: Filter[]): Filter[] {
  * "\"Order\" t0 LEFT JOIN \"Customer\" t1 ON …" for the paths the filters follow. A grant's own
  * paths join tables whole; a client's join each table through its row filter (a subquery).
  */
-function from(type: ResourceType, filters: Condition[], params: Value[], secure?: JoinSecurity, names = { n: 1 }, base = 't0'): From {
+function from(type: ResourceType, filters: Condition[], params: Params, secure?: JoinSecurity, names = { n: 1 }, base = 't0'): From {
+  const q = params.dialect.q;
   const aliases = new Map<string, string>([['', base]]);
   const joins: string[] = [];
   for (const p of filters.flatMap((c) => leaves(c, []))) {
@@ -68,7 +79,8 @@ function from(type: ResourceType, filters: Condition[], params: Value[], secure?
 }
 
 /** the table a client's path joins: whole, or as a subquery of the rows the user may read */
-function visibleRows(rel: Relationship, params: Value[], secure: JoinSecurity | undefined, names: { n: number }): string {
+function visibleRows(rel: Relationship, params: Params, secure: JoinSecurity | undefined, names: { n: number }): string {
+  const q = params.dialect.q;
   const target = secure?.model.types.get(rel.target);
   const filters = target ? secure!.filters(target) : [];
   if (!target || filters.length === 0) return q(rel.fk.parentTable);
@@ -77,8 +89,9 @@ function visibleRows(rel: Relationship, params: Value[], secure: JoinSecurity | 
   return `(SELECT ${alias}.* FROM ${inner.text} WHERE ${render({ and: filters }, inner, params)})`;
 }
 
-function condition(f: Filter, alias: string, params: Value[]): string {
-  const col = `${alias}.${q(f.column.name)}`;
+function condition(f: Filter, alias: string, params: Params): string {
+  const d = params.dialect;
+  const col = `${alias}.${d.q(f.column.name)}`;
   switch (f.op) {
     case 'isnull':
       return `${col} IS NULL`;
@@ -86,32 +99,37 @@ function condition(f: Filter, alias: string, params: Value[]): string {
       return `${col} IS NOT NULL`;
     case 'in': {
       const values = f.value as Value[];
-      if (values.length === 0) return '0';
-      params.push(...values);
-      return `${col} IN (${values.map(() => '?').join(', ')})`;
+      if (values.length === 0) return d.false;
+      return `${col} IN (${values.map((v) => params.add(v)).join(', ')})`;
     }
+    case 'ne':
+      return d.distinct(col, params.add(f.value as Value));
+    case 'like':
+      return d.like(col, params.add(f.value as Value));
     default:
-      params.push(f.value as Value);
-      return `${col} ${SQL_OPS[f.op]} ?`;
+      return `${col} ${SQL_OPS[f.op]} ${params.add(f.value as Value)}`;
   }
 }
 
-const SQL_OPS = { eq: '=', ne: 'IS NOT', lt: '<', le: '<=', gt: '>', ge: '>=', like: 'LIKE' } as const;
+const SQL_OPS = { eq: '=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
-function render(c: Condition, f: From, params: Value[]): string {
-  if (c === false) return '0';
-  if ('and' in c) return c.and.length ? `(${c.and.map((x) => render(x, f, params)).join(' AND ')})` : '1';
-  if ('or' in c) return c.or.length ? `(${c.or.map((x) => render(x, f, params)).join(' OR ')})` : '0';
+function render(c: Condition, f: From, params: Params): string {
+  const d = params.dialect;
+  if (c === false) return d.false;
+  if ('and' in c) return c.and.length ? `(${c.and.map((x) => render(x, f, params)).join(' AND ')})` : d.true;
+  if ('or' in c) return c.or.length ? `(${c.or.map((x) => render(x, f, params)).join(' OR ')})` : d.false;
   if ('not' in c) return `NOT ${render(c.not, f, params)}`;
   return condition(c, f.aliasOf(c), params);
 }
 
-function where(filters: Condition[], f: From, params: Value[], extra: string[] = []): string {
+function where(filters: Condition[], f: From, params: Params, extra: string[] = []): string {
   const parts = [...extra, ...filters.map((x) => render(x, f, params))];
   return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
 }
 
 export interface ListOptions {
+  /** the database's SQL */
+  dialect: Dialect;
   filters: Condition[];
   /** row security for the tables client filters join */
   secure?: JoinSecurity;
@@ -122,7 +140,8 @@ export interface ListOptions {
 }
 
 export function selectRows(type: ResourceType, o: ListOptions): Select {
-  const params: Value[] = [];
+  const params = new Params(o.dialect);
+  const q = o.dialect.q;
   const f = from(type, o.filters, params, o.secure);
   const extra = o.keys ? [keysCondition(o.keys, params)] : [];
   const w = where(o.filters, f, params, extra);
@@ -132,27 +151,21 @@ export function selectRows(type: ResourceType, o: ListOptions): Select {
     ...(o.page || o.sort ? type.table.primaryKey.map((c) => `t0.${q(c)}`) : []),
   ];
   let sql = `SELECT t0.* FROM ${f.text}${w}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`;
-  if (o.page) {
-    sql += ' LIMIT ? OFFSET ?';
-    params.push(o.page.limit, o.page.offset);
-  }
-  return { sql, params };
+  if (o.page) sql += ` LIMIT ${params.add(o.page.limit)} OFFSET ${params.add(o.page.offset)}`;
+  return { sql, params: params.values };
 }
 
 export function countRows(type: ResourceType, o: ListOptions): Select {
-  const params: Value[] = [];
+  const params = new Params(o.dialect);
   const f = from(type, o.filters, params, o.secure);
   const extra = o.keys ? [keysCondition(o.keys, params)] : [];
-  return { sql: `SELECT count(*) AS n FROM ${f.text}${where(o.filters, f, params, extra)}`, params };
+  return { sql: `SELECT count(*) AS n FROM ${f.text}${where(o.filters, f, params, extra)}`, params: params.values };
 }
 
-function keysCondition(keys: NonNullable<ListOptions['keys']>, params: Value[]): string {
-  if (keys.tuples.length === 0) return '0';
-  if (keys.columns.length === 1) {
-    for (const t of keys.tuples) params.push(t[0]!);
-    return `t0.${q(keys.columns[0]!)} IN (${keys.tuples.map(() => '?').join(', ')})`;
-  }
-  for (const t of keys.tuples) params.push(...t);
-  const row = `(${keys.columns.map(() => '?').join(', ')})`;
-  return `(${keys.columns.map((c) => `t0.${q(c)}`).join(', ')}) IN (VALUES ${keys.tuples.map(() => row).join(', ')})`;
+function keysCondition(keys: NonNullable<ListOptions['keys']>, params: Params): string {
+  const q = params.dialect.q;
+  if (keys.tuples.length === 0) return params.dialect.false;
+  if (keys.columns.length === 1) return `t0.${q(keys.columns[0]!)} IN (${keys.tuples.map((t) => params.add(t[0]!)).join(', ')})`;
+  const rows = keys.tuples.map((t) => `(${t.map((v) => params.add(v)).join(', ')})`);
+  return `(${keys.columns.map((c) => `t0.${q(c)}`).join(', ')}) IN (VALUES ${rows.join(', ')})`;
 }

@@ -248,7 +248,10 @@ export class Writer {
       const filters = scope.access(p.type, p.action);
       if (filters.length === 0) continue;
       const key = p.type.table.primaryKey.map((c) => p.row[c]!);
-      if (!scope.rows(selectRows(p.type, { filters, keys: { columns: p.type.table.primaryKey, tuples: [key] } })).length) {
+      if (
+        !scope.rows(selectRows(p.type, { dialect: scope.dialect, filters, keys: { columns: p.type.table.primaryKey, tuples: [key] } }))
+          .length
+      ) {
         throw forbidden(
           `${scope.user?.name ?? 'this user'} may not ${p.action === 'insert' ? 'create' : 'change'} ${p.type.type} ${idOf(p.type.table, p.row)} that way: it would fall outside what they may ${p.action}`,
         );
@@ -325,7 +328,8 @@ export class Writer {
       const filters = this.scope.may(target, 'read') ? this.scope.access(target, 'read') : [false as const];
       if (filters.length === 0) continue; // every row is visible: the rules' own integrity check answers for missing ones
       const keys = { columns: rel.fk.parentColumns, tuples: [tuple as Value[]] };
-      if (this.scope.rows(selectRows(target, { filters, keys, page: { offset: 0, limit: 1 } })).length) continue;
+      if (this.scope.rows(selectRows(target, { dialect: this.scope.dialect, filters, keys, page: { offset: 0, limit: 1 } })).length)
+        continue;
       const c = rel.fk.childColumns.find((x) => x in values)!;
       const member = type.memberOf.get(c);
       throw missingParent(target, tuple.join(','), `${pointer}/${member ? `attributes/${member}` : 'id'}`);
@@ -345,7 +349,13 @@ export class Writer {
     const parentKey = rel.fk.parentColumns.map((c) => parent[c]!);
     const wanted = new Set(ids.map((i) => i.id));
     const current = this.scope
-      .rows(selectRows(child, { filters: this.scope.access(child, 'read'), keys: { columns: rel.fk.childColumns, tuples: [parentKey] } }))
+      .rows(
+        selectRows(child, {
+          dialect: this.scope.dialect,
+          filters: this.scope.access(child, 'read'),
+          keys: { columns: rel.fk.childColumns, tuples: [parentKey] },
+        }),
+      )
       .map((r) => idOf(child.table, r));
     const attach = how === 'remove' ? [] : [...wanted].filter((id) => !current.includes(id));
     const detach = how === 'add' ? [] : how === 'remove' ? current.filter((id) => wanted.has(id)) : current.filter((id) => !wanted.has(id));

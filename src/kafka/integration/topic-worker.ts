@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { JsonBoundsError, parseBounded } from '../../bounded-json.js';
 import type { Engine } from '../../rules/engine.js';
+import type { Dialect } from '../../store/dialect.js';
 import type { SqliteStore } from '../../store/sqlite.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
@@ -115,7 +116,7 @@ export class TopicWorker {
       if (e instanceof MappingError) return this.deadLetter(m, e.message, 'mapping');
       if (e instanceof HandlerRefusal) return this.deadLetter(m, e.message, 'refused');
       if (e instanceof ApiError && e.status < 500) return this.deadLetter(m, e.message, e.status === 404 ? 'not-found' : 'forbidden');
-      if (isTransient(e)) throw e;
+      if (isTransient(e, this.store.dialect)) throw e;
       // a consumer function that fails on this message would fail on every delivery: poison, not an outage
       return this.deadLetter(m, `${(e as Error).name}: ${(e as Error).message}`, 'handler-error');
     }
@@ -195,7 +196,7 @@ interface Seen {
 }
 
 /** failures of the machine, not of the message: deliver it again later */
-function isTransient(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL)/.test(code);
+function isTransient(e: unknown, dialect: Dialect): boolean {
+  const kind = dialect.classify(e).kind;
+  return kind === 'busy' || kind === 'transient';
 }
