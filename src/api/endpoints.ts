@@ -41,7 +41,7 @@ export function endpointRouter(ctx: ApiContext, list: Endpoints, userOf: (req: R
         throw forbidden(
           `${ep.method} /api${route} is for the role${ep.roles.length === 1 ? '' : 's'} ${ep.roles.join(', ')}; ${user.name} has ${user.roles.join(', ') || 'no role'}`,
         );
-      const scope = new Scope(ctx, user, apiBase(req));
+      const scope = new Scope(ctx, user, apiBase(req), ctx.project.store.reads.instant);
       const takesBody = ep.method !== 'GET' && ep.method !== 'DELETE';
       const hasBody = req.body instanceof Buffer && req.body.toString('utf8').trim().length > 0;
       const body = takesBody || hasBody ? jsonBody(req, 'JSON') : undefined;

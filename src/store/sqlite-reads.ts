@@ -12,6 +12,7 @@
 import Database from 'better-sqlite3';
 import type { Row, Value } from './types.js';
 import { statementCache } from './sqlite.js';
+import type { Slicer } from '../slicer.js';
 
 export class SqliteReader {
   private readonly stmt: (sql: string) => Database.Statement;
@@ -24,9 +25,25 @@ export class SqliteReader {
     return this.stmt(sql).all(...params) as Row[];
   }
 
-  /** rows one at a time: a large result can be taken in slices (nothing else may use the connection meanwhile) */
-  iterate(sql: string, params: readonly Value[] = []): IterableIterator<Row> {
-    return this.stmt(sql).iterate(...params) as IterableIterator<Row>;
+  /**
+   * Rows, awaited. With a slicer the rows are stepped through and the event loop gets its turns
+   * between slices — on a snapshot's connection only, which no one else uses meanwhile.
+   */
+  async read(sql: string, params: readonly Value[] = [], slicer?: Slicer): Promise<Row[]> {
+    if (!slicer) return this.all(sql, params);
+    const rows: Row[] = [];
+    for (const row of this.stmt(sql).iterate(...params) as IterableIterator<Row>) {
+      rows.push(row);
+      if ((rows.length & 63) === 0) await slicer.pause();
+    }
+    return rows;
+  }
+}
+
+/** a reader shared by every request: a query is answered whole, never stepped across turns */
+class InstantReader extends SqliteReader {
+  override read(sql: string, params: readonly Value[] = []): Promise<Row[]> {
+    return Promise.resolve(this.all(sql, params));
   }
 }
 
@@ -42,17 +59,18 @@ export class ReadConnections {
 
   constructor(private readonly file: string) {}
 
-  private connect(): SqliteReader {
+  private connect(Kind: typeof SqliteReader = SqliteReader): SqliteReader {
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     db.defaultSafeIntegers(false);
-    const reader = new SqliteReader(db);
+    const reader = new Kind(db);
     this.open.add(reader);
     return reader;
   }
 
+  /** reads the newest commit; never held across a turn of the event loop, so it takes no slicer */
   get instant(): SqliteReader {
-    return (this.instantReader ??= this.connect());
+    return (this.instantReader ??= this.connect(InstantReader));
   }
 
   /** runs `fn` on a connection of its own, inside one read transaction: one consistent commit however long it takes */

@@ -191,6 +191,11 @@ export class SqliteStore implements Store {
     return this.stmt(sql).all(...params) as Row[];
   }
 
+  /** all(), awaited (a reader's interface: the write connection read inside its own transaction) */
+  read(sql: string, params: readonly Value[] = []): Promise<Row[]> {
+    return Promise.resolve(this.all(sql, params));
+  }
+
   close(): void {
     this.reads.close();
     this.db.close();

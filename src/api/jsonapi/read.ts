@@ -12,6 +12,7 @@ import { linkVisible, MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js'
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
 import { Slicer } from '../../slicer.js';
+import type { Reading } from './reading.js';
 
 export interface Document {
   jsonapi: { version: string };
@@ -54,7 +55,7 @@ export async function sendCollection(
 ): Promise<void> {
   const slicer = new Slicer();
   const fetched = await scope.ctx.project.store.reads.snapshot((reader) =>
-    scope.readingFrom(reader, () => fetchCollection(scope, type, url, slicer, within)),
+    scope.readingFrom(reader, () => scope.later(fetching(scope, type, url, within), slicer)),
   );
   const { query, rows, inc, count } = fetched;
   if (rows.length + inc.size <= SLICE_ABOVE) return send(collectionDocument(scope, type, url, fetched));
@@ -97,42 +98,39 @@ interface Fetched {
   count: number;
 }
 
-/** a page larger than this is taken from the database a slice at a time */
-const STREAM_ABOVE = 100;
-
 /** the rows of a collection request and of its includes */
-async function fetchCollection(
-  scope: Scope,
-  type: ResourceType,
-  url: URL,
-  slicer: Slicer,
-  within?: { rel: Relationship; parent: Row },
-): Promise<Fetched> {
+function* fetching(scope: Scope, type: ResourceType, url: URL, within?: { rel: Relationship; parent: Row }): Reading<Fetched> {
   const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(true));
   const filters = [...query.filters, ...scope.access(type, 'read')];
   const secure = scope.secure;
+  const dialect = scope.dialect;
   const keys = within
     ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
     : undefined;
-  const count = Number(scope.rows(countRows(type, { dialect: scope.dialect, filters, keys, secure }))[0]!.n);
-  await slicer.pause();
-  const select = selectRows(type, { dialect: scope.dialect, filters, sort: query.sort, page: query.page, keys, secure });
-  const rows = query.page.limit > STREAM_ABOVE ? await scope.rowsSliced(select, slicer) : scope.rows(select);
+  const count = Number((yield countRows(type, { dialect, filters, keys, secure }))[0]!.n);
+  const rows = yield selectRows(type, { dialect, filters, sort: query.sort, page: query.page, keys, secure });
   const inc = new Includer(scope, query);
-  await inc.run(type, rows, slicer);
+  yield* inc.run(type, rows);
   return { query, rows, inc, count };
 }
 
-export function readOne(scope: Scope, type: ResourceType, id: string, url: URL): { doc: Document; row: Row } {
+export async function readOne(scope: Scope, type: ResourceType, id: string, url: URL): Promise<Document> {
   const query = parseQuery(url.searchParams, type, scope.model, scope.queryOptions(false));
-  const row = scope.visibleRow(type, id);
-  return { doc: single(scope, type, row, query, url), row };
+  return scope.later(
+    (function* () {
+      return yield* documentOf(scope, type, yield* scope.visible(type, id), query, url);
+    })(),
+  );
 }
 
 /** a document for one row, with its includes (after a write too) */
 export function single(scope: Scope, type: ResourceType, row: Row, query: Query, url?: URL): Document {
+  return scope.now(documentOf(scope, type, row, query, url));
+}
+
+export function* documentOf(scope: Scope, type: ResourceType, row: Row, query: Query, url?: URL): Reading<Document> {
   const inc = new Includer(scope, query);
-  inc.run(type, [row]);
+  yield* inc.run(type, [row]);
   const docs = scope.documents(query.fields);
   return {
     jsonapi: JSONAPI,
@@ -166,12 +164,17 @@ export async function sendRelated(
   stream: (chunks: AsyncIterable<string>) => Promise<void>,
 ): Promise<void> {
   const rel = relationshipOf(scope, type, name);
-  const parent = scope.visibleRow(type, id);
+  const parent = await scope.later(scope.visible(type, id));
   const target = scope.type(rel.target);
   if (rel.kind === 'toMany') return sendCollection(scope, target, url, send, stream, { rel, parent });
   const query = parseQuery(url.searchParams, target, scope.model, scope.queryOptions(false));
-  const row = toOneRow(scope, rel, parent);
-  send(row ? single(scope, target, row, query, url) : { jsonapi: JSONAPI, data: null, links: { self: url.href } });
+  const doc = await scope.later(
+    (function* () {
+      const row = yield* toOneRow(scope, rel, parent);
+      return row ? yield* documentOf(scope, target, row, query, url) : null;
+    })(),
+  );
+  send(doc ?? { jsonapi: JSONAPI, data: null, links: { self: url.href } });
 }
 
 const pageLinksOnly = (links: Record<string, string | null>): Record<string, string | null> => {
@@ -180,28 +183,28 @@ const pageLinksOnly = (links: Record<string, string | null>): Record<string, str
 };
 
 /** the parent row a to-one relationship points to, if the user may see it */
-export function toOneRow(scope: Scope, rel: Relationship, child: Row): Row | undefined {
+function* toOneRow(scope: Scope, rel: Relationship, child: Row): Reading<Row | undefined> {
   const values = rel.fk.childColumns.map((c) => child[c]);
   if (values.some((v) => v === null || v === undefined)) return undefined;
   const target = scope.type(rel.target);
-  return scope.rows(
-    selectRows(target, {
-      dialect: scope.dialect,
-      filters: scope.access(target, 'read'),
-      keys: { columns: rel.fk.parentColumns, tuples: [values as Value[]] },
-    }),
-  )[0];
+  const keys = { columns: rel.fk.parentColumns, tuples: [values as Value[]] };
+  const rows = yield selectRows(target, { dialect: scope.dialect, filters: scope.access(target, 'read'), keys });
+  return rows[0];
 }
 
 /** GET /Type/id/relationships/rel: linkage only */
-export function readLinkage(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Document {
+export function readLinkage(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Promise<Document> {
+  return scope.later(linkageOf(scope, type, id, name, url));
+}
+
+function* linkageOf(scope: Scope, type: ResourceType, id: string, name: string, url: URL): Reading<Document> {
   const rel = relationshipOf(scope, type, name);
-  const parent = scope.visibleRow(type, id);
+  const parent = yield* scope.visible(type, id);
   const self = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/relationships/${rel.name}`;
   const related = `${scope.base}/${encodeURIComponent(type.type)}/${encodeURIComponent(id)}/${rel.name}`;
   const target = scope.type(rel.target);
   if (rel.kind === 'toOne') {
-    const row = toOneRow(scope, rel, parent);
+    const row = yield* toOneRow(scope, rel, parent);
     return { jsonapi: JSONAPI, data: row ? { type: target.type, id: idOf(target.table, row) } : null, links: { self, related } };
   }
   const page = { offset: 0, limit: MAX_PAGE_LIMIT };
@@ -214,8 +217,8 @@ export function readLinkage(scope: Scope, type: ResourceType, id: string, name: 
   }
   const filters = scope.access(target, 'read');
   const keys = { columns: rel.fk.childColumns, tuples: [rel.fk.parentColumns.map((c) => parent[c]!)] };
-  const rows = scope.rows(selectRows(target, { dialect: scope.dialect, filters, keys, page }));
-  const count = Number(scope.rows(countRows(target, { dialect: scope.dialect, filters, keys }))[0]!.n);
+  const rows = yield selectRows(target, { dialect: scope.dialect, filters, keys, page });
+  const count = Number((yield countRows(target, { dialect: scope.dialect, filters, keys }))[0]!.n);
   return {
     jsonapi: JSONAPI,
     data: rows.map((r) => ({ type: target.type, id: idOf(target.table, r) })),
@@ -258,30 +261,16 @@ class Includer {
     private readonly query: Query,
   ) {}
 
-  /** with a slicer, the queries of a large include are spread over turns of the event loop */
-  run(type: ResourceType, rows: Row[]): void;
-  run(type: ResourceType, rows: Row[], slicer: Slicer): Promise<void>;
-  run(type: ResourceType, rows: Row[], slicer?: Slicer): void | Promise<void> {
+  /** every include path, level by level, one query per relationship per level */
+  *run(type: ResourceType, rows: Row[]): Reading<void> {
     for (const r of rows) this.primary.add(ident(type, r));
-    const steps = this.steps(type, rows);
-    if (!slicer) {
-      for (const _ of steps);
-      return;
-    }
-    return (async () => {
-      for (const _ of steps) await slicer.pause();
-    })();
-  }
-
-  /** every include path, level by level; yields between queries (where a sliced read may pause) */
-  private *steps(type: ResourceType, rows: Row[]): Generator<void, void> {
     for (const path of this.query.include) {
       let level: Level = { type, rows };
       for (const rel of path) level = yield* this.follow(level.type, level.rows, rel);
     }
   }
 
-  private *follow(type: ResourceType, parents: Row[], rel: Relationship): Generator<void, Level> {
+  private *follow(type: ResourceType, parents: Row[], rel: Relationship): Reading<Level> {
     const target = this.scope.type(rel.target);
     const filters = this.scope.access(target, 'read');
     const [fromCols, toCols] =
@@ -295,12 +284,8 @@ class Includer {
     const found: Row[] = [];
     const all = [...tuples.values()];
     for (let i = 0; i < all.length; i += KEYS_PER_QUERY) {
-      found.push(
-        ...this.scope.rows(
-          selectRows(target, { dialect: this.scope.dialect, filters, keys: { columns: toCols, tuples: all.slice(i, i + KEYS_PER_QUERY) } }),
-        ),
-      );
-      yield;
+      const chunk = all.slice(i, i + KEYS_PER_QUERY);
+      found.push(...(yield selectRows(target, { dialect: this.scope.dialect, filters, keys: { columns: toCols, tuples: chunk } })));
     }
     for (const r of found) {
       const id = ident(target, r);

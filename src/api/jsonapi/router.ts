@@ -22,7 +22,7 @@ import { Slicer } from '../../slicer.js';
 import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 /** writes the document straight to the socket: an explicit Content-Type (no charset appended) and length */
-export function sendJsonApi(res: Response, status: number, doc: unknown, ext?: string): void {
+export function sendJsonApi<T>(res: Response, status: number, doc: T extends PromiseLike<unknown> ? never : T, ext?: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', ext ? `${MEDIA_TYPE}; ext="${ext}"` : MEDIA_TYPE);
   if (doc === undefined) return void res.end();
@@ -102,10 +102,10 @@ export function jsonBody(req: Request, expected = 'a JSON:API document {"data": 
 export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | null): Router {
   const r = express.Router();
   const raw = express.raw({ type: () => true, limit: '2mb' });
-  const scope = (req: Request): Scope => new Scope(ctx, userOf(req), apiBase(req));
+  const scope = (req: Request): Scope => new Scope(ctx, userOf(req), apiBase(req), ctx.project.store.reads.instant);
   /** a write waits while a long (sliced) transaction of this process is open: it would land inside it */
   const inTurn =
-    (handler: (req: Request<Record<string, string>>, res: Response) => void) =>
+    (handler: (req: Request<Record<string, string>>, res: Response) => void | Promise<void>) =>
     (req: Request<Record<string, string>>, res: Response): Promise<void> =>
       ctx.project.engine.turns.run(() => handler(req, res));
   const data = (req: Request): unknown => {
@@ -172,10 +172,10 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     }),
   );
 
-  r.get('/:type/:id', (req, res) => {
+  r.get('/:type/:id', async (req, res) => {
     checkAccept(req.get('Accept'));
     const s = scope(req);
-    const { doc } = readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
+    const doc = await readOne(s, s.type(req.params.type!), req.params.id!, requestUrl(req));
     const tag = etagOf(doc);
     res.set('ETag', tag);
     if (
@@ -228,13 +228,13 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     }),
   );
 
-  r.get('/:type/:id/relationships/:rel', (req, res) => {
+  r.get('/:type/:id/relationships/:rel', async (req, res) => {
     checkAccept(req.get('Accept'));
     const s = scope(req);
-    sendJsonApi(res, 200, readLinkage(s, s.type(req.params.type!), req.params.id!, req.params.rel!, requestUrl(req)));
+    sendJsonApi(res, 200, await readLinkage(s, s.type(req.params.type!), req.params.id!, req.params.rel!, requestUrl(req)));
   });
 
-  const relationshipWrite = (how: 'replace' | 'add' | 'remove') => (req: Request, res: Response) => {
+  const relationshipWrite = (how: 'replace' | 'add' | 'remove') => async (req: Request, res: Response) => {
     checkAccept(req.get('Accept'));
     checkContentType(req.get('Content-Type'));
     const s = scope(req);
@@ -256,7 +256,7 @@ export function jsonApiRouter(ctx: ApiContext, userOf: (req: Request) => User | 
     sendJsonApi(
       res,
       200,
-      readLinkage(
+      await readLinkage(
         s,
         type,
         id,

@@ -11,15 +11,17 @@ import { DocumentBuilder, visibleValues } from './document.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { keyOf, type ApiModel, type ResourceType } from './model.js';
 import { resolvePath, type Condition, type QueryOptions } from './query.js';
-import { selectRows, type JoinSecurity } from './sql.js';
+import { selectRows, type JoinSecurity, type Select } from './sql.js';
+import { readLater, readNow, type Reading } from './reading.js';
 import type { Slicer } from '../../slicer.js';
 import type { Dialect } from '../../store/dialect.js';
 
 /** what a request's reads run on */
 export interface RowSource {
-  all(sql: string, params: readonly Value[]): Row[];
-  /** rows one at a time (a connection no one else uses meanwhile) */
-  iterate?(sql: string, params: readonly Value[]): IterableIterator<Row>;
+  /** rows at once: a synchronous connection (SQLite) */
+  all?(sql: string, params: readonly Value[]): Row[];
+  /** rows, awaited; with a slicer, a long result may be taken a slice at a time */
+  read(sql: string, params: readonly Value[], slicer?: Slicer): Promise<Row[]>;
 }
 
 export interface ApiContext {
@@ -37,6 +39,12 @@ export class Scope {
     readonly user: User | null,
     /** absolute base of the API's links: "http://127.0.0.1:5656/api" */
     readonly base: string,
+    /**
+     * where reads go outside the request's own transaction. The API's routes read the newest commit
+     * on a read connection (a long transaction may be open on the write connection between its
+     * slices); a worker's scope, inside its own transaction, reads the write connection (the default).
+     */
+    private readonly reads: RowSource = ctx.project.store,
   ) {}
 
   get model(): ApiModel {
@@ -148,7 +156,7 @@ export class Scope {
     return this.rows(selectRows(type, { dialect: this.dialect, filters, page: { offset: 0, limit } }));
   }
 
-  /** where this request reads now: absent, the newest commit (a read connection, never a write in progress) */
+  /** where this request reads now (absent: `reads`) */
   private source: RowSource | undefined;
 
   /** runs `fn` reading from `source` — the write connection inside the request's own transaction, a snapshot for a sliced read */
@@ -166,20 +174,30 @@ export class Scope {
     }
   }
 
-  rows(sql: { sql: string; params: Value[] }): Row[] {
-    return (this.source ?? this.ctx.project.store.reads.instant).all(sql.sql, sql.params);
+  private get current(): RowSource {
+    return this.source ?? this.reads;
   }
 
-  /** the rows of a large query, taken a slice at a time when the source can stream them */
-  async rowsSliced(sql: { sql: string; params: Value[] }, slicer: Slicer): Promise<Row[]> {
-    const source = this.source ?? this.ctx.project.store.reads.instant;
-    if (!source.iterate || source === this.ctx.project.store.reads.instant) return source.all(sql.sql, sql.params);
-    const rows: Row[] = [];
-    for (const row of source.iterate(sql.sql, sql.params)) {
-      rows.push(row);
-      if ((rows.length & 63) === 0) await slicer.pause();
-    }
-    return rows;
+  /** rows at once (inside a write transaction, where the engine cannot wait) */
+  rows(query: Select): Row[] {
+    const source = this.current;
+    if (!source.all) throw new Error(`alsx: a synchronous read on ${this.dialect.name}, which reads asynchronously`);
+    return source.all(query.sql, query.params);
+  }
+
+  /** rows, awaited (the read routes); with a slicer, a long result is taken a slice at a time */
+  read(query: Select, slicer?: Slicer): Promise<Row[]> {
+    return this.current.read(query.sql, query.params, slicer);
+  }
+
+  /** runs a Reading at once (see rows) */
+  now<T>(reading: Reading<T>): T {
+    return readNow(reading, (q) => this.rows(q));
+  }
+
+  /** runs a Reading, awaiting each query */
+  later<T>(reading: Reading<T>, slicer?: Slicer): Promise<T> {
+    return readLater(reading, (q) => this.read(q, slicer), slicer);
   }
 
   /**
@@ -187,6 +205,10 @@ export class Scope {
    * not exist. For a write (`action`), a row they may see but not change is 403.
    */
   visibleRow(type: ResourceType, id: string, action: Action = 'read'): Row {
+    return this.now(this.visible(type, id, action));
+  }
+
+  *visible(type: ResourceType, id: string, action: Action = 'read'): Reading<Row> {
     if (type.table.primaryKey.length === 0)
       throw notFound(`${type.type} has no primary key, so its rows have no address; list them (GET /${type.type}) with filters`);
     const key = keyOf(type.table, id);
@@ -196,10 +218,10 @@ export class Scope {
       );
     const keys = { columns: type.table.primaryKey, tuples: [type.table.primaryKey.map((c) => key[c]!)] };
     const readable =
-      this.may(type, 'read') && this.rows(selectRows(type, { dialect: this.dialect, filters: this.access(type, 'read'), keys }))[0];
+      this.may(type, 'read') && (yield selectRows(type, { dialect: this.dialect, filters: this.access(type, 'read'), keys }))[0];
     if (!readable) throw notFound(`${type.type} ${id} does not exist`);
     if (action === 'read') return readable;
-    const row = this.rows(selectRows(type, { dialect: this.dialect, filters: this.access(type, action), keys }))[0];
+    const row = (yield selectRows(type, { dialect: this.dialect, filters: this.access(type, action), keys }))[0];
     if (!row) throw forbidden(`${this.user?.name ?? 'this user'} may not ${action} ${type.type} ${id}`);
     return row;
   }
