@@ -423,7 +423,47 @@ describe('writes through the API', () => {
     });
     await press(KEY.ctrlS);
     await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
-    expect(frame()).toContain(`row 1/${before + 1}`);
+    // the cursor on the order just created, the last of ANATR's
+    const id = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    await until(() => {
+      expect(frame()).toContain(`row ${before + 1}/${before + 1}`);
+      expect(frame()).toMatch(new RegExp(`^› ${id} +ANATR`, 'm'));
+    });
+  });
+
+  it('selects the row just created in a long table, scrolled to it, and in the sort in use', async () => {
+    mount(apiSource, client());
+    await press(...Array(at('Order')).fill(KEY.down), KEY.enter);
+    const total = apiSource.count('Order');
+    await until(() => expect(frame()).toContain(`row 1/${total}`));
+    await press('a');
+    await until(() => expect(frame()).toMatch(/^› CustomerId\s+\[▏\]/m));
+    await type('BERGS');
+    await press(KEY.down);
+    await type('5');
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
+    const id = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    await until(() => {
+      expect(frame()).toContain(`row ${total + 1}/${total + 1}`);
+      expect(frame()).toMatch(new RegExp(`^› ${id} +BERGS`, 'm'));
+    });
+    // sorted by CustomerId, the next BERGS order lands among BERGS's, after the one before it
+    await press('l', 's');
+    await until(() => expect(frame()).toContain('sort CustomerId ↑'));
+    await press('a');
+    await until(() => expect(frame()).toMatch(/^› CustomerId\s+\[▏\]/m));
+    await type('BERGS');
+    await press(KEY.down);
+    await type('5');
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).not.toBe(`Order ${id} created`));
+    const second = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    const position = apiSource.count('Order', 'CustomerId<BERGS') + apiSource.count('Order', 'CustomerId=BERGS');
+    await until(() => {
+      expect(frame()).toContain(`row ${position}/${total + 2}`);
+      expect(frame()).toMatch(new RegExp(`^› ${second} +BERGS`, 'm'));
+    });
   });
 
   it('refuses to delete a customer with orders, inline', async () => {

@@ -232,6 +232,33 @@ export class TableSource {
     return { rows, total: this.count(t.name, query.filter ?? '', query.where), offset };
   }
 
+  /**
+   * Where the row with this primary key stands among the rows `query` lists (its filter, fixed
+   * equalities and sort): the cursor position that selects it. Undefined when it is not among them.
+   */
+  positionOf(query: Omit<PageQuery, 'offset' | 'limit'>, key: Row): number | undefined {
+    this.changed();
+    const t = this.table(query.table);
+    if (!t.primaryKey.length) return undefined;
+    const listed = this.condition(t, query.filter ?? '', query.where);
+    const cond = andConditions(listed, equalityCondition(t, key));
+    const row = this.stmt(`SELECT ${this.rowidOf(t) ? `rowid AS ${ROWID}, ` : ''}* FROM ${q(t.name)}${whereSql(cond)}`).get(
+      ...cond.params,
+    ) as Row | undefined;
+    if (!row) return undefined;
+    if (query.sort) this.checkSortColumn(t, query.sort.column);
+    const byKey = !query.sort || (t.primaryKey.length === 1 && t.primaryKey[0] === query.sort.column);
+    if (!byKey && this.rowidOf(t)) return this.sortedIds(t, query.sort!, listed).indexOf(row[ROWID] as number);
+    // the rows before it in the ORDER BY of page(): the sort column (if any), then the key
+    const cols = [...(query.sort ? [query.sort.column] : []), ...t.primaryKey.filter((k) => k !== query.sort?.column)];
+    const before = query.sort?.dir === 'desc' ? '>' : '<';
+    const tuple = (list: string[]) => `(${list.join(', ')})`;
+    const sql = `SELECT count(*) FROM ${q(t.name)} WHERE ${listed.sql ? `(${listed.sql}) AND ` : ''}${tuple(cols.map(q))} ${before} ${tuple(cols.map(() => '?'))}`;
+    return this.stmt(sql)
+      .pluck()
+      .get(...listed.params, ...cols.map((c) => row[c] ?? null)) as number;
+  }
+
   /** a row by its primary key (fresh from the database) */
   get(table: string, key: Row): Row | undefined {
     const t = this.table(table);
