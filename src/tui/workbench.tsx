@@ -19,6 +19,7 @@ import { RuntimesPane, runtimesHints, type RuntimeControl } from './runtimes/Run
 import { TraceStore } from './trace/store.js';
 import { TracePane, traceHints } from './trace/TracePane.js';
 import { TableSource } from './tables/source.js';
+import { rowSecurity } from './tables/row-security.js';
 import { TablesPane, tablesHints } from './tables/TablesPane.js';
 import type { TopicsSource } from './topics/source.js';
 import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
@@ -75,7 +76,15 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     )
     .then(async (p) => {
       local = p;
-      session = await Session.open(p);
+      const s = await Session.open(p);
+      // the Tables pane shows what the user logged in may see, through the API's own grants
+      const follow = () => {
+        const scope = s.scope();
+        tables.viewAs(scope && rowSecurity(scope));
+      };
+      s.onChange(follow);
+      follow();
+      session = s;
       return p;
     });
 
