@@ -123,7 +123,10 @@ export function App(props: AppProps) {
     if (input === 'R' && props.recording) {
       if (!props.recording.active()) {
         props.recording.start();
-        return notify('recording: your writes, : commands and produced messages become steps — R to stop and name it', 'warn');
+        return notify(
+          'recording from the rows as they are now (kept as its start): your writes, : commands and produced messages become steps — R to stop and name it',
+          'warn',
+        );
       }
       return setNaming(true);
     }
@@ -189,7 +192,7 @@ export function App(props: AppProps) {
           {panes.map((p, i) => (
             <Box key={p.id} display={!help && i === active ? 'flex' : 'none'} width={columns} height={bodyHeight}>
               <WorkbenchContext.Provider value={paneWorkbenches[i]!}>
-                {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !help })}
+                {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !naming && !help })}
               </WorkbenchContext.Provider>
             </Box>
           ))}

@@ -19,6 +19,7 @@ import { RuntimesPane, runtimesHints, type RuntimeControl } from './runtimes/Run
 import { TraceStore } from './trace/store.js';
 import { TracePane, traceHints } from './trace/TracePane.js';
 import { TableSource } from './tables/source.js';
+import { rowSecurity } from './tables/row-security.js';
 import { TablesPane, tablesHints } from './tables/TablesPane.js';
 import type { TopicsSource } from './topics/source.js';
 import { TopicsPane, topicsHints } from './topics/TopicsPane.js';
@@ -26,6 +27,7 @@ import { ScenariosPane, scenariosHints } from './scenarios/ScenariosPane.js';
 import { Text } from 'ink';
 import { relative } from 'node:path';
 import { Recorder } from '../scenarios/recorder.js';
+import { RecordingStart } from '../scenarios/start-fixture.js';
 
 /** a produced message's value as the scenario should hold it: JSON as data, else the text */
 function parseValue(value: Buffer): unknown {
@@ -75,7 +77,15 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     )
     .then(async (p) => {
       local = p;
-      session = await Session.open(p);
+      const s = await Session.open(p);
+      // the Tables pane shows what the user logged in may see, through the API's own grants
+      const follow = () => {
+        const scope = s.scope();
+        tables.viewAs(scope && rowSecurity(scope));
+      };
+      s.onChange(follow);
+      follow();
+      session = s;
       return p;
     });
 
@@ -94,6 +104,24 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     return api?.status === 'up' && api.port ? `http://127.0.0.1:${api.port}` : undefined;
   };
   const recorder = new Recorder();
+  /** the rows as they were at R: a recording replays from them (its start: fixture), not from the bare seed */
+  let recordingStart: RecordingStart | undefined;
+  const startRecording = () => {
+    recordingStart?.drop();
+    recordingStart = RecordingStart.take(reader);
+    recorder.start();
+  };
+  /** stops the recording and writes it, with the fixture of its start when the rows then were not the seed's */
+  const saveRecording = async (name: string): Promise<string> => {
+    const { saveScenario } = await import('../scenarios/save.js');
+    const start = recordingStart;
+    recordingStart = undefined;
+    try {
+      return relative(process.cwd(), saveScenario(project.dir, name, recorder.stop(), start?.fixture(project)));
+    } finally {
+      start?.drop();
+    }
+  };
   const user = (): string | null => session?.user ?? null;
   const env = (): CommandEnv => ({
     apiBase,
@@ -154,6 +182,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   const shutdown = (): Promise<void> =>
     (quitting ??= (async () => {
       const kept = await keepRecording();
+      recordingStart?.drop();
       await supervisor.stop().catch(() => {});
       await topics?.close();
       reader.close();
@@ -166,8 +195,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     if (!recorder.recording || recorder.count === 0) return undefined;
     const steps = recorder.count;
     try {
-      const { saveScenario } = await import('../scenarios/save.js');
-      const file = relative(process.cwd(), saveScenario(project.dir, 'unsaved recording', recorder.stop()));
+      const file = await saveRecording('unsaved recording');
       return `alsx: the recording in progress (${steps} step${steps === 1 ? '' : 's'}) was saved as ${file}; rename or delete it`;
     } catch (e) {
       return `alsx: the recording in progress (${steps} steps) could not be saved: ${(e as Error).message}`;
@@ -191,12 +219,13 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       recording={{
         active: () => recorder.recording,
         steps: () => recorder.count,
-        start: () => recorder.start(),
-        save: async (name) => {
-          const { saveScenario } = await import('../scenarios/save.js');
-          return relative(process.cwd(), saveScenario(project.dir, name, recorder.stop()));
+        start: startRecording,
+        save: saveRecording,
+        discard: () => {
+          recorder.stop();
+          recordingStart?.drop();
+          recordingStart = undefined;
         },
-        discard: () => void recorder.stop(),
       }}
       greeting={
         pastRun

@@ -69,6 +69,54 @@ it('records a transaction as a scenario, replays it with enter (pass), and fails
   screen.type(KEY.ctrlC);
   expect((await screen.exit).exitCode).toBe(0);
   expect(screen.text()).toMatch(/the recording in progress \(1 step\) was saved as .*unsaved-recording\.yaml/);
-  expect(readdirSync(join(copy, 'scenarios')).sort()).toEqual(['chang-two.yaml', 'unsaved-recording.yaml']);
+  // it began after Chang two's order was placed: that order is its start
+  expect(readdirSync(join(copy, 'scenarios')).sort()).toEqual(['chang-two.yaml', 'unsaved-recording.start.sql', 'unsaved-recording.yaml']);
   expect(readFileSync(join(copy, 'scenarios', 'unsaved-recording.yaml'), 'utf8')).toContain('030-0076545');
+}, 180_000);
+
+it('replays a recording started mid-session: the rows made before R become its start fixture', async () => {
+  const midCopy = join(ROOT, 'scratch', `record-mid-${process.pid}`);
+  cpSync(join(ROOT, 'projects/northwind'), midCopy, {
+    recursive: true,
+    filter: (src) => !src.includes('.alsx') && !src.includes('scenarios'),
+  });
+  try {
+    const mid = runInPty(['open', midCopy, '--port', '0', '--no-kafka'], { columns: 120, rows: 36 });
+    screen = mid;
+    await mid.waitFor(/Customer\s+47/);
+    await mid.waitFor(/a●|api ●/);
+
+    // before recording: an order
+    await mid.press(':', /^: ?$/m);
+    await mid.press('tx [{"insert":"Order","values":{"CustomerId":"ALFKI","EmployeeId":5}}]', '"EmployeeId":5}}]');
+    await mid.press(KEY.enter, /insert Order \d+:/);
+    const order = /insert Order (\d+):/.exec(mid.text())![1]!;
+    await mid.press(KEY.esc, (text) => !text.includes('insert Order'));
+
+    // recorded: an item added to that order
+    await mid.press('R', '● REC 0');
+    expect(mid.text()).toContain('recording from the rows as they are now');
+    await mid.press(':', /^: ?$/m);
+    await mid.press(`tx [{"insert":"OrderDetail","values":{"OrderId":${order},"ProductId":2,"Quantity":2}}]`, '"Quantity":2}}]');
+    await mid.press(KEY.enter, '✔ committed tx');
+    await mid.press(KEY.esc, (text) => !text.includes('✔ committed tx'));
+    await mid.press('R', 'Name the scenario (1 steps');
+    await mid.press('Item on an earlier order', 'Item on an earlier order');
+    await mid.press(KEY.enter, /wrote .*item-on-an-earlier-order\.yaml/);
+    // the replay starts where the recording did, so the item finds its order
+    await mid.press('5', /^› +Item on an earlier order/m);
+    await mid.press(KEY.enter, /passed in [\d.]+ s|failed/);
+    expect(mid.text()).toMatch(/✔ Item on an earlier order/);
+    // … from the fixture written beside it, holding the order made before R
+    const scenario = readFileSync(join(midCopy, 'scenarios', 'item-on-an-earlier-order.yaml'), 'utf8');
+    expect(scenario).toMatch(/start:\s+fixture: item-on-an-earlier-order\.start\.sql/);
+    expect(readFileSync(join(midCopy, 'scenarios', 'item-on-an-earlier-order.start.sql'), 'utf8')).toMatch(
+      new RegExp(`INSERT INTO "Order" \\("Id", .*VALUES \\(${order}, 'ALFKI'`),
+    );
+
+    mid.type('q');
+    expect((await mid.exit).exitCode).toBe(0);
+  } finally {
+    rmSync(midCopy, { recursive: true, force: true });
+  }
 }, 180_000);

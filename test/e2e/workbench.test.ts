@@ -60,9 +60,9 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   await screen.press('5', /│› EmployeeId\s+\[5▏\] → Steven Buchanan/);
   await screen.press(KEY.ctrlS, /Order (\d+) created/);
   const orderId = /Order (\d+) created/.exec(screen.text())![1]!;
-  await screen.waitFor(new RegExp(`${orderId} ALFKI`)); // the new order is listed (last, by key)
+  // the new order is listed (last, by key) and selected
+  await screen.waitFor(new RegExp(`│› ${orderId} ALFKI`));
   // … and into it an item: 2000 Chang
-  await screen.press('G', new RegExp(`│› ${orderId} ALFKI`));
   await screen.press(KEY.enter, `Customer ALFKI › OrderList › Order ${orderId}`);
   await screen.waitFor('↳ OrderDetailList (0)');
   await screen.press(KEY.enter, `Order ${orderId} › OrderDetailList`);

@@ -13,6 +13,8 @@ import { WorkbenchContext } from '../../src/tui/pane.js';
 import { ApiClient } from '../../src/tui/tables/api-client.js';
 import { TableSource } from '../../src/tui/tables/source.js';
 import { TablesPane } from '../../src/tui/tables/TablesPane.js';
+import { rowSecurity } from '../../src/tui/tables/row-security.js';
+import { Session } from '../../src/tui/session.js';
 import { startApi, type TestApi } from '../helpers/api.js';
 import { settle } from '../helpers/ink.js';
 import { freshNorthwind } from '../helpers/northwind.js';
@@ -423,7 +425,47 @@ describe('writes through the API', () => {
     });
     await press(KEY.ctrlS);
     await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
-    expect(frame()).toContain(`row 1/${before + 1}`);
+    // the cursor on the order just created, the last of ANATR's
+    const id = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    await until(() => {
+      expect(frame()).toContain(`row ${before + 1}/${before + 1}`);
+      expect(frame()).toMatch(new RegExp(`^› ${id} +ANATR`, 'm'));
+    });
+  });
+
+  it('selects the row just created in a long table, scrolled to it, and in the sort in use', async () => {
+    mount(apiSource, client());
+    await press(...Array(at('Order')).fill(KEY.down), KEY.enter);
+    const total = apiSource.count('Order');
+    await until(() => expect(frame()).toContain(`row 1/${total}`));
+    await press('a');
+    await until(() => expect(frame()).toMatch(/^› CustomerId\s+\[▏\]/m));
+    await type('BERGS');
+    await press(KEY.down);
+    await type('5');
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
+    const id = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    await until(() => {
+      expect(frame()).toContain(`row ${total + 1}/${total + 1}`);
+      expect(frame()).toMatch(new RegExp(`^› ${id} +BERGS`, 'm'));
+    });
+    // sorted by CustomerId, the next BERGS order lands among BERGS's, after the one before it
+    await press('l', 's');
+    await until(() => expect(frame()).toContain('sort CustomerId ↑'));
+    await press('a');
+    await until(() => expect(frame()).toMatch(/^› CustomerId\s+\[▏\]/m));
+    await type('BERGS');
+    await press(KEY.down);
+    await type('5');
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).not.toBe(`Order ${id} created`));
+    const second = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    const position = apiSource.count('Order', 'CustomerId<BERGS') + apiSource.count('Order', 'CustomerId=BERGS');
+    await until(() => {
+      expect(frame()).toContain(`row ${position}/${total + 2}`);
+      expect(frame()).toMatch(new RegExp(`^› ${second} +BERGS`, 'm'));
+    });
   });
 
   it('refuses to delete a customer with orders, inline', async () => {
@@ -437,5 +479,97 @@ describe('writes through the API', () => {
     expect(frame()).toMatch(/Customer ALFKI is still referenced by/);
     expect(lines().length).toBeLessThanOrEqual(HEIGHT);
     expect(apiSource.count('Customer')).toBe(47);
+  });
+});
+
+describe('as the user logged in (:login ALFKI)', () => {
+  let api: TestApi;
+  let alfki: TableSource;
+  let session: Session;
+  beforeAll(async () => {
+    api = await startApi();
+    alfki = new TableSource(api.nw.file);
+    session = await Session.open(api.nw);
+    await session.loginAs('ALFKI');
+    alfki.viewAs(rowSecurity(session.scope()!));
+  });
+  afterAll(async () => {
+    alfki?.close();
+    await api?.close();
+  });
+  const client = () => new ApiClient({ base: api.base.replace(/\/api$/, ''), user: 'ALFKI', password: 'p' });
+  const alfkiOrders = () => api.nw.store.all(`SELECT count(*) AS n FROM "Order" WHERE CustomerId = 'ALFKI'`)[0]!.n as number;
+  const alfkiItems = () =>
+    api.nw.store.all(`SELECT count(*) AS n FROM OrderDetail d JOIN "Order" o ON o.Id = d.OrderId WHERE o.CustomerId = 'ALFKI'`)[0]!
+      .n as number;
+
+  it('counts only the rows the API lets ALFKI read: their customer, orders and items; the catalog whole', async () => {
+    mount(alfki);
+    await until(() => {
+      expect(frame()).toMatch(/ Customer\s+1│/);
+      expect(frame()).toMatch(new RegExp(` Order\\s+${alfkiOrders()}│`));
+      expect(frame()).toMatch(new RegExp(` OrderDetail\\s+${alfkiItems()}│`));
+      expect(frame()).toMatch(/ Product\s+77│/);
+      expect(frame()).toMatch(/ EmployeeAudit\s+0│/); // not granted: no rows at all
+    });
+    await press(KEY.down, KEY.enter);
+    await until(() => {
+      expect(frame()).toContain('row 1/1');
+      expect(frame()).toMatch(/^› ALFKI +Alfreds Futterkiste/m);
+    });
+    expect(frame()).not.toContain('ANATR');
+    // filtering cannot reach another customer's rows either
+    await press('/');
+    await type('Id=ANATR');
+    await press(KEY.enter);
+    await until(() => expect(frame()).toContain('no rows match Id=ANATR'));
+  });
+
+  it("shows ALFKI's detail with only their orders, and another customer's order as a row that is not there", async () => {
+    mount(alfki);
+    await press(KEY.down, KEY.enter, KEY.enter);
+    await until(() => expect(frame()).toMatch(new RegExp(`OrderList \\(${alfkiOrders()}\\)`)));
+    // an item of ANATR's order, by its key: the API answers 404, the pane "not there"
+    const anatrOrder = api.nw.store.all(`SELECT Id FROM "Order" WHERE CustomerId = 'ANATR' LIMIT 1`)[0]!.Id as number;
+    expect(alfki.detail('Order', { Id: anatrOrder })).toBeUndefined();
+    expect((await api.req('GET', `/Order/${anatrOrder}`, { token: await api.login('ALFKI') })).status).toBe(404);
+    const item = api.nw.store.all(`SELECT Id FROM OrderDetail WHERE OrderId = ?`, [anatrOrder])[0]!.Id as number;
+    expect(alfki.detail('OrderDetail', { Id: item })).toBeUndefined();
+  });
+
+  it('edits only what ALFKI may set, and creates their order through the API, selected', async () => {
+    mount(alfki, client());
+    await press(KEY.down, KEY.enter, 'e');
+    await until(() => expect(frame()).toContain('Edit Customer ALFKI · Alfreds Futterkiste'));
+    await press(...Array(11).fill(KEY.down));
+    await until(() => expect(frame()).toMatch(/CreditLimit\s+2300.00 \(ALFKI may not set it\)/));
+    await press(KEY.esc, KEY.enter, KEY.enter); // the form closed: ALFKI's detail, their OrderList
+    const before = alfkiOrders();
+    await until(() => expect(frame()).toContain(`row 1/${before}`));
+    await press('a');
+    await until(() => expect(frame()).toMatch(/^› CustomerId\s+\[ALFKI▏\]/m));
+    await press(KEY.down);
+    await type('5');
+    await press(KEY.ctrlS);
+    await until(() => expect(notes.at(-1)).toMatch(/^Order \d+ created$/));
+    const id = /^Order (\d+) created$/.exec(notes.at(-1)!)![1];
+    await until(() => {
+      expect(frame()).toContain(`row ${before + 1}/${before + 1}`);
+      expect(frame()).toMatch(new RegExp(`^› ${id} +ALFKI`, 'm'));
+    });
+  });
+
+  it('shows everything again when no one is logged in (:logout)', async () => {
+    const source = new TableSource(api.nw.file);
+    try {
+      source.viewAs(rowSecurity(session.scope()!));
+      expect(source.count('Customer')).toBe(1);
+      session.logout();
+      source.viewAs(session.scope() && rowSecurity(session.scope()!));
+      expect(source.count('Customer')).toBe(47);
+    } finally {
+      source.close();
+      await session.loginAs('ALFKI');
+    }
   });
 });

@@ -115,7 +115,7 @@ describe('filters', () => {
 });
 
 describe('the chain', () => {
-  it('is one line per step in firing order, indented by depth with tree guides', () => {
+  it('is one line per step, indented under its cause with tree guides', () => {
     const lines = chainLines(real.refused);
     expect(lines).toHaveLength(real.refused.trace.length);
     expect(lines[0]).toMatchObject({ seq: 1, depth: 0, guide: '', kind: 'insert' });

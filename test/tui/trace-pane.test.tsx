@@ -115,6 +115,36 @@ describe('the Trace pane', () => {
     expect(f).toContain('paused (f follows)');
   });
 
+  it('hangs each step of the chain under its cause, and steps down the lines as drawn', async () => {
+    const { press, ready } = mount(undefined, { width: 80, height: 40 });
+    await ready();
+    let f = await press('\r');
+    const chain = detail(f).filter((l) => /^[› ] +\d+ /.test(l));
+    const at = (pattern: RegExp) => chain.findIndex((l) => pattern.test(l));
+    /** the line a chain line hangs from: the nearest one above drawn one level less deep */
+    const parentOf = (i: number) => {
+      const level = (l: string) => (/^[› ] +\d+ ((?:[│ ] )*)[├└]─ /.exec(l)?.[1]?.length ?? -2) / 2 + 1;
+      for (let j = i - 1; j >= 0; j--) if (level(chain[j]!) === level(chain[i]!) - 1) return chain[j]!;
+      return undefined;
+    };
+    // the second item: its AmountTotal sum raised the Balance and cloned nothing; the count fired after, alone
+    const sum = at(/ {2}20 .*sum +Customer ALFKI {2}Balance 2120 → 40120/);
+    const event = at(/ {2}21 .*event +Order \d+/);
+    expect(parentOf(sum)).toMatch(/ {2}18 .*sum +Order \d+ {2}AmountTotal 18 → 38018/);
+    expect(parentOf(event)).toMatch(/ {2}18 .*sum +Order \d+ {2}AmountTotal/);
+    expect(chain[sum]).toMatch(/ {2}20 │ ├─ sum/);
+    expect(chain[event]).toMatch(/ {2}21 │ └─ event/);
+    expect(chain[event + 1]).toMatch(/ {2}19 └─ count +Order \d+ {2}OrderDetailCount 1 → 2/);
+    // stepping walks the lines as they are drawn: from the AmountTotal sum to the Balance it caused
+    f = await press(...Array(sum - 1).fill('n'));
+    expect(f).toMatch(/^› {2}18 ├─ sum/m);
+    f = await press('n');
+    expect(f).toMatch(/^› {2}20 │ ├─ sum/m);
+    expect(f).toContain('step 19/22  sum  Customer.Balance = sum(Order.AmountTotal');
+    expect(f).toMatch(/Customer ALFKI: Balance 2120 → 40120/);
+    expect(f).toMatch(/caused by #18 sum Order \d+/);
+  });
+
   it('shows the user of each transaction beside its origin, and filters by user:NAME', async () => {
     const { press, ready } = mount([real.committed, real.refused, real.byAlfki]);
     await ready();

@@ -34,7 +34,7 @@ export const HELP: [string, string][] = [
   [':post /api/… {…}', 'POST (also :patch, :delete)'],
   [':produce TOPIC [{…}]', "a message to a topic (no body: the project's sample)"],
   [':sql select …', 'a read-only query on the working database (the first 500 rows; esc stops it)'],
-  [':login NAME', 'act as that user (a customer id too); :logout for none'],
+  [':login NAME', 'act as that user (a customer id too): the API and the Tables pane as they see it; :logout for none'],
   [':help', 'this list'],
 ];
 
@@ -52,7 +52,7 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
       return { ok: true, summary: `logged in as ${cmd.user}`, lines: [] };
     case 'logout':
       env.session.logout();
-      return { ok: true, summary: 'logged out: requests go without a token', lines: [] };
+      return { ok: true, summary: 'logged out: requests go without a token; the Tables pane shows every row', lines: [] };
     case 'sql': {
       const { rows, more } = await env.sql(cmd.query, signal);
       const summary = more

@@ -33,7 +33,10 @@ export interface RowFormProps {
 export function RowForm(props: RowFormProps) {
   const { source, table, mode, width, height, color } = props;
   const info = source.table(table);
-  const fields = useMemo(() => formFields(info, source.view(table).columns, mode), [info, source, table, mode]);
+  const fields = useMemo(
+    () => formFields(info, source.view(table).columns, mode, source.writable(table, mode === 'insert' ? 'insert' : 'update')),
+    [info, source, table, mode],
+  );
   const initial = useMemo(() => initialTexts(fields, props.values), [fields, props.values]);
   // read through refs in the key handler: several keys may come between two renders
   const [texts, setTexts, textsRef] = useLatestState<Record<string, string>>(initial);
@@ -108,9 +111,15 @@ export function RowForm(props: RowFormProps) {
       );
       continue;
     }
-    const { column, readOnly } = fields[i]!;
+    const { column, readOnly, notGranted } = fields[i]!;
     const text = texts[column.name] ?? '';
-    const hint = readOnly ? (mode === 'insert' ? '(generated)' : '') : lookupHint(props, column.name, texts);
+    const hint = notGranted
+      ? `(${source.viewer} may not set it)`
+      : readOnly
+        ? mode === 'insert'
+          ? '(generated)'
+          : ''
+        : lookupHint(props, column.name, texts);
     const err = fieldErrors[column.name];
     const caret = selected && !readOnly ? '▏' : '';
     const line = `${selected ? '›' : ' '} ${column.name.padEnd(nameWidth).slice(0, nameWidth)} ${readOnly ? '' : '['}${text}${caret}${readOnly ? '' : ']'}${hint ? ` ${hint}` : ''}${err ? `  ✘ ${err}` : ''}`;

@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, type Key } from 'ink';
 import { useKeys } from '../use-keys.js';
-import { idOf } from '../../api/jsonapi/model.js';
+import { idOf, keyOf } from '../../api/jsonapi/model.js';
 import type { Row } from '../../store/types.js';
 import { DataGrid, fit, keepVisible, type GridColumn } from '../components/DataGrid.js';
 import { useWorkbench, type KeyHint, type PaneProps } from '../pane.js';
@@ -273,8 +273,20 @@ export function TablesPane(props: TablesPaneProps) {
       return { ...res.error, attribute: res.error.attribute && (r.attributesByName.get(res.error.attribute)?.name ?? res.error.attribute) };
     setForm(null);
     refresh();
+    if (form.mode === 'insert') selectCreated(form.table, res.value.id);
     wb.notify(`${form.table} ${res.value.id} ${form.mode === 'insert' ? 'created' : 'saved'}`, 'ok');
     return null;
+  };
+
+  /** the cursor on the row just created: in the list it was added from, or its detail in place of the one open */
+  const selectCreated = (table: string, id: string) => {
+    const key = keyOf(source.table(table), id);
+    const f = latest();
+    if (!key || f?.table !== table) return;
+    if (f.kind === 'detail') return setStack((s) => [...s.slice(0, -1), detailFrame(table, key)]);
+    const at = safe(() => source.positionOf({ table, filter: f.filter, where: f.where, sort: f.sort }, key), undefined);
+    // a row the list's filter leaves out stays out: the cursor stays where it was
+    if (at !== undefined) updateTop((fr) => ({ ...fr, cursor: at }));
   };
 
   const askDelete = () => {

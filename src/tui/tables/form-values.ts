@@ -9,17 +9,23 @@ export type FormMode = 'insert' | 'edit';
 
 export interface FormField {
   column: ColumnInfo;
-  /** the key of an existing row, or a key SQLite generates */
+  /** the key of an existing row, a key SQLite generates, or a column the user may not set */
   readOnly: boolean;
+  /** read-only because the user's grants do not let them set it */
+  notGranted?: boolean;
 }
 
-/** the form's fields in the grid's column order; keys are read-only when editing or generated */
-export function formFields(table: TableInfo, order: string[], mode: FormMode): FormField[] {
+/**
+ * The form's fields in the grid's column order; keys are read-only when editing or generated, and
+ * so is every column the user's grants do not let them set (`writable`, null: all).
+ */
+export function formFields(table: TableInfo, order: string[], mode: FormMode, writable: ReadonlySet<string> | null = null): FormField[] {
   const names = [...order, ...table.columns.map((c) => c.name).filter((c) => !order.includes(c))];
   return names.map((name) => {
     const column = table.columnsByName.get(name)!;
-    const readOnly = column.pk > 0 && (mode === 'edit' || table.generatedKey);
-    return { column, readOnly };
+    const notGranted = writable !== null && !writable.has(name);
+    const readOnly = (column.pk > 0 && (mode === 'edit' || table.generatedKey)) || notGranted;
+    return { column, readOnly, ...(notGranted ? { notGranted } : {}) };
   });
 }
 

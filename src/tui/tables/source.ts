@@ -91,6 +91,29 @@ export interface SourceOptions {
   admin?: AdminConfig;
 }
 
+/**
+ * What one user may see and set, as the API decides it (see row-security.ts, which renders the
+ * API's grants): the Tables pane applies it to every read, so a row they may not read is a row
+ * that is not there, and a column they may not read is not shown.
+ */
+export interface RowSecurity {
+  /** who (for messages) */
+  user: string;
+  /** the table's rows the user may read, as a condition on the table's own columns; null: every row */
+  rows(table: TableInfo): Condition | null;
+  /** the columns the user may read, insert or update; null: every column */
+  columns(table: string, action: 'read' | 'insert' | 'update'): ReadonlySet<string> | null;
+}
+
+/** a table as one user sees it: its readable columns and its rows' condition */
+interface Lens {
+  table: TableInfo;
+  view: TableView;
+  rows: Condition;
+}
+
+const EVERY_ROW: Condition = { sql: '', params: [] };
+
 interface SortedIds {
   version: number;
   ids: number[];
@@ -111,6 +134,8 @@ export class TableSource {
   private readonly sorted = new Map<string, SortedIds>();
   private cacheVersion = 0;
   private dataVersion: number;
+  private security: RowSecurity | null = null;
+  private readonly lenses = new Map<string, Lens>();
 
   private readonly ownsConnection: boolean;
 
@@ -157,6 +182,26 @@ export class TableSource {
     return true;
   }
 
+  /**
+   * From now on, shows only what this user may read (the API's grants, see row-security.ts), or
+   * everything (null: the developer's own view).
+   */
+  viewAs(security: RowSecurity | null): void {
+    this.security = security;
+    this.lenses.clear();
+    this.invalidate();
+  }
+
+  /** who the rows are shown to; undefined: everything is shown */
+  get viewer(): string | undefined {
+    return this.security?.user;
+  }
+
+  /** the columns of a form the user may set (null: all) */
+  writable(table: string, action: 'insert' | 'update'): ReadonlySet<string> | null {
+    return this.security?.columns(table, action) ?? null;
+  }
+
   /** drops every cached count and sort order (the `r` key) */
   refresh(): void {
     this.dataVersion = this.readDataVersion();
@@ -170,14 +215,13 @@ export class TableSource {
     return r;
   }
 
+  /** the table as the viewer sees it: only the columns they may read */
   table(name: string): TableInfo {
-    const t = this.schema.tables.get(name);
-    if (!t) throw new FilterError(`there is no table ${name}`);
-    return t;
+    return this.lens(name).table;
   }
 
   view(name: string): TableView {
-    return this.views.get(name)!;
+    return this.lens(name).view;
   }
 
   tables(): TableSummary[] {
@@ -232,13 +276,39 @@ export class TableSource {
     return { rows, total: this.count(t.name, query.filter ?? '', query.where), offset };
   }
 
+  /**
+   * Where the row with this primary key stands among the rows `query` lists (its filter, fixed
+   * equalities and sort): the cursor position that selects it. Undefined when it is not among them.
+   */
+  positionOf(query: Omit<PageQuery, 'offset' | 'limit'>, key: Row): number | undefined {
+    this.changed();
+    const t = this.table(query.table);
+    if (!t.primaryKey.length) return undefined;
+    const listed = this.condition(t, query.filter ?? '', query.where);
+    const cond = andConditions(listed, equalityCondition(t, key));
+    const row = this.stmt(`SELECT ${this.rowidOf(t) ? `rowid AS ${ROWID}, ` : ''}* FROM ${q(t.name)}${whereSql(cond)}`).get(
+      ...cond.params,
+    ) as Row | undefined;
+    if (!row) return undefined;
+    if (query.sort) this.checkSortColumn(t, query.sort.column);
+    const byKey = !query.sort || (t.primaryKey.length === 1 && t.primaryKey[0] === query.sort.column);
+    if (!byKey && this.rowidOf(t)) return this.sortedIds(t, query.sort!, listed).indexOf(row[ROWID] as number);
+    // the rows before it in the ORDER BY of page(): the sort column (if any), then the key
+    const cols = [...(query.sort ? [query.sort.column] : []), ...t.primaryKey.filter((k) => k !== query.sort?.column)];
+    const before = query.sort?.dir === 'desc' ? '>' : '<';
+    const tuple = (list: string[]) => `(${list.join(', ')})`;
+    const sql = `SELECT count(*) FROM ${q(t.name)} WHERE ${listed.sql ? `(${listed.sql}) AND ` : ''}${tuple(cols.map(q))} ${before} ${tuple(cols.map(() => '?'))}`;
+    return this.stmt(sql)
+      .pluck()
+      .get(...listed.params, ...cols.map((c) => row[c] ?? null)) as number;
+  }
+
   /** a row by its primary key (fresh from the database) */
   get(table: string, key: Row): Row | undefined {
     const t = this.table(table);
     if (!t.primaryKey.length) return undefined;
-    return this.stmt(`SELECT * FROM ${q(t.name)} WHERE ${t.primaryKey.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(
-      ...t.primaryKey.map((c) => key[c]),
-    ) as Row | undefined;
+    const cond = this.condition(t, '', Object.fromEntries(t.primaryKey.map((c) => [c, key[c] ?? null])));
+    return this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}`).get(...cond.params) as Row | undefined;
   }
 
   /** the row's key: its primary key columns (every column for a view or a keyless table) */
@@ -273,9 +343,9 @@ export class TableSource {
     const parent = this.table(fk.parentTable);
     const view = this.view(parent.name);
     const key = Object.fromEntries(fk.parentColumns.map((c, i) => [c, values[i]!]));
-    const row = this.stmt(`SELECT * FROM ${q(parent.name)} WHERE ${fk.parentColumns.map((c) => `${q(c)} = ?`).join(' AND ')}`).get(
-      ...values,
-    ) as Row | undefined;
+    // a parent the viewer may not read is, to them, not there
+    const cond = andConditions(this.lens(parent.name).rows, equalityCondition(this.schema.tables.get(parent.name)!, key));
+    const row = this.stmt(`SELECT * FROM ${q(parent.name)}${whereSql(cond)}`).get(...cond.params) as Row | undefined;
     const role =
       [...this.model.byTable.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
     return {
@@ -318,8 +388,42 @@ export class TableSource {
     return { table, key: this.keyOf(table, row), row, title: this.titleOf(table, row), fields, children };
   }
 
+  /** the rows the viewer may read that match `where` and the person's filter */
   private condition(t: TableInfo, filter: string, where?: Row): Condition {
-    return andConditions(where ? equalityCondition(t, where) : { sql: '', params: [] }, parseFilter(t, filter));
+    return andConditions(this.lens(t.name).rows, where ? equalityCondition(t, where) : EVERY_ROW, parseFilter(t, filter));
+  }
+
+  private lens(name: string): Lens {
+    let lens = this.lenses.get(name);
+    if (lens) return lens;
+    const t = this.schema.tables.get(name);
+    if (!t) throw new FilterError(`there is no table ${name}`);
+    const view = this.views.get(name)!;
+    const readable = this.security?.columns(name, 'read') ?? null;
+    if (!this.security) lens = { table: t, view, rows: EVERY_ROW };
+    else {
+      // the key stays: the API names every row by it
+      const shown = (c: string) => readable === null || readable.has(c) || t.primaryKey.includes(c);
+      const columns = t.columns.filter((c) => shown(c.name));
+      const display = view.display.filter(shown);
+      lens = {
+        table: {
+          ...t,
+          columns,
+          columnsByName: new Map(columns.map((c) => [c.name, c])),
+          parents: t.parents.filter((fk) => fk.childColumns.every(shown)),
+        },
+        view: {
+          ...view,
+          columns: view.columns.filter(shown),
+          display: display.length ? display : t.primaryKey,
+          displayIsKey: display.length ? view.displayIsKey : true,
+        },
+        rows: this.security.rows(t) ?? EVERY_ROW,
+      };
+    }
+    this.lenses.set(name, lens);
+    return lens;
   }
 
   private checkSortColumn(t: TableInfo, column: string): void {
@@ -356,7 +460,7 @@ export class TableSource {
   private rowidOf(t: TableInfo): boolean {
     let has = this.hasRowid.get(t.name);
     if (has === undefined) {
-      has = !t.isView && !t.columnsByName.has('rowid');
+      has = !t.isView && !this.schema.tables.get(t.name)!.columnsByName.has('rowid');
       if (has) {
         try {
           this.db.prepare(`SELECT rowid FROM ${q(t.name)} LIMIT 0`);

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { TxRecord } from '../../runtime/protocol.js';
 import { fit, showKey, showValue } from './format.js';
-import { causeOf, chainLines, rowAtStep, type ColumnAtStep } from './model.js';
+import { causeOf, chainLines, rowAtStep, stepIndex, type ColumnAtStep } from './model.js';
 
 export interface RowBoxProps {
   record: TxRecord;
@@ -37,18 +37,19 @@ export const BOX_LINES = 5;
 
 /** how tall the box will be, so the chain above can take the rest */
 export function rowBoxHeight(record: TxRecord, step: number, width: number, maxGridLines: number): number {
-  const row = rowAtStep(record, step);
+  const row = rowAtStep(record, stepIndex(record, step));
   const grid = row ? gridOf(row.columns, width - 4).length : 0;
   return BOX_LINES + Math.max(1, Math.min(grid, maxGridLines));
 }
 
 export function RowBox({ record, step, width, maxGridLines, color }: RowBoxProps) {
+  // `step` is the line of the chain (as drawn); the replay goes by the step's place in firing order
   const line = chainLines(record)[step];
-  const row = rowAtStep(record, step);
+  const row = line && rowAtStep(record, line.index);
   if (!line || !row) return null;
   const inner = width - 4;
-  const cause = causeOf(record, step);
-  const here = row.columns.find((c) => c.name === record.trace[step]!.column);
+  const cause = causeOf(record, line.index);
+  const here = row.columns.find((c) => c.name === record.trace[line.index]!.column);
   const what =
     line.verdict === 'failed'
       ? `✘ FAILED: ${line.note ?? ''}`

@@ -108,8 +108,8 @@ export function TxDetail({ record, width, height, step, color }: TxDetailProps) 
         </Text>
       ))}
       <Box flexDirection="column" height={chainRows} overflow="hidden">
-        {visible.map((line) => (
-          <ChainText key={line.index} line={line} current={stepping && line.index === step} color={color} />
+        {visible.map((line, i) => (
+          <ChainText key={line.index} line={line} current={stepping && top.current + i === step} color={color} />
         ))}
       </Box>
       {stepping ? <RowBox record={record} step={step} width={width} maxGridLines={boxHeight - BOX_LINES} color={color} /> : null}

@@ -1,7 +1,7 @@
 /**
- * A transaction's rule chain as the Trace pane shows it: one line per step in firing order,
- * indented by depth as the logic log is (renderLogicLog), with tree guides; and the affected row's
- * values at any step, replayed from the trace.
+ * A transaction's rule chain as the Trace pane shows it: one line per step, each under its cause,
+ * with tree guides; stepping walks the lines as drawn. And the affected row's values at any step,
+ * replayed from the trace in firing order.
  */
 import type { TxRecord } from '../../runtime/protocol.js';
 import type { StepKind, TraceStep } from '../../rules/trace.js';
@@ -9,9 +9,10 @@ import type { Value } from '../../store/types.js';
 import { showKey, showValue } from './format.js';
 
 export interface ChainLine {
-  /** position in record.trace (the stepping index) */
+  /** position in record.trace (firing order; the line's own place in the list is its step) */
   index: number;
   seq: number;
+  /** how many causes lead to it: 0 for the transaction's own operations */
   depth: number;
   /** tree guides drawn before the kind, two cells a level and a space: "│ ├─ " */
   guide: string;
@@ -30,38 +31,65 @@ export interface ChainLine {
 
 const chains = new WeakMap<TxRecord, ChainLine[]>();
 
+/**
+ * The chain as a tree: each step under the step that caused it, a step's effects in firing order,
+ * all of them before the next sibling — so a line's parent is its cause, never merely the line
+ * above it at a lesser depth (a sum's effects are not drawn under the count fired after it).
+ */
 export function chainLines(r: TxRecord): ChainLine[] {
   let lines = chains.get(r);
   if (lines) return lines;
   const steps = r.trace ?? [];
-  lines = new Array<ChainLine>(steps.length);
-  // Walking backwards, more[d] says whether a later line sits at depth d with nothing shallower in
-  // between: that decides ├ (a sibling follows) against └, and │ against blank for the levels above.
-  const more: boolean[] = [];
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const s = steps[i]!;
-    let guide = '';
-    for (let level = 1; level < s.depth; level++) guide += more[level] ? '│ ' : '  ';
-    if (s.depth > 0) guide += more[s.depth] ? '├─ ' : '└─ ';
-    more[s.depth] = true;
-    more.length = s.depth + 1;
-    lines[i] = {
-      index: i,
-      seq: s.seq,
-      depth: s.depth,
-      guide,
-      kind: s.kind,
-      ...(s.rule !== undefined ? { rule: s.rule } : {}),
-      where: `${s.table} ${showKey(s.key)}`,
-      ...(s.column !== undefined ? { change: `${s.column} ${showValue(s.old)} → ${showValue(s.new)}` } : {}),
-      ...(s.cause !== undefined ? { cause: s.cause } : {}),
-      ...(s.note !== undefined ? { note: s.note } : {}),
-      ...(s.kind === 'constraint' ? { verdict: s.passed === false ? 'failed' : 'held' } : {}),
-    } as ChainLine;
+  const indexBySeq = new Map(steps.map((s, i) => [s.seq, i]));
+  const children = steps.map((): number[] => []);
+  const roots: number[] = [];
+  steps.forEach((s, i) => {
+    const cause = s.cause === undefined ? undefined : indexBySeq.get(s.cause);
+    // a cause always fired first; one that is missing (a trimmed trace) makes the step a root
+    if (cause !== undefined && cause < i) children[cause]!.push(i);
+    else roots.push(i);
+  });
+  lines = [];
+  // depth first, iteratively (cascades can be deep): each entry carries the guides of its ancestors
+  const pending: { index: number; depth: number; guide: string; prefix: string }[] = roots
+    .map((index) => ({ index, depth: 0, guide: '', prefix: '' }))
+    .reverse();
+  while (pending.length) {
+    const { index, depth, guide, prefix } = pending.pop()!;
+    lines.push(chainLine(steps[index]!, index, depth, guide));
+    const kids = children[index]!;
+    for (let k = kids.length - 1; k >= 0; k--) {
+      const last = k === kids.length - 1;
+      pending.push({
+        index: kids[k]!,
+        depth: depth + 1,
+        guide: `${prefix}${last ? '└─ ' : '├─ '}`,
+        prefix: `${prefix}${last ? '  ' : '│ '}`,
+      });
+    }
   }
   chains.set(r, lines);
   return lines;
 }
+
+function chainLine(s: TraceStep, index: number, depth: number, guide: string): ChainLine {
+  return {
+    index,
+    seq: s.seq,
+    depth,
+    guide,
+    kind: s.kind,
+    ...(s.rule !== undefined ? { rule: s.rule } : {}),
+    where: `${s.table} ${showKey(s.key)}`,
+    ...(s.column !== undefined ? { change: `${s.column} ${showValue(s.old)} → ${showValue(s.new)}` } : {}),
+    ...(s.cause !== undefined ? { cause: s.cause } : {}),
+    ...(s.note !== undefined ? { note: s.note } : {}),
+    ...(s.kind === 'constraint' ? { verdict: s.passed === false ? 'failed' : 'held' } : {}),
+  } as ChainLine;
+}
+
+/** the trace index of the step drawn at line `step` of the chain */
+export const stepIndex = (r: TxRecord, step: number): number => chainLines(r)[step]?.index ?? step;
 
 /** the step a line's cause points to, for "caused by #14 insert OrderDetail 2482" */
 export function causeOf(r: TxRecord, index: number): TraceStep | undefined {
