@@ -22,7 +22,7 @@ export function rowSecurity(scope: Scope): RowSecurity {
       const filters = scope.access(type, 'read');
       if (filters.length === 0) return null;
       // the rows the API would list, matched to the pane's own (unaliased) table by key
-      const visible = selectRows(type, { filters });
+      const visible = selectRows(type, { dialect: scope.dialect, filters });
       const self = q(table.name);
       if (table.primaryKey.length) {
         const key = table.primaryKey.map(q).join(', ');
