@@ -11,6 +11,7 @@ import { HELP } from './command/run.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
 import { useLatestState } from './tables/use-latest-state.js';
+import { useOneKeyPerInput } from './use-keys.js';
 
 export interface PaneSpec {
   id: string;
@@ -63,6 +64,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: 
 
 export function App(props: AppProps) {
   const { panes, runtime } = props;
+  useOneKeyPerInput();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(props.size);
   const [active, setActive, activeRef] = useLatestState(0);

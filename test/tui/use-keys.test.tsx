@@ -7,7 +7,7 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { useKeys } from '../../src/tui/use-keys.js';
+import { useKeys, useOneKeyPerInput } from '../../src/tui/use-keys.js';
 import { settle } from '../helpers/ink.js';
 
 /**
@@ -82,6 +82,46 @@ describe('useKeys', () => {
     await shown(ui, '4|');
     ui.stdin.write('abjc');
     await shown(ui, '5|abc');
+    ui.unmount();
+  });
+
+  it('a read that mixes text and control keys ("G\\r", "jj\\t") is each key in order, with its own flags', async () => {
+    const got: string[] = [];
+    function Keys() {
+      useKeys((input, key) => void got.push(key.return ? '⏎' : key.tab ? '⇥' : key.ctrl ? `^${input}` : input));
+      return <Text>keys</Text>;
+    }
+    const ui = render(<Keys />);
+    await settle();
+    ui.stdin.write('G\r');
+    ui.stdin.write('jj\t\x13');
+    await settle();
+    expect(got).toEqual(['G', '⏎', 'j', 'j', '⇥', '^s']);
+    ui.unmount();
+  });
+
+  it('with useOneKeyPerInput at the root, a key in the same read as the key that opens a form reaches the form', async () => {
+    const got: string[] = [];
+    function Form() {
+      useKeys((input) => void got.push(`form:${input}`));
+      return <Text>form</Text>;
+    }
+    function Root() {
+      useOneKeyPerInput();
+      const [open, setOpen] = useState(false);
+      useKeys((input) => (input === 'a' ? setOpen(true) : void got.push(`grid:${input}`)), { isActive: !open });
+      return open ? <Form /> : <Text>grid</Text>;
+    }
+    const ui = render(<Root />);
+    await settle();
+    ui.stdin.write('a2x');
+    await shown(ui, 'form');
+    await settle();
+    expect(got).toEqual(['form:2', 'form:x']);
+    ui.stdin.write('\x1bq'); // Esc and q in one read: Esc, then q (the workbench binds no Alt keys)
+    await settle();
+    await settle();
+    expect(got.slice(2)).toEqual(['form:', 'form:q']);
     ui.unmount();
   });
 });
