@@ -28,15 +28,22 @@ export function pgServerUrl(): Promise<string> {
   return serverUrl;
 }
 
-async function findServer(): Promise<string> {
-  const url = process.env.ALSX_TEST_PG_URL;
+/**
+ * ALSX_TEST_PG_URL; else (not under CI) this run's shared server, started on first use. Its inputs are
+ * parameters so test/store/pg-test-server.test.ts can check the messages.
+ */
+export async function findServer(
+  env: NodeJS.ProcessEnv = process.env,
+  runState: () => string = () => inject('alsxPgState'),
+): Promise<string> {
+  const url = env.ALSX_TEST_PG_URL;
   if (url) return url;
-  if (process.env.CI === 'true' || process.env.CI === '1')
+  if (env.CI === 'true' || env.CI === '1')
     throw new Error(
       `PostgreSQL tests need a server and ALSX_TEST_PG_URL is not set. Start one with \`eval "$(${SCRIPT} start)"\` ` +
         `and export ALSX_TEST_PG_URL (.ci/run does; stop it with \`${SCRIPT} stop "$ALSX_TEST_PG_DIR"\`).`,
     );
-  const state = inject('alsxPgState');
+  const state = runState();
   if (!state)
     throw new Error(
       `PostgreSQL tests need a server: set ALSX_TEST_PG_URL, or run them through vitest's config, which starts one with ${SCRIPT}`,
