@@ -80,9 +80,11 @@ start() {
   fi
   t1=$(now_ms)
   IFS=- read -r first last <<<"${ALSX_PG_PORTS:-56000-56999}"
+  local tried=''
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$((first + RANDOM % (last - first + 1)))
     if port_in_use "$port"; then continue; fi
+    tried=yes
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
       "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
       >/dev/null; then
@@ -96,6 +98,10 @@ start() {
     grep -q 'could not bind\|Address already in use' "$dir/server.log" 2>/dev/null || break
     : >"$dir/server.log"
   done
+  if [ -z "$tried" ]; then
+    rm -rf "$dir"
+    die "no free port in ${first}-${last} after 10 tries (set ALSX_PG_PORTS=FIRST-LAST)"
+  fi
   cat "$dir/server.log" >&2 2>/dev/null || true
   die "the server did not start (log above; directory $dir left for inspection; attempt $attempt)"
 }

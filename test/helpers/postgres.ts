@@ -8,8 +8,9 @@
  * it cannot (no PostgreSQL and no root to install it …).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -102,34 +103,100 @@ export interface PgTestDatabase {
 
 let counter = 0;
 
-/** a new, empty database on the test server */
-export async function createPgDatabase(): Promise<PgTestDatabase> {
+export interface PgDatabaseOptions {
+  /**
+   * SQL files to load, in order (a schema, a seed): built once per server into a template database
+   * named by a hash of their contents, then copied (`CREATE DATABASE … TEMPLATE`, tens of ms for
+   * Northwind) for each test file that asks for the same files
+   */
+  files?: string[];
+}
+
+/** a new database on the test server: empty, or a copy of `files` loaded */
+export async function createPgDatabase(options: PgDatabaseOptions = {}): Promise<PgTestDatabase> {
   const server = await pgServerUrl();
   const name = `alsx_test_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(server, `CREATE DATABASE "${name}"`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.href, types: pgTypes, max: 4 });
+  const from = options.files?.length ? await template(server, options.files) : undefined;
+  await admin(server, async (c) => {
+    await c.query(`CREATE DATABASE "${name}"${from ? ` TEMPLATE "${from.name}"${from.fileCopy ? ' STRATEGY FILE_COPY' : ''}` : ''}`);
+  });
+  const url = withDatabase(server, name);
+  const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 4 });
   pool.on('error', () => {}); // a dropped database ends idle clients; the test has its answer by then
   return {
     name,
-    url: url.href,
+    url,
     pool,
     exec: async (sql) => {
       await pool.query(sql);
     },
     drop: async () => {
       await pool.end();
-      await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
 
-async function admin(server: string, sql: string): Promise<void> {
+const withDatabase = (server: string, name: string): string => {
+  const url = new URL(server);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.href;
+};
+
+/**
+ * The template database of these SQL files on this server, built when missing. Test files in other
+ * workers may ask at the same moment: an advisory lock lets one build it (under a temporary name,
+ * renamed when complete) while the others wait. Templates of older contents are dropped.
+ */
+async function template(server: string, files: string[]): Promise<{ name: string; fileCopy: boolean }> {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(readFileSync(f)).update('\0');
+  const digest = hash.digest('hex').slice(0, 12);
+  // one template per set of files (named by their paths), replaced when their contents change
+  const stem = `alsx_tpl_${createHash('sha256')
+    .update(files.map((f) => resolve(f)).join('\0'))
+    .digest('hex')
+    .slice(0, 8)}`;
+  const name = `${stem}_${digest}`;
+  return admin(server, async (c) => {
+    // wal_log (15's default) writes the whole copy to the WAL; file_copy checkpoints, cheap with fsync off
+    const version = Number((await c.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v);
+    await c.query('SELECT pg_advisory_lock(hashtext($1))', [stem]);
+    try {
+      if (!(await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount) {
+        const building = `${name}_building`;
+        await c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+        await c.query(`CREATE DATABASE "${building}"`);
+        const loader = new pg.Client({ connectionString: withDatabase(server, building) });
+        await loader.connect();
+        try {
+          for (const f of files) await loader.query(readFileSync(f, 'utf8'));
+        } finally {
+          await loader.end();
+        }
+        await c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+        await c.query(`ALTER DATABASE "${name}" IS_TEMPLATE true`);
+        const stale = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ $1 AND datname <> $2`, [
+          `^${stem}_[0-9a-f]{12}$`,
+          name,
+        ]);
+        for (const { datname } of stale.rows) {
+          await c.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+          await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+        }
+      }
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(hashtext($1))', [stem]);
+    }
+    return { name, fileCopy: version >= 150000 };
+  });
+}
+
+async function admin<T>(server: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: server });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -137,16 +204,20 @@ async function admin(server: string, sql: string): Promise<void> {
 
 /**
  * The test file's database: created before its tests (a failure to get a server fails them all),
- * dropped after. Use its fields inside tests and hooks, not at the file's top level.
+ * dropped after; with `files`, a copy of them loaded (see {@link PgDatabaseOptions}); then `setup`.
+ * Use its fields inside tests and hooks, not at the file's top level.
  */
-export function pgTestDatabase(setup?: (db: PgTestDatabase) => Promise<void>): PgTestDatabase {
+export function pgTestDatabase(
+  setupOrOptions?: ((db: PgTestDatabase) => Promise<void>) | (PgDatabaseOptions & { setup?: (db: PgTestDatabase) => Promise<void> }),
+): PgTestDatabase {
+  const { setup, ...options } = typeof setupOrOptions === 'function' ? { setup: setupOrOptions } : (setupOrOptions ?? {});
   let db: PgTestDatabase | undefined;
   const ready = (): PgTestDatabase => {
     if (!db) throw new Error('the PostgreSQL test database is made in beforeAll: use it inside a test or hook');
     return db;
   };
   beforeAll(async () => {
-    db = await createPgDatabase();
+    db = await createPgDatabase(options);
     await setup?.(db);
   }, START_TIMEOUT_MS);
   afterAll(async () => {

@@ -18,10 +18,7 @@ import { NORTHWIND } from '../helpers/northwind.js';
 import { pgTestDatabase } from '../helpers/postgres.js';
 
 const PG_DIR = join(NORTHWIND, 'db/postgres');
-const pg = pgTestDatabase(async (db) => {
-  await db.exec(readFileSync(join(PG_DIR, 'schema.sql'), 'utf8'));
-  await db.exec(readFileSync(join(PG_DIR, 'seed.sql'), 'utf8'));
-});
+const pg = pgTestDatabase({ files: [join(PG_DIR, 'schema.sql'), join(PG_DIR, 'seed.sql')] });
 
 let work: string;
 let lite: Database.Database;
