@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -65,13 +65,15 @@ async function startShared(state: string): Promise<string> {
   }
   if (starter) {
     const run = spawnSync('bash', [SCRIPT, 'start'], { cwd: ROOT, encoding: 'utf8', timeout: START_TIMEOUT_MS });
+    // written whole, then renamed: a waiting file never reads half of it
+    const publish = (file: string, text: string) => {
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    };
     if (run.status === 0 && /^ALSX_TEST_PG_URL=/m.test(run.stdout)) {
-      writeFileSync(env, run.stdout);
+      publish(env, run.stdout);
       process.stderr.write(run.stderr);
-    } else {
-      const why = (run.stderr || run.error?.message || `exit ${run.status}`).trim();
-      writeFileSync(error, why);
-    }
+    } else publish(error, (run.stderr || run.error?.message || `exit ${run.status}`).trim());
   }
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!existsSync(env) && !existsSync(error)) {
