@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/setup/state-dir.ts'],
-    globalSetup: ['test/setup/build.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/postgres.ts'],
     // bounds for a test that hangs, generous enough for a machine busy with other work: a passing
     // test never comes near them (tests wait on conditions, each with its own bound)
     testTimeout: 120_000,
