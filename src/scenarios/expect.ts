@@ -10,6 +10,11 @@ import type { Expectation, RowExpectation } from './format.js';
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
 
 /** numbers compare as numbers (SQLite may hand back 56 for 56.0); strings that hold numbers too */
+/** a boolean column's stored 1/0 compared as true/false when that is how the expectation says it (as the API shows it, and a recording writes it) */
+function asExpected(expected: unknown, kind: string | undefined, stored: unknown): unknown {
+  return kind === 'boolean' && typeof expected === 'boolean' && (stored === 0 || stored === 1) ? stored === 1 : stored;
+}
+
 function same(expected: unknown, actual: unknown): boolean {
   if (expected === actual) return true;
   if (expected === null || actual === null || expected === undefined || actual === undefined) return false;
@@ -87,7 +92,7 @@ export function checkRows(rows: RowExpectation[], storeOf: (project?: string) =>
     for (const [i, row] of found.entries()) {
       for (const [col, v] of Object.entries(r.values ?? {})) {
         if (!(col in row)) out.push(`${label}: no column ${col}`);
-        else if (!same(v, row[col]))
+        else if (!same(v, asExpected(v, table.columnsByName.get(col)?.kind, row[col])))
           out.push(`${label}${found.length > 1 ? ` (row ${i + 1})` : ''} ${col}: expected ${show(v)}, got ${show(row[col])}`);
       }
     }

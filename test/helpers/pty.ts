@@ -24,6 +24,8 @@ export interface Screen {
    */
   press(keys: string, shows: Shows): Promise<void>;
   type(keys: string): void;
+  /** each key written on its own, `ms` apart, as a quick typist sends them (no waiting for the screen) */
+  typeApart(keys: string[], ms?: number): Promise<void>;
   exit: Promise<{ exitCode: number; signal?: number }>;
   /** 'alternate' while a full-screen app owns the terminal, 'normal' once it gave it back */
   buffer(): 'normal' | 'alternate';
@@ -97,6 +99,12 @@ export function runInPty(
       await screen.waitFor(shows);
     },
     type: (keys) => pty.write(keys),
+    async typeApart(keys, ms = 20) {
+      for (const [i, key] of keys.entries()) {
+        if (i) await new Promise((r) => setTimeout(r, ms));
+        pty.write(key);
+      }
+    },
     buffer: () => term.buffer.active.type,
     raw: () => raw,
     exit,

@@ -56,6 +56,21 @@ describe('a scenario', () => {
     expect(r.steps[0]!.outcomes).toHaveLength(1); // the step's transaction, with its trace, for the report
   });
 
+  it('compares a boolean column as the API shows it (true, as a recording writes it) or as stored (1)', async () => {
+    const r = await run({
+      name: 'booleans',
+      steps: [
+        {
+          tx: [{ insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 5 }, as: 'o' }],
+          expect: { rows: [{ table: 'Order', where: { CustomerId: 'ALFKI', EmployeeId: 5, AmountTotal: 0 }, values: { Ready: true } }] },
+        },
+        { tx: [], expect: { rows: [{ table: 'Order', where: { CustomerId: 'ALFKI', AmountTotal: 0 }, values: { Ready: 1 } }] } },
+        { tx: [], expect: { rows: [{ table: 'Order', where: { CustomerId: 'ALFKI', AmountTotal: 0 }, values: { Ready: false } }] } },
+      ],
+    });
+    expect(r.steps.map((s) => s.failures)).toEqual([[], [], [expect.stringMatching(/Ready: expected false, got 1/)]]);
+  });
+
   it('fails with a readable diff of expected and actual, and stops at the failing step', async () => {
     const r = await run({
       name: 'wrong',
