@@ -52,6 +52,14 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   // read, taken as one paste.
   await screen.press('j', /^› Customer\s+47│/m);
   await screen.press(KEY.enter, /│› ALFKI Alfreds Futterkiste/);
+  // moving redraws the rows that changed, never the whole screen (a flicker, and the screen in bytes over SSH)
+  const before = screen.raw().length;
+  await screen.press('j', /│› ANATR /);
+  await screen.press('j', /│› ANTON /);
+  const moves = screen.raw().slice(before);
+  expect(moves).not.toContain('\x1b[2J');
+  expect(Buffer.byteLength(moves)).toBeLessThan(2 * 2048);
+  await screen.press('g', /│› ALFKI Alfreds Futterkiste/);
   await screen.press(KEY.enter, /│› ↳ OrderList \(6\)/);
   await screen.press(KEY.enter, 'Customer ALFKI › OrderList');
   await screen.press('a', /│› CustomerId\s+\[ALFKI▏\]/);
