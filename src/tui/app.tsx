@@ -7,12 +7,12 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { CommandLine } from './command/CommandLine.js';
 import { Prompt } from './command/Prompt.js';
-import { HELP } from './command/run.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
 import { useLatestState } from './tables/use-latest-state.js';
 import { fitHints, HINT_SEPARATOR } from './hint-bar.js';
 import { SCROLL_HINT, scrolled, shownLines } from './scroll-keys.js';
+import { Help } from './Help.js';
 
 export interface PaneSpec {
   id: string;
@@ -267,7 +267,7 @@ export function App(props: AppProps) {
           runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)}
         />
         <Box height={bodyHeight} width={columns}>
-          {help && <Help width={columns} height={bodyHeight} panes={panes} top={helpTop} size={helpSize.current} />}
+          {help && <Help width={columns} height={bodyHeight} panes={panes} global={GLOBAL_HINTS} top={helpTop} size={helpSize.current} />}
           {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
           {panes.map((p, i) => (
             <Box key={p.id} display={!help && i === active ? 'flex' : 'none'} width={columns} height={bodyHeight}>
@@ -377,56 +377,6 @@ function Header(p: {
       <Box flexShrink={0} marginLeft={1}>
         <Text>{rt}</Text>
       </Box>
-    </Box>
-  );
-}
-
-/** every binding, by where it applies: the app's, each pane's, the command line's */
-function helpLines(panes: PaneSpec[]): [string, string, boolean][] {
-  const lines: [string, string, boolean][] = [
-    ['Everywhere', '', true],
-    ...GLOBAL_HINTS.map((h): [string, string, boolean] => [h.keys, h.does, false]),
-    ['Ctrl-C', 'quit', false],
-  ];
-  for (const p of panes) {
-    if (p.hints.length === 0) continue;
-    lines.push(['', '', false], [p.title, '', true], ...p.hints.map((h): [string, string, boolean] => [h.keys, h.does, false]));
-  }
-  lines.push(['', '', false], ['Command line', '', true], ...HELP.map(([c, d]): [string, string, boolean] => [c, d, false]));
-  return lines;
-}
-
-/**
- * Two columns when the terminal is wide enough, else one; what does not fit scrolls from `top`
- * (`size` is told how many lines there are and how many show, for the scrolling keys).
- */
-function Help(p: { width: number; height: number; panes: PaneSpec[]; top: number; size: { visible: number; count: number } }) {
-  const lines = helpLines(p.panes);
-  const perColumn = Math.max(1, p.height - 1);
-  const columns = p.width >= 120 ? 2 : 1;
-  const visible = perColumn * columns;
-  p.size.visible = visible;
-  p.size.count = lines.length;
-  const top = Math.min(p.top, Math.max(0, lines.length - visible));
-  const shown = lines.slice(top, top + visible);
-  const cells = Array.from({ length: columns }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
-  const where = shownLines(top, visible, lines.length);
-  return (
-    <Box flexDirection="row" width={p.width} height={p.height}>
-      {cells.map((col, ci) => (
-        <Box key={ci} flexDirection="column" width={Math.floor(p.width / columns)}>
-          {ci === 0 && (
-            <Text bold wrap="truncate">
-              Help — esc to close{where ? ` · ${where} · j k PgUp PgDn g G scroll` : ''}
-            </Text>
-          )}
-          {col.map(([k, d, title], i) => (
-            <Text key={i} bold={title} wrap="truncate">
-              {title ? k : `  ${k.padEnd(16)} ${d}`}
-            </Text>
-          ))}
-        </Box>
-      ))}
     </Box>
   );
 }
