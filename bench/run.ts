@@ -34,6 +34,9 @@
  *       nobody typing.
  *
  *   (h) `alsx create` on a 1.2-million-row database (bench/create.ts) against copying the file twice.
+ *   (i) bytes the workbench writes to its terminal (bench/screen-bytes.ts), `alsx open` in a 120×36
+ *       pseudo-terminal: per j in the Customer grid (target ≤ 2 KB) and per transaction streamed
+ *       through the API into the Trace pane, with the full-screen clears (ESC[2J) among them.
  *
  * BENCH_ONLY=e,f npm run bench runs only those parts.
  * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds and requests per second (to see the noise),
@@ -47,6 +50,7 @@ import { benchBroker } from './broker.js';
 import { benchIntegration } from './integration.js';
 import { benchStartup, benchTui } from './tui.js';
 import { benchCreate } from './create.js';
+import { benchScreenBytes } from './screen-bytes.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,6 +88,8 @@ const TARGET_FIRST_FRAME_MS = 700;
 /** (g): responsive under 1,000 tx/s — p99 event-loop delay with the UI under 50 ms, p99 key-to-frame under 200 ms */
 const TARGET_LOOP_P99_MS = 50;
 const TARGET_INPUT_P99_MS = 200;
+/** (i): a j in the grid redraws what changed, not the screen */
+const TARGET_BYTES_PER_KEY = 2048;
 
 /** a credit limit nothing in this benchmark comes near, so no transaction is refused */
 const HUGE_CREDIT = 99_999_999.99;
@@ -802,6 +808,19 @@ async function main(): Promise<void> {
       `    alsx create             ${fmt(h.createMs).padStart(8)} ms   (+ schema, row counts, the scan for loose values, files, opening it once)`,
     );
     console.log(`    create ÷ copies ${fmt(h.createMs / h.copyMs, 2)}×   (no target: for information)`);
+  }
+
+  if (only('i')) {
+    const progress = (line: string) => process.stderr.write(`    … ${line}\n`);
+    const b = await benchScreenBytes(progress);
+    const clears = (n: number): string => `${fmt(n, 2)} full-screen clears`;
+    console.log('(i) bytes written to the terminal by alsx open projects/northwind (120×36 pseudo-terminal)');
+    console.log(
+      `    per j in the Customer grid      ${fmt(b.perKey).padStart(7)} B   ${clears(b.clearsPerKey)}   target ≤ ${fmt(TARGET_BYTES_PER_KEY)} B   ${verdict(b.perKey <= TARGET_BYTES_PER_KEY)}   (${b.keys} keys)`,
+    );
+    console.log(
+      `    per transaction into Trace      ${fmt(b.perTx).padStart(7)} B   ${clears(b.clearsPerTx)}   (${b.txs} PATCHes through the API, each shown before the next; following the newest)`,
+    );
   }
 }
 

@@ -86,7 +86,7 @@ const quantile = (xs: number[], q: number): number => {
 const spread = (xs: number[]): Spread => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: Math.max(...xs) });
 
 /** the environment of a person's terminal: no CI (ink draws nothing but the last frame under CI), no test runner */
-function terminalEnv(stateDir: string): Record<string, string> {
+export function terminalEnv(stateDir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ALSX_STATE_DIR: stateDir })) {
     if (v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION' && !k.startsWith('VITEST')) env[k] = v;
@@ -95,7 +95,7 @@ function terminalEnv(stateDir: string): Record<string, string> {
 }
 
 /** ms until `node bin/alsx.js <args>` exits; a non-zero exit fails the bench */
-function runCli(args: string[], env: Record<string, string>): Promise<number> {
+export function runCli(args: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
   return new Promise((ok, fail) => {
     const child = spawnChild(process.execPath, [join(ROOT, 'bin/alsx.js'), ...args], {
@@ -341,8 +341,8 @@ class FakeStdout extends EventEmitter {
   frames = 0;
   onFrame: (text: string) => void = () => {};
   write = (data: string): boolean => {
-    // a frame is one write (ink's log-update); the synchronized-output brackets and cursor codes are not
-    if (data.length > COLUMNS) {
+    // a frame is one write: the rows it changed (src/tui/frame-writer.ts); ink's '' at unmount is none
+    if (data.length > 0) {
       this.frames++;
       this.onFrame(data);
     }
@@ -378,7 +378,8 @@ const DOWN = '\x1b[B';
 /** the selected transaction's time in a frame (the list row marked ›), and whether the pane is paused */
 function selectedIn(frame: string): { time?: string; paused: boolean } {
   const text = stripVTControlCharacters(frame);
-  return { time: /^› (\d\d:\d\d:\d\d\.\d{3}) /m.exec(text)?.[1], paused: text.includes('paused (f follows)') };
+  // a frame holds only the rows it changed, each placed by a cursor move: no line starts to anchor on
+  return { time: /› (\d\d:\d\d:\d\d\.\d{3}) /.exec(text)?.[1], paused: text.includes('paused (f follows)') };
 }
 type Selected = ReturnType<typeof selectedIn>;
 
@@ -403,6 +404,7 @@ async function benchStream(template: string, progress: (line: string) => void): 
     const { TraceStore } = await import('../src/tui/trace/store.js');
     const { TracePane, traceHints } = await import('../src/tui/trace/TracePane.js');
     const { showTime } = await import('../src/tui/trace/format.js');
+    const { frameRenderOptions } = await import('../src/tui/frame-writer.js');
     type PaneSpec = import('../src/tui/app.js').PaneSpec;
     type RuntimeControl = import('../src/tui/runtimes/RuntimesPane.js').RuntimeControl;
     type TraceStore = InstanceType<typeof TraceStore>;
@@ -442,7 +444,7 @@ async function benchStream(template: string, progress: (line: string) => void): 
           onQuit: () => {},
         }),
         {
-          stdout: stdout as unknown as NodeJS.WriteStream,
+          ...frameRenderOptions(stdout as unknown as NodeJS.WriteStream),
           stdin: stdin as unknown as NodeJS.ReadStream,
           stderr: stdout as unknown as NodeJS.WriteStream,
           exitOnCtrlC: false,

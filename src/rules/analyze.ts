@@ -179,13 +179,24 @@ function walk(node: AnyNode, ancestors: AnyNode[], visit: (n: AnyNode, ancestors
 
 const KEYWORDS = new Set(['if', 'for', 'while', 'return', 'typeof', 'in', 'of', 'new', 'throw', 'case', 'switch', 'catch']);
 
+/**
+ * A number as it was most likely written: esbuild prints every number in its shortest form, so a
+ * rule's `<= 100000` arrives as `<= 1e5` (and 0.000001 as 1e-6); as plain digits while JavaScript
+ * writes the value so (below 1e21).
+ */
+export function asWritten(literal: string): string {
+  if (!/^[\d.]+e[+-]?\d+$/i.test(literal)) return literal;
+  const plain = String(Number(literal));
+  return /e/i.test(plain) ? literal : plain;
+}
+
 /** re-spaces source that a bundler minified (`a<=b` → `a <= b`), for rule names */
 function pretty(src: string): string {
   let out = '';
   let prev = '';
   try {
     for (const t of tokenizer(src, { ecmaVersion: 'latest' })) {
-      const text = src.slice(t.start, t.end);
+      const text = t.type.label === 'num' ? asWritten(src.slice(t.start, t.end)) : src.slice(t.start, t.end);
       const call = (text === '(' || text === '[') && /[\w)\]]$/.test(prev) && !KEYWORDS.has(prev);
       const tight = call || ['.', '?.', ')', ']', ',', ';'].includes(text) || ['.', '?.', '(', '[', '!', ''].includes(prev);
       out += (tight ? '' : ' ') + text + (text === ',' ? ' ' : '');

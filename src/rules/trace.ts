@@ -1,5 +1,6 @@
 /** What the engine tells about a transaction: one step per rule firing, and the logic log text. */
 import type { Key, Value } from '../store/types.js';
+import { KEY_SEPARATOR } from './keys.js';
 
 export type StepKind =
   | 'insert'
@@ -59,10 +60,10 @@ export class TraceRecorder {
 
 const show = (v: Value | undefined): string =>
   v === undefined ? '∅' : v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? '<blob>' : String(v);
+const bare = (v: Value | undefined): string => show(v).replace(/^"(.*)"$/, '$1');
+/** bare, composite parts joined by "," (as the API and Tables show a key) */
 const showKey = (k: Key): string =>
-  k !== null && typeof k === 'object' && !(k instanceof Uint8Array)
-    ? Object.values(k).map(show).join('/')
-    : show(k as Value).replace(/^"(.*)"$/, '$1');
+  k !== null && typeof k === 'object' && !(k instanceof Uint8Array) ? Object.values(k).map(bare).join(KEY_SEPARATOR) : bare(k as Value);
 
 /**
  * The indented "logic log": one line per step, nested by cause.

@@ -17,7 +17,7 @@ import { isTable, tableName, type Op, type TxApi, type TxUser } from './dsl.js';
 import { TraceRecorder, type TraceStep } from './trace.js';
 import { derivedValue, normalize, outOfRange, sameValue } from './values.js';
 import { addChecked } from './decimal.js';
-import { formatKey } from './keys.js';
+import { formatKey, KEY_SEPARATOR } from './keys.js';
 
 export { formatKey };
 import type { Change, Engine, EngineOptions, TxOp } from './engine.js';
@@ -472,7 +472,7 @@ export class UnitOfWork {
         `${fk.childTable}.${fk.childColumns.join('+')} → ${table.name}`,
         child.table.name,
         this.keyOf(child.table, child.cur),
-        `${child.table.name}.${fk.childColumns.join('+')} = ${Object.values(key).join('/')}: there is no ${table.name} with ${table.primaryKey.join('+')} ${Object.values(key).join('/')}`,
+        `${child.table.name}.${fk.childColumns.join('+')} = ${formatKey(key)}: there is no ${table.name} with ${table.primaryKey.join('+')} ${formatKey(key)}`,
         'integrity',
       );
     }
@@ -736,7 +736,7 @@ export class UnitOfWork {
         `${fk.childTable}.${fk.childColumns.join('+')} → ${fk.parentTable}`,
         fk.childTable,
         this.keyOf(this.store.schema.tables.get(fk.childTable)!, row),
-        `${fk.childTable}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`,
+        `${fk.childTable}.${fk.childColumns.join('+')} = ${key.map(String).join(KEY_SEPARATOR)}: there is no ${fk.parentTable} with that key`,
         'integrity',
       );
     }
@@ -873,7 +873,7 @@ export class UnitOfWork {
             `${table.name}.${fk.childColumns.join('+')} → ${fk.parentTable}`,
             table.name,
             this.keyOf(table, row),
-            `${table.name}.${fk.childColumns.join('+')} = ${key.map(String).join('/')}: there is no ${fk.parentTable} with that key`,
+            `${table.name}.${fk.childColumns.join('+')} = ${key.map(String).join(KEY_SEPARATOR)}: there is no ${fk.parentTable} with that key`,
             'integrity',
           );
         }

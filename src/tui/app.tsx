@@ -7,11 +7,13 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { CommandLine } from './command/CommandLine.js';
 import { Prompt } from './command/Prompt.js';
-import { HELP } from './command/run.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
 import { useLatestState } from './tables/use-latest-state.js';
 import { useOneKeyPerInput } from './use-keys.js';
+import { fitHints, HINT_SEPARATOR } from './hint-bar.js';
+import { SCROLL_HINT, scrolled, shownLines } from './scroll-keys.js';
+import { Help } from './Help.js';
 
 export interface PaneSpec {
   id: string;
@@ -39,6 +41,39 @@ export interface AppProps {
   greeting?: string;
   /** for tests: the size when there is no terminal */
   size?: { columns: number; rows: number };
+}
+
+/** the hints of the app's own modes, shown instead of the pane's while they last */
+const COMMAND_HINTS: KeyHint[] = [
+  { keys: 'enter', does: 'run' },
+  { keys: 'tab', does: 'complete' },
+  { keys: '↑↓', does: 'history' },
+  { keys: 'esc', does: 'cancel' },
+];
+const NAMING_HINTS: KeyHint[] = [
+  { keys: 'enter', does: 'save the scenario' },
+  { keys: 'esc', does: 'keep recording' },
+];
+const HELP_HINTS: KeyHint[] = [SCROLL_HINT, { keys: 'esc ?', does: 'close help' }];
+const RESULT_HINTS: KeyHint[] = [SCROLL_HINT, { keys: 'esc', does: 'close the result' }];
+const sameHints = (a: KeyHint[] | undefined, b: KeyHint[] | undefined): boolean =>
+  a === b ||
+  (a !== undefined && b !== undefined && a.length === b.length && a.every((h, i) => h.keys === b[i]!.keys && h.does === b[i]!.does));
+
+/** always on the bar, however narrow */
+const ALWAYS = `${HINT_SEPARATOR}? help${HINT_SEPARATOR}q quit`;
+
+/**
+ * A token for "the key being handled now": every handler of one key runs in one synchronous
+ * dispatch, so they all get the same token, and a message set by an earlier key has another.
+ */
+let keyToken: object | undefined;
+function currentKey(): object {
+  if (!keyToken) {
+    keyToken = {};
+    queueMicrotask(() => (keyToken = undefined));
+  }
+  return keyToken;
 }
 
 export const GLOBAL_HINTS: KeyHint[] = [
@@ -75,11 +110,20 @@ export function App(props: AppProps) {
   const [naming, setNaming, namingRef] = useLatestState(false);
   /** the panes holding text input (a filter, a form): only the one on screen pauses the app's keys */
   const capturing = useRef(new Set<number>());
-  const [status, setStatus] = useState<{ text: string; level: Level }>({
+  // a message applies until the next key (a pane switch, the next action): `key` says which key set it
+  const [status, setStatus, statusRef] = useLatestState<{ text: string; level: Level; key?: object }>({
     text: props.greeting ?? 'ready — ? for help, : for commands',
     level: 'info',
   });
-  const [output, setOutput] = useState<{ ok: boolean; summary: string; lines: string[] } | undefined>();
+  const [output, setOutput, outputRef] = useLatestState<{ ok: boolean; summary: string; lines: string[] } | undefined>(undefined);
+  /** the first line shown of the result box and of the help (both scroll) */
+  const [outputTop, setOutputTop, outputTopRef] = useLatestState(0);
+  const [helpTop, setHelpTop, helpTopRef] = useLatestState(0);
+  /** how many lines of the result box and of the help show now: how far the keys may scroll them */
+  const outputVisible = useRef(0);
+  const helpSize = useRef({ visible: 0, count: 0 });
+  /** each pane's hints for the mode it is in (a form, step mode), when it has said them */
+  const [modeHints, setModeHints] = useState<(KeyHint[] | undefined)[]>([]);
   const history = useRef<string[]>([]);
   /** the command running now: esc aborts it (a :sql that runs long) */
   const running = useRef<AbortController | undefined>(undefined);
@@ -96,9 +140,9 @@ export function App(props: AppProps) {
     });
   }, [runtime]);
 
-  const notify = useCallback((text: string, level: Level = 'info') => setStatus({ text, level }), []);
+  const notify = useCallback((text: string, level: Level = 'info') => setStatus({ text, level, key: currentKey() }), []);
   useEffect(() => props.bindNotify?.(notify), [notify]);
-  const wb: Workbench = useMemo(() => ({ setCapturing: () => {}, notify, color: props.color }), [notify, props.color]);
+  const wb: Workbench = useMemo(() => ({ setCapturing: () => {}, setHints: () => {}, notify, color: props.color }), [notify, props.color]);
   // each pane says for itself whether it captures: a hidden pane's form (opened by a key that arrived
   // just before the switch) can never take the keys of the one on screen
   const paneWorkbenches: Workbench[] = useMemo(
@@ -106,6 +150,13 @@ export function App(props: AppProps) {
       panes.map((_, i) => ({
         ...wb,
         setCapturing: (on: boolean) => void (on ? capturing.current.add(i) : capturing.current.delete(i)),
+        setHints: (hints: KeyHint[] | undefined) =>
+          setModeHints((all) => {
+            if (sameHints(all[i], hints)) return all;
+            const next = [...all];
+            next[i] = hints;
+            return next;
+          }),
       })),
     [wb, panes],
   );
@@ -116,11 +167,20 @@ export function App(props: AppProps) {
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return quit();
+    // what an earlier key said no longer applies (what this key says, in any handler, stays)
+    if (statusRef.current.text && statusRef.current.key !== currentKey()) setStatus({ text: '', level: 'info', key: currentKey() });
     if (helpRef.current) {
-      if (key.escape || input === '?' || input === 'q') setHelp(false);
+      if (key.escape || input === '?' || input === 'q') return setHelp(false);
+      const top = scrolled(input, key, helpTopRef.current, helpSize.current.visible, helpSize.current.count);
+      if (top !== undefined) setHelpTop(top);
       return;
     }
     if (commandingRef.current || capturing.current.has(activeRef.current) || namingRef.current) return;
+    // a result on screen holds the moving keys: they scroll it
+    if (outputRef.current) {
+      const top = scrolled(input, key, outputTopRef.current, outputVisible.current, outputRef.current.lines.length);
+      if (top !== undefined) return setOutputTop(top);
+    }
     if (input === 'q') return quit();
     if (input === 'R' && props.recording) {
       if (!props.recording.active()) {
@@ -132,15 +192,23 @@ export function App(props: AppProps) {
       }
       return setNaming(true);
     }
-    if (input === '?') return setHelp(true);
+    if (input === '?') {
+      setHelpTop(0);
+      return setHelp(true);
+    }
     if (input === ':') {
       setOutput(undefined);
       return setCommanding(true);
     }
     if (key.escape && running.current) return running.current.abort();
-    if (key.escape && output) return setOutput(undefined);
-    if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return setActive(Number(input) - 1);
-    if (key.tab) setActive((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
+    if (key.escape && outputRef.current) return setOutput(undefined);
+    // the result belonged to the pane it was asked from
+    const switchTo = (i: number): void => {
+      setOutput(undefined);
+      setActive(i);
+    };
+    if (/^[1-9]$/.test(input) && Number(input) <= panes.length) return switchTo(Number(input) - 1);
+    if (key.tab) switchTo((activeRef.current + (key.shift ? panes.length - 1 : 1)) % panes.length);
   });
 
   const submit = (line: string) => {
@@ -158,7 +226,9 @@ export function App(props: AppProps) {
       (r) => {
         done();
         setOutput(r.lines.length ? r : undefined);
-        notify(r.lines.length ? 'esc hides the result' : r.summary, r.ok ? 'ok' : 'error');
+        setOutputTop(0);
+        // "running …" is over either way
+        notify(r.lines.length ? '' : r.summary, r.ok ? 'ok' : 'error');
       },
       (e: Error) => {
         done();
@@ -169,8 +239,21 @@ export function App(props: AppProps) {
   };
 
   const pane = panes[active]!;
-  const outputLines = output ? Math.min(output.lines.length, Math.max(3, Math.floor(rows / 3))) : 0;
-  const bodyHeight = Math.max(3, rows - 3 - (commanding || naming ? 1 : 0) - (output ? outputLines + 1 : 0));
+  // the help takes the result's room too: it is hidden (not closed) while the help is open
+  const showOutput = output !== undefined && !help;
+  const outputLines = showOutput ? Math.min(output.lines.length, Math.max(3, Math.floor(rows / 3))) : 0;
+  outputVisible.current = outputLines;
+  const shownOutputTop = showOutput ? Math.min(outputTop, Math.max(0, output.lines.length - outputLines)) : 0;
+  const bodyHeight = Math.max(3, rows - 3 - (commanding || naming ? 1 : 0) - (showOutput ? outputLines + 1 : 0));
+  const hints = help
+    ? HELP_HINTS
+    : commanding
+      ? COMMAND_HINTS
+      : naming
+        ? NAMING_HINTS
+        : showOutput
+          ? RESULT_HINTS
+          : [...(modeHints[active] ?? pane.hints), ...GLOBAL_HINTS.slice(0, 2)];
   const color = (c: string) => (props.color ? c : undefined);
   const levelColor = { info: undefined, ok: 'green', warn: 'yellow', error: 'red' }[status.level];
   const children = runtime.children();
@@ -189,22 +272,28 @@ export function App(props: AppProps) {
           runtimes={children.map((c) => [c.name, statusMark(c.status)] as const)}
         />
         <Box height={bodyHeight} width={columns}>
-          {help && <Help width={columns} height={bodyHeight} panes={panes} />}
+          {help && <Help width={columns} height={bodyHeight} panes={panes} global={GLOBAL_HINTS} top={helpTop} size={helpSize.current} />}
           {/* every pane stays mounted (hidden), so switching back finds it where it was left */}
           {panes.map((p, i) => (
             <Box key={p.id} display={!help && i === active ? 'flex' : 'none'} width={columns} height={bodyHeight}>
               <WorkbenchContext.Provider value={paneWorkbenches[i]!}>
-                {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !naming && !help })}
+                {p.render({ width: columns, height: bodyHeight, focused: i === active && !commanding && !naming && !help && !output })}
               </WorkbenchContext.Provider>
             </Box>
           ))}
         </Box>
-        {output && (
+        {showOutput && (
           <Box flexDirection="column" width={columns}>
-            <Text color={color(output.ok ? 'green' : 'red')} wrap="truncate">
-              {output.summary}
+            <Text wrap="truncate">
+              <Text color={color(output.ok ? 'green' : 'red')}>{output.summary}</Text>
+              <Text dimColor>
+                {[shownLines(shownOutputTop, outputLines, output.lines.length), 'esc closes']
+                  .filter(Boolean)
+                  .join(' · ')
+                  .replace(/^/, '  ')}
+              </Text>
             </Text>
-            {output.lines.slice(0, outputLines).map((l, i) => (
+            {output.lines.slice(shownOutputTop, shownOutputTop + outputLines).map((l, i) => (
               <Text key={i} wrap="truncate">
                 {l}
               </Text>
@@ -235,21 +324,12 @@ export function App(props: AppProps) {
           />
         )}
         <Text color={color(levelColor ?? '')} wrap="truncate">
-          {status.text}
+          {status.text || ' ' /* an empty Text takes no line */}
         </Text>
-        <Box width={columns}>
-          <Box flexShrink={1} flexGrow={1}>
-            <Text dimColor wrap="truncate">
-              {[...(help ? [{ keys: 'esc', does: 'close help' }] : pane.hints), ...GLOBAL_HINTS.slice(0, 2)]
-                .map((h) => `${h.keys} ${h.does}`)
-                .join(' · ')}
-            </Text>
-          </Box>
-          {/* help and quit are always on screen, however narrow */}
-          <Box flexShrink={0}>
-            <Text dimColor>{' · ? help · q quit'}</Text>
-          </Box>
-        </Box>
+        {/* whole hints, as many as fit; help and quit always on screen, however narrow */}
+        <Text dimColor wrap="truncate">
+          {`${fitHints(hints, columns - ALWAYS.length)}${ALWAYS}`.replace(/^ · /, '')}
+        </Text>
       </Box>
     </WorkbenchContext.Provider>
   );
@@ -302,37 +382,6 @@ function Header(p: {
       <Box flexShrink={0} marginLeft={1}>
         <Text>{rt}</Text>
       </Box>
-    </Box>
-  );
-}
-
-function Help({ width, height, panes }: { width: number; height: number; panes: PaneSpec[] }) {
-  const lines: [string, string, boolean][] = [
-    ['Everywhere', '', true],
-    ...GLOBAL_HINTS.map((h): [string, string, boolean] => [h.keys, h.does, false]),
-    ['Ctrl-C', 'quit', false],
-  ];
-  for (const p of panes) {
-    if (p.hints.length === 0) continue;
-    lines.push(['', '', false], [p.title, '', true], ...p.hints.map((h): [string, string, boolean] => [h.keys, h.does, false]));
-  }
-  lines.push(['', '', false], ['Command line', '', true], ...HELP.map(([c, d]): [string, string, boolean] => [c, d, false]));
-  // two columns when the terminal is wide enough, else as many lines as fit
-  const perColumn = Math.max(1, height - 1);
-  const columns = width >= 120 ? 2 : 1;
-  const cells = Array.from({ length: columns }, (_, i) => lines.slice(i * perColumn, (i + 1) * perColumn));
-  return (
-    <Box flexDirection="row" width={width} height={height}>
-      {cells.map((col, ci) => (
-        <Box key={ci} flexDirection="column" width={Math.floor(width / columns)}>
-          {ci === 0 && <Text bold>Help — esc to close</Text>}
-          {col.map(([k, d, title], i) => (
-            <Text key={i} bold={title} wrap="truncate">
-              {title ? k : `  ${k.padEnd(16)} ${d}`}
-            </Text>
-          ))}
-        </Box>
-      ))}
     </Box>
   );
 }

@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 
 export interface QueryResult {
   rows: Record<string, unknown>[];
+  /** each result column and the declared type of the table column it comes from (null for an expression) */
+  columns: { name: string; type: string | null }[];
   /** the query had more rows than the cap */
   more: boolean;
 }
@@ -30,13 +32,15 @@ try {
   if (!statement.readonly) throw new Error(':sql only reads; change data with :tx or the API');
   const rows = [];
   let more = false;
+  let columns = [];
   if (statement.reader) {
+    columns = statement.columns().map((c) => ({ name: c.name, type: c.type }));
     for (const row of statement.iterate()) {
       if (rows.length === workerData.max) { more = true; break; }
       rows.push(row);
     }
   } else statement.run();
-  parentPort.postMessage({ rows, more });
+  parentPort.postMessage({ rows, more, columns });
 } catch (e) {
   parentPort.postMessage({ error: String(e && e.message || e) });
 } finally {
@@ -62,8 +66,8 @@ export function readQuery(file: string, query: string, options: { max?: number; 
       void worker.terminate();
     };
     signal?.addEventListener('abort', cancel);
-    worker.once('message', (m: { rows?: Record<string, unknown>[]; more?: boolean; error?: string }) =>
-      settle(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve({ rows: m.rows!, more: m.more! }))),
+    worker.once('message', (m: { rows?: Record<string, unknown>[]; more?: boolean; columns?: QueryResult['columns']; error?: string }) =>
+      settle(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve({ rows: m.rows!, more: m.more!, columns: m.columns! }))),
     );
     worker.once('error', (e) => settle(() => reject(e)));
     worker.once('exit', (code) => settle(() => reject(new Error(`the query's worker stopped (exit ${code})`))));

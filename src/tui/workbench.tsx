@@ -14,7 +14,8 @@ import { parseCommand } from './command/parse.js';
 import { runCommand, type CommandEnv } from './command/run.js';
 import { readQuery } from './sql-query.js';
 import { Session } from './session.js';
-import { enterFullscreen } from './terminal.js';
+import { frameRenderOptions } from './frame-writer.js';
+import { enterFullscreen, routeConsole } from './terminal.js';
 import { RuntimesPane, runtimesHints, type RuntimeControl } from './runtimes/RuntimesPane.js';
 import { TraceStore } from './trace/store.js';
 import { TracePane, traceHints } from './trace/TracePane.js';
@@ -187,6 +188,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       await topics?.close();
       reader.close();
       local?.close();
+      restoreConsole();
       screen.restore();
       if (kept) process.stderr.write(`${kept}\n`);
     })());
@@ -202,6 +204,7 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
     }
   };
 
+  const restoreConsole = routeConsole((text, level) => notify(text, level));
   const app = render(
     <App
       project={project.name}
@@ -233,8 +236,9 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
           : undefined
       }
     />,
-    { exitOnCtrlC: false, patchConsole: true },
+    { ...frameRenderOptions(process.stdout), exitOnCtrlC: false },
   );
+
   // asked for now: ink resolves only a wait that began before the app exits
   const exited = app.waitUntilExit();
   process.once('SIGTERM', () => app.unmount());

@@ -69,6 +69,6 @@ describe('Northwind rules on an API Logic Server–shaped database', () => {
     expect(one('SELECT UnitsShipped, UnitsInStock FROM Product WHERE Id = 2')).toEqual({ UnitsShipped: 52, UnitsInStock: -33 });
     const bad = tx([{ update: 'Order', key: 10692, set: { Country: 'Atlantis', City: 'Nowhere' } }]);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).error.message).toMatch(/Order\.Country\+City = Atlantis\/Nowhere: there is no Location with that key/);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(/Order\.Country\+City = Atlantis,Nowhere: there is no Location with that key/);
   });
 });

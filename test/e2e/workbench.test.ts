@@ -52,10 +52,19 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   // read, taken as one paste.
   await screen.press('j', /^› Customer\s+47│/m);
   await screen.press(KEY.enter, /│› ALFKI Alfreds Futterkiste/);
+  // moving redraws the rows that changed, never the whole screen (a flicker, and the screen in bytes over SSH)
+  const before = screen.raw().length;
+  await screen.press('j', /│› ANATR /);
+  await screen.press('j', /│› ANTON /);
+  const moves = screen.raw().slice(before);
+  expect(moves).not.toContain('\x1b[2J');
+  expect(Buffer.byteLength(moves)).toBeLessThan(2 * 2048);
+  await screen.press('g', /│› ALFKI Alfreds Futterkiste/);
   await screen.press(KEY.enter, /│› ↳ OrderList \(6\)/);
   await screen.press(KEY.enter, 'Customer ALFKI › OrderList');
   await screen.press('a', /│› CustomerId\s+\[ALFKI▏\]/);
   expect(screen.text()).toContain('New Order');
+  await screen.waitFor((text) => /^↑↓ enter field · ctrl-s save · ctrl-u clear the field · esc cancel · /.test(text.split('\n').at(-1)!)); // the form's keys
   await screen.press(KEY.down, /│› EmployeeId\s+\[▏\]/);
   await screen.press('5', /│› EmployeeId\s+\[5▏\] → Steven Buchanan/);
   await screen.press(KEY.ctrlS, /Order (\d+) created/);
@@ -85,6 +94,7 @@ it('places a refused order, steps through its rule chain, produces order_b2b, an
   expect(screen.text()).toMatch(/✘ rejected by Customer: Balance <= CreditLimit/);
   expect(screen.text()).toMatch(/^› .*✘ Customer: Balance <= CreditLimit/m);
   await screen.press(KEY.enter, /step 1\/\d+ {2}insert/);
+  await screen.waitFor((text) => /^←→ np jk step through the firings · /.test(text.split('\n').at(-1)!)); // step mode's keys, not the list's
   await screen.press(KEY.right, /step 2\/\d+ {2}copy/);
   expect(screen.text()).toMatch(/UnitPrice null → 19/);
   await screen.press(KEY.right, /step 3\/\d+ {2}formula/);

@@ -1,8 +1,9 @@
 /** The workbench frame with stand-in panes: tabs, help, the command line, quitting. */
 import { Text, useInput } from 'ink';
 import { render } from 'ink-testing-library';
+import { useLayoutEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { App, type PaneSpec } from '../../src/tui/app.js';
+import { App, GLOBAL_HINTS, type PaneSpec } from '../../src/tui/app.js';
 import { useWorkbench } from '../../src/tui/pane.js';
 import type { RuntimeControl } from '../../src/tui/runtimes/RuntimesPane.js';
 import { settle } from '../helpers/ink.js';
@@ -214,6 +215,160 @@ describe('the workbench frame', () => {
       detail: () => ui.lastFrame() ?? '',
     });
     expect(ui.lastFrame()!.split('no such table: Custmer')).toHaveLength(2);
+    ui.unmount();
+  });
+});
+
+/** a Customer as :get shows it: its Balance far down, below what the result box shows at once */
+const CUSTOMER = JSON.stringify(
+  {
+    data: {
+      type: 'Customer',
+      id: 'ALFKI',
+      attributes: Object.fromEntries([
+        ...'CompanyName ContactName ContactTitle Address City Region PostalCode Country Phone Fax'.split(' ').map((k) => [k, `the ${k}`]),
+        ['Balance', 2102],
+        ['CreditLimit', 2300],
+      ]),
+    },
+  },
+  null,
+  2,
+).split('\n');
+
+function Stepper({ focused }: { focused: boolean }) {
+  const [stepping, setStepping] = useState(false);
+  const wb = useWorkbench();
+  // a new array each render, as a careless pane would say it (through the workbench, as useModeHints does)
+  useLayoutEffect(() => wb.setHints?.(stepping ? [{ keys: '←→', does: 'step through the firings' }] : undefined));
+  useInput((input) => input === 's' && setStepping((s) => !s), { isActive: focused });
+  return <Text>{stepping ? 'stepping' : 'the list'}</Text>;
+}
+
+function Notifier({ focused }: { focused: boolean }) {
+  const wb = useWorkbench();
+  useInput((input) => input === 'n' && wb.notify('Order 11078 created', 'ok'), { isActive: focused });
+  return <Text>the notifier</Text>;
+}
+
+const wordy: PaneSpec[] = [
+  {
+    id: 'a',
+    title: 'Tables',
+    hints: [
+      { keys: '↑↓ j k', does: 'move' },
+      { keys: 'PgUp PgDn g G', does: 'page up/down, first, last' },
+      { keys: 'enter →', does: "open: the table's rows, a row's detail, a child list or parent" },
+      { keys: 'esc ⌫', does: 'back up the breadcrumb' },
+    ],
+    render: (p) => <Notifier focused={p.focused} />,
+  },
+  { id: 'b', title: 'Trace', hints: [{ keys: 'enter', does: 'open its rule chain' }], render: (p) => <Stepper focused={p.focused} /> },
+];
+
+function setupWordy(lines = CUSTOMER) {
+  const ui = render(
+    <App
+      project="northwind"
+      panes={wordy}
+      runtime={runtime}
+      color={false}
+      user={() => 'admin'}
+      size={{ columns: 100, rows: 24 }}
+      command={async (line) => ({ ok: true, summary: `✔ GET ${line.slice(5)} → 200`, lines })}
+      completions={() => ({ tables: [], topics: [] })}
+      onQuit={() => {}}
+    />,
+  );
+  const rows = () => ui.lastFrame()!.split('\n');
+  const keys = async (...ks: string[]) => {
+    for (const k of ks) {
+      ui.stdin.write(k);
+      await tick();
+    }
+  };
+  const command = async (line: string) => {
+    await keys(':');
+    for (const ch of line) ui.stdin.write(ch);
+    ui.stdin.write('\r');
+    await eventually(() => expect(ui.lastFrame()).toContain('✔ GET'), { what: 'the result', detail: () => ui.lastFrame() ?? '' });
+  };
+  return { ui, rows, keys, command };
+}
+
+describe('long content and the key-hint bar', () => {
+  it("scrolls a : result with the list keys, so a Customer's Balance can be read", async () => {
+    const { ui, keys, command } = setupWordy();
+    await command('get /api/Customer/ALFKI');
+    expect(ui.lastFrame()).not.toContain('"Balance"');
+    expect(ui.lastFrame()).toMatch(/lines 1–8 of 20 · esc closes/);
+    await keys('G');
+    expect(ui.lastFrame()).toContain('"Balance": 2102');
+    expect(ui.lastFrame()).toMatch(/lines 13–20 of 20/);
+    await keys('g', 'j', 'j');
+    expect(ui.lastFrame()).toMatch(/lines 3–10 of 20/);
+    await keys('\x1b[6~'); // PgDn
+    expect(ui.lastFrame()).toMatch(/lines 10–17 of 20/);
+    expect(ui.lastFrame()).toContain('the notifier'); // the pane stays on screen, without the keys
+    await keys('\x1b');
+    expect(ui.lastFrame()).not.toContain('lines ');
+    ui.unmount();
+  });
+
+  it('shows all of the help, scrolled, also with a result open', async () => {
+    const { ui, rows, keys, command } = setupWordy();
+    const helpLines = () => rows().filter((r) => /^ {2}\S/.test(r)).length;
+    await keys('?');
+    const alone = helpLines();
+    await keys('\x1b');
+    await command('get /api/Customer/ALFKI');
+    await keys('?');
+    expect(ui.lastFrame()).toMatch(/Help — esc to close · lines 1–20 of 25/);
+    expect(ui.lastFrame()).not.toContain('"data"'); // the result gives the help its room
+    expect(helpLines()).toBe(alone);
+    expect(ui.lastFrame()).not.toMatch(/:help\s+this list/);
+    await keys('G');
+    expect(ui.lastFrame()).toMatch(/:help\s+this list/);
+    await keys('\x1b');
+    expect(ui.lastFrame()).toContain('lines 1–8 of 20'); // the result is back as it was
+    ui.unmount();
+  });
+
+  it('fits whole hints in the bar, never cut mid-word, and keeps help and quit', () => {
+    const { rows, ui } = setupWordy();
+    const bar = rows().at(-1)!;
+    expect(bar.length).toBeLessThanOrEqual(100);
+    expect(bar).toMatch(/· \? help · q quit$/);
+    const shown = bar.split(' · ');
+    const whole = [...wordy[0]!.hints, ...GLOBAL_HINTS].map((h) => `${h.keys} ${h.does}`);
+    for (const hint of shown.slice(0, -2)) expect(whole).toContain(hint);
+    ui.unmount();
+  });
+
+  it("shows the mode's hints, not the pane's, in step mode and on the command line", async () => {
+    const { rows, keys, ui } = setupWordy();
+    await keys('2');
+    expect(rows().at(-1)).toMatch(/^enter open its rule chain/);
+    await keys('s');
+    expect(ui.lastFrame()).toContain('stepping');
+    expect(rows().at(-1)).toMatch(/^←→ step through the firings · /);
+    expect(rows().at(-1)).not.toContain('open its rule chain');
+    await keys(':');
+    expect(rows().at(-1)).toMatch(/^enter run · tab complete · ↑↓ history · esc cancel/);
+    ui.unmount();
+  });
+
+  it('forgets a message at the next key: a pane switch or the next action', async () => {
+    const { rows, keys, ui } = setupWordy();
+    const status = () => rows().at(-2);
+    await keys('n');
+    expect(status()).toBe('Order 11078 created');
+    await keys('2');
+    expect(status()).toBe('');
+    await keys('1', 'n');
+    expect(status()).toBe('Order 11078 created');
+    await keys('j');
+    expect(status()).toBe('');
     ui.unmount();
   });
 });

@@ -1,6 +1,7 @@
 /** `:sql` runs off the workbench's thread: endless queries answer their first rows, and esc stops any query. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCancelled, readQuery } from '../../src/tui/sql-query.js';
+import { runCommand, type CommandEnv } from '../../src/tui/command/run.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 
 let nw: Awaited<ReturnType<typeof freshNorthwind>>;
@@ -19,6 +20,10 @@ describe(':sql', () => {
         { Id: 'ANATR', Balance: 1630.2 },
       ],
       more: false,
+      columns: [
+        { name: 'Id', type: 'VARCHAR(8000)' },
+        { name: 'Balance', type: 'DECIMAL(10, 2)' },
+      ],
     });
     const big = await readQuery(nw.file, 'select Id from OrderDetail', { max: 500 });
     expect(big.rows).toHaveLength(500);
@@ -44,5 +49,15 @@ describe(':sql', () => {
       /only reads; change data with :tx or the API/,
     );
     expect(nw.row('Customer', 'ALFKI')!.Balance).toBe(2102);
+  });
+
+  it('shows a DECIMAL column with its scale, as the Tables pane does (2102.00, not 2102)', async () => {
+    const env = { sql: (query: string, signal?: AbortSignal) => readQuery(nw.file, query, { signal }) } as unknown as CommandEnv;
+    const { lines } = await runCommand(
+      { kind: 'sql', query: "select Id, Balance, Balance * 2 as twice from Customer where Id in ('ALFKI', 'ANATR') order by Id" },
+      env,
+    );
+    expect(lines[2]!.trimEnd()).toMatch(/^ALFKI\s+2102\.00\s+4204$/);
+    expect(lines[3]!.trimEnd()).toMatch(/^ANATR\s+1630\.20\s+3260\.4$/); // an expression has no declared type: as computed
   });
 });

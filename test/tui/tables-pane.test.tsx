@@ -57,7 +57,9 @@ afterAll(() => {
 
 function mount(src: TableSource, api?: ApiClient, width = WIDTH, height = HEIGHT) {
   app = render(
-    <WorkbenchContext.Provider value={{ setCapturing: (on) => void capturing.push(on), notify: (m) => void notes.push(m), color: false }}>
+    <WorkbenchContext.Provider
+      value={{ setCapturing: (on) => void capturing.push(on), setHints: () => {}, notify: (m) => void notes.push(m), color: false }}
+    >
       <TablesPane width={width} height={height} focused source={src} api={api} pollMs={0} />
     </WorkbenchContext.Provider>,
   );
@@ -278,7 +280,7 @@ describe('the Tables pane', () => {
 
   it('marks the selection with › when colour is on too', async () => {
     app = render(
-      <WorkbenchContext.Provider value={{ setCapturing() {}, notify() {}, color: true }}>
+      <WorkbenchContext.Provider value={{ setCapturing() {}, setHints() {}, notify() {}, color: true }}>
         <TablesPane width={WIDTH} height={HEIGHT} focused source={source} pollMs={0} />
       </WorkbenchContext.Provider>,
     );
@@ -292,7 +294,7 @@ describe('the Tables pane', () => {
     const local = new TableSource(nw.file);
     try {
       app = render(
-        <WorkbenchContext.Provider value={{ setCapturing() {}, notify() {}, color: false }}>
+        <WorkbenchContext.Provider value={{ setCapturing() {}, setHints() {}, notify() {}, color: false }}>
           <TablesPane width={WIDTH} height={HEIGHT} focused source={local} pollMs={20} />
         </WorkbenchContext.Provider>,
       );

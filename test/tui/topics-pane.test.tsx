@@ -55,7 +55,9 @@ afterAll(async () => {
 
 function show(s: TopicsSource = source, openEditor?: (text: string) => Promise<string>) {
   app = render(
-    <WorkbenchContext.Provider value={{ setCapturing: (on) => void capturing.push(on), notify: (m) => void notes.push(m), color: false }}>
+    <WorkbenchContext.Provider
+      value={{ setCapturing: (on) => void capturing.push(on), setHints: () => {}, notify: (m) => void notes.push(m), color: false }}
+    >
       <TopicsPane width={WIDTH} height={HEIGHT} focused source={s} samples={samples} pollMs={200} {...(openEditor ? { openEditor } : {})} />
     </WorkbenchContext.Provider>,
   );

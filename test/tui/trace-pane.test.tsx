@@ -30,7 +30,12 @@ function mount(records: TxRecord[] = [real.committed, real.dryRun, real.refused]
   const store = new TraceStore();
   for (const r of records) store.push(r);
   const calls = { capturing: [] as boolean[], notes: [] as string[] };
-  const wb: Workbench = { setCapturing: (on) => calls.capturing.push(on), notify: (m) => calls.notes.push(m), color: false };
+  const wb: Workbench = {
+    setCapturing: (on) => calls.capturing.push(on),
+    setHints: () => {},
+    notify: (m) => calls.notes.push(m),
+    color: false,
+  };
   app = render(
     <WorkbenchContext.Provider value={wb}>
       <TracePane width={size.width} height={size.height} focused store={store} />

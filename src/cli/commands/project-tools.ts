@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { TableLogic } from '../../rules/compiled.js';
 import { theme, warn } from '../color.js';
 import { EXIT } from '../exit.js';
+import { KEY_SEPARATOR } from '../../rules/keys.js';
 
 export function registerProjectTools(program: Command): void {
   program
@@ -67,7 +68,7 @@ export function registerProjectTools(program: Command): void {
         // each drift printed as it is found: a database with thousands of them shows progress, all of them
         const print = (d: Drift) =>
           process.stdout.write(
-            `${t.bad('drift')} ${d.table} ${d.key.join('/')} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`,
+            `${t.bad('drift')} ${d.table} ${d.key.join(KEY_SEPARATOR)} ${d.column}: stored ${d.stored}, rules say ${d.expected}  ${t.dim(d.rule)}\n`,
           );
         const result = { ...audit(project.store, project.rules, flags.json ? undefined : print), ...(flags.fix ? { fixed } : {}) };
         process.exitCode = result.drift.length ? EXIT.rejected : EXIT.ok;

@@ -4,6 +4,8 @@ import type { Session } from '../session.js';
 import { COMMANDS, type Command } from './parse.js';
 import { requestApi } from '../../api/request.js';
 import type { QueryResult } from '../sql-query.js';
+import { classify } from '../../store/introspect.js';
+import { formatValue } from '../tables/format.js';
 
 export interface CommandEnv {
   /** the API's base URL (http://127.0.0.1:5656), once it is up */
@@ -54,11 +56,11 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
       env.session.logout();
       return { ok: true, summary: 'logged out: requests go without a token; the Tables pane shows every row', lines: [] };
     case 'sql': {
-      const { rows, more } = await env.sql(cmd.query, signal);
+      const { rows, more, columns } = await env.sql(cmd.query, signal);
       const summary = more
         ? `the first ${rows.length} rows (there are more: add a WHERE or LIMIT)`
         : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
-      return { ok: true, summary, lines: table(rows) };
+      return { ok: true, summary, lines: table(rows, columns) };
     }
     case 'tx': {
       const o = await env.tx(cmd.ops);
@@ -99,13 +101,24 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
   }
 }
 
-/** rows as aligned text columns */
-function table(rows: Record<string, unknown>[]): string[] {
+/**
+ * rows as aligned text columns; a value of a table's column as the Tables pane shows it (a DECIMAL
+ * with its scale: 2102.00, not 2102)
+ */
+function table(rows: Record<string, unknown>[], columns: QueryResult['columns'] = []): string[] {
   if (rows.length === 0) return [];
   const cols = Object.keys(rows[0]!);
-  const cell = (v: unknown): string => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = cols.map((c) => Math.min(30, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const declared = new Map(columns.map((c) => [c.name, c.type === null ? undefined : classify(c.type)]));
+  const cell = (v: unknown, c: string): string =>
+    v === null || v === undefined
+      ? '∅'
+      : typeof v === 'number' || typeof v === 'bigint'
+        ? formatValue(declared.get(c), v)
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
+  const widths = cols.map((c) => Math.min(30, Math.max(c.length, ...rows.map((r) => cell(r[c], c).length))));
   const line = (vals: string[]) =>
     vals.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ');
-  return [line(cols), line(widths.map((w) => '─'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
+  return [line(cols), line(widths.map((w) => '─'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c], c))))];
 }

@@ -4,6 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { fit } from '../components/DataGrid.js';
+import { label, labelWidth } from '../components/labels.js';
 import type { ChildList, FieldDetail, RowDetail } from './source.js';
 
 export type DetailItem = { kind: 'child'; child: ChildList } | { kind: 'field'; field: FieldDetail };
@@ -30,7 +31,10 @@ export interface DetailViewProps {
 
 export function DetailView({ detail, showTitle, cursor, top, width, height, active, color }: DetailViewProps) {
   const items = detailItems(detail);
-  const nameWidth = Math.min(20, Math.max(4, ...detail.fields.map((f) => f.column.length)));
+  const nameWidth = labelWidth(
+    detail.fields.map((f) => f.column),
+    width,
+  );
   const visible = Math.max(0, height - (showTitle ? 1 : 0));
   const lines = items.slice(top, top + visible).map((item, i) => {
     const index = top + i;
@@ -48,7 +52,7 @@ export function DetailView({ detail, showTitle, cursor, top, width, height, acti
     const link = parent ? (parent.missing ? `  → no ${parent.table} ${text}` : `  → ${parent.display ?? parent.table}`) : '';
     return (
       <Text key={`f${column}`} inverse={selected && color} wrap="truncate">
-        {fit(`${mark} ${column.padEnd(nameWidth).slice(0, nameWidth)}  ${text === '' ? '·' : text}${link}`, width)}
+        {fit(`${mark} ${label(column, nameWidth)}  ${text === '' ? '·' : text}${link}`, width)}
       </Text>
     );
   });

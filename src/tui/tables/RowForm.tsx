@@ -9,6 +9,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../use-keys.js';
 import type { Row } from '../../store/types.js';
 import { fit, useScrollTop } from '../components/DataGrid.js';
+import { label, labelWidth } from '../components/labels.js';
 import type { ApiFailure } from './api-client.js';
 import { formFields, formValues, initialTexts, parseField, type FormMode } from './form-values.js';
 import type { TableSource } from './source.js';
@@ -99,7 +100,10 @@ export function RowForm(props: RowFormProps) {
   const messageLines = failure ? 2 : 1;
   const visible = Math.max(1, height - 1 - messageLines);
   const shownTop = useScrollTop(cursor, visible, saveIndex + 1);
-  const nameWidth = Math.min(20, Math.max(...fields.map((f) => f.column.name.length)));
+  const nameWidth = labelWidth(
+    fields.map((f) => f.column.name),
+    width,
+  );
   const lines = [];
   for (let i = shownTop; i < Math.min(saveIndex + 1, shownTop + visible); i++) {
     const selected = i === cursor;
@@ -122,7 +126,7 @@ export function RowForm(props: RowFormProps) {
         : lookupHint(props, column.name, texts);
     const err = fieldErrors[column.name];
     const caret = selected && !readOnly ? '▏' : '';
-    const line = `${selected ? '›' : ' '} ${column.name.padEnd(nameWidth).slice(0, nameWidth)} ${readOnly ? '' : '['}${text}${caret}${readOnly ? '' : ']'}${hint ? ` ${hint}` : ''}${err ? `  ✘ ${err}` : ''}`;
+    const line = `${selected ? '›' : ' '} ${label(column.name, nameWidth)} ${readOnly ? '' : '['}${text}${caret}${readOnly ? '' : ']'}${hint ? ` ${hint}` : ''}${err ? `  ✘ ${err}` : ''}`;
     lines.push(
       <Text
         key={column.name}

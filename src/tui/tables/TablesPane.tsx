@@ -10,7 +10,7 @@ import { useKeys } from '../use-keys.js';
 import { idOf, keyOf } from '../../api/jsonapi/model.js';
 import type { Row } from '../../store/types.js';
 import { DataGrid, fit, keepVisible, type GridColumn } from '../components/DataGrid.js';
-import { useWorkbench, type KeyHint, type PaneProps } from '../pane.js';
+import { useModeHints, useWorkbench, type KeyHint, type PaneProps } from '../pane.js';
 import { ApiClient, type ApiClientOptions, type ApiFailure } from './api-client.js';
 import { DetailView, detailItems } from './DetailView.js';
 import { formatValue, isNumeric } from './format.js';
@@ -49,6 +49,21 @@ export const tablesHints: KeyHint[] = [
   { keys: '/', does: 'filter: Country=Germany AmountTotal>500 CompanyName~fut' },
   { keys: 'a e d', does: 'add, edit, delete a row through the API (rules apply)' },
   { keys: 'r', does: 'refresh counts and rows' },
+];
+
+const FORM_HINTS: KeyHint[] = [
+  { keys: '↑↓ enter', does: 'field' },
+  { keys: 'ctrl-s', does: 'save' },
+  { keys: 'ctrl-u', does: 'clear the field' },
+  { keys: 'esc', does: 'cancel' },
+];
+const FILTER_HINTS: KeyHint[] = [
+  { keys: 'enter', does: 'apply the filter' },
+  { keys: 'esc', does: 'cancel' },
+];
+const CONFIRM_HINTS: KeyHint[] = [
+  { keys: 'y', does: 'delete' },
+  { keys: 'any other key', does: 'keep it' },
 ];
 
 type Focus = 'list' | 'stack';
@@ -107,6 +122,7 @@ export function TablesPane(props: TablesPaneProps) {
     wb.setCapturing(capturing);
   }, [capturing]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => () => wb.setCapturing(false), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useModeHints(form ? FORM_HINTS : draft !== null ? FILTER_HINTS : confirm ? CONFIRM_HINTS : undefined);
 
   // other processes (the API, the workers) commit to the same file: show their changes
   const pollMs = props.pollMs ?? 1000;

@@ -44,7 +44,11 @@ export interface AdminViews {
   warnings: string[];
 }
 
-/** Name-like columns, best first; `{T}` is the table's name (ProductName in Product). */
+/**
+ * Name-like columns, best first, compared without case or underscores (so `customerName`,
+ * `CustomerName` and `customer_name` are one name); `{T}` is the table's name, also in the
+ * singular (`customers` → customerName, `categories` → category_name).
+ */
 const DISPLAY_CANDIDATES: string[][] = [
   ['Name'],
   ['{T}Name'],
@@ -52,6 +56,7 @@ const DISPLAY_CANDIDATES: string[][] = [
   ['FullName'],
   ['FirstName', 'LastName'],
   ['LastName'],
+  ['UserName'],
   ['Title'],
   ['Label'],
   ['Description'],
@@ -60,11 +65,42 @@ const DISPLAY_CANDIDATES: string[][] = [
 /** Text that rarely fits a grid cell: shown after the other columns. */
 const LONG_TEXT = /^(notes?|description|comments?|remarks?|memo|body|text|content|homepage|photo(path)?|picture)$/i;
 
+/** how names are compared: `customer_name`, `customerName` and `CustomerName` are alike */
+const folded = (name: string): string => name.replace(/[_\s-]/g, '').toLowerCase();
+
+/**
+ * The ways a table's rows may be called in a column name: the table's name as it is, and the
+ * singulars it may be the plural of (a guess is harmless: only a column that exists is taken).
+ * Of a snake_case name (`budget_categories`) the last word counts too.
+ */
+export function rowNouns(table: string): string[] {
+  const words = [
+    table,
+    table
+      .split(/[_\s-]+/)
+      .filter(Boolean)
+      .at(-1) ?? table,
+  ];
+  const nouns = new Set<string>();
+  for (const word of words.map(folded)) {
+    nouns.add(word);
+    if (word.endsWith('ies')) nouns.add(`${word.slice(0, -3)}y`); // categories → category
+    if (word.endsWith('es')) nouns.add(word.slice(0, -2)); // addresses → address, boxes → box
+    if (word.endsWith('s') && !word.endsWith('ss')) nouns.add(word.slice(0, -1)); // customers → customer
+  }
+  return [...nouns];
+}
+
 export function defaultDisplay(table: TableInfo): string[] {
-  const byLower = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
+  const byFolded = new Map<string, ColumnInfo>();
+  for (const c of table.columns) if (!byFolded.has(folded(c.name))) byFolded.set(folded(c.name), c);
+  const nouns = rowNouns(table.name);
   for (const candidate of DISPLAY_CANDIDATES) {
-    const cols = candidate.map((n) => byLower.get(n.replace('{T}', table.name).toLowerCase()));
-    if (cols.every((c) => c && isTextual(c))) return cols.map((c) => c!.name);
+    const spellings = candidate[0]!.includes('{T}') ? nouns.map((n) => [candidate[0]!.replace('{T}', n)]) : [candidate];
+    for (const names of spellings) {
+      const cols = names.map((n) => byFolded.get(folded(n)));
+      if (cols.every((c) => c && isTextual(c))) return cols.map((c) => c!.name);
+    }
   }
   return keyColumns(table);
 }

@@ -1,7 +1,7 @@
 /** Values as a person reads them in a cell: money with its scale, no binary noise, one line. */
 import type { ColumnInfo, Value } from '../../store/types.js';
 
-export function formatValue(col: ColumnInfo | undefined, value: Value | undefined): string {
+export function formatValue(col: Pick<ColumnInfo, 'kind' | 'scale'> | undefined, value: Value | undefined): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Uint8Array) return `‹${value.length} bytes›`;
   if (typeof value === 'bigint') return value.toString();

@@ -6,7 +6,7 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect, useState } from 'react';
 import { edit, type LineState } from '../command/line-editor.js';
-import { useWorkbench } from '../pane.js';
+import { useModeHints, useWorkbench, type KeyHint } from '../pane.js';
 import { useKeys } from '../use-keys.js';
 import { areaOf, editArea, firstVisibleRow, textOf, type AreaKey, type TextArea } from './text-area.js';
 
@@ -33,6 +33,13 @@ export interface ProduceEditorProps {
 
 type Field = 'key' | 'headers' | 'value';
 const FIELDS: Field[] = ['key', 'headers', 'value'];
+
+const EDITOR_HINTS: KeyHint[] = [
+  { keys: 'ctrl-s', does: 'send' },
+  { keys: 'tab', does: 'next field' },
+  { keys: 'ctrl-o', does: 'edit in $EDITOR' },
+  { keys: 'esc', does: 'cancel' },
+];
 
 /** `name=value, name=value` → headers, or a reason it cannot be read */
 export function parseHeaders(text: string): Record<string, string> | string {
@@ -112,6 +119,7 @@ export function ProduceEditor({ topic, initial, note, width, height, focused, se
   const [busy, setBusy] = useState(false);
   const { value: area, key, headers, field, top } = draft;
 
+  useModeHints(EDITOR_HINTS);
   // typing goes to the editor, not to the workbench's single-key bindings, from the commit that
   // draws it opened to the one that draws it closed (not an effect later: a key may come between)
   useLayoutEffect(() => {

@@ -7,6 +7,7 @@
  * the selection, the running tail and its messages — is kept per source, not in component state.
  */
 import { Box, useStdin, useStdout } from 'ink';
+import { writeAroundFrames } from '../frame-writer.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KeyHint, PaneProps } from '../pane.js';
 import { useWorkbench } from '../pane.js';
@@ -148,7 +149,9 @@ export function TopicsPane({ width, height, focused, source, samples, openEditor
     setTail(undefined);
   };
 
-  const editExternally = openEditor ?? ((text: string) => editInExternalEditor(text, { stdin, stdout }));
+  const editExternally =
+    openEditor ??
+    ((text: string) => editInExternalEditor(text, { stdin, stdout: { isTTY: stdout.isTTY, write: (s) => writeAroundFrames(stdout, s) } }));
 
   const produceTo = (topic: string, inEditor: boolean): void => {
     const initial = templateFor(topic, samples);

@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../use-keys.js';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { KeyHint, PaneProps } from '../pane.js';
-import { useWorkbench } from '../pane.js';
+import { useModeHints, useWorkbench } from '../pane.js';
 import { count, fit } from './format.js';
 import { parseFilter } from './model.js';
 import { initialState, reduce, selectedPosition, type Action } from './state.js';
@@ -25,6 +25,17 @@ export const traceHints: KeyHint[] = [
   { keys: 'esc', does: 'back to the list' },
   { keys: '/', does: 'filter: table:T origin:O user:U rule:R failed ok dry, or text' },
   { keys: 'c', does: 'clear the filter' },
+];
+
+const STEP_HINTS: KeyHint[] = [
+  { keys: '←→ np jk', does: 'step through the firings' },
+  { keys: 'PgUp PgDn', does: '10 steps' },
+  { keys: 'g G', does: 'first / last' },
+  { keys: 'esc', does: 'back to the list' },
+];
+const FILTER_HINTS: KeyHint[] = [
+  { keys: 'enter', does: 'apply the filter' },
+  { keys: 'esc', does: 'cancel' },
 ];
 
 /** side by side from this width; stacked below it */
@@ -77,6 +88,7 @@ export function TracePane({ width, height, focused, store }: TracePaneProps) {
   top.current = scrollTop(top.current, Math.max(0, selected), listRows, view.length);
   const record = state.opened?.record ?? (selected >= 0 ? view.record(selected) : undefined);
 
+  useModeHints(stepping ? STEP_HINTS : state.mode === 'filter' ? FILTER_HINTS : undefined);
   const capture = (on: boolean): void => wb.setCapturing(on);
   // a filter being typed when the pane loses focus or goes away must not leave the app's keys paused
   useEffect(() => {

@@ -1,5 +1,6 @@
 /** How the Trace pane writes values, keys, times and durations: one place, so list, chain and row box agree. */
 import type { Key, Value } from '../../store/types.js';
+import { KEY_SEPARATOR } from '../../rules/keys.js';
 
 /** a value as the logic log writes it: strings quoted, so "null" and null stay apart */
 export function showValue(v: Value | undefined): string {
@@ -10,13 +11,13 @@ export function showValue(v: Value | undefined): string {
   return String(v);
 }
 
-/** a key as the logic log writes it: bare, composite parts joined by "/" */
+/** a key as the logic log writes it: bare, composite parts joined by "," (as the API and Tables show it) */
 export function showKey(k: Key | undefined): string {
   if (k === undefined) return '';
   if (k !== null && typeof k === 'object' && !(k instanceof Uint8Array))
     return Object.values(k)
       .map((v) => showValue(v).replace(/^"(.*)"$/, '$1'))
-      .join('/');
+      .join(KEY_SEPARATOR);
   return showValue(k as Value).replace(/^"(.*)"$/, '$1');
 }
 
