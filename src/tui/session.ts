@@ -56,11 +56,21 @@ export class Session {
     for (const l of this.listeners) l();
   }
 
-  logout(): void {
+  /**
+   * Back to the workbench's own user (the project's first, who sees and may change everything the
+   * grants give them): the Tables pane shows what it showed at start, and its saves are that user's.
+   * Without one, no one: requests go without a token. Returns who the workbench is now.
+   */
+  async logout(): Promise<string | null> {
+    if (this.firstUser && this.auth) {
+      await this.loginAs(this.firstUser);
+      return this.firstUser;
+    }
     this.user = null;
     this.token = undefined;
     this.as = null;
     for (const l of this.listeners) l();
+    return null;
   }
 
   headers(): Record<string, string> {

@@ -64,6 +64,8 @@ const ESC = '\x1b';
  * workbench binds no Alt keys, so it is Esc, then q — Esc closing a form, q quitting — as typed.
  */
 const ESC_THEN_KEY = /^\x1b[^\x1b[O]$/u;
+/** Esc pressed twice or more in one read ('\x1b\x1b', which Ink takes for Alt+Esc): each an Esc */
+const ESCAPES = /^\x1b{2,}$/u;
 
 export function useOneKeyPerInput(): void {
   const { internal_eventEmitter: events } = useStdin();
@@ -84,7 +86,14 @@ export function useOneKeyPerInput(): void {
     events.emit = function (this: typeof events, name: string | symbol, ...args: unknown[]): boolean {
       const input = args[0];
       if (name !== 'input' || typeof input !== 'string') return emit.call(this, name, ...args);
-      const keys = input.length > 1 && NO_ESCAPE.test(input) ? [...input] : ESC_THEN_KEY.test(input) ? [ESC, input.slice(1)] : [input];
+      const keys =
+        input.length > 1 && NO_ESCAPE.test(input)
+          ? [...input]
+          : ESC_THEN_KEY.test(input)
+            ? [ESC, input.slice(1)]
+            : ESCAPES.test(input)
+              ? [...input]
+              : [input];
       if (!timer && keys.length === 1) return emit.call(this, name, input);
       queue.push(...keys);
       if (!timer) next();

@@ -44,7 +44,7 @@ it('shows in the Tables pane only what the user logged in may see, and everythin
 
   await screen.press(':', /^: ?$/m);
   await screen.press('logout', /^: ?logout/m);
-  await screen.press(KEY.enter, 'logged out');
+  await screen.press(KEY.enter, 'back to admin');
   await screen.press(KEY.esc, /Customer\s+47│/);
   screen.type('q');
   expect((await screen.exit).exitCode).toBe(0);

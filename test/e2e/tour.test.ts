@@ -105,8 +105,11 @@ describe.each([
     // a recording: an order for ALFKI, made in the Tables pane between two R's, saved and replayed
     await s.typeApart(['1', 'R']);
     await s.waitFor('● REC 0');
-    await s.typeApart([KEY.esc, KEY.esc, KEY.esc]);
-    await s.waitFor(/^Customer\s*$|^Customer\b/m);
+    // back up: the OrderDetailList, the order, ALFKI's orders, ALFKI — to the Customer grid
+    await s.typeApart([KEY.esc, KEY.esc, KEY.esc, KEY.esc]);
+    await s.waitFor(/^Customer\s*$/m); // back in the Customer grid
+    await s.typeApart([KEY.enter]);
+    await s.waitFor(/↳ OrderList \(\d+\)/);
     await s.typeApart([KEY.enter, 'a']);
     await s.waitFor('New Order');
     await s.typeApart([KEY.down, '5', KEY.ctrlS]);

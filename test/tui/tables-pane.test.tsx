@@ -561,12 +561,14 @@ describe('as the user logged in (:login ALFKI)', () => {
     });
   });
 
-  it('shows everything again when no one is logged in (:logout)', async () => {
+  it(":logout returns to the workbench's own user (admin): everything again, and saves that are admin's", async () => {
     const source = new TableSource(api.nw.file);
     try {
       source.viewAs(rowSecurity(session.scope()!));
       expect(source.count('Customer')).toBe(1);
-      session.logout();
+      expect(await session.logout()).toBe('admin');
+      expect(session.user).toBe('admin');
+      expect(session.headers().Authorization).toMatch(/^Bearer /);
       source.viewAs(session.scope() && rowSecurity(session.scope()!));
       expect(source.count('Customer')).toBe(47);
     } finally {

@@ -122,6 +122,10 @@ describe('useKeys', () => {
     await settle();
     await settle();
     expect(got.slice(2)).toEqual(['form:', 'form:q']);
+    ui.stdin.write('\x1b\x1b'); // Esc twice in one read: two Escs (Ink takes it for Alt+Esc)
+    await settle();
+    await settle();
+    expect(got.slice(4)).toEqual(['form:', 'form:']);
     ui.unmount();
   });
 });

@@ -36,7 +36,7 @@ export const HELP: [string, string][] = [
   [':post /api/… {…}', 'POST (also :patch, :delete)'],
   [':produce TOPIC [{…}]', "a message to a topic (no body: the project's sample)"],
   [':sql select …', 'a read-only query on the working database (the first 500 rows; esc stops it)'],
-  [':login NAME', 'act as that user (a customer id too): the API and the Tables pane as they see it; :logout for none'],
+  [':login NAME', 'act as that user (a customer id too): the API and the Tables pane as they see it; :logout to return'],
   [':help', 'this list'],
 ];
 
@@ -52,9 +52,14 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
     case 'login':
       await env.session.loginAs(cmd.user);
       return { ok: true, summary: `logged in as ${cmd.user}`, lines: [] };
-    case 'logout':
-      env.session.logout();
-      return { ok: true, summary: 'logged out: requests go without a token; the Tables pane shows every row', lines: [] };
+    case 'logout': {
+      const now = await env.session.logout();
+      return {
+        ok: true,
+        summary: now ? `back to ${now}: the Tables pane and requests as at start` : 'logged out: requests go without a token',
+        lines: [],
+      };
+    }
     case 'sql': {
       const { rows, more, columns } = await env.sql(cmd.query, signal);
       const summary = more
