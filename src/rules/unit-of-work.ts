@@ -506,87 +506,111 @@ export class UnitOfWork {
   // ── end of transaction ────────────────────────────────────────────────────────────────────
 
   finish(): void {
-    for (const _ of this.finishing());
+    for (const state of this.states.values()) this.checkConstraints(state);
+    this.flushWrites();
+    const changed = this.changedStates();
+    for (const when of LATE) {
+      const extension = this.lateExtension();
+      for (const state of changed) this.lateEvents(when, state, extension);
+    }
   }
 
-  /** finish, a row at a time: yields between rows, where a sliced transaction may pause */
+  /** finish, a row at a time: yields between rows, where a sliced transaction may pause (the loops of finish) */
   *finishing(): Generator<void, void> {
-    // every row the transaction changed (its writes may already be flushed, so not `dirty`)
     for (const state of this.states.values()) {
+      this.checkConstraints(state);
       yield;
-      if (state.deleted || !(state.inserted || this.changedSinceStart(state))) continue;
-      for (const c of state.logic.constraints) {
-        if (state.old && !c.readsOld && !this.changedAny(state, c.reads)) continue; // pruned: nothing it reads changed
-        const op: Op = state.inserted ? 'insert' : 'update';
-        let ok: boolean;
-        try {
-          ok = Boolean(c.check(state.cur, { old: state.old, op, user: this.user }));
-        } catch (e) {
-          throw new RuleViolation(
-            c.name,
-            state.table.name,
-            this.keyOf(state.table, state.cur),
-            `constraint ${c.name} failed to evaluate: ${(e as Error).message}`,
-            'error',
-          );
-        }
-        const key = this.keyOf(state.table, state.cur);
-        if (ok) {
-          this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: true });
-          continue;
-        }
-        const message =
-          typeof c.message === 'function'
-            ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op, user: this.user }), c.name)
-            : c.message;
-        this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: false, note: message });
-        throw new RuleViolation(c.name, state.table.name, key, message);
+    }
+    const rows = this.takeUnwritten();
+    for (const state of rows) {
+      this.writeRow(state);
+      yield;
+    }
+    const changed = this.changedStates();
+    for (const when of LATE) {
+      const extension = this.lateExtension();
+      for (const state of changed) {
+        this.lateEvents(when, state, extension);
+        yield;
       }
     }
-    yield* this.flushingWrites();
-    const changedStates = [...this.states.values()].filter((s) => (s.inserted ? !s.deleted : s.deleted || this.changedSinceStart(s)));
-    yield* this.lateEvents('afterFlush', changedStates);
-    yield* this.lateEvents('commit', changedStates);
   }
 
-  private *lateEvents(when: 'afterFlush' | 'commit', states: RowState[]): Generator<void, void> {
-    const extension = this.options.extendLateContext?.({ id: this.trace.tx, origin: this.trace.origin }) ?? {};
-    for (const state of states) {
-      yield;
-      const events = when === 'afterFlush' ? state.logic.afterFlush : state.logic.commit;
-      if (events.length === 0) continue;
-      const op: Op = state.inserted ? 'insert' : state.deleted ? 'delete' : 'update';
-      const step = this.trace.add({
-        depth: 0,
-        kind: when,
-        rule: events.map((e) => e.name).join(', '),
-        table: state.table.name,
-        key: this.keyOf(state.table, state.cur),
-        note: op,
-      });
-      this.runEvents(events, state.cur, state.old, op, 0, step, extension, when);
+  /** every constraint of a row the transaction changed, against its final state (its writes may already be flushed, so not `dirty`) */
+  private checkConstraints(state: RowState): void {
+    if (state.deleted || !(state.inserted || this.changedSinceStart(state))) return;
+    for (const c of state.logic.constraints) {
+      if (state.old && !c.readsOld && !this.changedAny(state, c.reads)) continue; // pruned: nothing it reads changed
+      const op: Op = state.inserted ? 'insert' : 'update';
+      let ok: boolean;
+      try {
+        ok = Boolean(c.check(state.cur, { old: state.old, op, user: this.user }));
+      } catch (e) {
+        throw new RuleViolation(
+          c.name,
+          state.table.name,
+          this.keyOf(state.table, state.cur),
+          `constraint ${c.name} failed to evaluate: ${(e as Error).message}`,
+          'error',
+        );
+      }
+      const key = this.keyOf(state.table, state.cur);
+      if (ok) {
+        this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: true });
+        continue;
+      }
+      const message =
+        typeof c.message === 'function'
+          ? safeMessage(() => (c.message as (r: Row, x: unknown) => string)(state.cur, { old: state.old, op, user: this.user }), c.name)
+          : c.message;
+      this.trace.add({ depth: 0, kind: 'constraint', rule: c.name, table: state.table.name, key, passed: false, note: message });
+      throw new RuleViolation(c.name, state.table.name, key, message);
     }
+  }
+
+  private changedStates(): RowState[] {
+    return [...this.states.values()].filter((s) => (s.inserted ? !s.deleted : s.deleted || this.changedSinceStart(s)));
+  }
+
+  private lateExtension(): Record<string, unknown> {
+    return this.options.extendLateContext?.({ id: this.trace.tx, origin: this.trace.origin }) ?? {};
+  }
+
+  private lateEvents(when: 'afterFlush' | 'commit', state: RowState, extension: Record<string, unknown>): void {
+    const events = when === 'afterFlush' ? state.logic.afterFlush : state.logic.commit;
+    if (events.length === 0) return;
+    const op: Op = state.inserted ? 'insert' : state.deleted ? 'delete' : 'update';
+    const step = this.trace.add({
+      depth: 0,
+      kind: when,
+      rule: events.map((e) => e.name).join(', '),
+      table: state.table.name,
+      key: this.keyOf(state.table, state.cur),
+      note: op,
+    });
+    this.runEvents(events, state.cur, state.old, op, 0, step, extension, when);
   }
 
   private flushWrites(): void {
-    for (const _ of this.flushingWrites());
+    for (const state of this.takeUnwritten()) this.writeRow(state);
   }
 
-  private *flushingWrites(): Generator<void, void> {
+  private takeUnwritten(): RowState[] {
     const rows = this.unwritten;
     this.unwritten = [];
-    for (const state of rows) {
-      yield;
-      if (!state.dirty || state.deleted) continue;
-      const values: Row = {};
-      for (const c of state.dirty) values[c] = state.cur[c]!;
-      try {
-        this.store.update(state.table, state.key, values);
-      } catch (e) {
-        throw this.explainWriteError(e, state.table, state.cur, 'set');
-      }
-      state.dirty = null;
+    return rows;
+  }
+
+  private writeRow(state: RowState): void {
+    if (!state.dirty || state.deleted) return;
+    const values: Row = {};
+    for (const c of state.dirty) values[c] = state.cur[c]!;
+    try {
+      this.store.update(state.table, state.key, values);
+    } catch (e) {
+      throw this.explainWriteError(e, state.table, state.cur, 'set');
     }
+    state.dirty = null;
   }
 
   changes(): Change[] {
@@ -893,6 +917,9 @@ export class UnitOfWork {
     return e as Error;
   }
 }
+
+/** the events after every row is written, in order */
+const LATE = ['afterFlush', 'commit'] as const;
 
 function contribution(rule: CompiledAggregate, row: Row): number {
   if (rule.where && !rule.where(row)) return 0;
