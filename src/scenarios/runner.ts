@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { TxOutcome, TxOp } from '../rules/engine.js';
+import { NotReadOnly } from '../store/types.js';
 import { tail, produceOnce, type TailedMessage } from '../kafka/client.js';
 import { requestApi } from '../api/request.js';
 import { messageValue } from '../kafka/integration/outbox.js';
@@ -167,9 +168,13 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
       );
     return { message, summary: `${w.topic} [${message.partition}] @${message.offset}` };
   }
-  const statement = env.project(step.project).store.db.prepare(step.sql!);
-  if (!statement.readonly) throw new Error('sql steps only read; change data with a tx or request step');
-  const rows = statement.all() as Record<string, unknown>[];
+  let rows: Record<string, unknown>[];
+  try {
+    rows = env.project(step.project).store.readOnly(step.sql!);
+  } catch (e) {
+    if (e instanceof NotReadOnly) throw new Error('sql steps only read; change data with a tx or request step');
+    throw e;
+  }
   return { result: rows, summary: `${rows.length} row${rows.length === 1 ? '' : 's'}` };
 }
 

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { introspect } from './introspect.js';
 import { ReadConnections } from './sqlite-reads.js';
 import { sqliteDialect } from './dialect.js';
-import type { ForeignKey, Row, Schema, Store, TableInfo, Value } from './types.js';
+import { NotReadOnly, type ForeignKey, type Row, type Schema, type Store, type TableInfo, type Value } from './types.js';
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -189,6 +189,13 @@ export class SqliteStore implements Store {
   /** rows of a read-only query, its statement prepared once (the JSON:API's reads) */
   all(sql: string, params: readonly Value[] = []): Row[] {
     return this.stmt(sql).all(...params) as Row[];
+  }
+
+  /** rows of a statement that may only read (a service's db.sql, a scenario's sql step): NotReadOnly for any other */
+  readOnly(sql: string, params: readonly Value[] = []): Row[] {
+    const statement = this.db.prepare(sql);
+    if (!statement.readonly) throw new NotReadOnly(sql);
+    return statement.all(...params) as Row[];
   }
 
   /** all(), awaited (a reader's interface: the write connection read inside its own transaction) */

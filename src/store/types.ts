@@ -64,6 +64,13 @@ export interface Schema {
   tables: Map<string, TableInfo>;
 }
 
+/** a statement given to a read-only query would change the database */
+export class NotReadOnly extends Error {
+  constructor(readonly sql: string) {
+    super('the statement would change the database; only reads are allowed here');
+  }
+}
+
 export interface Store {
   readonly schema: Schema;
   /** the database's SQL */

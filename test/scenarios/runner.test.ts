@@ -56,6 +56,19 @@ describe('a scenario', () => {
     expect(r.steps[0]!.outcomes).toHaveLength(1); // the step's transaction, with its trace, for the report
   });
 
+  it('runs an sql step that reads, and refuses one that would write (nothing changes)', async () => {
+    const r = await run({
+      name: 'sql',
+      steps: [
+        { sql: "SELECT Balance FROM Customer WHERE Id = 'ALFKI'", expect: { result: [{ Balance: 2102 }] } },
+        { sql: "UPDATE Customer SET Balance = 0 WHERE Id = 'ALFKI'" },
+      ],
+    });
+    expect(r.steps[0]!.ok).toBe(true);
+    expect(JSON.stringify(r.steps[1])).toMatch(/sql steps only read; change data with a tx or request step/);
+    expect(r.ok).toBe(false);
+  });
+
   it('compares a boolean column as the API shows it (true, as a recording writes it) or as stored (1)', async () => {
     const r = await run({
       name: 'booleans',

@@ -10,7 +10,7 @@ import { describe, parseBounded } from '../../bounded-json.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SqliteStore } from '../../store/sqlite.js';
-import type { Row } from '../../store/types.js';
+import { NotReadOnly, type Row, type Value } from '../../store/types.js';
 import { ApiError } from '../../api/jsonapi/errors.js';
 import type { Scope } from '../../api/jsonapi/scope.js';
 import { ANONYMOUS, type User } from '../../api/security/access.js';
@@ -122,9 +122,12 @@ export function readApi(store: SqliteStore): ReadApi {
     },
     find: (t, where, limit = 1000) => store.rowsWhere(tableOf(t).name, where as Row, limit) as never,
     sql: (query, ...params) => {
-      const statement = store.db.prepare(query);
-      if (!statement.readonly) throw new ParamError('sql: only reads (SELECT) are allowed here');
-      return statement.all(...params) as Record<string, unknown>[];
+      try {
+        return store.readOnly(query, params as Value[]);
+      } catch (e) {
+        if (e instanceof NotReadOnly) throw new ParamError('sql: only reads (SELECT) are allowed here');
+        throw e;
+      }
     },
   };
 }
