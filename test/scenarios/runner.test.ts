@@ -56,7 +56,7 @@ describe('a scenario', () => {
     expect(r.steps[0]!.outcomes).toHaveLength(1); // the step's transaction, with its trace, for the report
   });
 
-  it('runs an sql step that reads, and refuses one that would write (nothing changes)', async () => {
+  it('runs an sql step that reads, and refuses one that would write', async () => {
     const r = await run({
       name: 'sql',
       steps: [
