@@ -65,7 +65,7 @@ export async function startWorkers(
       summary.push(`${c.topic} → ${c.mapping ? `mapping ${c.mapping.tableName}` : 'handler'} (group ${group}; poison → ${c.topic}.dlq)`);
     }
     for (const s of integration.services ?? []) {
-      consumers.push(await serveRequests(s, project.store, brokers, (l) => log(l, 'warn'), security));
+      consumers.push(await serveRequests(s, project.store, brokers, (l) => log(l, 'warn'), security, project.engine.turns));
       summary.push(`${requestTopic(s)} → ${s.name}: ${Object.keys(s.methods).join(', ')} (group ${serviceGroup(s)})`);
     }
   } catch (e) {

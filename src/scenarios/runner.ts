@@ -145,7 +145,9 @@ async function perform(env: ScenarioEnvironment, scenario: Scenario, step: Step)
     };
   }
   if (step.tx) {
-    const o = env.project(step.project).engine.run(step.tx as TxOp[], { origin: 'scenario' });
+    // in a write turn: the scenario's API and workers run in this process too
+    const { engine } = env.project(step.project);
+    const o = await engine.turns.run(() => engine.run(step.tx as TxOp[], { origin: 'scenario' }));
     return {
       ok: o.ok,
       error: o.error ? { rule: o.error.rule, message: o.error.message } : undefined,

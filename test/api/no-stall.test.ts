@@ -6,6 +6,8 @@
  * the test can see the long transaction open while it asks.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Customer } from '../../projects/northwind/models.js';
+import { TopicWorker } from '../../src/kafka/integration/topic-worker.js';
 import { ATOMIC, startApi, type TestApi } from '../helpers/api.js';
 
 let api: TestApi;
@@ -87,6 +89,44 @@ describe('an atomic request at the operations cap', () => {
     expect(refused.body.errors[0].source.pointer).toBe('/atomic:operations/499');
     expect(api.nw.row('Customer', 'ANATR')!.ContactName).toBe('Written meanwhile');
     expect(api.nw.row('OrderDetail', 1)!.Discount).not.toBe(0.2);
+  });
+});
+
+describe('a Kafka message applied in the same process (as in a scenario: API and workers together)', () => {
+  it('waits its turn while an atomic request is paused between slices, and is not rolled back with it', async () => {
+    const worker = new TopicWorker(
+      api.nw.store,
+      api.nw.engine,
+      {
+        topic: 'customer_notes',
+        group: 'no-stall',
+        handle: (m, tx) => void tx.update(Customer, 'AROUT', { ContactName: String(m.value.note) }),
+      },
+      async () => {
+        throw new Error('no dead letters expected');
+      },
+    );
+    const heavy = sendAtomic(
+      atomicBody(0.3, [{ op: 'update', data: { type: 'OrderDetail', id: '1317', attributes: { Quantity: 30000 } } }]),
+    );
+    expect(
+      await until(
+        () => api.nw.store.db.inTransaction,
+        () => heavy.state.done,
+      ),
+    ).toBe(true);
+    const message = {
+      topic: 'customer_notes',
+      partition: 0,
+      offset: '0',
+      key: null,
+      headers: {},
+      value: Buffer.from('{"note":"from Kafka meanwhile"}'),
+    };
+    const applied = await worker.handle(message as never);
+    expect(applied.status).toBe('applied');
+    expect((await heavy.reply).status).toBe(422);
+    expect(api.nw.row('Customer', 'AROUT')!.ContactName).toBe('from Kafka meanwhile');
   });
 });
 

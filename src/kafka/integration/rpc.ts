@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SqliteStore } from '../../store/sqlite.js';
 import { NotReadOnly, type Row, type Value } from '../../store/types.js';
+import type { Turns } from '../../rules/turns.js';
 import { ApiError } from '../../api/jsonapi/errors.js';
 import type { Scope } from '../../api/jsonapi/scope.js';
 import { ANONYMOUS, type User } from '../../api/security/access.js';
@@ -143,6 +144,8 @@ export async function serveRequests(
   brokers: string[],
   log: (line: string) => void,
   security?: RpcSecurity,
+  /** the write turns of the process (Engine.turns): a method's reads wait while a sliced transaction is paused, which they would see half-done */
+  turns?: Turns,
 ): Promise<MessageConsumer> {
   const db = readApi(store);
   const guarded = security?.enabled ? security : undefined;
@@ -165,7 +168,8 @@ export async function serveRequests(
       log(`${service.name}.${req.method} ${req.request_id}: the caller stopped waiting; skipped`);
       return;
     }
-    await reply(req.sink, answer(service, req, guarded ? (method) => asCaller(service, req, method, guarded, db) : () => db));
+    const respond = () => answer(service, req, guarded ? (method) => asCaller(service, req, method, guarded, db) : () => db);
+    await reply(req.sink, turns ? await turns.run(respond) : respond());
   });
   return {
     async close() {

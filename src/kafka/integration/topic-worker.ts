@@ -66,8 +66,16 @@ export class TopicWorker {
     );
   }
 
-  /** applies one message; throws only for a transient failure (so it is delivered again) */
-  async handle(m: IncomingMessage): Promise<Outcome> {
+  /**
+   * applies one message; throws only for a transient failure (so it is delivered again). In a write
+   * turn: in a process that also serves the API (a scenario's), a long API transaction may be paused
+   * between its slices, and this one's writes (the message's, its inbox row) must not land inside it.
+   */
+  handle(m: IncomingMessage): Promise<Outcome> {
+    return this.engine.turns.run(() => this.apply(m));
+  }
+
+  private async apply(m: IncomingMessage): Promise<Outcome> {
     const id = this.identity(m);
     const digest = fingerprint(m);
     const earlier = this.seen.get(id) as Seen | undefined;
