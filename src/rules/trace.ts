@@ -75,8 +75,9 @@ const showKey = (k: Key): string =>
  */
 export function renderLogicLog(steps: TraceStep[], paint: Paint = plain): string {
   const lines: string[] = [];
-  for (const s of steps) {
-    const indent = '  '.repeat(s.depth);
+  for (const { index, depth } of causeTree(steps)) {
+    const s = steps[index]!;
+    const indent = '  '.repeat(depth);
     const where = `${s.table} ${showKey(s.key)}`;
     const change = s.column !== undefined ? `  ${s.column} ${show(s.old)} → ${show(s.new)}` : '';
     let line: string;
@@ -103,6 +104,42 @@ export function renderLogicLog(steps: TraceStep[], paint: Paint = plain): string
 }
 
 const pad = (s: string): string => s.padEnd(10);
+
+/**
+ * The steps as a tree: each under the step that caused it, a step's effects in firing order, all of
+ * them before its next sibling — so a line's parent is its cause, never merely the line above it at a
+ * lesser depth (a sum's effects are not drawn under the count fired after it). `guide` draws the
+ * branches ("│ ├─ ").
+ */
+export function causeTree(steps: TraceStep[]): { index: number; depth: number; guide: string }[] {
+  const indexBySeq = new Map(steps.map((s, i) => [s.seq, i]));
+  const children = steps.map((): number[] => []);
+  const roots: number[] = [];
+  steps.forEach((s, i) => {
+    const cause = s.cause === undefined ? undefined : indexBySeq.get(s.cause);
+    // a cause always fired first; one that is missing (a trimmed trace) makes the step a root
+    if (cause !== undefined && cause < i) children[cause]!.push(i);
+    else roots.push(i);
+  });
+  const out: { index: number; depth: number; guide: string }[] = [];
+  // depth first, iteratively (cascades can be deep): each entry carries the guides of its ancestors
+  const pending = roots.map((index) => ({ index, depth: 0, guide: '', prefix: '' })).reverse();
+  while (pending.length) {
+    const { index, depth, guide, prefix } = pending.pop()!;
+    out.push({ index, depth, guide });
+    const kids = children[index]!;
+    for (let k = kids.length - 1; k >= 0; k--) {
+      const last = k === kids.length - 1;
+      pending.push({
+        index: kids[k]!,
+        depth: depth + 1,
+        guide: `${prefix}${last ? '└─ ' : '├─ '}`,
+        prefix: `${prefix}${last ? '  ' : '│ '}`,
+      });
+    }
+  }
+  return out;
+}
 
 export interface Paint {
   op(s: string): string;

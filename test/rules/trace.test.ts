@@ -1,4 +1,6 @@
 /** The trace: every firing a step, linked to its cause, rendered as an indented logic log. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { renderLogicLog } from '../../src/rules/trace.js';
@@ -32,6 +34,19 @@ describe('trace', () => {
       ' | log | order 10692 shipped on 2026-11-24 | Order 10692',
       'commit | Order: commit event congratulateSalesRep | Order 10692 | (update)',
     ]);
+  });
+
+  it('hangs each step under its cause: the Balance sum under the AmountTotal sum that caused it, not under the count fired after it', () => {
+    const ops = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../fixtures/tx/alfki-2000-chang.json'), 'utf8')) as TxOp[];
+    const out = nw.engine.run(ops, { origin: 'test' });
+    const lines = renderLogicLog(out.trace).split('\n');
+    const total = lines.findIndex((l) => /sum +Order\.AmountTotal .* 18 → 38018/.test(l));
+    const indent = (l: string) => /^ */.exec(l)![0].length;
+    expect(lines[total + 1]).toMatch(/sum +Customer\.Balance .* 2120 → 40120/);
+    expect(indent(lines[total + 1]!)).toBe(indent(lines[total]!) + 2);
+    expect(lines[total + 2]).toMatch(/event +Order: event cloneItems/);
+    expect(lines[total + 3]).toMatch(/count +Order\.OrderDetailCount/);
+    expect(indent(lines[total + 3]!)).toBe(indent(lines[total]!));
   });
 
   it('gives every step the transaction, origin and a cause that came before it, one level up', () => {

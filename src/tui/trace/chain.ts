@@ -4,7 +4,7 @@
  * replayed from the trace in firing order.
  */
 import type { TxRecord } from '../../runtime/protocol.js';
-import type { StepKind, TraceStep } from '../../rules/trace.js';
+import { causeTree, type StepKind, type TraceStep } from '../../rules/trace.js';
 import type { Value } from '../../store/types.js';
 import { showKey, showValue } from './format.js';
 
@@ -40,34 +40,7 @@ export function chainLines(r: TxRecord): ChainLine[] {
   let lines = chains.get(r);
   if (lines) return lines;
   const steps = r.trace ?? [];
-  const indexBySeq = new Map(steps.map((s, i) => [s.seq, i]));
-  const children = steps.map((): number[] => []);
-  const roots: number[] = [];
-  steps.forEach((s, i) => {
-    const cause = s.cause === undefined ? undefined : indexBySeq.get(s.cause);
-    // a cause always fired first; one that is missing (a trimmed trace) makes the step a root
-    if (cause !== undefined && cause < i) children[cause]!.push(i);
-    else roots.push(i);
-  });
-  lines = [];
-  // depth first, iteratively (cascades can be deep): each entry carries the guides of its ancestors
-  const pending: { index: number; depth: number; guide: string; prefix: string }[] = roots
-    .map((index) => ({ index, depth: 0, guide: '', prefix: '' }))
-    .reverse();
-  while (pending.length) {
-    const { index, depth, guide, prefix } = pending.pop()!;
-    lines.push(chainLine(steps[index]!, index, depth, guide));
-    const kids = children[index]!;
-    for (let k = kids.length - 1; k >= 0; k--) {
-      const last = k === kids.length - 1;
-      pending.push({
-        index: kids[k]!,
-        depth: depth + 1,
-        guide: `${prefix}${last ? '└─ ' : '├─ '}`,
-        prefix: `${prefix}${last ? '  ' : '│ '}`,
-      });
-    }
-  }
+  lines = causeTree(steps).map(({ index, depth, guide }) => chainLine(steps[index]!, index, depth, guide));
   chains.set(r, lines);
   return lines;
 }
