@@ -63,8 +63,11 @@ describe.each([
     expect(s.text()).toMatch(/Quantity\s+\[2000/);
 
     // Trace: the refusal is the newest; its chain, stepped forward and back
-    await s.typeApart([KEY.esc, '2']);
-    await s.waitFor(/Balance <= CreditLimit/);
+    await s.typeApart([KEY.esc]);
+    await s.waitFor((text) => !text.includes('New OrderDetail')); // the form closed
+    await s.typeApart(['2']);
+    await s.waitFor(/^Trace /m);
+    await s.waitFor(/✘ .*Balance <= CreditLimit/);
     await s.typeApart([KEY.enter]);
     await s.waitFor(/step 1\/\d+/);
     await s.typeApart([KEY.right, KEY.right, KEY.left]);
