@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writ
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { PRIVATE_FILE, privateDir } from '../private-files.js';
+import { alive } from './process-alive.js';
 import { Broker, type BrokerOptions } from '../kafka/broker/broker.js';
 import { stateDirOf, type Project } from '../project/load.js';
 
@@ -43,15 +44,6 @@ export interface BrokerAnnouncement {
 
 const announcementFile = (dataDir: string): string => join(dataDir, 'broker.json');
 const lockFile = (dataDir: string): string => join(dataDir, 'broker.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** the embedded broker running on `dataDir`, if one is */
 export function runningBroker(dataDir: string): BrokerAnnouncement | undefined {

@@ -10,7 +10,6 @@ import { Prompt } from './command/Prompt.js';
 import { WorkbenchContext, type KeyHint, type Level, type PaneProps, type Workbench } from './pane.js';
 import { statusMark, type RuntimeControl } from './runtimes/RuntimesPane.js';
 import { useLatestState } from './tables/use-latest-state.js';
-import { useOneKeyPerInput } from './use-keys.js';
 import { fitHints, HINT_SEPARATOR } from './hint-bar.js';
 import { SCROLL_HINT, scrolled, shownLines } from './scroll-keys.js';
 import { Help } from './Help.js';
@@ -99,7 +98,6 @@ function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: 
 
 export function App(props: AppProps) {
   const { panes, runtime } = props;
-  useOneKeyPerInput();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(props.size);
   const [active, setActive, activeRef] = useLatestState(0);

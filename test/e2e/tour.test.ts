@@ -32,6 +32,15 @@ function northwindCopy(name: string): string {
   return join(dir, 'northwind');
 }
 
+/** j, one at a time (each waiting for the selection to move), until the selected row matches */
+async function selectDown(s: Screen, selected: RegExp): Promise<void> {
+  for (let i = 0; i < 50 && !selected.test(s.text()); i++) {
+    const at = s.rows().find((r) => r.startsWith('›'));
+    s.type('j');
+    await waitFor(() => s.rows().find((r) => r.startsWith('›')) !== at, { what: 'the selection to move', detail: s.text });
+  }
+}
+
 describe.each([
   [80, 24],
   [200, 50],
@@ -78,11 +87,7 @@ describe.each([
     // Topics: the sample order_b2b, produced; the worker makes it an order
     await s.typeApart(['3']);
     await s.waitFor(/order_b2b/);
-    for (let i = 0; i < 20 && !/^› order_b2b\s/m.test(s.text()); i++) {
-      const at = s.rows().find((r) => r.startsWith('›'));
-      s.type('j');
-      await waitFor(() => s.rows().find((r) => r.startsWith('›')) !== at, { what: 'the selection to move', detail: s.text });
-    }
+    await selectDown(s, /^› order_b2b\s/m);
     await s.typeApart(['p']);
     await s.waitFor('produce to order_b2b');
     await s.typeApart([KEY.ctrlS]);
@@ -124,11 +129,7 @@ describe.each([
     await s.waitFor(/wrote .*tour-order\.yaml/);
     await s.typeApart(['5']);
     await s.waitFor(`Scenarios of northwind · ${count + 1}`);
-    for (let i = 0; i < 40 && !/^› +tour order/m.test(s.text()); i++) {
-      const at = s.rows().find((r) => r.startsWith('›'));
-      s.type('j');
-      await waitFor(() => s.rows().find((r) => r.startsWith('›')) !== at, { what: 'the selection to move', detail: s.text });
-    }
+    await selectDown(s, /^› +tour order/m);
     await s.typeApart([KEY.enter]);
     await s.waitFor(/passed in [\d.]+ s/);
 

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { alive } from '../../src/runtime/process-alive.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,14 +56,5 @@ function sweep(): void {
     } catch {
       // not ours to judge (no owner file yet, or another user's)
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

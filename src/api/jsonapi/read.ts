@@ -12,6 +12,7 @@ import { linkVisible, MAX_PAGE_LIMIT, parseQuery, type Query } from './query.js'
 import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
 import { Slicer } from '../../slicer.js';
+import { documentChunks, Items, SLICE_ABOVE } from './stream.js';
 import type { Reading } from './reading.js';
 
 export interface Document {
@@ -35,9 +36,6 @@ function collectionDocument(scope: Scope, type: ResourceType, url: URL, { query,
   };
 }
 
-/** resources in an answer past which it is serialised in slices (the same document, fewer ms at a time) */
-const SLICE_ABOVE = 200;
-
 /**
  * A collection read for HTTP: small answers in one go; large ones — hundreds of resources, tens of
  * ms of work — read and serialised a few milliseconds at a time, yielding to the event loop between
@@ -60,35 +58,21 @@ export async function sendCollection(
   const { query, rows, inc, count } = fetched;
   if (rows.length + inc.size <= SLICE_ABOVE) return send(collectionDocument(scope, type, url, fetched));
   const docs = scope.documents(query.fields);
-  async function* chunks(): AsyncIterable<string> {
-    yield `{"jsonapi":${JSON.stringify(JSONAPI)},"data":[`;
-    let part = '';
-    for (let i = 0; i < rows.length; i++) {
-      part += (i ? ',' : '') + JSON.stringify(docs.resource(type, rows[i]!, inc.linkageOf(type, rows[i]!)));
-      if (slicer.due()) {
-        yield part;
-        part = '';
-        await slicer.next();
-      }
-    }
-    part += ']';
-    if (query.include.length) {
-      part += ',"included":[';
-      let first = true;
-      for (const resource of inc.includedResources(docs)) {
-        part += (first ? '' : ',') + JSON.stringify(resource);
-        first = false;
-        if (slicer.due()) {
-          yield part;
-          part = '';
-          await slicer.next();
-        }
-      }
-      part += ']';
-    }
-    yield `${part},"links":${JSON.stringify(pageLinks(url, query.page, count))},"meta":${JSON.stringify({ count })}}`;
-  }
-  await stream(chunks());
+  const data = (function* () {
+    for (const row of rows) yield docs.resource(type, row, inc.linkageOf(type, row));
+  })();
+  await stream(
+    documentChunks(
+      {
+        jsonapi: JSONAPI,
+        data: new Items(data),
+        ...(query.include.length ? { included: new Items(inc.includedResources(docs)) } : {}),
+        links: pageLinks(url, query.page, count),
+        meta: { count },
+      },
+      slicer,
+    ),
+  );
 }
 
 interface Fetched {

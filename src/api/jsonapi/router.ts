@@ -18,7 +18,7 @@ import { ATOMIC_EXT, checkAccept, checkContentType, MEDIA_TYPE } from './negotia
 import { parseQuery } from './query.js';
 import { readLinkage, readOne, relationshipOf, sendCollection, sendRelated, single } from './read.js';
 import { Scope, type ApiContext } from './scope.js';
-import { Slicer } from '../../slicer.js';
+import { documentChunks, Items, SLICE_ABOVE } from './stream.js';
 import { fkValues, isObject, linkage, parseResource, transact } from './write.js';
 
 /** writes the document straight to the socket: an explicit Content-Type (no charset appended) and length */
@@ -49,29 +49,11 @@ export async function streamJsonApi(res: Response, status: number, chunks: Async
   res.end();
 }
 
-/** items in a list past which a document is serialised in slices */
-const SLICE_ABOVE = 200;
-
 /** `doc`, its list `member` serialised an item at a time when long: a large answer holds no one else's request */
 export async function sendJsonApiSliced(res: Response, status: number, doc: Record<string, unknown>, member: string, ext?: string) {
   const items = doc[member] as unknown[];
   if (items.length <= SLICE_ABOVE) return sendJsonApi(res, status, doc, ext);
-  const { [member]: _, ...rest } = doc;
-  const head = JSON.stringify(rest).slice(0, -1);
-  async function* chunks(): AsyncIterable<string> {
-    const slicer = new Slicer();
-    let part = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(member)}:[`;
-    for (let i = 0; i < items.length; i++) {
-      part += (i ? ',' : '') + JSON.stringify(items[i]);
-      if (slicer.due()) {
-        yield part;
-        part = '';
-        await slicer.next();
-      }
-    }
-    yield `${part}]}`;
-  }
-  await streamJsonApi(res, status, chunks(), ext);
+  await streamJsonApi(res, status, documentChunks({ ...doc, [member]: new Items(items) }), ext);
 }
 
 const etagOf = (doc: { data: unknown }): string => `"${(doc.data as { meta: { checksum: string } }).meta.checksum}"`;
