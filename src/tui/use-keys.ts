@@ -70,11 +70,22 @@ function useOneKeyPerInput(): void {
   }, [events]);
 }
 
+/** the keys of every app not handed on yet */
+const queues = new Set<string[]>();
+
+/** keys read but not yet handed to the components (a test waits for none before it looks) */
+export function keysPending(): number {
+  let n = 0;
+  for (const q of queues) n += q.length;
+  return n;
+}
+
 /** makes `events` emit each key of an input on its own; returns how to undo it */
 function splitReads(events: Emitter): () => void {
   const emit = events.emit;
   /** keys not handed on yet: one per turn of the event loop, in arrival order (later reads queue behind) */
   const queue: string[] = [];
+  queues.add(queue);
   let timer: NodeJS.Immediate | undefined;
   const next = (): void => {
     timer = undefined;
@@ -96,6 +107,7 @@ function splitReads(events: Emitter): () => void {
   };
   return () => {
     if (timer) clearImmediate(timer);
+    queues.delete(queue);
     events.emit = emit;
   };
 }
