@@ -278,8 +278,54 @@ export class PgStore implements ProjectStore {
     return Promise.resolve(this.all(sql, params));
   }
 
+  private listener: Promise<pg.Client> | undefined;
+  private readonly channels = new Map<string, Set<(payload: string) => void>>();
+
+  /**
+   * calls `fn` with each NOTIFY on `channel` (sent by any process, delivered when its transaction
+   * commits); resolves once listening. `lost` is called if the listening connection drops — what
+   * relied on the notifications must stop trusting what it cached.
+   */
+  async listen(channel: string, fn: (payload: string) => void, lost: () => void): Promise<() => void> {
+    if (this.closed) throw new Error('the store is closed');
+    this.listener ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: 'alsx-listen' });
+      client.on('notification', (n) => {
+        for (const f of this.channels.get(n.channel) ?? []) f(n.payload ?? '');
+      });
+      const drop = () => {
+        this.listener = undefined;
+        this.channels.clear();
+        if (!this.closed) lost();
+      };
+      client.on('error', drop);
+      client.on('end', drop);
+      await client.connect();
+      return client;
+    })();
+    const client = await this.listener;
+    let fns = this.channels.get(channel);
+    if (!fns) {
+      this.channels.set(channel, (fns = new Set()));
+      await client.query(`LISTEN ${q(channel)}`);
+    }
+    fns.add(fn);
+    return () => fns.delete(fn);
+  }
+
+  /** sends `payload` to the listeners of `channel` (delivered at commit) */
+  notify(channel: string, payload: string): void {
+    this.conn.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  closed = false;
+
   close(): void {
+    this.closed = true;
     this.conn.close();
     void this.pool.end().catch(() => {});
+    const listener = this.listener;
+    this.listener = undefined;
+    void listener?.then((c) => c.end()).catch(() => {});
   }
 }
