@@ -26,6 +26,20 @@ export function schemaHint(projectDir: string): ColumnHint {
   ];
 }
 
+/**
+ * for a project on a PostgreSQL database, used in place: the column is added there with psql (its
+ * name quoted, or PostgreSQL would fold AmountTotal to amounttotal)
+ */
+export function psqlHint(url: string, projectDir: string): ColumnHint {
+  return (table, column, type) => [
+    `  // needs a column: psql '${url}' -c 'ALTER TABLE ${q(table)} ADD COLUMN ${q(column)} ${pgType(type)}'`,
+    `  // (and ${column} in models.ts); then alsx check --fix ${projectDir} fills it in for the rows there`,
+  ];
+}
+
+/** the column types the examples name, in PostgreSQL's words (REAL is single precision there) */
+const pgType = (type: string): string => type.replace(/^REAL\b/, 'DOUBLE PRECISION');
+
 interface Context {
   names: ExportNames;
   /** "table\u0000column" of columns holding values of another type than declared */
