@@ -66,9 +66,9 @@ export function pgFlavour(pg: PgFacts): ModelFlavour {
       return ['/** bytea: a Buffer in rules */', "const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });"];
     },
     valuesNote: [
-      'numeric and bigint columns are numbers in rules (numeric',
-      'computed exactly by the engine); dates and timestamps ISO text (timestamptz in UTC, …Z); boolean',
-      'columns hold 0 and 1; json, arrays, enums and other types the text PostgreSQL writes for them.',
+      'numeric and bigint columns are numbers in rules, computed exactly by',
+      'the engine; dates and timestamps ISO text (timestamptz in UTC, …Z); boolean columns hold 0 and 1;',
+      'json, arrays, enums and other types the text PostgreSQL writes for them.',
     ],
   };
 }

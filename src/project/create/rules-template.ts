@@ -54,11 +54,15 @@ export function generateRules(tables: TableInfo[], names: ExportNames, hint: Col
   const fk = pickRelationship(writable, ctx);
   // a line-item-like table (a quantity and a price) shows a formula best; the relationship's child first
   const candidates = [...(fk ? [byName.get(fk.childTable)!] : []), ...writable];
+  // one whose whole number is named as a quantity first (InvoiceLine.Quantity, not Track.Milliseconds)
+  const priced = (t: TableInfo, named: boolean) => {
+    const f = factors(t, ctx);
+    return f.quantity !== undefined && f.price !== undefined && (!named || QUANTITY.test(bare(f.quantity.name)));
+  };
   const withMeasure =
-    candidates.find((t) => {
-      const f = factors(t, ctx);
-      return f.quantity && f.price;
-    }) ?? candidates.find((t) => measures(t, ctx).length > 0);
+    candidates.find((t) => priced(t, true)) ??
+    candidates.find((t) => priced(t, false)) ??
+    candidates.find((t) => measures(t, ctx).length > 0);
   const used = new Set<TableInfo>();
   const examples = [
     ...(fk ? aggregateExamples(byName.get(fk.childTable)!, byName.get(fk.parentTable)!, fk, ctx, used) : []),
@@ -207,11 +211,17 @@ function amountOf(t: TableInfo, ctx: Context): ColumnInfo | undefined {
   return measures(t, ctx).find((c) => AMOUNT.test(bare(c.name)));
 }
 
-/** a quantity (a whole number) and a price (money) to multiply, other than the amount itself */
+const QUANTITY = /^(quantity|qty|units|count|number)$/i;
+
+/** a quantity (a whole number, one named so first) and a price (money) to multiply, other than the amount itself */
 function factors(t: TableInfo, ctx: Context): { quantity?: ColumnInfo; price?: ColumnInfo } {
   const amount = amountOf(t, ctx);
   const rest = measures(t, ctx).filter((c) => c !== amount);
-  return { quantity: rest.find((c) => c.kind === 'integer'), price: rest.find((c) => c.kind === 'decimal' || c.kind === 'real') };
+  const whole = rest.filter((c) => c.kind === 'integer');
+  return {
+    quantity: whole.find((c) => QUANTITY.test(bare(c.name))) ?? whole[0],
+    price: rest.find((c) => c.kind === 'decimal' || c.kind === 'real'),
+  };
 }
 
 function textColumn(t: TableInfo): ColumnInfo | undefined {
