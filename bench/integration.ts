@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
 import { openProject, readProject, type OpenProject } from '../src/project/load.js';
 import { Supervisor } from '../src/runtime/supervisor.js';
+import { sqliteDb } from '../test/helpers/sqlite-db.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BURST = 2000;
@@ -70,7 +71,7 @@ export async function benchIntegration(progress: (line: string) => void): Promis
     await shipping.start();
     nw = await openProject(join(ROOT, 'projects/northwind'));
     // nobody hits a credit limit in a benchmark
-    nw.store.db.exec('UPDATE Customer SET CreditLimit = 99999999.99');
+    sqliteDb(nw).exec('UPDATE Customer SET CreditLimit = 99999999.99');
     const nwRead = new Database(nw.dbFile, { readonly: true });
     const shipRead = new Database(join(state, 'shipping', 'db.sqlite'), { readonly: true });
     dbs.push(nwRead, shipRead);
@@ -139,7 +140,7 @@ export async function benchIntegration(progress: (line: string) => void): Promis
     const bareLatency = latency(bare);
 
     // (f) ship: a burst, then paced
-    const unshipped = nw.store.db
+    const unshipped = sqliteDb(nw)
       .prepare(`SELECT Id FROM "Order" WHERE ShipName LIKE 'burst-%' AND ShippedDate IS NULL ORDER BY Id LIMIT ?`)
       .pluck();
     const shipmentCount = shipRead.prepare('SELECT count(*) FROM Shipment').pluck();

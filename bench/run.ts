@@ -58,6 +58,7 @@ import autocannon from 'autocannon';
 import type Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../src/project/load.js';
 import type { TxOp } from '../src/rules/engine.js';
+import { sqliteDb } from '../test/helpers/sqlite-db.js';
 
 const NORTHWIND = resolve(import.meta.dirname, '../projects/northwind');
 
@@ -273,21 +274,21 @@ async function benchInsertOrder(template: string): Promise<{ engineTps: number; 
   const engineSide = await openCopy(template, 'insert-engine');
   const handSide = await openCopy(template, 'insert-hand');
   try {
-    addCustomer(engineSide.store.db, 'BENCH');
-    addCustomer(handSide.store.db, 'BENCH');
+    addCustomer(sqliteDb(engineSide), 'BENCH');
+    addCustomer(sqliteDb(handSide), 'BENCH');
     const ops = orderOps('BENCH');
     const engine = (): void => runOk(engineSide, ops);
-    const hand = handWrittenInsertOrder(handSide.store.db, 'BENCH');
+    const hand = handWrittenInsertOrder(sqliteDb(handSide), 'BENCH');
 
     // before timing: one order each way, checked against SQL
     engine();
     hand();
-    checkConsistent(engineSide.store.db, 'BENCH', '(a) engine');
-    checkConsistent(handSide.store.db, 'BENCH', '(a) hand-written');
+    checkConsistent(sqliteDb(engineSide), 'BENCH', '(a) engine');
+    checkConsistent(sqliteDb(handSide), 'BENCH', '(a) hand-written');
 
     const ms = interleaved({ engine, hand });
-    checkConsistent(engineSide.store.db, 'BENCH', '(a) engine, after timing');
-    checkConsistent(handSide.store.db, 'BENCH', '(a) hand-written, after timing');
+    checkConsistent(sqliteDb(engineSide), 'BENCH', '(a) engine, after timing');
+    checkConsistent(sqliteDb(handSide), 'BENCH', '(a) hand-written, after timing');
     const tps = (roundsMs: number[]): number => TX_PER_ROUND / (median(roundsMs) / 1000);
     return { engineTps: tps(ms.engine), handTps: tps(ms.hand), slower: medianRatio(ms.engine, ms.hand) };
   } finally {
@@ -341,7 +342,7 @@ function quantityFlipper(project: OpenProject, item: { itemId: number; quantity:
 async function benchUpdateItem(template: string): Promise<{ smallUs: number; bigUs: number; growth: number }> {
   const project = await openCopy(template, 'update');
   try {
-    const db = project.store.db;
+    const db = sqliteDb(project);
     addCustomer(db, 'BENCHU');
     const small = quantityFlipper(project, insertOrderBySql(db, 'BENCHU', 10));
     const big = quantityFlipper(project, insertOrderBySql(db, 'BENCHU', 10_000));

@@ -34,6 +34,7 @@ import { createElement } from 'react';
 import { openProject, type OpenProject } from '../src/project/load.js';
 import type { TxOp, TxOutcome } from '../src/rules/engine.js';
 import { txRecord, type TxRecord } from '../src/runtime/protocol.js';
+import { sqliteDb } from '../test/helpers/sqlite-db.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NORTHWIND = join(ROOT, 'projects/northwind');
@@ -247,7 +248,7 @@ export async function benchStartup(progress: (line: string) => void): Promise<St
  * shipments — on a private copy of Northwind.
  */
 function realRecords(project: OpenProject): string[] {
-  const db = project.store.db;
+  const db = sqliteDb(project);
   const customers = db.prepare(`SELECT "Id" FROM "Customer" ORDER BY "Id"`).pluck().all() as string[];
   const products = db.prepare(`SELECT "Id" FROM "Product" WHERE NOT "Discontinued" ORDER BY "Id"`).pluck().all() as number[];
   const items = db.prepare(`SELECT "Id" FROM "OrderDetail" ORDER BY "Id" LIMIT 200`).pluck().all() as number[];

@@ -2,8 +2,27 @@
 export interface ProjectConfig {
   /** shown in the workbench and reports; the folder name by default */
   name?: string;
-  /** the database: built from SQL files, or a copy of an existing SQLite file, into .alsx/db.sqlite */
-  db?: { schema?: string; seed?: string; file?: string };
+  /**
+   * The database. SQLite (the default): built from SQL files (`schema`, `seed`), or a copy of an
+   * existing SQLite file (`file`), into .alsx/db.sqlite. PostgreSQL: `url` (ALSX_DATABASE_URL
+   * overrides it, so a password need never be written here; PGPASSWORD and ~/.pgpass work too).
+   */
+  db?: {
+    schema?: string;
+    seed?: string;
+    file?: string;
+    /** postgres://user@host:port/database — the database is used in place, unless `postgres` SQL builds it */
+    url?: string;
+    /** the PostgreSQL schema holding the tables (default: the connection's search_path, usually public) */
+    pgSchema?: string;
+    /**
+     * SQL alsx builds the PostgreSQL database from when its schema is empty, and rebuilds it from on
+     * `alsx reset` (default db/postgres/schema.sql and seed.sql, when they exist)
+     */
+    postgres?: { schema?: string; seed?: string };
+    /** PostgreSQL's synchronous_commit for alsx's writes (the server's setting by default) */
+    synchronousCommit?: 'on' | 'off';
+  };
   /** drizzle models module (default models.ts) */
   models?: string;
   /** rules module (default logic/rules.ts) */

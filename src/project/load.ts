@@ -1,13 +1,17 @@
 /**
- * Opens a project folder: its config, its working database (.alsx/db.sqlite, built from the
- * project's SQL or copied from its SQLite file on first use), and its rules, compiled against that
- * database.
+ * Opens a project folder: its config, its database — on SQLite the working database .alsx/db.sqlite
+ * (built from the project's SQL or copied from its SQLite file on first use), on PostgreSQL the
+ * database its URL names (built from db/postgres/*.sql when alsx manages it) — and its rules,
+ * compiled against that database.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, relative as pathRelative, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { SqliteStore } from '../store/sqlite.js';
+import { buildFromSql as buildSqlite } from '../store/sqlite-build.js';
+import { describeUrl, explainPgError, PgStore } from '../store/postgres.js';
+import { buildPg, pgState } from '../store/pg-build.js';
+import type { ProjectStore } from '../store/types.js';
 import { compile } from '../rules/compile.js';
 import type { CompiledRules } from '../rules/compiled.js';
 import type { RuleSet } from '../rules/dsl.js';
@@ -29,13 +33,16 @@ export interface Project {
   config: ProjectConfig;
   /** the runtime state folder (git-ignored) */
   stateDir: string;
+  /** SQLite: the working database */
   dbFile: string;
+  /** PostgreSQL: the database's URL (ALSX_DATABASE_URL, else the config's db.url); absent on SQLite */
+  dbUrl?: string;
 }
 
 export interface OpenProject extends Project {
   /** what the user should know but that does not stop anything (a stale working database, models out of step) */
   warnings: string[];
-  store: SqliteStore;
+  store: ProjectStore;
   rules: CompiledRules;
   engine: Engine;
   close(): void;
@@ -55,7 +62,15 @@ export async function readProject(dir: string): Promise<Project> {
     throw new ProjectError(`${dir} is not an alsx project (no alsx.config.ts); create one with: alsx create --db <file.sqlite> ${dir}`);
   }
   privateTree(stateDir); // state written before alsx kept it private (or copied in) is the owner's alone
-  return { dir: abs, name: config.name ?? basename(abs), config, stateDir, dbFile: join(stateDir, 'db.sqlite') };
+  const dbUrl = process.env.ALSX_DATABASE_URL || config.db?.url || undefined;
+  return {
+    dir: abs,
+    name: config.name ?? basename(abs),
+    config,
+    stateDir,
+    dbFile: join(stateDir, 'db.sqlite'),
+    ...(dbUrl ? { dbUrl } : {}),
+  };
 }
 
 /**
@@ -86,6 +101,7 @@ function fingerprint(project: Project): string {
  * `stale` says the sources changed since it was built (a `git pull`): the caller tells the user.
  */
 export function ensureDatabase(project: Project, options: { reset?: boolean } = {}): { created: boolean; stale: boolean } {
+  if (project.dbUrl) return { created: false, stale: false }; // a server's database: openProject builds a managed one
   const stamp = `${project.dbFile}.source`;
   if (existsSync(project.dbFile) && !options.reset) {
     const stale = existsSync(stamp) && readFileSync(stamp, 'utf8') !== fingerprint(project);
@@ -113,27 +129,74 @@ export function ensureDatabase(project: Project, options: { reset?: boolean } = 
 
 /** Builds a SQLite file from a schema script and an optional seed script; a failure removes the file and names the script. */
 export function buildFromSql(file: string, schema: string, seed?: string): void {
-  // made empty and private first: SQLite keeps the mode, and gives its -wal and -shm the same
-  writeFileSync(file, '', { mode: PRIVATE_FILE });
-  const conn = new Database(file);
+  buildSqlite(file, schema, seed, ensureUsersTable, (message) => new ProjectError(message));
+}
+
+/** the SQL a managed PostgreSQL database is built from (absent: the database is the user's, used in place) */
+function pgSources(project: Project): { schema: string; seed: string } | undefined {
+  const pg = project.config.db?.postgres;
+  const schema = join(project.dir, pg?.schema ?? 'db/postgres/schema.sql');
+  return existsSync(schema) ? { schema, seed: join(project.dir, pg?.seed ?? 'db/postgres/seed.sql') } : undefined;
+}
+
+function pgFingerprint(files: { schema: string; seed: string }): string {
+  const hash = createHash('sha256');
+  for (const f of [files.schema, files.seed]) if (existsSync(f)) hash.update(readFileSync(f));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Connects to the project's PostgreSQL database. A managed one (the project has db/postgres/*.sql) is
+ * built when its schema is empty — or, with `reset`, rebuilt when alsx built it; `stale` says its SQL
+ * changed since.
+ */
+export async function openPostgres(
+  project: Project,
+  url: string,
+  options: { reset?: boolean } = {},
+): Promise<{ store: PgStore; stale: boolean; built: boolean }> {
+  const db = project.config.db ?? {};
+  let store: PgStore;
   try {
-    conn.pragma('foreign_keys = OFF'); // seeds insert in any order (an employee before its manager)
-    conn.exec(readFileSync(schema, 'utf8'));
-    ensureUsersTable(conn); // before the seed, which may give users their passwords
-    if (seed && existsSync(seed)) conn.exec(readFileSync(seed, 'utf8'));
-    const broken = conn.prepare('SELECT * FROM pragma_foreign_key_check').all() as { table: string; rowid: number; parent: string }[];
-    if (broken.length)
-      throw new Error(
-        `${broken.length} rows reference missing parents, e.g. ${broken[0]!.table} rowid ${broken[0]!.rowid} → ${broken[0]!.parent}`,
-      );
+    store = await PgStore.open(url, { schema: db.pgSchema, synchronousCommit: db.synchronousCommit });
   } catch (e) {
-    conn.close();
-    rmQuiet(file);
-    throw new ProjectError(
-      `building the database from ${basename(schema)}${seed && existsSync(seed) ? ` and ${basename(seed)}` : ''} failed: ${(e as Error).message}`,
-    );
+    throw new ProjectError(explainPgError(e, url));
   }
-  conn.close();
+  try {
+    const files = pgSources(project);
+    let built = false;
+    let stale = false;
+    if (files) {
+      const fingerprint = pgFingerprint(files);
+      const read = (f: string) => readFileSync(f, 'utf8');
+      const result = buildPg(
+        store,
+        {
+          schema: read(files.schema),
+          seed: existsSync(files.seed) ? read(files.seed) : undefined,
+          fingerprint,
+          prepare: () => ensureUsersTable(store),
+        },
+        options,
+      );
+      built = result === 'built';
+      if (built) {
+        store.close();
+        store = await PgStore.open(url, { schema: db.pgSchema, synchronousCommit: db.synchronousCommit }); // the schema it has now
+      } else {
+        const state = pgState(store);
+        stale = state.kind === 'built' && state.fingerprint !== fingerprint;
+      }
+    } else if (options.reset) {
+      throw new ProjectError(
+        `${describeUrl(url)} is the project's own database, used in place: alsx does not rebuild it (a project alsx builds on PostgreSQL has db/postgres/schema.sql)`,
+      );
+    }
+    return { store, stale, built };
+  } catch (e) {
+    store.close();
+    throw e instanceof ProjectError ? e : new ProjectError(`${describeUrl(url)}: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -164,12 +227,16 @@ export function loadRules(project: Project): Promise<RuleSet | undefined> {
 }
 
 export interface OpenOptions extends EngineOptions {
-  /** run against this SQLite file instead of the project's working database */
+  /** run against this SQLite file (or postgres:// URL) instead of the project's database */
   db?: string;
 }
 
+export const isPgUrl = (s: string): boolean => /^postgres(ql)?:\/\//i.test(s);
+
 export async function openProject(dir: string, options: OpenOptions = {}): Promise<OpenProject> {
   const project = await readProject(dir);
+  if (options.db && isPgUrl(options.db)) project.dbUrl = options.db;
+  if (project.dbUrl) return openOn(project, options, [], await openPostgres(project, project.dbUrl));
   let dbFile = project.dbFile;
   const warnings: string[] = [];
   if (options.db) {
@@ -187,12 +254,28 @@ export async function openProject(dir: string, options: OpenOptions = {}): Promi
   } catch (e) {
     throw new ProjectError(`${dbFile} could not be opened as a SQLite database: ${(e as Error).message}`);
   }
+  return openOn({ ...project, dbFile }, options, warnings, { store, stale: stale !== undefined });
+}
+
+const STALE_PG = (project: Project) =>
+  `the project's db/postgres SQL changed since its PostgreSQL database was built; \`alsx reset ${relativeToCwd(project.dir)}\` rebuilds it (and discards its changes)`;
+
+/** the rules, compiled against the opened database, and the engine */
+async function openOn(
+  project: Project,
+  options: OpenOptions,
+  warnings: string[],
+  opened: { store: ProjectStore; stale: boolean },
+): Promise<OpenProject> {
+  const { store } = opened;
+  const stale = opened.stale ? (project.dbUrl ? STALE_PG(project) : warnings.find((w) => w.includes('alsx reset'))) : undefined;
+  if (stale && !warnings.includes(stale)) warnings.push(stale);
   try {
-    ensureUsersTable(store.db); // a database made before alsx kept credentials, or copied in from elsewhere
+    ensureUsersTable(store); // a database made before alsx kept credentials, or copied in from elsewhere
     const ruleSet = await loadRules(project);
     const rules: CompiledRules = ruleSet ? compile(ruleSet, store.schema) : { tables: new Map(), all: [], warnings: [] };
     const engine = new Engine(store, rules, { extendLateContext: outboxContext(store), ...options });
-    return { ...project, dbFile, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
+    return { ...project, warnings: [...warnings, ...rules.warnings], store, rules, engine, close: () => store.close() };
   } catch (e) {
     store.close();
     if (e instanceof RuleDefinitionError) {

@@ -31,7 +31,7 @@ export async function startWorkers(
   options: WorkerOptions,
 ): Promise<Workers> {
   const { log } = options;
-  const relay = new OutboxRelay(project.store.db, () => connectProducer(brokers, `alsx-${project.name}-relay`), {
+  const relay = new OutboxRelay(project.store, () => connectProducer(brokers, `alsx-${project.name}-relay`), {
     log: (l) => log(l, 'warn'),
   });
   relay.start();

@@ -2,7 +2,7 @@
  * Checking a step's expectations against what happened. Each failure is one readable line saying
  * where, what was expected and what was there: `Customer ALFKI Balance: expected 2159, got 2158`.
  */
-import type { SqliteStore } from '../store/sqlite.js';
+import type { ProjectStore } from '../store/types.js';
 import type { Row } from '../store/types.js';
 import type { TraceStep } from '../rules/trace.js';
 import type { Expectation, RowExpectation } from './format.js';
@@ -50,7 +50,7 @@ export function subset(expected: unknown, actual: unknown, path: string, out: st
   if (!same(expected, actual)) out.push(`${path}: expected ${show(expected)}, got ${show(actual)}`);
 }
 
-export function checkRows(rows: RowExpectation[], storeOf: (project?: string) => SqliteStore, out: string[]): void {
+export function checkRows(rows: RowExpectation[], storeOf: (project?: string) => ProjectStore, out: string[]): void {
   for (const r of rows) {
     const store = storeOf(r.project);
     const table = store.schema.tables.get(r.table);

@@ -8,6 +8,8 @@ import type { Row, Value } from './types.js';
 
 export interface AsyncReader {
   read(sql: string, params?: readonly Value[]): Promise<Row[]>;
+  /** rows at once, for a read inside a write (which cannot wait): on the engine's own connection */
+  all?(sql: string, params?: readonly Value[]): Row[];
 }
 
 const on = (q: pg.Pool | pg.PoolClient): AsyncReader => ({
@@ -18,8 +20,11 @@ export class PgReads {
   /** reads the newest commit, a query at a time */
   readonly instant: AsyncReader;
 
-  constructor(private readonly pool: pg.Pool) {
-    this.instant = on(pool);
+  constructor(
+    private readonly pool: pg.Pool,
+    all?: (sql: string, params?: readonly Value[]) => Row[],
+  ) {
+    this.instant = { ...on(pool), ...(all ? { all } : {}) };
   }
 
   async snapshot<T>(fn: (reader: AsyncReader) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { introspect } from './introspect.js';
 import { ReadConnections } from './sqlite-reads.js';
 import { sqliteDialect } from './dialect.js';
-import { NotReadOnly, type ForeignKey, type Row, type Schema, type Store, type TableInfo, type Value } from './types.js';
+import { NotReadOnly, type ForeignKey, type ProjectStore, type Row, type Schema, type TableInfo, type Value } from './types.js';
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -23,7 +23,7 @@ export function statementCache(db: Database.Database): (sql: string) => Database
   };
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements ProjectStore {
   readonly db: Database.Database;
   readonly schema: Schema;
   readonly dialect = sqliteDialect;
@@ -189,6 +189,27 @@ export class SqliteStore implements Store {
   /** rows of a read-only query, its statement prepared once (the JSON:API's reads) */
   all(sql: string, params: readonly Value[] = []): Row[] {
     return this.stmt(sql).all(...params) as Row[];
+  }
+
+  /** a statement that changes rows; how many it changed */
+  run(sql: string, params: readonly Value[] = []): { changes: number } {
+    return { changes: this.stmt(sql).run(...params).changes };
+  }
+
+  /** a script of statements without parameters (DDL) */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  changeMark(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** data_version costs a few microseconds */
+  readonly watchMs = 5;
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
   }
 
   /** rows of a statement that may only read (a service's db.sql, a scenario's sql step): NotReadOnly for any other */

@@ -91,3 +91,45 @@ export interface Store {
   transactionAsync<T>(fn: () => Promise<T>, options?: { rollback?: boolean }): Promise<T>;
   close(): void;
 }
+
+/** a reader of committed rows outside the engine's transaction (the API's, the workbench's) */
+export interface Reader {
+  /** with a slicer, a long read may hand the event loop its turns between rows (SQLite) */
+  read(sql: string, params?: readonly Value[], slicer?: import('../slicer.js').Slicer): Promise<Row[]>;
+}
+
+export interface Reads {
+  /** reads the newest commit, a query at a time */
+  readonly instant: Reader;
+  /** runs `fn` with a reader that sees one commit however long it takes */
+  snapshot<T>(fn: (reader: Reader) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A project's database: the engine's Store, plus SQL on the same connection for what is not the
+ * engine's (alsx's own tables, audits, mapping lookups) and readers for the API. SqliteStore and
+ * PgStore; nothing above the store holds a driver's handle.
+ */
+export interface ProjectStore extends Store {
+  readonly reads: Reads;
+  /** a transaction is open on the engine's connection */
+  readonly inTransaction: boolean;
+  /** rows of a statement (placeholders in the dialect's form) */
+  all(sql: string, params?: readonly Value[]): Row[];
+  /** a statement that changes rows; how many it changed */
+  run(sql: string, params?: readonly Value[]): { changes: number };
+  /** a script of statements without parameters (DDL) */
+  exec(sql: string): void;
+  /** rows of a statement that may only read: NotReadOnly for any other */
+  readOnly(sql: string, params?: readonly Value[]): Row[];
+  /** all(), awaited */
+  read(sql: string, params?: readonly Value[]): Promise<Row[]>;
+  /**
+   * a value that changes when another connection commits (SQLite's data_version; PostgreSQL's WAL
+   * position, which any write on the server moves): asked every `watchMs` by what waits for changes
+   */
+  changeMark(): number | string;
+  readonly watchMs: number;
+  /** rows of `table` whose columns equal `where` (at most `limit`): lookups for mappings */
+  rowsWhere(table: string, where: Row, limit: number): Row[];
+}

@@ -9,6 +9,7 @@ import northwindGrants from '../../projects/northwind/security/grants.js';
 import type { SecurityConfig } from '../../src/api/security/access.js';
 import { startApi, type TestApi } from '../helpers/api.js';
 import { alsx } from '../helpers/cli.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 /** bcrypt of "p": the one password every customer shared */
 const P = '$2b$10$IwsVRNvybHX3D.r6.iMSOuhC4p/Gpl9ZBrkMpqqexB0J/usz2pMYa';
@@ -32,7 +33,7 @@ const send = async (api: TestApi, method: string, path: string, token: string | 
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 };
 const credentials = (api: TestApi, name: string) =>
-  api.nw.store.db.prepare('SELECT password_hash, token_version FROM _alsx_users WHERE name = ?').get(name) as
+  sqliteDb(api.nw).prepare('SELECT password_hash, token_version FROM _alsx_users WHERE name = ?').get(name) as
     | { password_hash: string | null; token_version: number }
     | undefined;
 
@@ -46,11 +47,11 @@ describe('Northwind customers have passwords of their own', () => {
   afterAll(() => api.close());
 
   it('each customer has their own salted scrypt hash in _alsx_users (47 customers, 47 different hashes)', () => {
-    const rows = api.nw.store.db.prepare('SELECT name, password_hash FROM _alsx_users ORDER BY name').all() as {
+    const rows = sqliteDb(api.nw).prepare('SELECT name, password_hash FROM _alsx_users ORDER BY name').all() as {
       name: string;
       password_hash: string;
     }[];
-    const customers = api.nw.store.db.prepare('SELECT Id FROM Customer ORDER BY Id').pluck().all();
+    const customers = sqliteDb(api.nw).prepare('SELECT Id FROM Customer ORDER BY Id').pluck().all();
     expect(rows.map((r) => r.name)).toEqual(customers);
     expect(rows.length).toBe(47);
     expect(new Set(rows.map((r) => r.password_hash)).size).toBe(47);
@@ -156,7 +157,7 @@ describe('user attributes', () => {
       roles: { ...northwindGrants.roles, regional: { Customer: { can: 'r', where: (u) => ({ Country: u.attributes?.country }) } } },
     };
     api = await startApi({ security: config });
-    api.nw.store.db.prepare(`INSERT INTO _alsx_users (name, attributes) VALUES ('rep', '{"country":"Germany"}')`).run();
+    sqliteDb(api.nw).prepare(`INSERT INTO _alsx_users (name, attributes) VALUES ('rep', '{"country":"Germany"}')`).run();
     const r = await login(api, 'rep', 'p');
     expect(r.status).toBe(200);
     const claims = JSON.parse(Buffer.from(r.token!.split('.')[1]!, 'base64url').toString());
@@ -165,7 +166,7 @@ describe('user attributes', () => {
     expect(seen.status).toBe(200);
     const countries = new Set(seen.body.data.map((c: any) => c.attributes.Country));
     expect([...countries]).toEqual(['Germany']);
-    const germans = api.nw.store.db.prepare(`SELECT count(*) FROM Customer WHERE Country = 'Germany'`).pluck().get();
+    const germans = sqliteDb(api.nw).prepare(`SELECT count(*) FROM Customer WHERE Country = 'Germany'`).pluck().get();
     expect(seen.body.data.length).toBe(germans);
   });
 });
@@ -191,7 +192,7 @@ describe('the shared row-user password', () => {
     });
     api = await startApi({ security: config });
     // ALFKI without a password of their own, as a customer of a project that only had the shared one
-    api.nw.store.db.prepare(`DELETE FROM _alsx_users WHERE name = 'ALFKI'`).run();
+    sqliteDb(api.nw).prepare(`DELETE FROM _alsx_users WHERE name = 'ALFKI'`).run();
     return stderr.join('');
   };
 

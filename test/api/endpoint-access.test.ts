@@ -8,6 +8,7 @@ import { endpoints, type EndpointCall } from '../../src/api/endpoints.js';
 import { startApi, type TestApi } from '../helpers/api.js';
 import { OrderB2B, orderB2BExample } from '../../projects/northwind/integration/OrderB2B.js';
 import grants from '../../projects/northwind/security/grants.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const json = (body: unknown) => ({ body, type: 'application/json' });
 const who = (call: EndpointCall) => json({ user: call.user && { name: call.user.name, roles: call.user.roles } });
@@ -64,11 +65,11 @@ describe('custom endpoints: roles and public', () => {
   });
 
   it("a public endpoint's reads and writes go through the anonymous user's grants: its lookups find, its insert is refused", async () => {
-    const before = api.nw.store.db.prepare('SELECT COUNT(*) FROM "Order"').pluck().get();
+    const before = sqliteDb(api.nw).prepare('SELECT COUNT(*) FROM "Order"').pluck().get();
     const r = await api.req('POST', '/Lab/Order', { token: null, body: orderB2BExample, headers: { 'Content-Type': 'application/json' } });
     expect(r.status).toBe(403);
     expect(r.body.errors[0].detail).toBe('anonymous may not insert Order');
-    expect(api.nw.store.db.prepare('SELECT COUNT(*) FROM "Order"').pluck().get()).toBe(before);
+    expect(sqliteDb(api.nw).prepare('SELECT COUNT(*) FROM "Order"').pluck().get()).toBe(before);
   });
 
   it('the OpenAPI document says which endpoints are public and which roles the others are for', async () => {

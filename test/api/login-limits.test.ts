@@ -9,6 +9,7 @@ import northwindGrants from '../../projects/northwind/security/grants.js';
 import type { SecurityConfig } from '../../src/api/security/access.js';
 import { DUMMY_HASH, passwordChecks } from '../../src/api/security/passwords.js';
 import { startApi, type TestApi } from '../helpers/api.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 /** bcrypt of "p" */
 const P = '$2b$10$IwsVRNvybHX3D.r6.iMSOuhC4p/Gpl9ZBrkMpqqexB0J/usz2pMYa';
@@ -33,8 +34,8 @@ const checks = () => passwordChecks.scrypt + passwordChecks.bcrypt;
 describe('the same work for every name', () => {
   it('an unknown user, and a row user with no password, cost one password check like a known user (against a hash of the same cost)', async () => {
     api = await startApi();
-    api.nw.store.db.prepare(`DELETE FROM _alsx_users WHERE name = 'ANTON'`).run();
-    const seeded = api.nw.store.db.prepare(`SELECT password_hash FROM _alsx_users WHERE name = 'ALFKI'`).pluck().get() as string;
+    sqliteDb(api.nw).prepare(`DELETE FROM _alsx_users WHERE name = 'ANTON'`).run();
+    const seeded = sqliteDb(api.nw).prepare(`SELECT password_hash FROM _alsx_users WHERE name = 'ALFKI'`).pluck().get() as string;
     // the dummy hash an unknown name is checked against costs what a customer's does
     expect(DUMMY_HASH.split('$').slice(0, 3)).toEqual(seeded.split('$').slice(0, 3));
     for (const [name, password] of [

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Customer } from '../../projects/northwind/models.js';
 import { TopicWorker } from '../../src/kafka/integration/topic-worker.js';
 import { ATOMIC, startApi, type TestApi } from '../helpers/api.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
+import type { ReadConnections } from '../../src/store/sqlite-reads.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -51,7 +53,7 @@ describe('an atomic request at the operations cap', () => {
     const before = (await api.req('GET', '/OrderDetail/1')).body.data.attributes.Discount;
     const heavy = sendAtomic(atomicBody(before === 0.05 ? 0.1 : 0.05));
     const open = await until(
-      () => api.nw.store.db.inTransaction,
+      () => sqliteDb(api.nw).inTransaction,
       () => heavy.state.done,
     );
     expect(open, 'the atomic request held the event loop from start to finish: no one could be answered meanwhile').toBe(true);
@@ -74,7 +76,7 @@ describe('an atomic request at the operations cap', () => {
     );
     expect(
       await until(
-        () => api.nw.store.db.inTransaction,
+        () => sqliteDb(api.nw).inTransaction,
         () => heavy.state.done,
       ),
     ).toBe(true);
@@ -111,7 +113,7 @@ describe('a Kafka message applied in the same process (as in a scenario: API and
     );
     expect(
       await until(
-        () => api.nw.store.db.inTransaction,
+        () => sqliteDb(api.nw).inTransaction,
         () => heavy.state.done,
       ),
     ).toBe(true);
@@ -147,7 +149,7 @@ describe('a mapped document at the items cap (OrderB2B, 1,000 items)', () => {
       });
     expect(
       await until(
-        () => api.nw.store.db.inTransaction,
+        () => sqliteDb(api.nw).inTransaction,
         () => state.done,
       ),
       'the order held the event loop from start to finish',
@@ -170,7 +172,7 @@ describe('the heaviest read the limits allow', () => {
       state.done = true;
     });
     const reading = await until(
-      () => api.nw.store.reads.reading > 0,
+      () => (api.nw.store.reads as ReadConnections).reading > 0,
       () => state.done,
     );
     expect(reading, 'the read held the event loop from start to finish').toBe(true);

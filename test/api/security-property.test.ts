@@ -19,6 +19,7 @@ import { audit } from '../../src/rules/audit.js';
 import type { Row } from '../../src/store/types.js';
 import { ATOMIC, startApi, type TestApi } from '../helpers/api.js';
 import { seeded } from '../helpers/random.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const SEED = Number(process.env.ALSX_SECURITY_SEED ?? 14);
 const REQUESTS = Number(process.env.ALSX_SECURITY_REQUESTS ?? 300);
@@ -260,7 +261,7 @@ function normal(body: unknown, base: string): string {
  * customer: what a leak through such a link would show differs between the two worlds.
  */
 function prune(target: TestApi, customer: string): void {
-  const db = target.nw.store.db;
+  const db = sqliteDb(target.nw);
   db.pragma('foreign_keys = OFF');
   db.prepare('DELETE FROM OrderDetail WHERE OrderId IN (SELECT Id FROM "Order" WHERE CustomerId <> ?)').run(customer);
   const linked = 'SELECT CloneFromOrder FROM "Order" WHERE CustomerId = ? AND CloneFromOrder IS NOT NULL';
@@ -276,7 +277,7 @@ function prune(target: TestApi, customer: string): void {
 
 /** links from the user's orders to others' (as an admin may make them): paths a filter could follow */
 function crossLink(target: TestApi, customer: string): void {
-  const db = target.nw.store.db;
+  const db = sqliteDb(target.nw);
   const others = db.prepare('SELECT Id FROM "Order" WHERE CustomerId <> ? ORDER BY Id LIMIT 7').pluck().all(customer) as number[];
   const mine = db.prepare('SELECT Id FROM "Order" WHERE CustomerId = ? ORDER BY Id').pluck().all(customer) as number[];
   mine.forEach((id, i) => {

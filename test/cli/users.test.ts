@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/api/security/passwords.js';
 import { alsx } from '../helpers/cli.js';
 import { freshNorthwind } from '../helpers/northwind.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const P = 'projects/northwind';
 let db: Awaited<ReturnType<typeof freshNorthwind>>;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.dispose());
 const stored = (name: string) =>
-  db.store.db.prepare('SELECT password_hash AS hash, token_version AS version, attributes FROM _alsx_users WHERE name = ?').get(name) as
+  sqliteDb(db).prepare('SELECT password_hash AS hash, token_version AS version, attributes FROM _alsx_users WHERE name = ?').get(name) as
     | { hash: string | null; version: number; attributes: string }
     | undefined;
 
@@ -65,7 +66,7 @@ describe('alsx users', () => {
     expect(alsx(['users', 'set-attributes', P, 'ANTON', '{"region":"WA"}', '--db', db.file]).code).toBe(0);
     expect(JSON.parse(stored('ANTON')!.attributes)).toEqual({ region: 'WA' });
     expect(alsx(['users', 'set-attributes', P, 'ANTON', '[1]', '--db', db.file]).code).toBe(2);
-    db.store.db.prepare(`DELETE FROM _alsx_users WHERE name = 'BERGS'`).run();
+    sqliteDb(db).prepare(`DELETE FROM _alsx_users WHERE name = 'BERGS'`).run();
     const r = alsx(['users', 'list', P, '--db', db.file, '--json']);
     expect(r.code).toBe(0);
     const listing = JSON.parse(r.stdout);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDatabase, openProject, readProject, type OpenProject, type OpenOptions } from '../../src/project/load.js';
 import type { Row } from '../../src/store/types.js';
+import { sqliteDb } from './sqlite-db.js';
 
 export const NORTHWIND = resolve(import.meta.dirname, '../../projects/northwind');
 let template: string | undefined;
@@ -66,7 +67,7 @@ export const alfkiOrder = (chang: number) => [
 export function databaseDigest(project: OpenProject): string {
   const hash = createHash('sha256');
   for (const table of [...project.store.schema.tables.values()].filter((t) => !t.isView).sort((a, b) => a.name.localeCompare(b.name))) {
-    const rows = project.store.db
+    const rows = sqliteDb(project)
       .prepare(`SELECT * FROM "${table.name.replace(/"/g, '""')}"`)
       .raw()
       .all();

@@ -18,6 +18,7 @@ import { Customer, Order } from '../../projects/northwind/models.js';
 import { TopicWorker, type Outcome } from '../../src/kafka/integration/topic-worker.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { waitFor } from '../helpers/wait.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let dir: string;
 let broker: Broker;
@@ -110,7 +111,7 @@ const order = (account: string) => ({
   Items: [{ ProductName: 'Chai', QuantityOrdered: 1 }],
 });
 const orders = (customer: string) =>
-  (nw.store.db.prepare('SELECT count(*) AS n FROM "Order" WHERE CustomerId = ?').get(customer) as { n: number }).n;
+  (sqliteDb(nw).prepare('SELECT count(*) AS n FROM "Order" WHERE CustomerId = ?').get(customer) as { n: number }).n;
 const error = (m: KafkaMessage) => m.headers!['alsx-error']?.toString();
 
 describe('a consumer that applies messages as a user', () => {

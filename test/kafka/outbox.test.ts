@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshNorthwind } from '../helpers/northwind.js';
 import type { TxOp } from '../../src/rules/engine.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let nw: Awaited<ReturnType<typeof freshNorthwind>>;
 beforeEach(async () => {
@@ -12,8 +13,8 @@ afterEach(() => nw.dispose());
 
 const run = (ops: unknown[]) => nw.engine.run(ops as TxOp[], { origin: 'test' });
 const outbox = () => {
-  const exists = nw.store.db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = '_alsx_outbox'`).get();
-  return exists ? (nw.store.db.prepare('SELECT * FROM "_alsx_outbox" ORDER BY "Id"').all() as Record<string, any>[]) : [];
+  const exists = sqliteDb(nw).prepare(`SELECT 1 FROM sqlite_schema WHERE name = '_alsx_outbox'`).get();
+  return exists ? (sqliteDb(nw).prepare('SELECT * FROM "_alsx_outbox" ORDER BY "Id"').all() as Record<string, any>[]) : [];
 };
 
 describe('publishing order_shipping', () => {
@@ -26,7 +27,7 @@ describe('publishing order_shipping', () => {
     expect(rows[0]!.MessageId).toMatch(/^[0-9a-f-]{36}$/);
     const value = JSON.parse(Buffer.from(rows[0]!.Value).toString());
     const order = nw.row('Order', 10692)!;
-    const items = nw.store.db
+    const items = sqliteDb(nw)
       .prepare(
         'SELECT d.Quantity, d.UnitPrice, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId WHERE d.OrderId = 10692 ORDER BY d.Id',
       )

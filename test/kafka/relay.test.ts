@@ -10,6 +10,7 @@ import { OutboxRelay } from '../../src/kafka/integration/relay.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { waitFor } from '../helpers/wait.js';
 import type { TxOp } from '../../src/rules/engine.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let dir: string;
 let broker: Broker;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   broker = new Broker({ dataDir: dir, port: 0 });
   port = await broker.start();
   nw = await freshNorthwind();
-  relay = new OutboxRelay(nw.store.db, () => connectProducer([`127.0.0.1:${port}`], 'relay-test'), {
+  relay = new OutboxRelay(nw.store, () => connectProducer([`127.0.0.1:${port}`], 'relay-test'), {
     pollMs: 50,
     maxBackoffMs: 400,
     log: (l) => logs.push(l),
@@ -72,7 +73,7 @@ describe('the outbox relay', () => {
   it('sends a shipped order to order_shipping once, with its message id, and marks it sent', async () => {
     ship(10692);
     await until('the outbox to drain', () => relay.pending() === 0);
-    const [row] = nw.store.db.prepare('SELECT * FROM "_alsx_outbox"').all() as Record<string, any>[];
+    const [row] = sqliteDb(nw).prepare('SELECT * FROM "_alsx_outbox"').all() as Record<string, any>[];
     expect(row!.SentAt).not.toBeNull();
     const messages = await readAll('order_shipping');
     expect(messages).toHaveLength(1);

@@ -22,6 +22,7 @@ import { callerKey, signCall, verifyCall, type SignedCall } from '../../src/kafk
 import grants from '../../projects/northwind/security/grants.js';
 import { Customer, Order, Product } from '../../projects/northwind/models.js';
 import { freshNorthwind } from '../helpers/northwind.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 /** bcrypt of "p" */
 const P = '$2b$10$IwsVRNvybHX3D.r6.iMSOuhC4p/Gpl9ZBrkMpqqexB0J/usz2pMYa';
@@ -117,7 +118,7 @@ describe('request/reply as the caller', () => {
     expect((await call('ALFKI', 'customer?id=ALFKI')).body.data).toMatchObject({ Id: 'ALFKI', CreditLimit: 2300 });
     expect((await call('ALFKI', 'order_ids?customer=ANATR')).body.data).toEqual([]);
     const own = (await call('ALFKI', 'order_ids?customer=ALFKI')).body.data;
-    expect(own).toEqual(nw.store.db.prepare('SELECT Id FROM "Order" WHERE CustomerId = \'ALFKI\' ORDER BY Id').pluck().all());
+    expect(own).toEqual(sqliteDb(nw).prepare('SELECT Id FROM "Order" WHERE CustomerId = \'ALFKI\' ORDER BY Id').pluck().all());
     expect((await call('admin', 'customer?id=ANATR')).body.data).toMatchObject({ Id: 'ANATR' });
   });
 

@@ -17,6 +17,7 @@ import { checkParams, ParamError, RpcClient, serveRequests, type RpcReply } from
 import integrationModule from '../../projects/northwind/integration/index.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { waitFor } from '../helpers/wait.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const northwind = integrationModule.services!.find((s) => s.name === 'northwind')!;
 const nobody: Service = service({ name: 'nobody', methods: { ping: method({}, () => 'pong') } });
@@ -199,7 +200,7 @@ describe('request/reply through a broker', () => {
 
     it('two callers at once each get only their own replies, right for each request', async () => {
       expect(a.sink).not.toBe(b.sink);
-      const customers = (nw.store.db.prepare('SELECT Id FROM Customer ORDER BY Id LIMIT 40').all() as { Id: string }[]).map((r) => r.Id);
+      const customers = (sqliteDb(nw).prepare('SELECT Id FROM Customer ORDER BY Id LIMIT 40').all() as { Id: string }[]).map((r) => r.Id);
       expect(customers).toHaveLength(40);
       const asA = customers.slice(0, 20);
       const asB = customers.slice(20);

@@ -10,6 +10,7 @@ import { connectProducer, runConsumer, type MessageConsumer, type MessageProduce
 import { TopicWorker, type Outcome } from '../../src/kafka/integration/topic-worker.js';
 import { OrderB2B } from '../../projects/northwind/integration/OrderB2B.js';
 import { freshNorthwind } from '../helpers/northwind.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let dir: string;
 let broker: Broker;
@@ -88,7 +89,7 @@ describe('the order_b2b worker', () => {
     await until(2);
     expect(outcomes[1]).toEqual({ status: 'duplicate' });
     expect(balance()).toBe(2158);
-    expect(nw.store.db.prepare('SELECT count(*) n FROM "_alsx_inbox"').get()).toEqual({ n: 1 });
+    expect(sqliteDb(nw).prepare('SELECT count(*) n FROM "_alsx_inbox"').get()).toEqual({ n: 1 });
   });
 
   it('sends poison to order_b2b.dlq with the reason, and goes on', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDatabase, openProject, readProject } from '../../src/project/load.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let dir: string;
 beforeEach(() => {
@@ -24,7 +25,7 @@ describe('a project folder', () => {
       expect(p.warnings).toEqual([]);
       const out = p.engine.run([{ insert: 'Note', values: { Text: 'second' } }], { origin: 'test' });
       expect(out.ok).toBe(true);
-      expect(p.store.db.prepare('SELECT count(*) n FROM Note').get()).toEqual({ n: 2 });
+      expect(sqliteDb(p).prepare('SELECT count(*) n FROM Note').get()).toEqual({ n: 2 });
     } finally {
       p.close();
     }
@@ -48,7 +49,7 @@ describe('a project folder', () => {
     const fresh = await openProject(dir);
     try {
       expect(fresh.warnings).toEqual([]);
-      expect(fresh.store.db.prepare('SELECT count(*) n FROM Note').get()).toEqual({ n: 2 });
+      expect(sqliteDb(fresh).prepare('SELECT count(*) n FROM Note').get()).toEqual({ n: 2 });
     } finally {
       fresh.close();
     }

@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { audit } from '../../src/rules/audit.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let nw: Awaited<ReturnType<typeof freshNorthwind>>;
 beforeAll(async () => {
   nw = await freshNorthwind();
 });
 afterAll(() => nw.dispose());
-const get = (sql: string) => nw.store.db.prepare(sql).get() as Record<string, unknown>;
+const get = (sql: string) => sqliteDb(nw).prepare(sql).get() as Record<string, unknown>;
 
 describe('Northwind seed', () => {
   it('has the facts scenarios rely on', () => {

@@ -16,6 +16,7 @@ import { TopicWorker, type Outcome } from '../../src/kafka/integration/topic-wor
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../../src/project/load.js';
 import shippingIntegration from '../../projects/shipping/integration/index.js';
 import { orderShippingExample } from '../../projects/shipping/integration/ShipmentFromOrder.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const SHIPPING = resolve(import.meta.dirname, '../../projects/shipping');
 const NOW = '2026-01-16T08:30:00.000Z';
@@ -87,7 +88,10 @@ async function send(value: unknown, messageId?: string, key?: string): Promise<v
 }
 const until = (n: number) =>
   waitFor(() => outcomes.length >= n, { what: `${n} messages handled`, detail: () => `${outcomes.length} so far` });
-const all = (sql: string, ...params: unknown[]) => shipping.store.db.prepare(sql).all(...params) as Record<string, unknown>[];
+const all = (sql: string, ...params: unknown[]) =>
+  sqliteDb(shipping)
+    .prepare(sql)
+    .all(...params) as Record<string, unknown>[];
 const shipments = () =>
   all('SELECT OrderId, OrderDate, CustomerName, OrderTotal, Total, ItemCount, Units, Status, ReceivedAt FROM Shipment ORDER BY OrderId');
 const items = (orderId: number) =>

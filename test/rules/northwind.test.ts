@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alfkiOrder, freshNorthwind } from '../helpers/northwind.js';
 import type { TxOp } from '../../src/rules/engine.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 type NW = Awaited<ReturnType<typeof freshNorthwind>>;
 let nw: NW;
@@ -11,7 +12,10 @@ beforeEach(async () => {
 afterEach(() => nw.dispose());
 
 const run = (ops: unknown[], dryRun = false) => nw.engine.run(ops as TxOp[], { origin: 'test', dryRun });
-const sql = <T = Record<string, number>>(query: string, ...params: unknown[]) => nw.store.db.prepare(query).get(...params) as T;
+const sql = <T = Record<string, number>>(query: string, ...params: unknown[]) =>
+  sqliteDb(nw)
+    .prepare(query)
+    .get(...params) as T;
 const balance = (id = 'ALFKI') => nw.row('Customer', id)!.Balance;
 
 /** an unshipped ALFKI order with two items, returning its id and the items' ids */
@@ -50,7 +54,7 @@ describe('placing orders', () => {
     expect(customer.values).toEqual({ Balance: [2102, 2158], OrderCount: [6, 7], UnpaidOrderCount: [3, 4] });
     const order = nw.row('Order', out.aliases.o!.Id)!;
     expect(order).toMatchObject({ AmountTotal: 56, OrderDetailCount: 2, Freight: 10, OrderDate: '2026-01-15', CustomerId: 'ALFKI' });
-    const items = nw.store.db
+    const items = sqliteDb(nw)
       .prepare('SELECT ProductId, UnitPrice, Quantity, Amount FROM OrderDetail WHERE OrderId = ? ORDER BY ProductId')
       .all(order.Id);
     expect(items).toEqual([
@@ -131,7 +135,7 @@ describe('changing orders', () => {
     const shipped = run([{ update: 'Order', key: orderId, set: { ShippedDate: '2026-01-20' } }]);
     expect(shipped.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102, UnpaidOrderCount: 3, OrderCount: 7 });
-    const items = nw.store.db.prepare('SELECT ShippedDate FROM OrderDetail WHERE OrderId = ?').all(orderId);
+    const items = sqliteDb(nw).prepare('SELECT ShippedDate FROM OrderDetail WHERE OrderId = ?').all(orderId);
     expect(items).toEqual([{ ShippedDate: '2026-01-20' }, { ShippedDate: '2026-01-20' }]);
     expect(nw.row('Product', 1)).toMatchObject({
       UnitsShipped: (chai.UnitsShipped as number) + 3,
@@ -148,7 +152,7 @@ describe('changing orders', () => {
     expect(unshipped.ok).toBe(true);
     expect(nw.row('Customer', 'ALFKI')).toMatchObject({ Balance: 2102 + 3 * 18 + 2 * 19, UnpaidOrderCount: 4 });
     expect(nw.row('Product', 1)).toMatchObject({ UnitsShipped: chai.UnitsShipped, UnitsInStock: chai.UnitsInStock });
-    expect(nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ? AND ShippedDate IS NULL').get(orderId)).toEqual({
+    expect(sqliteDb(nw).prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ? AND ShippedDate IS NULL').get(orderId)).toEqual({
       n: 2,
     });
   });
@@ -164,12 +168,12 @@ describe('changing orders', () => {
         .map((c) => c.table)
         .sort(),
     ).toEqual(['Order', 'OrderDetail', 'OrderDetail']);
-    expect(nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ?').get(orderId)).toEqual({ n: 0 });
+    expect(sqliteDb(nw).prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = ?').get(orderId)).toEqual({ n: 0 });
   });
 
   it('deleting a shipped seed order (10643) keeps the balance and lowers the count and units shipped', () => {
     const chai = nw.row('Product', 28)!;
-    const items = nw.store.db.prepare('SELECT ProductId, Quantity FROM OrderDetail WHERE OrderId = 10643').all() as {
+    const items = sqliteDb(nw).prepare('SELECT ProductId, Quantity FROM OrderDetail WHERE OrderId = 10643').all() as {
       ProductId: number;
       Quantity: number;
     }[];
@@ -192,9 +196,9 @@ describe('events', () => {
     const out = run([{ insert: 'Order', values: { CustomerId: 'ALFKI', EmployeeId: 1, CloneFromOrder: 10643 }, as: 'c' }]);
     expect(out.error).toMatchObject({ rule: 'Customer: Balance <= CreditLimit', message: 'balance (3188.00) exceeds credit (2300.00)' });
     // the items were cloned (and then rolled back) through the engine: their inserts are in the trace
-    const source = nw.store.db.prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = 10643').get() as { n: number };
+    const source = sqliteDb(nw).prepare('SELECT count(*) n FROM OrderDetail WHERE OrderId = 10643').get() as { n: number };
     expect(out.trace.filter((s) => s.kind === 'insert' && s.table === 'OrderDetail')).toHaveLength(source.n);
-    expect(nw.store.db.prepare('SELECT max(Id) m FROM "Order"').get()).toEqual({ m: 11077 });
+    expect(sqliteDb(nw).prepare('SELECT max(Id) m FROM "Order"').get()).toEqual({ m: 11077 });
   });
 
   it('cloning an order within credit inserts the items and totals the new order', () => {
@@ -209,7 +213,7 @@ describe('events', () => {
     run([{ update: 'Employee', key: 5, set: { Salary: 200000 } }]);
     run([{ update: 'Employee', key: 5, set: { Title: 'Head of Sales' } }]);
     run([{ update: 'Employee', key: 5, set: { Notes: 'no audit for this' } }]);
-    const audits = nw.store.db.prepare('SELECT EmployeeId, Title, Salary, LastName FROM EmployeeAudit ORDER BY Id').all();
+    const audits = sqliteDb(nw).prepare('SELECT EmployeeId, Title, Salary, LastName FROM EmployeeAudit ORDER BY Id').all();
     expect(audits).toEqual([
       { EmployeeId: 5, Title: 'Sales Manager', Salary: 200000, LastName: 'Buchanan' },
       { EmployeeId: 5, Title: 'Head of Sales', Salary: 200000, LastName: 'Buchanan' },
@@ -221,7 +225,7 @@ describe('events', () => {
     const small = run([{ update: 'Employee', key: 5, set: { Salary: salary * 1.1 } }]);
     expect(small.error).toMatchObject({ rule: 'Employee: raise >= 20%', table: 'Employee', key: 5 });
     expect(small.error!.message).toMatch(/^Buchanan needs a more meaningful raise: 20% or more \(\d+\.\d\d → \d+\.\d\d\)$/);
-    expect(nw.store.db.prepare('SELECT count(*) n FROM EmployeeAudit').get()).toEqual({ n: 0 });
+    expect(sqliteDb(nw).prepare('SELECT count(*) n FROM EmployeeAudit').get()).toEqual({ n: 0 });
     expect(run([{ update: 'Employee', key: 5, set: { Salary: salary * 1.2 } }]).ok).toBe(true);
     expect(run([{ update: 'Employee', key: 5, set: { Salary: 1000 } }]).ok).toBe(true);
   });
@@ -265,7 +269,7 @@ describe('bad input changes nothing and says what is wrong', () => {
     expect(out.ok).toBe(false);
     expect(out.error).toMatchObject({ kind: 'bad-input', code });
     expect(out.error!.message).toMatch(message);
-    expect(nw.store.db.prepare('SELECT count(*) n FROM Customer').get()).toEqual({ n: 47 });
+    expect(sqliteDb(nw).prepare('SELECT count(*) n FROM Customer').get()).toEqual({ n: 47 });
   });
 
   it('a constraint holds even when a later delete in the same transaction flushed the row early (found by the property test)', () => {
@@ -285,6 +289,6 @@ describe('bad input changes nothing and says what is wrong', () => {
     expect(out.error).toMatchObject({ kind: 'integrity', table: 'OrderDetail' });
     expect(out.error!.message).toMatch(/OrderDetail\.ProductId = 999: there is no Product/);
     expect(balance()).toBe(2102);
-    expect(nw.store.db.prepare('SELECT max(Id) m FROM "Order"').get()).toEqual({ m: 11077 });
+    expect(sqliteDb(nw).prepare('SELECT max(Id) m FROM "Order"').get()).toEqual({ m: 11077 });
   });
 });

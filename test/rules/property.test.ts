@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { freshNorthwind } from '../helpers/northwind.js';
 import type { TxOp } from '../../src/rules/engine.js';
 import { audit } from '../../src/rules/audit.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 type NW = Awaited<ReturnType<typeof freshNorthwind>>;
 let nw: NW;
@@ -53,7 +54,7 @@ function renameAliases(o: unknown, i: number, all: unknown[]): unknown {
   return o;
 }
 
-const mismatches = (sql: string) => nw.store.db.prepare(sql).all() as unknown[];
+const mismatches = (sql: string) => sqliteDb(nw).prepare(sql).all() as unknown[];
 
 function checkDerived(stockBase: Map<number, number>): void {
   expect(mismatches(`SELECT Id FROM OrderDetail WHERE round(Amount * 100) != round(Quantity * UnitPrice * 100)`)).toEqual([]);
@@ -77,7 +78,7 @@ function checkDerived(stockBase: Map<number, number>): void {
     WHERE p.UnitsShipped != (SELECT coalesce(sum(d.Quantity), 0) FROM OrderDetail d WHERE d.ProductId = p.Id AND d.ShippedDate IS NOT NULL)`),
   ).toEqual([]);
   // stock moves only by what ships: UnitsInStock + UnitsShipped never changes
-  for (const p of nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as {
+  for (const p of sqliteDb(nw).prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as {
     Id: number;
     total: number;
   }[]) {
@@ -97,18 +98,18 @@ describe('random transactions', () => {
         try {
           stockBase = new Map(
             (
-              nw.store.db.prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as { Id: number; total: number }[]
+              sqliteDb(nw).prepare('SELECT Id, UnitsInStock + UnitsShipped AS total FROM Product').all() as { Id: number; total: number }[]
             ).map((p) => [p.Id, p.total]),
           );
           for (const ops of txs) {
-            const before = nw.store.db.serialize();
+            const before = sqliteDb(nw).serialize();
             const out = nw.engine.run(ops as TxOp[], { origin: 'test' });
             if (out.ok) {
               outcomes.ok++;
               checkDerived(stockBase);
             } else {
               outcomes[out.error!.kind === 'bad-input' ? 'badInput' : 'rejected']++;
-              expect(Buffer.compare(nw.store.db.serialize(), before), `refused ${JSON.stringify(ops)} changed the database`).toBe(0);
+              expect(Buffer.compare(sqliteDb(nw).serialize(), before), `refused ${JSON.stringify(ops)} changed the database`).toBe(0);
             }
           }
         } finally {

@@ -19,6 +19,7 @@ import { startApi, type TestApi } from '../helpers/api.js';
 import { settle } from '../helpers/ink.js';
 import { freshNorthwind } from '../helpers/northwind.js';
 import { eventually } from '../helpers/wait.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 const WIDTH = 80;
 const HEIGHT = 21;
@@ -124,7 +125,7 @@ describe('the Tables pane', () => {
   });
 
   it("shows an OrderDetail's product by name", async () => {
-    const first = nw.store.db
+    const first = sqliteDb(nw)
       .prepare('SELECT d.Id, d.ProductId, p.ProductName FROM OrderDetail d JOIN Product p ON p.Id = d.ProductId ORDER BY d.Id LIMIT 1')
       .get() as { Id: number; ProductId: number; ProductName: string };
     mount(source);
@@ -190,7 +191,7 @@ describe('the Tables pane', () => {
     await press(...Array(at('Order')).fill(KEY.down), KEY.enter, KEY.enter);
     // items: OrderDetailList, OrderList (clones), then the fields: Id, CustomerId …
     await press('j', 'j', 'j', KEY.enter);
-    const c = nw.store.db
+    const c = sqliteDb(nw)
       .prepare('SELECT c.Id, c.CompanyName FROM "Order" o JOIN Customer c ON c.Id = o.CustomerId WHERE o.Id = 10248')
       .get() as { Id: string; CompanyName: string };
     await until(() => {

@@ -8,6 +8,7 @@ import { defaultColumnOrder, defaultDisplay, loadAdminConfig, resolveAdmin } fro
 import { FilterError, TableSource } from '../../src/tui/tables/source.js';
 import { readProject } from '../../src/project/load.js';
 import { freshNorthwind } from '../helpers/northwind.js';
+import { sqliteDb } from '../helpers/sqlite-db.js';
 
 let nw: Awaited<ReturnType<typeof freshNorthwind>>;
 let source: TableSource;
@@ -139,7 +140,7 @@ describe('tables and pages', () => {
 
 describe("a row's detail", () => {
   it('names each parent and counts each child list', () => {
-    const item = nw.store.db.prepare('SELECT Id FROM OrderDetail WHERE ProductId = 2 LIMIT 1').get() as { Id: number };
+    const item = sqliteDb(nw).prepare('SELECT Id FROM OrderDetail WHERE ProductId = 2 LIMIT 1').get() as { Id: number };
     const d = source.detail('OrderDetail', { Id: item.Id })!;
     const product = d.fields.find((f) => f.column === 'ProductId')!;
     expect(product.text).toBe('2');

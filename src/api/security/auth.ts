@@ -103,7 +103,7 @@ export class Auth {
     private readonly project: OpenProject,
     private readonly config: SecurityConfig,
   ) {
-    this.users = new UsersTable(project.store.db);
+    this.users = new UsersTable(project.store);
     const limits = { ...DEFAULT_LOGIN_LIMITS, ...config.loginLimits };
     this.limiter = new LoginLimiter(limits);
     this.checks = new CheckQueue(limits.concurrentChecks, limits.queuedChecks);
@@ -325,7 +325,10 @@ export class Auth {
     }
     for (const ru of this.config.rowUsers ?? []) {
       const columns = ru.attributes?.length ? ru.attributes.map(q).join(', ') : '1 AS "_"';
-      const row = this.project.store.all(`SELECT ${columns} FROM ${q(ru.table)} WHERE ${q(ru.column)} = ? LIMIT 1`, [name])[0];
+      const row = this.project.store.all(
+        `SELECT ${columns} FROM ${q(ru.table)} WHERE ${q(ru.column)} = ${this.project.store.dialect.param(1)} LIMIT 1`,
+        [name],
+      )[0];
       if (!row) continue;
       const own = stored?.passwordHash ?? null;
       const shared = this.config.demoSharedPassword ? (ru.password ?? null) : null;

@@ -5,23 +5,25 @@
  * part of the application: introspection (the models, the JSON:API, `alsx check`, `alsx create`)
  * leaves it out.
  */
-import type Database from 'better-sqlite3';
-import type { Value } from '../../store/types.js';
+import type { ProjectStore, Value } from '../../store/types.js';
 
 export const USERS_TABLE = '_alsx_users';
 
-const DDL = `CREATE TABLE IF NOT EXISTS "${USERS_TABLE}" (
+/** the table, in the store's SQL */
+function ddl(store: Pick<ProjectStore, 'dialect'>): string {
+  return `CREATE TABLE IF NOT EXISTS "${USERS_TABLE}" (
   "name" TEXT PRIMARY KEY NOT NULL,
   "password_hash" TEXT,
   "token_version" INTEGER NOT NULL DEFAULT 0,
-  "attributes" TEXT NOT NULL DEFAULT '{}' CHECK (json_valid("attributes")),
+  "attributes" TEXT NOT NULL DEFAULT '{}' CHECK (${store.dialect.jsonValid('"attributes"')}),
   "updated_at" TEXT
 )`;
+}
 
 /** creates the table when it is missing (a read first: nothing is written, no lock taken, when it is there) */
-export function ensureUsersTable(db: Database.Database): void {
-  if (db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(USERS_TABLE)) return;
-  db.exec(DDL);
+export function ensureUsersTable(store: Pick<ProjectStore, 'dialect' | 'all' | 'exec'>): void {
+  if (store.all(store.dialect.tableExists, [USERS_TABLE]).length) return;
+  store.exec(ddl(store));
 }
 
 export interface Credentials {
@@ -43,53 +45,51 @@ interface Stored {
 
 interface VersionCache {
   versions: Map<string, number>;
-  dataVersion: number;
-  /** data_version was read in this turn of the event loop: requests handled in the same turn share the read */
+  /** SQLite's data_version when the versions were read (null: a database without one — they last a turn) */
+  dataVersion: number | null;
+  /** the versions were checked in this turn of the event loop: requests handled in the same turn share the check */
   fresh: boolean;
 }
-const caches = new WeakMap<Database.Database, VersionCache>();
+const caches = new WeakMap<ProjectStore, VersionCache>();
 
 export class UsersTable {
-  private readonly byName: Database.Statement<[string], Stored>;
-  private readonly versionOf: Database.Statement<[string], number>;
-  private readonly setHash: Database.Statement<[{ name: string; hash: string; now: string }]>;
-  private readonly bump: Database.Statement<[{ name: string; now: string }]>;
-  private readonly setAttrs: Database.Statement<[{ name: string; attributes: string; now: string }]>;
-  private readonly everyone: Database.Statement<[], Stored>;
-  private readonly dataVersion: Database.Statement<[], number>;
-  /** versions read since the database last changed (shared by every UsersTable on this connection) */
+  private readonly sql: { byName: string; versionOf: string; setHash: string; bump: string; setAttrs: string; everyone: string };
+  /** versions read since the database last changed (shared by every UsersTable on this store) */
   private readonly cache: VersionCache;
 
-  constructor(db: Database.Database) {
-    if (!db.readonly) ensureUsersTable(db);
-    this.byName = db.prepare(`SELECT * FROM "${USERS_TABLE}" WHERE "name" = ?`);
-    this.versionOf = db.prepare(`SELECT "token_version" FROM "${USERS_TABLE}" WHERE "name" = ?`).pluck() as Database.Statement<
-      [string],
-      number
-    >;
-    // a new password ends the tokens made with the old one
-    this.setHash = db.prepare(
-      `INSERT INTO "${USERS_TABLE}" ("name", "password_hash", "token_version", "updated_at") VALUES (@name, @hash, 1, @now)
-       ON CONFLICT ("name") DO UPDATE SET "password_hash" = @hash, "token_version" = "token_version" + 1, "updated_at" = @now`,
-    );
-    this.bump = db.prepare(
-      `INSERT INTO "${USERS_TABLE}" ("name", "token_version", "updated_at") VALUES (@name, 1, @now)
-       ON CONFLICT ("name") DO UPDATE SET "token_version" = "token_version" + 1, "updated_at" = @now`,
-    );
-    this.setAttrs = db.prepare(
-      `INSERT INTO "${USERS_TABLE}" ("name", "attributes", "updated_at") VALUES (@name, @attributes, @now)
-       ON CONFLICT ("name") DO UPDATE SET "attributes" = @attributes, "updated_at" = @now`,
-    );
-    this.everyone = db.prepare(`SELECT * FROM "${USERS_TABLE}" ORDER BY "name"`);
-    // PRAGMA data_version changes when another connection (the CLI, another process) commits
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>;
-    let cache = caches.get(db);
-    if (!cache) caches.set(db, (cache = { versions: new Map(), dataVersion: -1, fresh: false }));
+  constructor(private readonly store: ProjectStore) {
+    ensureUsersTable(store);
+    const p = store.dialect.param;
+    const upsert = (cols: string, values: string, set: string) =>
+      `INSERT INTO "${USERS_TABLE}" (${cols}) VALUES (${values}) ON CONFLICT ("name") DO UPDATE SET ${set}`;
+    this.sql = {
+      byName: `SELECT * FROM "${USERS_TABLE}" WHERE "name" = ${p(1)}`,
+      versionOf: `SELECT "token_version" AS v FROM "${USERS_TABLE}" WHERE "name" = ${p(1)}`,
+      // a new password ends the tokens made with the old one
+      setHash: upsert(
+        '"name", "password_hash", "token_version", "updated_at"',
+        `${p(1)}, ${p(2)}, 1, ${p(3)}`,
+        `"password_hash" = EXCLUDED."password_hash", "token_version" = "${USERS_TABLE}"."token_version" + 1, "updated_at" = EXCLUDED."updated_at"`,
+      ),
+      bump: upsert(
+        '"name", "token_version", "updated_at"',
+        `${p(1)}, 1, ${p(2)}`,
+        `"token_version" = "${USERS_TABLE}"."token_version" + 1, "updated_at" = EXCLUDED."updated_at"`,
+      ),
+      setAttrs: upsert(
+        '"name", "attributes", "updated_at"',
+        `${p(1)}, ${p(2)}, ${p(3)}`,
+        `"attributes" = EXCLUDED."attributes", "updated_at" = EXCLUDED."updated_at"`,
+      ),
+      everyone: `SELECT * FROM "${USERS_TABLE}" ORDER BY "name"`,
+    };
+    let cache = caches.get(store);
+    if (!cache) caches.set(store, (cache = { versions: new Map(), dataVersion: null, fresh: false }));
     this.cache = cache;
   }
 
   get(name: string): Credentials | undefined {
-    const row = this.byName.get(name);
+    const row = this.store.all(this.sql.byName, [name])[0] as Stored | undefined;
     return row && credentials(row);
   }
 
@@ -97,11 +97,11 @@ export class UsersTable {
   version(name: string): number {
     const cache = this.cache;
     if (!cache.fresh) {
-      const dv = this.dataVersion.get()!;
-      if (dv !== cache.dataVersion) {
-        cache.versions.clear();
-        cache.dataVersion = dv;
-      }
+      // SQLite's data_version changes when another connection (the CLI, another process) commits;
+      // elsewhere the versions are read again each turn
+      const dv = this.store.dialect.name === 'sqlite' ? (this.store.all('PRAGMA data_version')[0]!.data_version as number) : null;
+      if (dv === null || dv !== cache.dataVersion) cache.versions.clear();
+      cache.dataVersion = dv;
       cache.fresh = true;
       setImmediate(() => {
         cache.fresh = false;
@@ -109,7 +109,7 @@ export class UsersTable {
     }
     let v = cache.versions.get(name);
     if (v === undefined) {
-      v = this.versionOf.get(name) ?? 0;
+      v = Number(this.store.all(this.sql.versionOf, [name])[0]?.v ?? 0);
       if (cache.versions.size >= 10_000) cache.versions.clear();
       cache.versions.set(name, v);
     }
@@ -118,24 +118,24 @@ export class UsersTable {
 
   /** stores a new password hash and raises the token version; returns the new version */
   setPasswordHash(name: string, hash: string): number {
-    this.setHash.run({ name, hash, now: now() });
+    this.store.run(this.sql.setHash, [name, hash, now()]);
     this.cache.versions.delete(name); // this connection's own writes do not move data_version
     return this.version(name);
   }
 
   /** raises the token version: every token the user holds stops working; returns the new version */
   revoke(name: string): number {
-    this.bump.run({ name, now: now() });
+    this.store.run(this.sql.bump, [name, now()]);
     this.cache.versions.delete(name);
     return this.version(name);
   }
 
   setAttributes(name: string, attributes: Record<string, Value>): void {
-    this.setAttrs.run({ name, attributes: JSON.stringify(attributes), now: now() });
+    this.store.run(this.sql.setAttrs, [name, JSON.stringify(attributes), now()]);
   }
 
   list(): Credentials[] {
-    return this.everyone.all().map(credentials);
+    return (this.store.all(this.sql.everyone) as unknown as Stored[]).map(credentials);
   }
 }
 

@@ -6,28 +6,27 @@
  * recognises a message the relay had to send twice.
  */
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Mapping } from '../../mapping/mapping.js';
-import type { Row } from '../../store/types.js';
-import type { SqliteStore } from '../../store/sqlite.js';
+import type { ProjectStore, Row } from '../../store/types.js';
 
 export const OUTBOX = '_alsx_outbox';
 
-export function ensureOutbox(db: Database.Database): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS "${OUTBOX}" (
-    "Id" INTEGER PRIMARY KEY AUTOINCREMENT,
+export function ensureOutbox(store: Pick<ProjectStore, 'dialect' | 'exec'>): void {
+  const { serialKey, bytes } = store.dialect.types;
+  store.exec(`CREATE TABLE IF NOT EXISTS "${OUTBOX}" (
+    "Id" ${serialKey},
     "MessageId" TEXT NOT NULL UNIQUE,
     "Topic" TEXT NOT NULL,
     "Key" TEXT,
-    "Value" BLOB NOT NULL,
+    "Value" ${bytes} NOT NULL,
     "Headers" TEXT NOT NULL DEFAULT '{}',
     "CreatedAt" TEXT NOT NULL,
     "Tx" TEXT,
     "SentAt" TEXT,
     "Attempts" INTEGER NOT NULL DEFAULT 0,
     "LastError" TEXT
-  )`);
-  db.exec(`CREATE INDEX IF NOT EXISTS "${OUTBOX}_unsent" ON "${OUTBOX}" ("SentAt", "Id")`);
+  );
+  CREATE INDEX IF NOT EXISTS "${OUTBOX}_unsent" ON "${OUTBOX}" ("SentAt", "Id")`);
 }
 
 export interface OutboxMessage {
@@ -49,24 +48,22 @@ export function messageValue(value: unknown): Buffer {
 }
 
 /** what late rule events (afterFlush, commit) receive to publish and to format messages */
-export function outboxContext(store: SqliteStore) {
-  const db = store.db;
+export function outboxContext(store: ProjectStore) {
+  const p = store.dialect.param;
+  const insert = `INSERT INTO "${OUTBOX}" ("MessageId", "Topic", "Key", "Value", "Headers", "CreatedAt", "Tx") VALUES (${[1, 2, 3, 4, 5, 6, 7].map(p).join(', ')})`;
   // created on the first publish (inside that transaction), so a database nobody publishes from is left alone
-  let insert: Database.Statement | undefined;
-  const statement = (): Database.Statement => {
-    if (!insert) {
-      ensureOutbox(db);
-      insert = db.prepare(
-        `INSERT INTO "${OUTBOX}" ("MessageId", "Topic", "Key", "Value", "Headers", "CreatedAt", "Tx") VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-    }
-    return insert;
-  };
+  let ensured = false;
   return (tx: { id: string; origin: string }) => ({
     publish(topic: string, key: string | number | null, value: unknown, headers: Record<string, string> = {}): void {
       if (typeof topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(topic))
         throw new Error(`publish: ${JSON.stringify(topic)} is not a topic name`);
-      statement().run(
+      // made inside this transaction, the table is gone again if it rolls back: it is known to be
+      // there only once a later publish finds it
+      if (!ensured) {
+        if (store.all(store.dialect.tableExists, [OUTBOX]).length) ensured = true;
+        else ensureOutbox(store);
+      }
+      store.run(insert, [
         randomUUID(),
         topic,
         key === null ? null : String(key),
@@ -74,7 +71,7 @@ export function outboxContext(store: SqliteStore) {
         JSON.stringify(headers),
         new Date().toISOString(),
         tx.id,
-      );
+      ]);
     },
     toDict(mapping: Mapping, row: Row): Record<string, unknown> {
       return mapping.toDict(row, store.schema, { find: (table, where, limit) => store.rowsWhere(table, where, limit) });

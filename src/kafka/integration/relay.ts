@@ -3,25 +3,26 @@
  * key, too), marks them sent, and retries with backoff while the broker is unreachable. A crash
  * between sending and marking resends a message; its `message-id` header lets consumers skip it.
  */
-import type Database from 'better-sqlite3';
 import type { MessageProducer } from '../client.js';
+import type { ProjectStore } from '../../store/types.js';
 import { ensureOutbox, OUTBOX } from './outbox.js';
 
 export interface RelayOptions {
   /** rows per send */
   batch: number;
   /**
-   * when idle, how often to ask SQLite whether another connection committed (PRAGMA data_version, a
-   * few microseconds); a poke wakes it at once for commits on this connection
+   * when idle, how often to ask the database whether another connection committed (store.changeMark:
+   * SQLite's data_version, a few microseconds); a poke wakes it at once for commits on this
+   * connection. Default: the store's own (ProjectStore.watchMs).
    */
-  watchMs: number;
+  watchMs?: number;
   /** and how often to look at the outbox anyway */
   pollMs: number;
   maxBackoffMs: number;
   log: (line: string) => void;
 }
 
-const DEFAULTS: RelayOptions = { batch: 500, watchMs: 5, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
+const DEFAULTS: RelayOptions = { batch: 500, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
 
 interface OutboxRow {
   Id: number;
@@ -41,12 +42,12 @@ export class OutboxRelay {
   sent = 0;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly store: ProjectStore,
     private readonly producer: () => Promise<MessageProducer>,
     options: Partial<RelayOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
-    ensureOutbox(db);
+    ensureOutbox(store);
   }
 
   start(): void {
@@ -66,18 +67,18 @@ export class OutboxRelay {
 
   /** rows not sent yet */
   pending(): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM "${OUTBOX}" WHERE "SentAt" IS NULL`).get() as { n: number }).n;
+    return Number(this.store.all(`SELECT count(*) AS n FROM "${OUTBOX}" WHERE "SentAt" IS NULL`)[0]!.n);
   }
 
   private async loop(): Promise<void> {
-    const unsent = this.db.prepare(
-      `SELECT "Id", "MessageId", "Topic", "Key", "Value", "Headers" FROM "${OUTBOX}" WHERE "SentAt" IS NULL ORDER BY "Id" LIMIT ?`,
-    );
-    const failed = this.db.prepare(`UPDATE "${OUTBOX}" SET "Attempts" = "Attempts" + 1, "LastError" = ? WHERE "Id" = ?`);
+    const { store } = this;
+    const p = store.dialect.param;
+    const unsent = `SELECT "Id", "MessageId", "Topic", "Key", "Value", "Headers" FROM "${OUTBOX}" WHERE "SentAt" IS NULL ORDER BY "Id" LIMIT ${p(1)}`;
+    const failed = `UPDATE "${OUTBOX}" SET "Attempts" = "Attempts" + 1, "LastError" = ${p(1)} WHERE "Id" = ${p(2)}`;
     let producer: MessageProducer | undefined;
     let backoff = 100;
     while (!this.stopped) {
-      const rows = unsent.all(this.options.batch) as OutboxRow[];
+      const rows = store.all(unsent, [this.options.batch]) as unknown as OutboxRow[];
       if (rows.length === 0) {
         await this.idle();
         continue;
@@ -94,12 +95,12 @@ export class OutboxRelay {
         );
         const now = new Date().toISOString();
         const ids = rows.map((r) => r.Id);
-        this.db.prepare(`UPDATE "${OUTBOX}" SET "SentAt" = ? WHERE "Id" IN (${ids.map(() => '?').join(', ')})`).run(now, ...ids);
+        store.run(`UPDATE "${OUTBOX}" SET "SentAt" = ${p(1)} WHERE "Id" IN (${ids.map((_, i) => p(i + 2)).join(', ')})`, [now, ...ids]);
         this.sent += rows.length;
         backoff = 100;
       } catch (e) {
         const message = (e as Error).message;
-        failed.run(message, rows[0]!.Id);
+        store.run(failed, [message, rows[0]!.Id]);
         this.options.log(
           `relay: could not send ${rows.length} outbox message${rows.length === 1 ? '' : 's'} (${message}); retrying in ${(backoff / 1000).toFixed(1)} s`,
         );
@@ -114,12 +115,13 @@ export class OutboxRelay {
 
   /** waits until another connection commits, a poke, or pollMs */
   private async idle(): Promise<void> {
-    const version = (): number => this.db.pragma('data_version', { simple: true }) as number;
+    const version = () => this.store.changeMark();
     const start = version();
+    const watchMs = this.options.watchMs ?? this.store.watchMs;
     const until = Date.now() + this.options.pollMs;
     let poked = false;
     while (!this.stopped && !poked && Date.now() < until && version() === start) {
-      poked = await this.sleep(this.options.watchMs);
+      poked = await this.sleep(watchMs);
     }
   }
 

@@ -9,7 +9,7 @@
 import { describe, parseBounded } from '../../bounded-json.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SqliteStore } from '../../store/sqlite.js';
+import type { ProjectStore } from '../../store/types.js';
 import { NotReadOnly, type Row, type Value } from '../../store/types.js';
 import type { Turns } from '../../rules/turns.js';
 import { ApiError } from '../../api/jsonapi/errors.js';
@@ -107,7 +107,7 @@ export function checkParams(method: Method, input: Record<string, unknown>, from
 }
 
 /** what a method may read: rows by key or columns, and read-only SQL */
-export function readApi(store: SqliteStore): ReadApi {
+export function readApi(store: ProjectStore): ReadApi {
   const nameOf = (t: unknown): string => (is(t, Table) ? getTableName(t) : String(t));
   const tableOf = (t: unknown) => {
     const info = store.schema.tables.get(nameOf(t));
@@ -140,7 +140,7 @@ export function readApi(store: SqliteStore): ReadApi {
  */
 export async function serveRequests(
   service: Service,
-  store: SqliteStore,
+  store: ProjectStore,
   brokers: string[],
   log: (line: string) => void,
   security?: RpcSecurity,

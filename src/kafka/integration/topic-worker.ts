@@ -7,11 +7,10 @@
  * why, and the worker moves on; a transient failure (database busy) is retried.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { JsonBoundsError, parseBounded } from '../../bounded-json.js';
 import type { Engine } from '../../rules/engine.js';
 import type { Dialect } from '../../store/dialect.js';
-import type { SqliteStore } from '../../store/sqlite.js';
+import type { ProjectStore } from '../../store/types.js';
 import { insertTree, MappingError, type Mapping } from '../../mapping/mapping.js';
 import type { UnitOfWork } from '../../rules/unit-of-work.js';
 import type { IncomingMessage, MessageProducer } from '../client.js';
@@ -25,13 +24,14 @@ export const INBOX = '_alsx_inbox';
 /** a consumer declaration with its group decided */
 export type TopicHandler = Consumer & { group: string };
 
-export function ensureInbox(db: Database.Database): void {
-  db.exec(
+export function ensureInbox(store: ProjectStore): void {
+  store.exec(
     `CREATE TABLE IF NOT EXISTS "${INBOX}" ("MessageId" TEXT PRIMARY KEY, "Topic" TEXT NOT NULL, "Partition" INTEGER NOT NULL, "Offset" TEXT NOT NULL, "ReceivedAt" TEXT NOT NULL, "Tx" TEXT, "Outcome" TEXT NOT NULL DEFAULT 'applied', "Digest" TEXT)`,
   );
-  // inboxes made before messages were fingerprinted
-  const columns = db.prepare(`SELECT name FROM pragma_table_info('${INBOX}')`).all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'Digest')) db.exec(`ALTER TABLE "${INBOX}" ADD COLUMN "Digest" TEXT`);
+  // inboxes made before messages were fingerprinted (on SQLite: alsx came to PostgreSQL later)
+  if (store.dialect.name !== 'sqlite') return;
+  const columns = store.all(`SELECT name FROM pragma_table_info('${INBOX}')`);
+  if (!columns.some((c) => c.name === 'Digest')) store.exec(`ALTER TABLE "${INBOX}" ADD COLUMN "Digest" TEXT`);
 }
 
 /** what a message says (key and value): a message-id seen again with other content is not a redelivery */
@@ -47,11 +47,11 @@ function fingerprint(m: IncomingMessage): string {
 export type Outcome = { status: 'applied'; tx: string } | { status: 'duplicate' } | { status: 'dead-lettered'; reason: string };
 
 export class TopicWorker {
-  private readonly seen: Database.Statement;
-  private readonly record: Database.Statement;
+  private readonly seenSql: string;
+  private readonly recordSql: string;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: ProjectStore,
     private readonly engine: Engine,
     private readonly handler: TopicHandler,
     private readonly deadLetters: () => Promise<MessageProducer>,
@@ -59,11 +59,18 @@ export class TopicWorker {
     /** the project's grants, for consumers that apply messages as a user */
     private readonly security?: ConsumerSecurity,
   ) {
-    ensureInbox(store.db);
-    this.seen = store.db.prepare(`SELECT "Digest", "Topic", "Partition", "Offset" FROM "${INBOX}" WHERE "MessageId" = ?`);
-    this.record = store.db.prepare(
-      `INSERT OR IGNORE INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome", "Digest") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    ensureInbox(store);
+    const p = store.dialect.param;
+    this.seenSql = `SELECT "Digest", "Topic", "Partition", "Offset" FROM "${INBOX}" WHERE "MessageId" = ${p(1)}`;
+    this.recordSql = `INSERT INTO "${INBOX}" ("MessageId", "Topic", "Partition", "Offset", "ReceivedAt", "Tx", "Outcome", "Digest") VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(', ')}) ON CONFLICT DO NOTHING`;
+  }
+
+  private seen(id: string): Seen | undefined {
+    return this.store.all(this.seenSql, [id])[0] as Seen | undefined;
+  }
+
+  private record(...values: (string | number | null)[]): void {
+    this.store.run(this.recordSql, values);
   }
 
   /**
@@ -78,7 +85,7 @@ export class TopicWorker {
   private async apply(m: IncomingMessage): Promise<Outcome> {
     const id = this.identity(m);
     const digest = fingerprint(m);
-    const earlier = this.seen.get(id) as Seen | undefined;
+    const earlier = this.seen(id) as Seen | undefined;
     if (earlier) return earlier.Digest === null || earlier.Digest === digest ? { status: 'duplicate' } : this.conflict(m, id, earlier);
     let dict: unknown;
     try {
@@ -103,7 +110,7 @@ export class TopicWorker {
     try {
       outcome = this.engine.transaction(
         (uow) => {
-          if (this.seen.get(id)) {
+          if (this.seen(id)) {
             duplicate = true; // another worker got there first
             return;
           }
@@ -115,7 +122,7 @@ export class TopicWorker {
               message,
               asUser ? { ...asUser.api(), insertMapped: (mp, d) => asUser!.insertMapped(mp, d) } : this.consumerTx(uow),
             );
-          this.record.run(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied', digest);
+          this.record(id, m.topic, m.partition, m.offset, new Date().toISOString(), uow.trace.tx, 'applied', digest);
         },
         { origin: 'kafka', user: scope ? scope.user : undefined, beforeCommit: () => asUser?.writer.checkAfter() },
       );
@@ -190,7 +197,7 @@ export class TopicWorker {
       },
     ]);
     // remembered, so a redelivery (offsets are committed in batches) does not dead-letter it twice
-    this.record.run(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered', fingerprint(m));
+    this.record(this.identity(m), m.topic, m.partition, m.offset, new Date().toISOString(), null, 'dead-lettered', fingerprint(m));
     this.log(`${m.topic}/${m.partition}/${m.offset} → ${m.topic}.dlq: ${error}`);
     return { status: 'dead-lettered', reason: error };
   }
