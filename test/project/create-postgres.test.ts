@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type CreateReport } from '../../src/project/create/create.js';
 import { ProjectError } from '../../src/project/load.js';
 import { readScenario, scenarioFiles } from '../../src/scenarios/load.js';
+import { alsx } from '../helpers/cli.js';
 import { everyCollection, serve, type ServedProject, typeCheck } from '../helpers/created-project.js';
 import { createPgDatabase, pgTestDatabase } from '../helpers/postgres.js';
 
@@ -41,8 +42,10 @@ function withPassword(url: string): string {
 
 /** the tables and views of the database's public schema, with count(*) of each */
 async function tablesOf(db: { pool: { query: (sql: string) => Promise<{ rows: any[] }> } }): Promise<Record<string, number>> {
+  // (alsx's own _alsx_* tables, made when the project is opened, are not the application's)
   const { rows } = await db.pool.query(
-    `SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v') ORDER BY 1`,
+    `SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')
+        AND c.relname NOT LIKE '\\_alsx\\_%' ORDER BY 1`,
   );
   const counts: Record<string, number> = {};
   for (const { name } of rows) counts[name] = (await db.pool.query(`SELECT count(*)::int AS n FROM "${name}"`)).rows[0].n;
@@ -173,7 +176,7 @@ describe('Chinook on PostgreSQL', () => {
     expect(rules).toContain('// formula(InvoiceLine.Amount, (i) => i.Quantity * i.UnitPrice),');
     // a column an example needs is added with psql, quoted so PostgreSQL keeps its case
     expect(rules).toContain(
-      `// needs a column: psql '${chinook.url}' -c 'ALTER TABLE "InvoiceLine" ADD COLUMN "Amount" numeric(10,2) NOT NULL DEFAULT 0'`,
+      `// needs a column: psql '${chinook.url.replace(/^postgres:/, 'postgresql:')}' -c 'ALTER TABLE "InvoiceLine" ADD COLUMN "Amount" numeric(10,2) NOT NULL DEFAULT 0'`,
     );
     const uncommented = rules.replace(/^ {2}\/\/ ((?:constraint|defaults|afterFlush)\(.*| {2}\(.*)$/gm, '  $1');
     expect(uncommented.match(/^ {2}(constraint|defaults|afterFlush)\(/gm)).toHaveLength(3);
@@ -234,6 +237,28 @@ describe('what alsx create refuses on PostgreSQL, in the user’s terms and with
     await expect(createProject({ db: northwind.url, seed: 'seed.sql', dir: join(WORK, 'never') })).rejects.toThrow(
       /--seed goes with --sql \(a PostgreSQL database already holds its data\)/,
     );
+  });
+});
+
+describe('the command, as a user runs it', () => {
+  it('says what it made and where the password comes from; --json gives the report; a refusal exits 2', async () => {
+    const dir = join(WORK, 'cli-chinook');
+    const r = alsx(['create', '--db', withPassword(chinook.url), dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`… reading ${chinook.url}`);
+    expect(r.stdout).toMatch(new RegExp(`^Created .*cli-chinook from ${chinook.url.replace(/[.?]/g, '\\$&')}: 11 tables, 1 view`));
+    expect(r.stdout).toMatch(/PlaylistTrack\s+61 rows\s+key PlaylistId \+ TrackId/);
+    expect(r.stdout).toContain('Its password comes from PGPASSWORD or ~/.pgpass');
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    const json = alsx(['create', '--db', withPassword(chinook.url), dir, '--force', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as CreateReport;
+    expect(report).toMatchObject({ source: chinook.url, database: 'postgres', loose: [] });
+    expect(json.stdout).not.toContain(PASSWORD);
+    const refused = alsx(['create', '--db', `postgres://app:${PASSWORD}@127.0.0.1:${await freePort()}/shop`, join(WORK, 'never')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:\d+/);
+    expect(refused.stderr).not.toContain(PASSWORD);
   });
 });
 
