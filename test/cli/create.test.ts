@@ -197,7 +197,7 @@ describe('alsx create in scripts: what is missing is said, with exit code 2', ()
   it('--help', () => {
     const r = alsx(['create', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--db <file>/);
+    expect(r.stdout).toMatch(/--db <file\|url>.*PostgreSQL URL/);
     expect(r.stdout).toMatch(/--sql <file>/);
     expect(r.stdout).toMatch(/--force/);
   });
