@@ -171,7 +171,8 @@ function describe(r: CreateReport, dir: string): string {
     'Next:',
     `  ${cli} open ${dir}       the workbench: browse the tables, watch each transaction`,
     `  ${cli} serve ${dir}      the JSON:API on http://127.0.0.1:5656/api`,
-    `  ${cli} test ${dir}       the smoke scenario (every table answers)`,
+    // scenarios run on SQLite projects only, for now
+    ...(r.database === 'postgres' ? [] : [`  ${cli} test ${dir}       the smoke scenario (every table answers)`]),
     `  then declare rules in ${join(dir, 'logic/rules.ts')} (a commented example of each rule type is there)`,
     '',
   );
