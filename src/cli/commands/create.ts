@@ -94,7 +94,7 @@ async function askSource(): Promise<{ db?: string; sql?: string }> {
     ],
   });
   if (kind === 'pg') {
-    const { isPgUrl } = await import('../../project/create/pg-url.js');
+    const { isPgUrl } = await import('../../store/pg-url.js');
     const url = await input({
       message: 'PostgreSQL URL (the password from PGPASSWORD or ~/.pgpass):',
       default: 'postgres://localhost:5432/',

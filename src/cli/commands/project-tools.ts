@@ -96,10 +96,9 @@ export function registerProjectTools(program: Command): void {
     )
     .argument('<project>', 'project folder')
     .action(async (dir: string) => {
-      const { ensureDatabase, openPostgres, readProject } = await import('../../project/load.js');
+      const { describeUrl, ensureDatabase, openPostgres, readProject } = await import('../../project/load.js');
       const project = await readProject(dir);
       if (project.dbUrl) {
-        const { describeUrl } = await import('../../store/postgres.js');
         const { store } = await openPostgres(project, project.dbUrl, { reset: true });
         store.close();
         process.stdout.write(`${theme().ok('✔')} ${project.name}: PostgreSQL database rebuilt (${describeUrl(project.dbUrl)})\n`);

@@ -15,7 +15,7 @@ import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDataba
 import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
 import { alterHint, generateRules, psqlHint, schemaHint } from './rules-template.js';
 import { readPgDatabase } from './pg-source.js';
-import { isPgUrl, parsePgUrl } from './pg-url.js';
+import { isPgUrl, parsePgUrl, type PgUrl, PgUrlError } from '../../store/pg-url.js';
 import {
   adminFile,
   configFile,
@@ -94,7 +94,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
     throw new ProjectError(
       'give the database to start from: --db <file.sqlite>, --db postgres://user@host:port/dbname, or --sql <schema.sql>',
     );
-  const pgUrl = options.db && isPgUrl(options.db) ? parsePgUrl(options.db) : undefined;
+  const pgUrl = options.db && isPgUrl(options.db) ? readUrl(options.db) : undefined;
   if (options.seed && !options.sql)
     throw new ProjectError(`--seed goes with --sql (${pgUrl ? 'a PostgreSQL database' : 'an SQLite file'} already holds its data)`);
   const dir = resolve(options.dir);
@@ -213,6 +213,14 @@ async function openOnce(dir: string, pgUrl: string | undefined): Promise<string[
       if (before === undefined) delete process.env.ALSX_DATABASE_URL;
       else process.env.ALSX_DATABASE_URL = before;
     }
+  }
+}
+
+function readUrl(text: string): PgUrl {
+  try {
+    return parsePgUrl(text);
+  } catch (e) {
+    throw e instanceof PgUrlError ? new ProjectError(`--db: ${e.message}`) : e;
   }
 }
 

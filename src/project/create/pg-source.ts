@@ -12,7 +12,7 @@ import { introspectPg } from '../../store/pg-introspect.js';
 import { pgTypes } from '../../store/pg-values.js';
 import type { TableInfo } from '../../store/types.js';
 import { ProjectError } from '../errors.js';
-import { parsePgUrl, type PgUrl } from './pg-url.js';
+import { CONNECT_TIMEOUT_MS, explainConnectError, parsePgUrl, type PgUrl, PgUrlError } from '../../store/pg-url.js';
 import type { SourceDatabase } from './source.js';
 
 /** how a key column gets its values: an identity column (ALWAYS or BY DEFAULT), or a serial's sequence */
@@ -28,10 +28,14 @@ export interface PgFacts {
 const COUNT_LIMIT_BYTES = 256 * 1024 * 1024;
 /** a view's count(*) may run its whole query: past this, its count is left out */
 const VIEW_COUNT_TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 15_000;
 
 export async function readPgDatabase(text: string, progress: (message: string) => void = () => {}): Promise<SourceDatabase> {
-  const url = parsePgUrl(text);
+  let url: ReturnType<typeof parsePgUrl>;
+  try {
+    url = parsePgUrl(text);
+  } catch (e) {
+    throw e instanceof PgUrlError ? new ProjectError(`--db: ${e.message}`) : e;
+  }
   const client = new pg.Client({
     connectionString: url.connect,
     types: pgTypes,
@@ -43,7 +47,7 @@ export async function readPgDatabase(text: string, progress: (message: string) =
     await client.connect();
   } catch (e) {
     await client.end().catch(() => {});
-    throw connectionError(e, url);
+    throw new ProjectError(explainConnectError(e, url));
   }
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -140,49 +144,3 @@ async function keyGeneration(client: pg.Client): Promise<Map<string, PgKeyGenera
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** a failure to connect, in the user's terms, with the fix */
-export function connectionError(e: unknown, url: PgUrl): ProjectError {
-  const err = e as Error & { code?: string };
-  const message = err.message ?? String(e);
-  const passwordHelp = `set PGPASSWORD, add a line to ~/.pgpass (host:port:database:user:password), or give the URL with its password in ALSX_DATABASE_URL`;
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return new ProjectError(
-        `cannot reach PostgreSQL at ${url.server}: nothing accepts connections there — start the server, or correct the host and port in the URL`,
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ProjectError(`cannot reach PostgreSQL at ${url.server}: the host name is not known — correct the host in the URL`);
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new ProjectError(
-        `cannot reach PostgreSQL at ${url.server} (${err.code}): check the host and port, and that a firewall lets you through`,
-      );
-    case 'ENOENT':
-      return new ProjectError(
-        `cannot reach PostgreSQL at ${url.server}: no server socket there — start the server, or correct ?host= in the URL`,
-      );
-    case '28P01':
-      return new ProjectError(`PostgreSQL at ${url.server}: authentication failed for user "${url.user}" — ${passwordHelp}`);
-    case '28000':
-      return new ProjectError(
-        `PostgreSQL at ${url.server} does not let user "${url.user}" in (${message}) — name a user who may connect to ${url.database}, ` +
-          `or ask its administrator to create the role or allow it in pg_hba.conf`,
-      );
-    case '3D000':
-      return new ProjectError(
-        `PostgreSQL at ${url.server} has no database "${url.database}" — correct its name in the URL, or create it (createdb ${url.database})`,
-      );
-    case '53300':
-      return new ProjectError(`PostgreSQL at ${url.server} has no connection slots left (${message}): try again, or raise max_connections`);
-  }
-  if (/password must be a string|no password|password authentication/i.test(message))
-    return new ProjectError(`PostgreSQL at ${url.server} asks user "${url.user}" for a password and none was given — ${passwordHelp}`);
-  if (/timeout/i.test(message))
-    return new ProjectError(
-      `cannot reach PostgreSQL at ${url.server}: no answer in ${CONNECT_TIMEOUT_MS / 1000} s — check the host and port, and that a firewall lets you through`,
-    );
-  if (/SSL|TLS|certificate/i.test(message))
-    return new ProjectError(`PostgreSQL at ${url.server}: ${message} — adjust sslmode in the URL (e.g. ?sslmode=require)`);
-  return new ProjectError(`cannot connect to PostgreSQL at ${url.server}: ${message.split(url.connect).join(url.shown)}`);
-}
