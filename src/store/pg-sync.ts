@@ -34,6 +34,15 @@ async function connect() {
   client = new pg.Client({ connectionString: url, types: raw, application_name: 'alsx', connectionTimeoutMillis: workerData.connectTimeoutMs });
   client.on('error', () => { client = undefined; }); // the server went away: connect again on the next query
   await client.connect();
+  // one write per query, not one per protocol message (see pg-reads.ts corkWrites)
+  const stream = client.connection && client.connection.stream;
+  if (stream && stream.cork) {
+    const query = client.query.bind(client);
+    client.query = (...args) => {
+      if (!stream.writableCorked) { stream.cork(); process.nextTick(() => stream.uncork()); }
+      return query(...args);
+    };
+  }
   if (settings) await client.query(settings);
 }
 port.on('message', async (req) => {

@@ -60,6 +60,8 @@ export class PgStore implements ProjectStore {
       types: pgTypes,
       max: options.poolSize ?? 8,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // queries asked together go out together (a snapshot's BEGIN, a count and its page)
+      pipeline: true,
       application_name: 'alsx-reads',
       ...(options.schema ? { options: `-c search_path=${q(options.schema)}` } : {}),
     });
