@@ -21,8 +21,8 @@ describe(':sql', () => {
       ],
       more: false,
       columns: [
-        { name: 'Id', type: 'VARCHAR(8000)' },
-        { name: 'Balance', type: 'DECIMAL(10, 2)' },
+        { name: 'Id', type: 'VARCHAR(8000)', kind: 'text', scale: null },
+        { name: 'Balance', type: 'DECIMAL(10, 2)', kind: 'decimal', scale: 2 },
       ],
     });
     const big = await readQuery(nw.file, 'select Id from OrderDetail', { max: 500 });
