@@ -86,7 +86,7 @@ async function columnTypes(client: pg.Client, fields: pg.FieldDef[]): Promise<Ro
       'SELECT format_type(f.t, f.m) AS type FROM unnest($1::oid[], $2::int4[]) WITH ORDINALITY AS f(t, m, i) ORDER BY f.i',
       [fromTables.map((f) => f.dataTypeID), fromTables.map((f) => f.dataTypeModifier)],
     );
-    fromTables.forEach((f, i) => types.set(f, rows[i]!.type));
+    for (const [i, f] of fromTables.entries()) types.set(f, rows[i]!.type);
   }
   return fields.map((f) => ({ name: f.name, type: types.get(f) ?? null }));
 }
