@@ -157,7 +157,7 @@ export class TableSource {
 
   private readonly ownsConnection: boolean;
 
-  /** on a SQLite file (opened read-only here, and closed by close()) or on a reader the caller owns (and closes) */
+  /** on a SQLite file (opened read-only here, closed by close()) or on a reader — closed by close() with `ownsReader`, else the caller's to close */
   constructor(db: string | SyncReader, options: SourceOptions & { ownsReader?: boolean } = {}) {
     this.ownsConnection = typeof db === 'string' || options.ownsReader === true;
     this.db = typeof db === 'string' ? new SqliteSyncReader(db) : db;
@@ -190,7 +190,7 @@ export class TableSource {
     if (this.ownsConnection) this.db.close();
   }
 
-  /** the database's SQL (the pane's row security is written in it) */
+  /** the SQL of the database read */
   get dialect(): SyncReader['dialect'] {
     return this.db.dialect;
   }
