@@ -38,14 +38,18 @@
  *       pseudo-terminal: per j in the Customer grid (target ≤ 2 KB) and per transaction streamed
  *       through the API into the Trace pane, with the full-screen clears (ESC[2J) among them.
  *
+ *   (j) (c)'s two loads on PostgreSQL: the API against bare Express + pg (a pool, named statements) on the
+ *       same database — a server from ALSX_TEST_PG_URL, or one started with scripts/postgres-test-server.sh;
+ *       target ≥ 0.7× as on SQLite.
+ *
  * BENCH_ONLY=e,f npm run bench runs only those parts.
  * BENCH_ROUNDS=1 npm run bench also prints each round's milliseconds and requests per second (to see the noise),
  * and (g)'s per-run start-up times;
  * BENCH_API_PROF=<folder> npm run bench writes a CPU profile of the API servers' process there (--cpu-prof).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { benchBroker } from './broker.js';
 import { benchIntegration } from './integration.js';
 import { benchStartup, benchTui } from './tui.js';
@@ -55,6 +59,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import type Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../src/project/load.js';
 import type { TxOp } from '../src/rules/engine.js';
@@ -375,10 +380,10 @@ interface Servers {
   stop(): Promise<void>;
 }
 
-/** bench/api-servers.ts in a child process, on a private copy of Northwind; resolves once both servers listen */
+/** bench/api-servers.ts in a child process, on a private copy of Northwind (a file, or a PostgreSQL URL); resolves once both servers listen */
 async function startServers(template: string): Promise<Servers> {
-  const file = join(workDir, 'api.sqlite');
-  copyFileSync(template, file);
+  const file = template.startsWith('postgres') ? template : join(workDir, 'api.sqlite');
+  if (file !== template) copyFileSync(template, file);
   const prof = process.env.BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_API_PROF)}`] : [];
   const child = spawn(process.execPath, ['--import', 'tsx', ...prof, join(import.meta.dirname, 'api-servers.ts'), file], {
     cwd: resolve(import.meta.dirname, '..'),
@@ -627,10 +632,89 @@ async function benchApi(template: string): Promise<{ byId: LoadFigures; list: Lo
   }
 }
 
+// ── (j) the JSON:API on PostgreSQL vs. bare Express + pg ──────────────────────────────────────
+
+/** a PostgreSQL Northwind of the bench's own: on ALSX_TEST_PG_URL's server, or a throwaway one started here */
+async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  let server = process.env.ALSX_TEST_PG_URL;
+  let stopServer = async () => {};
+  if (!server) {
+    const script = resolve(import.meta.dirname, '../scripts/postgres-test-server.sh');
+    const run = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
+    const url = /^ALSX_TEST_PG_URL=(.*)$/m.exec(run.stdout ?? '')?.[1];
+    const dir = /^ALSX_TEST_PG_DIR=(.*)$/m.exec(run.stdout ?? '')?.[1];
+    if (run.status !== 0 || !url) throw new BenchFailure(`(j) no PostgreSQL server: ${run.stderr?.trim() || run.error?.message}`);
+    server = url;
+    stopServer = async () => void spawnSync('bash', [script, 'stop', dir!]);
+  }
+  const name = `alsx_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  const loader = new pg.Client({ connectionString: u.toString() });
+  await loader.connect();
+  for (const f of ['schema.sql', 'seed.sql']) await loader.query(readFileSync(join(NORTHWIND, 'db/postgres', f), 'utf8'));
+  await loader.end();
+  return {
+    url: u.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+      await admin.end();
+      await stopServer();
+    },
+  };
+}
+
+async function benchApiPostgres(): Promise<{ byId: LoadFigures; list: LoadFigures }> {
+  const database = await benchPostgres();
+  try {
+    const servers = await startServers(database.url);
+    try {
+      const token = await adminToken(servers.api);
+      const headers = { Authorization: `Bearer ${token}`, Accept: JSONAPI_MEDIA_TYPE };
+      const byIdSides = {
+        api: { url: `${servers.api}/api/Customer/ALFKI`, headers },
+        bare: { url: `${servers.bare}/bare/Customer/ALFKI`, headers },
+      };
+      const listSides = {
+        api: { url: `${servers.api}/api/Order?${ORDER_LIST_QUERY}`, headers },
+        bare: { url: `${servers.bare}/bare/Order?EmployeeId=5`, headers },
+      };
+      await checkSameCustomer(byIdSides.api.url, byIdSides.bare.url, headers);
+      await checkSameOrders(listSides.api.url, listSides.bare.url, headers);
+      const figures = (rps: Record<'api' | 'bare', number[]>): LoadFigures => ({
+        apiRps: median(rps.api),
+        bareRps: median(rps.bare),
+        ratio: medianRatio(rps.api, rps.bare),
+      });
+      return {
+        byId: figures(await interleavedLoad(byIdSides, 'by id (PostgreSQL)')),
+        list: figures(await interleavedLoad(listSides, 'list (PostgreSQL)')),
+      };
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
 // ── report ────────────────────────────────────────────────────────────────────────────────────
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+function printLoad(title: string, f: LoadFigures): void {
+  console.log(`    ${title}`);
+  console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
+  console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
+  console.log(
+    `    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`,
+  );
+}
 
 function printHeader(): void {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
@@ -684,14 +768,6 @@ async function main(): Promise<void> {
       `(c) the JSON:API under load (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + better-sqlite3 serving the same data`,
     );
     console.log("    (API: security on, admin's Bearer token, full JSON:API documents; bare: prepared statements, res.json of the rows)");
-    const printLoad = (title: string, f: LoadFigures): void => {
-      console.log(`    ${title}`);
-      console.log(`    bare            ${fmt(f.bareRps).padStart(8)} req/s`);
-      console.log(`    API             ${fmt(f.apiRps).padStart(8)} req/s`);
-      console.log(
-        `    API ÷ bare      ${fmt(f.ratio, 2).padStart(8)}   target ≥ ${TARGET_API_RATIO}   ${verdict(f.ratio >= TARGET_API_RATIO)}`,
-      );
-    };
     printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', c.byId);
     printLoad(
       'GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)',
@@ -809,6 +885,19 @@ async function main(): Promise<void> {
       `    alsx create             ${fmt(h.createMs).padStart(8)} ms   (+ schema, row counts, the scan for loose values, files, opening it once)`,
     );
     console.log(`    create ÷ copies ${fmt(h.createMs / h.copyMs, 2)}×   (no target: for information)`);
+  }
+
+  if (only('j')) {
+    const j = await benchApiPostgres();
+    console.log(
+      `(j) the JSON:API on PostgreSQL (autocannon, ${API_CONNECTIONS} connections) vs. bare Express + pg (a pool, named statements) serving the same data`,
+    );
+    printLoad('GET /api/Customer/ALFKI vs. GET /bare/Customer/ALFKI (one row by key)', j.byId);
+    printLoad(
+      'GET /api/Order?filter[EmployeeId]=5&include=Customer&sort=-Id&page[limit]=10 vs. 2 statements (10 orders, their customers)',
+      j.list,
+    );
+    console.log('');
   }
 
   if (only('i')) {

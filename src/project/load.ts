@@ -9,7 +9,8 @@ import { copyFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSyn
 import { basename, join, relative as pathRelative, resolve } from 'node:path';
 import { SqliteStore } from '../store/sqlite.js';
 import { buildFromSql as buildSqlite } from '../store/sqlite-build.js';
-import { describeUrl, explainPgError, PgStore } from '../store/postgres.js';
+import { PgStore } from '../store/postgres.js';
+import { explainConnectError, isPgUrl, parsePgUrl, PgUrlError } from '../store/pg-url.js';
 import { buildPg, pgState } from '../store/pg-build.js';
 import type { ProjectStore } from '../store/types.js';
 import { compile } from '../rules/compile.js';
@@ -160,7 +161,8 @@ export async function openPostgres(
   try {
     store = await PgStore.open(url, { schema: db.pgSchema, synchronousCommit: db.synchronousCommit });
   } catch (e) {
-    throw new ProjectError(explainPgError(e, url));
+    if (e instanceof PgUrlError) throw new ProjectError(`${process.env.ALSX_DATABASE_URL ? 'ALSX_DATABASE_URL' : 'db.url'}: ${e.message}`);
+    throw new ProjectError(explainConnectError(e, parsePgUrl(url)));
   }
   try {
     const files = pgSources(project);
@@ -231,7 +233,16 @@ export interface OpenOptions extends EngineOptions {
   db?: string;
 }
 
-export const isPgUrl = (s: string): boolean => /^postgres(ql)?:\/\//i.test(s);
+export { isPgUrl };
+
+/** where a URL points, without its password: for messages */
+export function describeUrl(url: string): string {
+  try {
+    return parsePgUrl(url).shown;
+  } catch {
+    return 'the PostgreSQL URL';
+  }
+}
 
 export async function openProject(dir: string, options: OpenOptions = {}): Promise<OpenProject> {
   const project = await readProject(dir);

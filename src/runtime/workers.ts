@@ -33,6 +33,7 @@ export async function startWorkers(
   const { log } = options;
   const relay = new OutboxRelay(project.store, () => connectProducer(brokers, `alsx-${project.name}-relay`), {
     log: (l) => log(l, 'warn'),
+    turns: project.engine.turns,
   });
   relay.start();
   const summary = [`outbox relay → ${brokers.join(',')}`];

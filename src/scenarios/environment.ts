@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureDatabase, openProject, readProject, type OpenProject, type Project } from '../project/load.js';
+import { ensureDatabase, openProject, ProjectError, readProject, type OpenProject, type Project } from '../project/load.js';
 import type { TxOutcome } from '../rules/engine.js';
 import { Broker } from '../kafka/broker/broker.js';
 import { loadIntegration } from '../kafka/integration/load.js';
@@ -25,6 +25,11 @@ export class Templates {
   private readonly built = new Map<string, string>();
 
   async seedOf(project: Project): Promise<string> {
+    if (project.dbUrl)
+      throw new ProjectError(
+        `${project.name} runs on PostgreSQL, and scenarios do not yet: each needs a fresh database of its own, which alsx makes only on SQLite for now. ` +
+          'A project with db/schema.sql and db/seed.sql runs its scenarios on SQLite when ALSX_DATABASE_URL is not set.',
+      );
     let file = this.built.get(project.dir);
     if (!file) {
       file = join(this.dir, `${basename(project.dir)}-seed.sqlite`);

@@ -31,9 +31,18 @@ const answer = (message) => {
 };
 const failure = (e) => ({ error: { message: String((e && e.message) || e), code: e && e.code, detail: e && e.detail, column: e && e.column, constraint: e && e.constraint, table: e && e.table } });
 async function connect() {
-  client = new pg.Client({ connectionString: url, types: raw, application_name: 'alsx' });
+  client = new pg.Client({ connectionString: url, types: raw, application_name: 'alsx', connectionTimeoutMillis: workerData.connectTimeoutMs });
   client.on('error', () => { client = undefined; }); // the server went away: connect again on the next query
   await client.connect();
+  // one write per query, not one per protocol message (see pg-reads.ts corkWrites)
+  const stream = client.connection && client.connection.stream;
+  if (stream && stream.cork) {
+    const query = client.query.bind(client);
+    client.query = (...args) => {
+      if (!stream.writableCorked) { stream.cork(); process.nextTick(() => stream.uncork()); }
+      return query(...args);
+    };
+  }
   if (settings) await client.query(settings);
 }
 port.on('message', async (req) => {
@@ -77,6 +86,8 @@ export interface PgSyncOptions {
   settings?: string;
   /** how long one query may take before this side gives up (the server's statement_timeout should be shorter) */
   deadlineMs?: number;
+  /** how long connecting may take */
+  connectTimeoutMs?: number;
 }
 
 export class PgSyncConnection {
@@ -93,7 +104,14 @@ export class PgSyncConnection {
     this.port = port1;
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { driver, port: port2, flag: this.flag.buffer, url, settings: options.settings },
+      workerData: {
+        driver,
+        port: port2,
+        flag: this.flag.buffer,
+        url,
+        settings: options.settings,
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      },
       transferList: [port2],
     });
     this.worker.unref();

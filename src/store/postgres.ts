@@ -14,6 +14,7 @@ import { postgresDialect } from './dialect.js';
 import { introspectPg } from './pg-introspect.js';
 import { PgReads } from './pg-reads.js';
 import { PgSyncConnection } from './pg-sync.js';
+import { CONNECT_TIMEOUT_MS } from './pg-url.js';
 import { pgTypes } from './pg-values.js';
 import { NotReadOnly, type ForeignKey, type ProjectStore, type Row, type Schema, type TableInfo, type Value } from './types.js';
 
@@ -32,47 +33,6 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** PostgreSQL's synchronous_commit for alsx's writes ('off': as SQLite's NORMAL, a crash of the machine may lose the last commits) */
   synchronousCommit?: 'on' | 'off';
-}
-
-/** where a URL points, without its password: for messages */
-export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.hostname || 'localhost'}:${u.port || 5432}${u.pathname}`;
-  } catch {
-    return 'a PostgreSQL URL that cannot be read';
-  }
-}
-
-/** why connecting to `url` failed, in the user's terms, with the fix (never the password) */
-export function explainPgError(e: unknown, url: string): string {
-  const where = describeUrl(url);
-  const { code, message } = (e ?? {}) as { code?: string; message?: string };
-  let user = 'postgres';
-  let database = '';
-  let host = 'localhost:5432';
-  try {
-    const u = new URL(url);
-    user = decodeURIComponent(u.username) || process.env.PGUSER || user;
-    database = decodeURIComponent(u.pathname.slice(1));
-    host = `${u.hostname || 'localhost'}:${u.port || 5432}`;
-  } catch {
-    return `${where}: not a PostgreSQL URL; write it as postgres://user@host:port/database`;
-  }
-  if (
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    code === 'EHOSTUNREACH' ||
-    code === 'ETIMEDOUT' ||
-    /ECONNREFUSED|ENOTFOUND/.test(message ?? '')
-  )
-    return `PostgreSQL at ${host} does not answer (${code ?? message}); is the server running, and is the host and port right?`;
-  if (code === '28P01' || code === '28000' || /password authentication failed|no password supplied|SASL/.test(message ?? ''))
-    return `PostgreSQL at ${host} refused user ${user}: ${message}; give the password in PGPASSWORD, ~/.pgpass or ALSX_DATABASE_URL (not in alsx.config.ts)`;
-  if (code === '3D000')
-    return `PostgreSQL at ${host} has no database ${JSON.stringify(database)}; create it (createdb ${database}) or fix the URL`;
-  if (code === '3F000') return `${where}: ${message}; fix db.pgSchema`;
-  return `${where}: ${message ?? String(e)}`;
 }
 
 export class PgStore implements ProjectStore {
@@ -95,22 +55,27 @@ export class PgStore implements ProjectStore {
 
   /** connects, reads the schema and opens the read pool */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
-    const searchPath = options.schema ? `; SET search_path TO ${q(options.schema)}` : '';
-    const commit = options.synchronousCommit ? `; SET synchronous_commit = ${options.synchronousCommit}` : '';
-    const conn = new PgSyncConnection(url, { settings: `${SESSION}${searchPath}${commit}` });
     const pool = new pg.Pool({
       connectionString: url,
       types: pgTypes,
       max: options.poolSize ?? 8,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // queries asked together go out together (a snapshot's BEGIN, a count and its page)
+      pipeline: true,
       application_name: 'alsx-reads',
       ...(options.schema ? { options: `-c search_path=${q(options.schema)}` } : {}),
     });
     pool.on('error', () => {}); // an idle client the server dropped: the pool replaces it
+    let conn: PgSyncConnection | undefined;
     try {
+      // the pool first: a server that is not there fails here, without blocking the thread
       const schema = await introspectPg(pool, options.schema);
+      const searchPath = options.schema ? `; SET search_path TO ${q(options.schema)}` : '';
+      const commit = options.synchronousCommit ? `; SET synchronous_commit = ${options.synchronousCommit}` : '';
+      conn = new PgSyncConnection(url, { settings: `${SESSION}${searchPath}${commit}`, connectTimeoutMs: CONNECT_TIMEOUT_MS });
       return new PgStore(url, schema, conn, pool);
     } catch (e) {
-      conn.close();
+      conn?.close();
       await pool.end().catch(() => {});
       throw e;
     }
@@ -278,8 +243,54 @@ export class PgStore implements ProjectStore {
     return Promise.resolve(this.all(sql, params));
   }
 
+  private listener: Promise<pg.Client> | undefined;
+  private readonly channels = new Map<string, Set<(payload: string) => void>>();
+
+  /**
+   * calls `fn` with each NOTIFY on `channel` (sent by any process, delivered when its transaction
+   * commits); resolves once listening. `lost` is called if the listening connection drops — what
+   * relied on the notifications must stop trusting what it cached.
+   */
+  async listen(channel: string, fn: (payload: string) => void, lost: () => void): Promise<() => void> {
+    if (this.closed) throw new Error('the store is closed');
+    this.listener ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: 'alsx-listen' });
+      client.on('notification', (n) => {
+        for (const f of this.channels.get(n.channel) ?? []) f(n.payload ?? '');
+      });
+      const drop = () => {
+        this.listener = undefined;
+        this.channels.clear();
+        if (!this.closed) lost();
+      };
+      client.on('error', drop);
+      client.on('end', drop);
+      await client.connect();
+      return client;
+    })();
+    const client = await this.listener;
+    let fns = this.channels.get(channel);
+    if (!fns) {
+      this.channels.set(channel, (fns = new Set()));
+      await client.query(`LISTEN ${q(channel)}`);
+    }
+    fns.add(fn);
+    return () => fns.delete(fn);
+  }
+
+  /** sends `payload` to the listeners of `channel` (delivered at commit) */
+  notify(channel: string, payload: string): void {
+    this.conn.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  closed = false;
+
   close(): void {
+    this.closed = true;
     this.conn.close();
     void this.pool.end().catch(() => {});
+    const listener = this.listener;
+    this.listener = undefined;
+    void listener?.then((c) => c.end()).catch(() => {});
   }
 }

@@ -135,6 +135,11 @@ export interface ProjectStore extends Store {
    */
   changeMark(): number | string;
   readonly watchMs: number;
+  /** NOTIFY/LISTEN (PostgreSQL): what one process changes, the others hear of at its commit */
+  listen?(channel: string, fn: (payload: string) => void, lost: () => void): Promise<() => void>;
+  notify?(channel: string, payload: string): void;
+  /** close() was called */
+  readonly closed?: boolean;
   /** rows of `table` whose columns equal `where` (at most `limit`): lookups for mappings */
   rowsWhere(table: string, where: Row, limit: number): Row[];
 }

@@ -174,7 +174,9 @@ describe('alsx create in scripts: what is missing is said, with exit code 2', ()
   it('no database, no folder, both sources', () => {
     const none = alsx(['create', join(work, 'x')]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/give the database to start from: alsx create --db <file\.sqlite> <dir>, or --sql <schema\.sql> <dir>/);
+    expect(none.stderr).toMatch(
+      /give the database to start from: alsx create --db <file\.sqlite> <dir>, --db postgres:\/\/user@host:port\/dbname <dir>, or --sql <schema\.sql> <dir>/,
+    );
     const noDir = alsx(['create', '--db', db]);
     expect(noDir.code).toBe(2);
     expect(noDir.stderr).toMatch(/give the folder to create/);
@@ -195,7 +197,7 @@ describe('alsx create in scripts: what is missing is said, with exit code 2', ()
   it('--help', () => {
     const r = alsx(['create', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--db <file>/);
+    expect(r.stdout).toMatch(/--db <file\|url>.*PostgreSQL URL/);
     expect(r.stdout).toMatch(/--sql <file>/);
     expect(r.stdout).toMatch(/--force/);
   });

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createApi, type ApiOptions } from '../../src/api/server.js';
-import { freshNorthwind } from './northwind.js';
+import { type DatabaseKind, freshNorthwind } from './northwind.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +56,8 @@ export interface TestApi {
  * `kafkaRpc`: request/reply for real — an embedded broker of its own, the project's services served
  * by a worker on this Northwind (as its callers, through their grants), and the API's client.
  */
-export async function startApi(options: ApiOptions & { kafkaRpc?: boolean } = {}): Promise<TestApi> {
-  const nw = await freshNorthwind();
+export async function startApi(options: ApiOptions & { kafkaRpc?: boolean; database?: DatabaseKind } = {}): Promise<TestApi> {
+  const nw = await freshNorthwind({ database: options.database });
   const rpc = options.kafkaRpc ? await startRpc(nw) : undefined;
   const { app } = await createApi(nw, { ...options, ...(rpc ? { rpc: rpc.client } : {}) });
   const server: Server = await new Promise((ok) => {

@@ -1,11 +1,30 @@
-/** A fresh, private copy of the Northwind database per test, with the project's real rules. */
+/**
+ * A fresh, private copy of the Northwind database per test, with the project's real rules — on SQLite
+ * (a copy of the seed file) or on PostgreSQL (a database of its own on the test server, copied from a
+ * template of db/postgres/*.sql). `forEachDatabase` runs a suite on both.
+ */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDatabase, openProject, readProject, type OpenProject, type OpenOptions } from '../../src/project/load.js';
-import type { Row } from '../../src/store/types.js';
+import type { Row, Value } from '../../src/store/types.js';
+import { describe } from 'vitest';
+import { createPgDatabase } from './postgres.js';
 import { sqliteDb } from './sqlite-db.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres'];
+
+/** runs the suite once per database: `describe('on sqlite' | 'on postgres', …)` */
+export function forEachDatabase(suite: (database: DatabaseKind) => void): void {
+  for (const database of DATABASES) describe(`on ${database}`, () => suite(database));
+}
+
+const PG_FILES = ['db/postgres/schema.sql', 'db/postgres/seed.sql'].map((f) => join(NORTHWIND_DIR(), f));
+function NORTHWIND_DIR(): string {
+  return resolve(import.meta.dirname, '../../projects/northwind');
+}
 
 export const NORTHWIND = resolve(import.meta.dirname, '../../projects/northwind');
 let template: string | undefined;
@@ -33,25 +52,50 @@ async function templateDb(): Promise<string> {
   return template;
 }
 
-export async function freshNorthwind(
-  options: OpenOptions = {},
-): Promise<OpenProject & { file: string; row(table: string, key: unknown): Row | undefined; dispose(): void }> {
-  const src = await templateDb();
+export type FreshNorthwind = OpenProject & {
+  database: DatabaseKind;
+  /** the SQLite file ('' on PostgreSQL) */
+  file: string;
+  row(table: string, key: unknown): Row | undefined;
+  /** rows of a query written with `?` placeholders and quoted names, on either database */
+  query(sql: string, ...params: unknown[]): Row[];
+  dispose(): void;
+};
+
+export async function freshNorthwind(options: OpenOptions & { database?: DatabaseKind } = {}): Promise<FreshNorthwind> {
+  const { database = 'sqlite', ...open } = options;
   const dir = mkdtempSync(join(tmpdir(), 'alsx-nw-test-'));
-  const file = join(dir, 'db.sqlite');
-  copyFileSync(src, file);
-  const project = await openProject(NORTHWIND, { clock: () => new Date('2026-01-15T10:00:00Z'), ...options, db: file });
+  let file = '';
+  let drop = async () => {};
+  let db: string;
+  if (database === 'postgres') {
+    const pg = await createPgDatabase({ files: PG_FILES });
+    db = pg.url;
+    drop = () => pg.drop();
+  } else {
+    file = db = join(dir, 'db.sqlite');
+    copyFileSync(await templateDb(), file);
+  }
+  const project = await openProject(NORTHWIND, { clock: () => new Date('2026-01-15T10:00:00Z'), ...open, db });
+  let n = 0;
+  const placeholders = (sql: string) => (database === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql);
   return {
     ...project,
+    database,
     stateDir: dir, // runtime state (the JWT secret …) stays in the test's folder, not the project's .alsx
     file,
     row(table, key) {
       const t = project.store.schema.tables.get(table)!;
       return project.store.get(t, { [t.primaryKey[0]!]: key as never });
     },
+    query(sql, ...params) {
+      n = 0;
+      return project.store.all(placeholders(sql), params as Value[]);
+    },
     dispose() {
       project.close();
       rmSync(dir, { recursive: true, force: true });
+      void drop().catch(() => {});
     },
   };
 }

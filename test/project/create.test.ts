@@ -5,22 +5,19 @@
  * it: every table answers on the JSON:API (schema-checked) and is in the table browser. (Rules
  * added afterwards: test/cli/create.test.ts, in fresh processes as a user runs them.)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { getTableName, is, Table } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../src/api/server.js';
 import { createProject, type CreateReport } from '../../src/project/create/create.js';
-import { openProject, ProjectError, type OpenProject } from '../../src/project/load.js';
+import { openProject, ProjectError } from '../../src/project/load.js';
 import { TableSource } from '../../src/tui/tables/source.js';
 import { loadAdminConfig } from '../../src/tui/tables/admin-config.js';
 import { readScenario, scenarioFiles } from '../../src/scenarios/load.js';
 import { identifierFor } from '../../src/project/create/names.js';
 import { memberName } from '../../src/api/jsonapi/model.js';
-import { jsonApiErrors, JSONAPI } from '../helpers/api.js';
+import { everyCollection, serve, type ServedProject, typeCheck } from '../helpers/created-project.js';
 
 // inside the repository, so the test runner resolves the projects' `drizzle-orm` imports
 // (the CLI test creates them elsewhere on disk, as a user would)
@@ -35,69 +32,6 @@ function database(name: string, sql: string): string {
   db.exec(sql);
   db.close();
   return file;
-}
-
-/** the created project, served on a loopback port as `alsx serve` serves it */
-async function serve(dir: string): Promise<{
-  project: OpenProject;
-  base: string;
-  get(path: string): Promise<{ status: number; body: any }>;
-  send(method: string, path: string, body: unknown): Promise<{ status: number; body: any }>;
-  close(): Promise<void>;
-}> {
-  const project = await openProject(dir);
-  const { app } = await createApi(project);
-  const server: Server = await new Promise((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  const port = (server.address() as { port: number }).port;
-  const base = `http://127.0.0.1:${port}`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { Accept: JSONAPI, ...(body ? { 'Content-Type': JSONAPI } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    const parsed = text ? JSON.parse(text) : undefined;
-    if (parsed && path !== '/api/openapi.json') {
-      const problem = jsonApiErrors(parsed);
-      if (problem) throw new Error(`${method} ${path}: not valid JSON:API: ${problem}\n${text.slice(0, 400)}`);
-    }
-    return { status: res.status, body: parsed };
-  };
-  return {
-    project,
-    base,
-    get: (path) => call('GET', path),
-    send: (method, path, body) => call(method, path, body),
-    close: async () => {
-      await new Promise((ok) => server.close(ok));
-      project.close();
-    },
-  };
-}
-
-/** what the TypeScript compiler says of a project, with its generated tsconfig.json ('' when all is well) */
-function typeCheck(dir: string): string {
-  const tsc = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../node_modules/typescript/bin/tsc'), '-p', dir], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return tsc.status === 0 ? '' : tsc.stdout || tsc.stderr || `tsc exited ${tsc.status}`;
-}
-
-/** every collection the OpenAPI document lists answers 200 with a valid document; returns their row counts */
-async function everyCollection(api: Awaited<ReturnType<typeof serve>>): Promise<Record<string, number>> {
-  const doc = (await api.get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-  const counts: Record<string, number> = {};
-  for (const [path, ops] of Object.entries(doc.paths)) {
-    if (path.includes('{') || !ops.get || path === '/api/operations') continue;
-    const r = await api.get(path);
-    expect(r.status, path).toBe(200);
-    counts[decodeURIComponent(path.slice('/api/'.length))] = r.body.meta.count;
-  }
-  return counts;
 }
 
 const ODD = `
@@ -128,7 +62,7 @@ const ODD = `
 describe('a database with awkward names, keys and references', () => {
   let report: CreateReport;
   let dir: string;
-  let api: Awaited<ReturnType<typeof serve>>;
+  let api: ServedProject;
   beforeAll(async () => {
     dir = join(WORK, 'odd');
     report = await createProject({ db: database('odd', ODD), dir });
@@ -349,7 +283,7 @@ describe('from a SQL schema', () => {
 });
 
 describe('more of what real databases hold', () => {
-  let api: Awaited<ReturnType<typeof serve>>;
+  let api: ServedProject;
   let report: CreateReport;
   beforeAll(async () => {
     const dir = join(WORK, 'more');
@@ -505,7 +439,7 @@ describe('what alsx create refuses, changing nothing', () => {
   });
 
   it('both --db and --sql, or neither', async () => {
-    await refuses({ dir: join(WORK, 'never') }, /--db <file\.sqlite> or --sql <schema\.sql>/);
+    await refuses({ dir: join(WORK, 'never') }, /--db <file\.sqlite>, --db postgres:\/\/user@host:port\/dbname, or --sql <schema\.sql>/);
   });
 });
 

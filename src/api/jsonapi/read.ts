@@ -13,7 +13,7 @@ import type { Scope } from './scope.js';
 import { countRows, selectRows } from './sql.js';
 import { Slicer } from '../../slicer.js';
 import { documentChunks, Items, SLICE_ABOVE } from './stream.js';
-import type { Reading } from './reading.js';
+import { type Reading, together } from './reading.js';
 
 export interface Document {
   jsonapi: { version: string };
@@ -91,8 +91,11 @@ function* fetching(scope: Scope, type: ResourceType, url: URL, within?: { rel: R
   const keys = within
     ? { columns: within.rel.fk.childColumns, tuples: [within.rel.fk.parentColumns.map((c) => within.parent[c]!)] }
     : undefined;
-  const count = Number((yield countRows(type, { dialect, filters, keys, secure }))[0]!.n);
-  const rows = yield selectRows(type, { dialect, filters, sort: query.sort, page: query.page, keys, secure });
+  const [counted, rows] = yield* together(
+    countRows(type, { dialect, filters, keys, secure }),
+    selectRows(type, { dialect, filters, sort: query.sort, page: query.page, keys, secure }),
+  );
+  const count = Number(counted[0]!.n);
   const inc = new Includer(scope, query);
   yield* inc.run(type, rows);
   return { query, rows, inc, count };

@@ -195,9 +195,9 @@ export class Scope {
     return readNow(reading, (q) => this.rows(q));
   }
 
-  /** runs a Reading, awaiting each query */
+  /** runs a Reading, awaiting each query (a batch together on PostgreSQL, whose readers pipeline) */
   later<T>(reading: Reading<T>, slicer?: Slicer): Promise<T> {
-    return readLater(reading, (q) => this.read(q, slicer), slicer);
+    return readLater(reading, (q) => this.read(q, slicer), slicer, this.dialect.name === 'postgres' ? 'together' : 'in turn');
   }
 
   /**

@@ -167,5 +167,8 @@ function keysCondition(keys: NonNullable<ListOptions['keys']>, params: Params): 
   if (keys.tuples.length === 0) return params.dialect.false;
   if (keys.columns.length === 1) return `t0.${q(keys.columns[0]!)} IN (${keys.tuples.map((t) => params.add(t[0]!)).join(', ')})`;
   const rows = keys.tuples.map((t) => `(${t.map((v) => params.add(v)).join(', ')})`);
-  return `(${keys.columns.map((c) => `t0.${q(c)}`).join(', ')}) IN (VALUES ${rows.join(', ')})`;
+  // PostgreSQL types a VALUES list's parameters as text (integer = text fails); a list of rows takes
+  // the key columns' types. SQLite knows only the VALUES form.
+  const list = params.dialect.name === 'postgres' ? rows.join(', ') : `VALUES ${rows.join(', ')}`;
+  return `(${keys.columns.map((c) => `t0.${q(c)}`).join(', ')}) IN (${list})`;
 }

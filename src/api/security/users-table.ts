@@ -8,6 +8,8 @@
 import type { ProjectStore, Value } from '../../store/types.js';
 
 export const USERS_TABLE = '_alsx_users';
+/** the NOTIFY channel of token-version changes (PostgreSQL) */
+const CHANGED = 'alsx_users';
 
 /** the table, in the store's SQL */
 function ddl(store: Pick<ProjectStore, 'dialect'>): string {
@@ -45,8 +47,13 @@ interface Stored {
 
 interface VersionCache {
   versions: Map<string, number>;
-  /** SQLite's data_version when the versions were read (null: a database without one — they last a turn) */
+  /** SQLite's data_version when the versions were read (null: a database without one) */
   dataVersion: number | null;
+  /**
+   * PostgreSQL: every change of a version is NOTIFYed on this channel, and this process listens, so
+   * the versions it read stay good until told otherwise; while not listening they last one turn
+   */
+  listening: boolean;
   /** the versions were checked in this turn of the event loop: requests handled in the same turn share the check */
   fresh: boolean;
 }
@@ -84,7 +91,10 @@ export class UsersTable {
       everyone: `SELECT * FROM "${USERS_TABLE}" ORDER BY "name"`,
     };
     let cache = caches.get(store);
-    if (!cache) caches.set(store, (cache = { versions: new Map(), dataVersion: null, fresh: false }));
+    if (!cache) {
+      caches.set(store, (cache = { versions: new Map(), dataVersion: null, fresh: false, listening: false }));
+      if (store.listen) listenForChanges(store, cache);
+    }
     this.cache = cache;
   }
 
@@ -100,7 +110,7 @@ export class UsersTable {
       // SQLite's data_version changes when another connection (the CLI, another process) commits;
       // elsewhere the versions are read again each turn
       const dv = this.store.dialect.name === 'sqlite' ? (this.store.all('PRAGMA data_version')[0]!.data_version as number) : null;
-      if (dv === null || dv !== cache.dataVersion) cache.versions.clear();
+      if (dv === null ? !cache.listening : dv !== cache.dataVersion) cache.versions.clear();
       cache.dataVersion = dv;
       cache.fresh = true;
       setImmediate(() => {
@@ -119,15 +129,21 @@ export class UsersTable {
   /** stores a new password hash and raises the token version; returns the new version */
   setPasswordHash(name: string, hash: string): number {
     this.store.run(this.sql.setHash, [name, hash, now()]);
-    this.cache.versions.delete(name); // this connection's own writes do not move data_version
+    this.changed(name);
     return this.version(name);
   }
 
   /** raises the token version: every token the user holds stops working; returns the new version */
   revoke(name: string): number {
     this.store.run(this.sql.bump, [name, now()]);
-    this.cache.versions.delete(name);
+    this.changed(name);
     return this.version(name);
+  }
+
+  /** this connection's own writes do not move data_version; other processes hear of them by NOTIFY */
+  private changed(name: string): void {
+    this.cache.versions.delete(name);
+    this.store.notify?.(CHANGED, name);
   }
 
   setAttributes(name: string, attributes: Record<string, Value>): void {
@@ -137,6 +153,24 @@ export class UsersTable {
   list(): Credentials[] {
     return (this.store.all(this.sql.everyone) as unknown as Stored[]).map(credentials);
   }
+}
+
+/** keeps `cache` while this process hears every change of a version (and not a moment longer) */
+function listenForChanges(store: ProjectStore, cache: VersionCache): void {
+  const lost = () => {
+    cache.listening = false;
+    cache.versions.clear();
+    setTimeout(() => listenForChanges(store, cache), 1000).unref(); // and try again
+  };
+  store.listen!(CHANGED, (name) => cache.versions.delete(name), lost).then(
+    () => {
+      cache.versions.clear(); // anything read before listening began may have changed unheard
+      cache.listening = true;
+    },
+    () => {
+      if (!store.closed) lost();
+    },
+  );
 }
 
 function credentials(row: Stored): Credentials {

@@ -1,4 +1,4 @@
-/** `alsx create`: a working project from any SQLite database or SQL schema. */
+/** `alsx create`: a working project from any SQLite database or SQL schema, or an existing PostgreSQL database. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -18,23 +18,26 @@ interface CreateFlags {
 export function registerCreate(program: Command): void {
   program
     .command('create')
-    .summary('create a project from any SQLite database (or SQL schema): API, table browser, rules file')
+    .summary('create a project from any SQLite or PostgreSQL database (or SQL schema): API, table browser, rules file')
     .description(
-      'Create a project from an SQLite database (copied in as its seed, never changed) or from a SQL schema: ' +
+      'Create a project from an SQLite database (copied in as its seed, never changed), from a SQL schema, ' +
+        'or from a PostgreSQL database (used in place; the config keeps its URL without the password, which comes from ' +
+        'PGPASSWORD or ~/.pgpass; ALSX_DATABASE_URL overrides the URL): ' +
         'models.ts (drizzle tables for every table and view), logic/rules.ts (no rules yet; a commented example of each type), ' +
         "admin.ts (the column naming each table's rows), scenarios/smoke.yaml (lists every table) and alsx.config.ts (security off). " +
         '`alsx open` and `alsx serve` run it at once: the JSON:API serves every table, views and tables without a primary key read-only.\n\n' +
         'Run in a terminal without --db/--sql or a folder, it asks for them.',
     )
     .argument('[dir]', 'the project folder to create, e.g. projects/app')
-    .option('--db <file>', 'an existing SQLite database')
+    .option('--db <file|url>', 'an existing SQLite database, or a PostgreSQL URL: postgres://user@host:5432/dbname')
     .option('--sql <file>', 'a SQL schema (CREATE TABLE …, and INSERTs if it has them) to build the database from')
     .option('--seed <file>', 'with --sql: a SQL file of INSERTs for the starting data')
     .option('--force', 'create into a folder that already holds files, replacing those alsx create writes')
     .option('--json', 'print what was created as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  alsx create --db ~/data/chinook.sqlite projects/chinook\n  alsx create --sql schema.sql --seed seed.sql projects/app\n  alsx create            # asks, in a terminal',
+      '\nExamples:\n  alsx create --db ~/data/chinook.sqlite projects/chinook\n  alsx create --db postgres://app@localhost:5432/chinook projects/chinook\n' +
+        '  alsx create --sql schema.sql --seed seed.sql projects/app\n  alsx create            # asks, in a terminal',
     )
     .action(async (dir: string | undefined, flags: CreateFlags) => {
       const interactive = !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -42,7 +45,9 @@ export function registerCreate(program: Command): void {
       if (db && sql) throw new CliError('give either --db or --sql, not both');
       if (!db && !sql) {
         if (!interactive)
-          throw new CliError('give the database to start from: alsx create --db <file.sqlite> <dir>, or --sql <schema.sql> <dir>');
+          throw new CliError(
+            'give the database to start from: alsx create --db <file.sqlite> <dir>, --db postgres://user@host:port/dbname <dir>, or --sql <schema.sql> <dir>',
+          );
         ({ db, sql } = await askSource());
       }
       let target = dir;
@@ -84,9 +89,19 @@ async function askSource(): Promise<{ db?: string; sql?: string }> {
     message: 'Create the project from',
     choices: [
       { name: 'an SQLite database file', value: 'db' as const },
+      { name: 'a PostgreSQL database (postgres://…)', value: 'pg' as const },
       { name: 'a SQL schema file (CREATE TABLE …)', value: 'sql' as const },
     ],
   });
+  if (kind === 'pg') {
+    const { isPgUrl } = await import('../../store/pg-url.js');
+    const url = await input({
+      message: 'PostgreSQL URL (the password from PGPASSWORD or ~/.pgpass):',
+      default: 'postgres://localhost:5432/',
+      validate: (v) => (isPgUrl(v) ? true : 'a URL like postgres://user@host:5432/dbname'),
+    });
+    return { db: url.trim() };
+  }
   const file = await input({
     message: kind === 'db' ? 'SQLite file:' : 'SQL schema file:',
     validate: (v) =>
@@ -97,12 +112,9 @@ async function askSource(): Promise<{ db?: string; sql?: string }> {
 
 async function askFolder(source: string): Promise<string> {
   const { input } = await import('@inquirer/prompts');
-  const suggested = join(
-    'projects',
-    basename(source, extname(source))
-      .replace(/[^\w.-]+/g, '-')
-      .toLowerCase() || 'app',
-  );
+  // a URL's database name (postgres://…/chinook → chinook), a file's name without its extension
+  const stem = /^postgres(?:ql)?:\/\//i.test(source) ? basename(source.split('?')[0]!) : basename(source, extname(source));
+  const suggested = join('projects', stem.replace(/[^\w.-]+/g, '-').toLowerCase() || 'app');
   return (await input({ message: 'Project folder:', default: suggested, validate: (v) => (v.trim() ? true : 'a folder, please') })).trim();
 }
 
@@ -115,7 +127,7 @@ function describe(r: CreateReport, dir: string): string {
   const views = r.tables.filter((x) => x.kind === 'view').length;
   const out = [
     t.title(
-      `Created ${dir} from ${basename(r.source)}: ${r.tables.length - views} table${r.tables.length - views === 1 ? '' : 's'}${views ? `, ${views} view${views === 1 ? '' : 's'}` : ''}`,
+      `Created ${dir} from ${r.database === 'postgres' ? r.source : basename(r.source)}: ${r.tables.length - views} table${r.tables.length - views === 1 ? '' : 's'}${views ? `, ${views} view${views === 1 ? '' : 's'}` : ''}`,
     ),
     '',
   ];
@@ -131,7 +143,11 @@ function describe(r: CreateReport, dir: string): string {
       x.display.join(' ') !== x.key.join(' ') && x.kind === 'table' && x.key.length ? `  named by ${x.display.join(' ')}` : '';
     const at = x.path !== `/api/${encodeURIComponent(x.name)}` ? `  at ${x.path}` : '';
     const refs = x.references.length ? t.dim(`  ${x.references.join('; ')}`) : '';
-    out.push(`  ${x.name.padEnd(width)}${String(x.rows).padStart(8)} row${x.rows === 1 ? ' ' : 's'}  ${what}${at}${shownBy}${refs}`);
+    const rows =
+      x.rowsApproximate && x.kind === 'view'
+        ? 'not counted'.padStart(13)
+        : `${x.rowsApproximate ? '≈' : ''}${x.rows}`.padStart(8) + ` row${x.rows === 1 ? ' ' : 's'}`;
+    out.push(`  ${x.name.padEnd(width)}${rows}  ${what}${at}${shownBy}${refs}`);
   }
   if (r.loose.length) {
     out.push('', 'Values that do not match their declared type (SQLite keeps them; the API serves them as stored):');
@@ -144,11 +160,19 @@ function describe(r: CreateReport, dir: string): string {
   out.push(
     '',
     `Wrote ${r.files.join(', ')}.`,
+    ...(r.database === 'postgres'
+      ? [
+          '',
+          `The project works on ${r.source} in place. Its password comes from PGPASSWORD or ~/.pgpass;`,
+          'ALSX_DATABASE_URL overrides the URL in alsx.config.ts (see README.md).',
+        ]
+      : []),
     '',
     'Next:',
     `  ${cli} open ${dir}       the workbench: browse the tables, watch each transaction`,
     `  ${cli} serve ${dir}      the JSON:API on http://127.0.0.1:5656/api`,
-    `  ${cli} test ${dir}       the smoke scenario (every table answers)`,
+    // scenarios run on SQLite projects only, for now
+    ...(r.database === 'postgres' ? [] : [`  ${cli} test ${dir}       the smoke scenario (every table answers)`]),
     `  then declare rules in ${join(dir, 'logic/rules.ts')} (a commented example of each rule type is there)`,
     '',
   );

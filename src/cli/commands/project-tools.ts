@@ -90,12 +90,20 @@ export function registerProjectTools(program: Command): void {
     .command('reset')
     .summary("rebuild the project's working database from its seed")
     .description(
-      "Rebuild .alsx/db.sqlite from the project's db/schema.sql and db/seed.sql (or its SQLite file), discarding every change made since.",
+      "Rebuild .alsx/db.sqlite from the project's db/schema.sql and db/seed.sql (or its SQLite file), discarding every change made since.\n\n" +
+        'On PostgreSQL (db.url, or ALSX_DATABASE_URL), rebuild the database from db/postgres/schema.sql and seed.sql: only a database alsx built ' +
+        "(or one with no tables) — a project's own database, used in place, is never dropped.",
     )
     .argument('<project>', 'project folder')
     .action(async (dir: string) => {
-      const { ensureDatabase, readProject } = await import('../../project/load.js');
+      const { describeUrl, ensureDatabase, openPostgres, readProject } = await import('../../project/load.js');
       const project = await readProject(dir);
+      if (project.dbUrl) {
+        const { store } = await openPostgres(project, project.dbUrl, { reset: true });
+        store.close();
+        process.stdout.write(`${theme().ok('✔')} ${project.name}: PostgreSQL database rebuilt (${describeUrl(project.dbUrl)})\n`);
+        return;
+      }
       ensureDatabase(project, { reset: true });
       process.stdout.write(`${theme().ok('✔')} ${project.name}: working database rebuilt (${project.dbFile})\n`);
     });

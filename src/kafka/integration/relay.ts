@@ -5,6 +5,7 @@
  */
 import type { MessageProducer } from '../client.js';
 import type { ProjectStore } from '../../store/types.js';
+import type { Turns } from '../../rules/turns.js';
 import { ensureOutbox, OUTBOX } from './outbox.js';
 
 export interface RelayOptions {
@@ -20,6 +21,12 @@ export interface RelayOptions {
   pollMs: number;
   maxBackoffMs: number;
   log: (line: string) => void;
+  /**
+   * the process's write turns (Engine.turns): the relay reads and marks the outbox on the engine's
+   * connection, which a sliced transaction may hold open between turns — outside a turn the relay
+   * would see, and send, the rows of a transaction that may yet roll back
+   */
+  turns?: Turns;
 }
 
 const DEFAULTS: RelayOptions = { batch: 500, pollMs: 1000, maxBackoffMs: 5000, log: () => {} };
@@ -78,7 +85,7 @@ export class OutboxRelay {
     let producer: MessageProducer | undefined;
     let backoff = 100;
     while (!this.stopped) {
-      const rows = store.all(unsent, [this.options.batch]) as unknown as OutboxRow[];
+      const rows = (await this.inTurn(() => store.all(unsent, [this.options.batch]))) as unknown as OutboxRow[];
       if (rows.length === 0) {
         await this.idle();
         continue;
@@ -95,12 +102,14 @@ export class OutboxRelay {
         );
         const now = new Date().toISOString();
         const ids = rows.map((r) => r.Id);
-        store.run(`UPDATE "${OUTBOX}" SET "SentAt" = ${p(1)} WHERE "Id" IN (${ids.map((_, i) => p(i + 2)).join(', ')})`, [now, ...ids]);
+        await this.inTurn(() =>
+          store.run(`UPDATE "${OUTBOX}" SET "SentAt" = ${p(1)} WHERE "Id" IN (${ids.map((_, i) => p(i + 2)).join(', ')})`, [now, ...ids]),
+        );
         this.sent += rows.length;
         backoff = 100;
       } catch (e) {
         const message = (e as Error).message;
-        store.run(failed, [message, rows[0]!.Id]);
+        await this.inTurn(() => store.run(failed, [message, rows[0]!.Id]));
         this.options.log(
           `relay: could not send ${rows.length} outbox message${rows.length === 1 ? '' : 's'} (${message}); retrying in ${(backoff / 1000).toFixed(1)} s`,
         );
@@ -111,6 +120,10 @@ export class OutboxRelay {
       }
     }
     await producer?.close().catch(() => {});
+  }
+
+  private inTurn<T>(fn: () => T): Promise<T> {
+    return this.options.turns ? this.options.turns.run(fn) : Promise.resolve(fn());
   }
 
   /** waits until another connection commits, a poke, or pollMs */

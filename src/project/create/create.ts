@@ -1,8 +1,9 @@
 /**
- * `alsx create`: a working project from any SQLite database (or SQL schema). Reads the schema,
- * copies the database in as the project's seed, and writes models.ts, an empty rules file with
- * examples, admin.ts, a smoke scenario and the config — then opens the result once, so a project
- * that would not load is never reported as created.
+ * `alsx create`: a working project from any SQLite database (or SQL schema), or from an existing
+ * PostgreSQL database. Reads the schema, copies a SQLite database in as the project's seed (a
+ * PostgreSQL database is used in place: the config names its URL, without password), and writes
+ * models.ts, an empty rules file with examples, admin.ts, a smoke scenario and the config — then
+ * opens the result once, so a project that would not load is never reported as created.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { openProject, ProjectError, stateDirOf } from '../load.js';
 import type { TableInfo } from '../../store/types.js';
 import { buildFromSchemaSql, readSqliteFile, type LooseColumn, type SourceDatabase } from './source.js';
 import { byColumnOrder, declarationOrder, exportNames, generateModels } from './models.js';
-import { alterHint, generateRules, schemaHint } from './rules-template.js';
+import { alterHint, generateRules, psqlHint, schemaHint } from './rules-template.js';
+import { readPgDatabase } from './pg-source.js';
+import { isPgUrl, parsePgUrl, type PgUrl, PgUrlError } from '../../store/pg-url.js';
 import {
   adminFile,
   configFile,
@@ -29,7 +32,7 @@ import { buildModel } from '../../api/jsonapi/model.js';
 import { USERS_TABLE } from '../../api/security/users-table.js';
 
 export interface CreateOptions {
-  /** an existing SQLite database … */
+  /** an existing SQLite database, or a PostgreSQL database's URL (postgres://user@host:port/dbname) … */
   db?: string;
   /** … or a SQL schema (DDL, and INSERTs if it has them) to build one from, with an optional seed */
   sql?: string;
@@ -48,6 +51,8 @@ export interface CreatedTable {
   model: string;
   kind: 'table' | 'view';
   rows: number;
+  /** `rows` is the planner's estimate (a table too large to count) or nothing (a view too slow to count) */
+  rowsApproximate?: true;
   key: string[];
   /** where the JSON:API serves it: /api/<type> (the type is the name, made a valid member name) */
   path: string;
@@ -62,7 +67,9 @@ export interface CreatedTable {
 export interface CreateReport {
   dir: string;
   name: string;
+  /** the SQLite file or SQL schema, or the PostgreSQL URL without its password */
   source: string;
+  database: 'sqlite' | 'postgres';
   tables: CreatedTable[];
   loose: LooseColumn[];
   files: string[];
@@ -83,25 +90,34 @@ const GENERATED = [
 ];
 
 export async function createProject(options: CreateOptions): Promise<CreateReport> {
-  if (!options.db === !options.sql) throw new ProjectError('give the database to start from: --db <file.sqlite> or --sql <schema.sql>');
-  if (options.seed && !options.sql) throw new ProjectError('--seed goes with --sql (an SQLite file already holds its data)');
+  if (!options.db === !options.sql)
+    throw new ProjectError(
+      'give the database to start from: --db <file.sqlite>, --db postgres://user@host:port/dbname, or --sql <schema.sql>',
+    );
+  const pgUrl = options.db && isPgUrl(options.db) ? readUrl(options.db) : undefined;
+  if (options.seed && !options.sql)
+    throw new ProjectError(`--seed goes with --sql (${pgUrl ? 'a PostgreSQL database' : 'an SQLite file'} already holds its data)`);
   const dir = resolve(options.dir);
   checkTarget(dir, options.dir, options.force === true);
   const existed = existsSync(dir);
   const progress = options.progress ?? (() => {});
   const scratch = mkdtempSync(join(tmpdir(), 'alsx-create-'));
   try {
-    progress(`reading ${options.db ?? options.sql}`);
-    const source: SourceDatabase = options.db
-      ? readSqliteFile(options.db, progress)
-      : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'), progress);
+    progress(`reading ${pgUrl?.shown ?? options.db ?? options.sql}`);
+    const source: SourceDatabase = pgUrl
+      ? await readPgDatabase(options.db!, progress)
+      : options.db
+        ? readSqliteFile(options.db, progress)
+        : buildFromSchemaSql(options.sql!, options.seed, join(scratch, 'built.sqlite'), progress);
     const order = declarationOrder(source.schema);
-    const names = exportNames(order);
+    const names = exportNames(order, pgUrl ? 'postgres' : 'sqlite');
     const name = basename(dir);
-    const origin = basename(options.db ?? options.sql!);
-    const dbConfig: ProjectFacts['db'] = options.db
-      ? { file: `db/${seedName(options.db)}` }
-      : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
+    const origin = pgUrl ? pgUrl.shown : basename(options.db ?? options.sql!);
+    const dbConfig: ProjectFacts['db'] = pgUrl
+      ? { url: pgUrl.shown }
+      : options.db
+        ? { file: `db/${seedName(options.db)}` }
+        : { schema: 'db/schema.sql', ...(options.seed ? { seed: 'db/seed.sql' } : {}) };
     const apiPaths = new Map([...buildModel(source.schema).byTable].map(([table, r]) => [table, `/api/${r.path}`]));
     const facts: ProjectFacts = {
       name,
@@ -109,6 +125,7 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       db: dbConfig,
       tables: order,
       rowCounts: source.rowCounts,
+      approximate: source.approximate,
       names,
       apiPaths,
       shownDir: shown(dir),
@@ -119,7 +136,11 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       'logic/rules.ts': generateRules(
         order,
         names,
-        'file' in dbConfig ? alterHint(join(shown(dir), dbConfig.file), shown(dir)) : schemaHint(shown(dir)),
+        'file' in dbConfig
+          ? alterHint(join(shown(dir), dbConfig.file), shown(dir))
+          : 'url' in dbConfig
+            ? psqlHint(dbConfig.url, shown(dir))
+            : schemaHint(shown(dir)),
         new Set(source.loose.map((l) => `${l.table}\u0000${l.column}`)),
       ),
       'admin.ts': adminFile(facts),
@@ -132,9 +153,14 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
       ...(insideAlsx(dir) ? {} : { 'package.json': packageFile(name) }),
     };
 
-    mkdirSync(join(dir, 'db'), { recursive: true });
-    if ('file' in dbConfig) await copyDatabase(options.db!, join(dir, dbConfig.file), progress);
-    else {
+    mkdirSync(dir, { recursive: true });
+    if ('url' in dbConfig) {
+      // nothing to copy: the project uses the database in place
+    } else if ('file' in dbConfig) {
+      mkdirSync(join(dir, 'db'), { recursive: true });
+      await copyDatabase(options.db!, join(dir, dbConfig.file), progress);
+    } else {
+      mkdirSync(join(dir, 'db'), { recursive: true });
       copyFileSync(options.sql!, join(dir, 'db', 'schema.sql'));
       if (options.seed) copyFileSync(options.seed, join(dir, 'db', 'seed.sql'));
     }
@@ -146,18 +172,19 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
     if (existed) rmSync(stateDirOf(dir), { recursive: true, force: true });
 
     progress('checking that the project opens');
-    const project = await openProject(dir);
-    const warnings = [...project.warnings];
-    project.close();
+    const warnings = await openOnce(dir, pgUrl?.connect);
 
     return {
       dir,
       name,
-      source: options.db ?? options.sql!,
-      tables: order.map((t) => describeTable(t, names.get(t.name)!, apiPaths.get(t.name)!, source.rowCounts.get(t.name) ?? 0)),
+      source: pgUrl?.shown ?? options.db ?? options.sql!,
+      database: pgUrl ? 'postgres' : 'sqlite',
+      tables: order.map((t) =>
+        describeTable(t, names.get(t.name)!, apiPaths.get(t.name)!, source.rowCounts.get(t.name) ?? 0, source.approximate.has(t.name)),
+      ),
       loose: source.loose,
       files: [
-        'file' in dbConfig ? dbConfig.file : 'db/schema.sql',
+        ...('url' in dbConfig ? [] : ['file' in dbConfig ? dbConfig.file : 'db/schema.sql']),
         ...('seed' in dbConfig && dbConfig.seed ? [dbConfig.seed] : []),
         ...Object.keys(files),
       ],
@@ -165,6 +192,35 @@ export async function createProject(options: CreateOptions): Promise<CreateRepor
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Opens the project as \`alsx open\` will, and returns its warnings. On PostgreSQL it opens on the
+ * URL create connected with (which may carry a password the config leaves out), through
+ * ALSX_DATABASE_URL — the variable that overrides db.url — set for this check alone.
+ */
+async function openOnce(dir: string, pgUrl: string | undefined): Promise<string[]> {
+  const before = process.env.ALSX_DATABASE_URL;
+  if (pgUrl) process.env.ALSX_DATABASE_URL = pgUrl;
+  try {
+    const project = await openProject(dir);
+    const warnings = [...project.warnings];
+    await project.close();
+    return warnings;
+  } finally {
+    if (pgUrl) {
+      if (before === undefined) delete process.env.ALSX_DATABASE_URL;
+      else process.env.ALSX_DATABASE_URL = before;
+    }
+  }
+}
+
+function readUrl(text: string): PgUrl {
+  try {
+    return parsePgUrl(text);
+  } catch (e) {
+    throw e instanceof PgUrlError ? new ProjectError(`--db: ${e.message}`) : e;
   }
 }
 
@@ -215,13 +271,14 @@ function seedName(file: string): string {
   return ['.sqlite', '.sqlite3', '.db', '.db3'].includes(extname(base).toLowerCase()) ? base : `${base}.sqlite`;
 }
 
-function describeTable(t: TableInfo, model: string, path: string, rows: number): CreatedTable {
+function describeTable(t: TableInfo, model: string, path: string, rows: number, approximate: boolean): CreatedTable {
   return {
     name: t.name,
     model,
     path,
     kind: t.isView ? 'view' : 'table',
     rows,
+    ...(approximate ? { rowsApproximate: true as const } : {}),
     key: t.primaryKey,
     access: t.isView ? 'read-only (view)' : t.primaryKey.length ? 'read-write' : 'read-only (no primary key)',
     display: defaultDisplay(t),

@@ -1,33 +1,19 @@
 /**
- * models.ts for a created project: a drizzle-orm definition per table (sqliteTable) and view
- * (sqliteView … .existing()), with keys, foreign keys and the declared types kept in comments.
+ * models.ts for a created project: a drizzle-orm definition per table (sqliteTable, or pgTable for
+ * PostgreSQL: pg-models.ts) and view (… .existing()), with keys, foreign keys and the declared types
+ * kept in comments.
  * Rules are typed against these; alsx itself reads the database's schema at run time.
  */
 import type { ColumnInfo, ForeignKey, OnDelete, Schema, TableInfo, Value } from '../../store/types.js';
 import type { LooseColumn, SourceDatabase } from './source.js';
 import { identifierFor, member, propertyKey, quote } from './names.js';
+import { PG_HELPERS, pgFlavour } from './pg-models.js';
 
 /** the export name of each table and view, in declaration order (parents before children) */
 export type ExportNames = Map<string, string>;
 
-/**
- * names no export may take: what models.ts imports, and what logic/rules.ts imports or declares
- * (a table called "sum" would be shadowed by the rule of that name)
- */
-const HELPERS = [
-  'blob',
-  'customType',
-  'foreignKey',
-  'integer',
-  'numeric',
-  'primaryKey',
-  'real',
-  'sql',
-  'sqliteTable',
-  'sqliteView',
-  'text',
-  'untyped',
-  'AnySQLiteColumn',
+/** names the rules file imports or declares (a table called "sum" would be shadowed by the rule of that name) */
+const RULES_NAMES = [
   'models',
   'rules',
   'money',
@@ -42,6 +28,24 @@ const HELPERS = [
   'event',
   'afterFlush',
   'commit',
+];
+
+/** names no export may take: what models.ts imports or declares, and what logic/rules.ts does */
+const SQLITE_HELPERS = [
+  'blob',
+  'customType',
+  'foreignKey',
+  'integer',
+  'numeric',
+  'primaryKey',
+  'real',
+  'sql',
+  'sqliteTable',
+  'sqliteView',
+  'text',
+  'untyped',
+  'AnySQLiteColumn',
+  ...RULES_NAMES,
 ];
 
 /** Tables ordered parents first (so most references point back), then views; ties by name. */
@@ -64,8 +68,8 @@ export function declarationOrder(schema: Schema): TableInfo[] {
   return [...ordered, ...views];
 }
 
-export function exportNames(order: TableInfo[]): ExportNames {
-  const taken = new Set(HELPERS);
+export function exportNames(order: TableInfo[], dialect: 'sqlite' | 'postgres' = 'sqlite'): ExportNames {
+  const taken = new Set(dialect === 'postgres' ? [...PG_HELPERS, ...RULES_NAMES] : SQLITE_HELPERS);
   return new Map(order.map((t) => [t.name, identifierFor(t.name, taken)]));
 }
 
@@ -74,15 +78,45 @@ interface ColumnCode {
   uses: string[];
 }
 
+/** a column's drizzle builder, and the TypeScript type of its values */
+export interface ColumnType {
+  builder: string;
+  /** what the declared type adds that the builder does not say */
+  comment: string;
+  tsType: string;
+}
+
+/** what differs between the models of one database and another's: the drizzle dialect module and its column builders */
+export interface ModelFlavour {
+  /** 'drizzle-orm/sqlite-core' */
+  module: string;
+  /** the table and view functions, and the column type a forward reference names */
+  table: string;
+  view: string;
+  anyColumn: string;
+  typeOf(table: TableInfo, c: ColumnInfo, uses: string[]): ColumnType;
+  /** what follows the builder for a key, an identity or NOT NULL */
+  keyOf(table: TableInfo, c: ColumnInfo, onlyKey: boolean): string;
+  /** local declarations the code uses (`uses`), after the imports */
+  helpers(uses: Set<string>): string[];
+  /** names of `uses` that are declared locally, not imported */
+  local: string[];
+  /** the header's last lines: how values look in rules */
+  valuesNote: string[];
+}
+
 export function generateModels(source: SourceDatabase, order: TableInfo[], names: ExportNames, origin: string): string {
-  const uses = new Set<string>(['sqliteTable']);
+  const flavour = source.pg ? pgFlavour(source.pg) : sqliteFlavour(source);
+  const uses = new Set<string>([flavour.table]);
   const declared = new Set<string>();
   const looseByColumn = new Map(source.loose.map((l) => [`${l.table}\u0000${l.column}`, l]));
   const blocks: string[] = [];
   for (const table of order) {
     const name = names.get(table.name)!;
-    const rows = source.rowCounts.get(table.name) ?? 0;
-    const doc = [`${table.isView ? 'view' : 'table'} ${table.name}: ${rows} row${rows === 1 ? '' : 's'}`];
+    const rows = source.rowCounts.get(table.name);
+    const counted =
+      rows === undefined ? 'rows not counted' : `${source.approximate.has(table.name) ? 'about ' : ''}${rows} row${rows === 1 ? '' : 's'}`;
+    const doc = [`${table.isView ? 'view' : 'table'} ${table.name}: ${counted}`];
     if (table.isView) doc.push('a view: served read-only (GET), never a rule target');
     else if (!table.primaryKey.length)
       doc.push('no primary key: served read-only — listed and filtered, but rows have no address to update or delete');
@@ -95,7 +129,7 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     }
     const composite = table.parents.filter((fk) => fk.childColumns.length > 1);
     const columns = table.columns.map((c) =>
-      column(table, c, { names, declared, source, loose: looseByColumn.get(`${table.name}\u0000${c.name}`) }),
+      column(table, c, { names, declared, source, flavour, loose: looseByColumn.get(`${table.name}\u0000${c.name}`) }),
     );
     for (const c of columns) for (const u of c.uses) uses.add(u);
     const extras: string[] = [];
@@ -113,30 +147,23 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     const body = columns.map((c) => `  ${c.line}`).join('\n');
     let code: string;
     if (table.isView) {
-      uses.add('sqliteView');
-      code = `export const ${name} = sqliteView(${quote(table.name)}, {\n${body}\n}).existing();`;
+      uses.add(flavour.view);
+      code = `export const ${name} = ${flavour.view}(${quote(table.name)}, {\n${body}\n}).existing();`;
     } else if (extras.length) {
-      code = `export const ${name} = sqliteTable(${quote(table.name)}, {\n${body}\n}, (t) => [\n${extras.map((e) => `  ${e},`).join('\n')}\n]);`;
+      code = `export const ${name} = ${flavour.table}(${quote(table.name)}, {\n${body}\n}, (t) => [\n${extras.map((e) => `  ${e},`).join('\n')}\n]);`;
     } else {
-      code = `export const ${name} = sqliteTable(${quote(table.name)}, {\n${body}\n});`;
+      code = `export const ${name} = ${flavour.table}(${quote(table.name)}, {\n${body}\n});`;
     }
     blocks.push(`${docComment(doc)}\n${code}`);
     declared.add(table.name);
   }
-  // `uses` names what the code refers to: drizzle-orm's sql, the local untyped(), or sqlite-core's exports
-  if (uses.has('untyped')) uses.add('customType');
-  const core = [...uses].filter((u) => u !== 'sql' && u !== 'untyped' && u !== 'AnySQLiteColumn').sort();
+  // `uses` names what the code refers to: drizzle-orm's sql, local helpers, or the dialect module's exports
+  const helpers = flavour.helpers(uses);
+  const core = [...uses].filter((u) => u !== 'sql' && u !== flavour.anyColumn && !flavour.local.includes(u)).sort();
   const imports = [
     ...(uses.has('sql') ? [`import { sql } from 'drizzle-orm';`] : []),
-    `import { ${[...core, ...(uses.has('AnySQLiteColumn') ? ['type AnySQLiteColumn'] : [])].join(', ')} } from 'drizzle-orm/sqlite-core';`,
+    `import { ${[...core, ...(uses.has(flavour.anyColumn) ? [`type ${flavour.anyColumn}`] : [])].join(', ')} } from '${flavour.module}';`,
   ];
-  const helpers = uses.has('untyped')
-    ? [
-        '',
-        "/** a column declared without a type (or a view's computed column): SQLite keeps numbers and text alike */",
-        "const untyped = customType<{ data: number | string }>({ dataType: () => '' });",
-      ]
-    : [];
   const header = [
     '/**',
     ` * The tables and views of ${origin}, as drizzle-orm definitions — generated by \`alsx create\`.`,
@@ -145,24 +172,23 @@ export function generateModels(source: SourceDatabase, order: TableInfo[], names
     ' *',
     " * alsx reads the database's own schema when it runs; these definitions give rules their names and",
     ' * types. When the schema changes, add the column here too (or re-run alsx create --force into a',
-    ' * new folder and compare). DECIMAL columns are numbers in rules, computed exactly by the engine;',
-    ' * BOOLEAN columns hold 0 and 1.',
+    ` * new folder and compare). ${flavour.valuesNote[0]}`,
+    ...flavour.valuesNote.slice(1).map((l) => ` * ${l}`),
     ' */',
   ];
-  return `${[...header, ...imports, ...helpers].join('\n')}\n\n${blocks.join('\n\n')}\n`;
+  return `${[...header, ...imports, ...(helpers.length ? ['', ...helpers] : [])].join('\n')}\n\n${blocks.join('\n\n')}\n`;
 }
 
 function column(
   table: TableInfo,
   c: ColumnInfo,
-  ctx: { names: ExportNames; declared: Set<string>; source: SourceDatabase; loose?: LooseColumn },
+  ctx: { names: ExportNames; declared: Set<string>; source: SourceDatabase; flavour: ModelFlavour; loose?: LooseColumn },
 ): ColumnCode {
   const uses: string[] = [];
-  const { builder, comment, tsType } = typeOf(c, uses);
+  const { builder, comment, tsType } = ctx.flavour.typeOf(table, c, uses);
   let code = builder;
   const onlyKey = table.primaryKey.length === 1 && c.pk === 1;
-  if (onlyKey) code += ctx.source.autoIncrement.has(table.name) ? '.primaryKey({ autoIncrement: true })' : '.primaryKey()';
-  else if (c.notNull) code += '.notNull()';
+  code += ctx.flavour.keyOf(table, c, onlyKey);
   const dflt = defaultOf(c, tsType, uses);
   if (dflt) code += dflt;
   const fk = table.parents.find((f) => f.childColumns.length === 1 && f.childColumns[0] === c.name);
@@ -171,8 +197,8 @@ function column(
     const parentName = ctx.names.get(fk.parentTable)!;
     // a reference to the table itself or to one declared later needs the type spelled out
     const ahead = fk.parentTable === table.name || !ctx.declared.has(fk.parentTable);
-    if (ahead) uses.push('AnySQLiteColumn');
-    code += `.references(${ahead ? '(): AnySQLiteColumn' : '()'} => ${member(parentName, fk.parentColumns[0]!)}${onDeleteAction(fk.onDelete) ? `, { onDelete: ${onDeleteAction(fk.onDelete)} }` : ''})`;
+    if (ahead) uses.push(ctx.flavour.anyColumn);
+    code += `.references(${ahead ? `(): ${ctx.flavour.anyColumn}` : '()'} => ${member(parentName, fk.parentColumns[0]!)}${onDeleteAction(fk.onDelete) ? `, { onDelete: ${onDeleteAction(fk.onDelete)} }` : ''})`;
   }
   const notes = [c.generated ? `${comment ? `${comment}, ` : ''}GENERATED ALWAYS: computed by the database, never written` : comment];
   if (ctx.loose) {
@@ -186,8 +212,37 @@ function column(
   return { line: `${propertyKey(c.name)}: ${code},${note ? ` // ${note}` : ''}`, uses };
 }
 
+/** SQLite: sqlite-core's few storage types; a column declared without a type takes numbers and text alike */
+function sqliteFlavour(source: SourceDatabase): ModelFlavour {
+  return {
+    module: 'drizzle-orm/sqlite-core',
+    table: 'sqliteTable',
+    view: 'sqliteView',
+    anyColumn: 'AnySQLiteColumn',
+    typeOf: (_table, c, uses) => sqliteTypeOf(c, uses),
+    keyOf: (table, c, onlyKey) =>
+      onlyKey
+        ? source.autoIncrement.has(table.name)
+          ? '.primaryKey({ autoIncrement: true })'
+          : '.primaryKey()'
+        : c.notNull
+          ? '.notNull()'
+          : '',
+    local: ['untyped'],
+    helpers: (uses) => {
+      if (!uses.has('untyped')) return [];
+      uses.add('customType');
+      return [
+        "/** a column declared without a type (or a view's computed column): SQLite keeps numbers and text alike */",
+        "const untyped = customType<{ data: number | string }>({ dataType: () => '' });",
+      ];
+    },
+    valuesNote: ['DECIMAL columns are numbers in rules, computed exactly by the engine;', 'BOOLEAN columns hold 0 and 1.'],
+  };
+}
+
 /** the drizzle builder for a column's declared type, and the TypeScript type of its values */
-function typeOf(c: ColumnInfo, uses: string[]): { builder: string; comment: string; tsType: string } {
+function sqliteTypeOf(c: ColumnInfo, uses: string[]): ColumnType {
   const name = quote(c.name);
   const declared = c.declaredType.trim();
   const length = /^(?:VAR|N?VAR)?CHAR(?:ACTER)?\s*\(\s*(\d+)\s*\)|^N?VARCHAR\s*\(\s*(\d+)\s*\)/i.exec(declared);
@@ -229,9 +284,9 @@ function typeOf(c: ColumnInfo, uses: string[]): { builder: string; comment: stri
 }
 
 function defaultOf(c: ColumnInfo, tsType: string, uses: string[]): string {
-  if (c.defaultIsExpression) return ''; // CURRENT_TIMESTAMP and the like: SQLite computes it on insert
+  if (c.defaultIsExpression) return ''; // CURRENT_TIMESTAMP, now(), nextval(…): the database computes it on insert
   const v: Value | undefined = c.defaultValue;
-  if (v === undefined || v === null) return '';
+  if (v === undefined || v === null || v instanceof Uint8Array) return '';
   if (typeof v === 'number' && tsType.includes('number')) return `.default(${v})`;
   if (tsType.includes('string')) return `.default(${quote(String(v))})`; // TEXT affinity stores 5 as '5'
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return `.default(${Number(v)})`;

@@ -26,6 +26,20 @@ export function schemaHint(projectDir: string): ColumnHint {
   ];
 }
 
+/**
+ * for a project on a PostgreSQL database, used in place: the column is added there with psql (its
+ * name quoted, or PostgreSQL would fold AmountTotal to amounttotal)
+ */
+export function psqlHint(url: string, projectDir: string): ColumnHint {
+  return (table, column, type) => [
+    `  // needs a column: psql '${url}' -c 'ALTER TABLE ${q(table)} ADD COLUMN ${q(column)} ${pgType(type)}'`,
+    `  // (and ${column} in models.ts); then alsx check --fix ${projectDir} fills it in for the rows there`,
+  ];
+}
+
+/** the column types the examples name, in PostgreSQL's words (REAL is single precision there) */
+const pgType = (type: string): string => type.replace(/^REAL\b/, 'DOUBLE PRECISION');
+
 interface Context {
   names: ExportNames;
   /** "table\u0000column" of columns holding values of another type than declared */
@@ -40,11 +54,15 @@ export function generateRules(tables: TableInfo[], names: ExportNames, hint: Col
   const fk = pickRelationship(writable, ctx);
   // a line-item-like table (a quantity and a price) shows a formula best; the relationship's child first
   const candidates = [...(fk ? [byName.get(fk.childTable)!] : []), ...writable];
+  // one whose whole number is named as a quantity first (InvoiceLine.Quantity, not Track.Milliseconds)
+  const priced = (t: TableInfo, named: boolean) => {
+    const f = factors(t, ctx);
+    return f.quantity !== undefined && f.price !== undefined && (!named || QUANTITY.test(bare(f.quantity.name)));
+  };
   const withMeasure =
-    candidates.find((t) => {
-      const f = factors(t, ctx);
-      return f.quantity && f.price;
-    }) ?? candidates.find((t) => measures(t, ctx).length > 0);
+    candidates.find((t) => priced(t, true)) ??
+    candidates.find((t) => priced(t, false)) ??
+    candidates.find((t) => measures(t, ctx).length > 0);
   const used = new Set<TableInfo>();
   const examples = [
     ...(fk ? aggregateExamples(byName.get(fk.childTable)!, byName.get(fk.parentTable)!, fk, ctx, used) : []),
@@ -193,11 +211,17 @@ function amountOf(t: TableInfo, ctx: Context): ColumnInfo | undefined {
   return measures(t, ctx).find((c) => AMOUNT.test(bare(c.name)));
 }
 
-/** a quantity (a whole number) and a price (money) to multiply, other than the amount itself */
+const QUANTITY = /^(quantity|qty|units|count|number)$/i;
+
+/** a quantity (a whole number, one named so first) and a price (money) to multiply, other than the amount itself */
 function factors(t: TableInfo, ctx: Context): { quantity?: ColumnInfo; price?: ColumnInfo } {
   const amount = amountOf(t, ctx);
   const rest = measures(t, ctx).filter((c) => c !== amount);
-  return { quantity: rest.find((c) => c.kind === 'integer'), price: rest.find((c) => c.kind === 'decimal' || c.kind === 'real') };
+  const whole = rest.filter((c) => c.kind === 'integer');
+  return {
+    quantity: whole.find((c) => QUANTITY.test(bare(c.name))) ?? whole[0],
+    price: rest.find((c) => c.kind === 'decimal' || c.kind === 'real'),
+  };
 }
 
 function textColumn(t: TableInfo): ColumnInfo | undefined {

@@ -10,6 +10,7 @@ import { buildFromSql, ProjectError } from '../load.js';
 import { introspect } from '../../store/introspect.js';
 import { q } from '../../store/sqlite.js';
 import type { ColumnInfo, ColumnKind, Schema, TableInfo } from '../../store/types.js';
+import type { PgFacts } from './pg-source.js';
 
 /** values of one column whose storage class is not what its declared type suggests */
 export interface LooseColumn {
@@ -25,13 +26,17 @@ export interface LooseColumn {
 }
 
 export interface SourceDatabase {
-  /** the SQLite file read (the scratch build for --sql) */
+  /** the SQLite file read (the scratch build for --sql); a PostgreSQL database's URL, without password */
   file: string;
   schema: Schema;
   rowCounts: Map<string, number>;
+  /** tables whose row count is an estimate (too large to count), and views not counted (too slow) */
+  approximate: Set<string>;
   /** tables whose INTEGER PRIMARY KEY is declared AUTOINCREMENT (ids never reused) */
   autoIncrement: Set<string>;
   loose: LooseColumn[];
+  /** a PostgreSQL database: where it is, and how its keys are generated */
+  pg?: PgFacts;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -127,7 +132,7 @@ function describe(db: Database.Database, file: string, what: string, progress: (
       throw new ProjectError(`${what}: ${table.isView ? 'view' : 'table'} ${table.name} cannot be read: ${(e as Error).message}`);
     }
   }
-  return { file, schema, rowCounts, autoIncrement, loose };
+  return { file, schema, rowCounts, approximate: new Set(), autoIncrement, loose };
 }
 
 /** the storage classes a column's values are expected to have (NULL always allowed) */
