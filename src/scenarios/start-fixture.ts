@@ -21,11 +21,19 @@ export class RecordingStart {
     readonly file: string,
   ) {}
 
-  /** copies `db` as it is now */
-  static take(db: Database.Database): RecordingStart {
+  /** copies the SQLite database `file` as it is now (on a read-only connection of its own) */
+  static take(file: string): RecordingStart {
     const dir = mkdtempSync(join(tmpdir(), 'alsx-recording-'));
     const start = new RecordingStart(dir, join(dir, 'start.sqlite'));
-    snapshotDatabase(db, start.file);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      snapshotDatabase(db, start.file);
+    } catch (e) {
+      start.drop();
+      throw e;
+    } finally {
+      db.close();
+    }
     return start;
   }
 

@@ -71,6 +71,11 @@ export class NotReadOnly extends Error {
   }
 }
 
+/** a query stopped at the caller's request (a person's esc) before it answered */
+export class QueryCancelled extends Error {
+  override name = 'QueryCancelled';
+}
+
 export interface Store {
   readonly schema: Schema;
   /** the database's SQL */

@@ -5,7 +5,6 @@
  * terminal back.
  */
 import { render } from 'ink';
-import Database from 'better-sqlite3';
 import { ensureDatabase, openProject, readProject, type OpenProject } from '../project/load.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { txRecord } from '../runtime/protocol.js';
@@ -61,21 +60,20 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   /** the integration's sample messages (Topics, :produce): loaded behind the first frame */
   let samples: Record<string, unknown> = {};
 
-  const reader = new Database(project.dbFile, { readonly: true, fileMustExist: true });
-  const tables = await TableSource.forProject(project, reader);
+  // the rules in this process, for :tx and a session: loaded behind the first frame — on PostgreSQL
+  // before it, since opening builds a managed database that is still empty, and the Tables pane
+  // then reads the schema the project has read
+  const openLocal = () => openProject(project.dir, { onOutcome: (o) => traces.push(txRecord(o, 'api')) });
+  const openedFirst = project.dbUrl ? await openLocal() : undefined;
+  const tables = await TableSource.forProject(project, openedFirst ? { schema: openedFirst.store.schema } : {});
   let topics: TopicsSource | undefined;
 
-  // the rules in this process, for :tx and a session: loaded behind the first frame
   let local: OpenProject | undefined;
   let session: Session | undefined;
   let firstFrameShown!: () => void;
   const behindFirstFrame = new Promise<void>((resolve) => (firstFrameShown = resolve));
   const ready = behindFirstFrame
-    .then(() =>
-      openProject(project.dir, {
-        onOutcome: (o) => traces.push(txRecord(o, 'api')),
-      }),
-    )
+    .then(() => openedFirst ?? openLocal())
     .then(async (p) => {
       local = p;
       const s = await Session.open(p);
@@ -109,7 +107,9 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
   let recordingStart: RecordingStart | undefined;
   const startRecording = () => {
     recordingStart?.drop();
-    recordingStart = RecordingStart.take(reader);
+    recordingStart = undefined;
+    if (project.dbUrl) notify('on PostgreSQL a recording replays from the seed: rows changed before R are not part of it', 'warn');
+    else recordingStart = RecordingStart.take(project.dbFile);
     recorder.start();
   };
   /** stops the recording and writes it, with the fixture of its start when the rows then were not the seed's */
@@ -135,7 +135,11 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       recorder.produce(topic, parseValue(value));
       return { partition: d!.partition, offset: d!.offset };
     },
-    sql: (query, signal) => readQuery(project.dbFile, query, { max: 500, signal }),
+    sql: (query, signal) =>
+      readQuery(project.dbUrl ? { url: project.dbUrl, pgSchema: project.config.db?.pgSchema } : project.dbFile, query, {
+        max: 500,
+        signal,
+      }),
     tx: async (ops) => {
       const outcome = (await ready).engine.run(ops as never, { origin: 'tui' });
       if (Array.isArray(ops)) recorder.tx(ops, outcome);
@@ -186,8 +190,8 @@ export async function openWorkbench(dir: string, options: OpenOptions): Promise<
       recordingStart?.drop();
       await supervisor.stop().catch(() => {});
       await topics?.close();
-      reader.close();
-      local?.close();
+      tables.close();
+      (local ?? openedFirst)?.close();
       restoreConsole();
       screen.restore();
       if (kept) process.stderr.write(`${kept}\n`);

@@ -4,7 +4,6 @@ import type { Session } from '../session.js';
 import { COMMANDS, type Command } from './parse.js';
 import { requestApi } from '../../api/request.js';
 import type { QueryResult } from '../sql-query.js';
-import { classify } from '../../store/introspect.js';
 import { formatValue } from '../tables/format.js';
 
 export interface CommandEnv {
@@ -113,7 +112,7 @@ export async function runCommand(cmd: Command, env: CommandEnv, signal?: AbortSi
 function table(rows: Record<string, unknown>[], columns: QueryResult['columns'] = []): string[] {
   if (rows.length === 0) return [];
   const cols = Object.keys(rows[0]!);
-  const declared = new Map(columns.map((c) => [c.name, c.type === null ? undefined : classify(c.type)]));
+  const declared = new Map(columns.map((c) => [c.name, c.kind === null ? undefined : { kind: c.kind, scale: c.scale }]));
   const cell = (v: unknown, c: string): string =>
     v === null || v === undefined
       ? '∅'

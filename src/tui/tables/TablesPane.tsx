@@ -124,7 +124,7 @@ export function TablesPane(props: TablesPaneProps) {
   useEffect(() => () => wb.setCapturing(false), []); // eslint-disable-line react-hooks/exhaustive-deps
   useModeHints(form ? FORM_HINTS : draft !== null ? FILTER_HINTS : confirm ? CONFIRM_HINTS : undefined);
 
-  // other processes (the API, the workers) commit to the same file: show their changes
+  // other processes (the API, the workers, other applications) commit to the same database: show their changes
   const pollMs = props.pollMs ?? 1000;
   useEffect(() => {
     if (!pollMs) return;

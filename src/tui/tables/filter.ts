@@ -8,9 +8,10 @@
  *
  * Compiled to a parameterised WHERE clause: values are never part of the SQL, and column names must
  * be the table's own (matched ignoring case), so a filter can neither inject SQL nor name a column
- * that is not there.
+ * that is not there. Text ignores case on both databases: SQLite's LIKE and NOCASE, PostgreSQL's
+ * ILIKE and lower().
  */
-import { q } from '../../store/sqlite.js';
+import { sqliteDialect, type Dialect } from '../../store/dialect.js';
 import type { ColumnInfo, Row, TableInfo, Value } from '../../store/types.js';
 
 export class FilterError extends Error {
@@ -18,7 +19,7 @@ export class FilterError extends Error {
 }
 
 export interface Condition {
-  /** SQL with ? placeholders; '' when there is nothing to filter */
+  /** SQL with ? placeholders, numbered by the reader (sync-reader.ts); '' when there is nothing to filter */
   sql: string;
   params: Value[];
 }
@@ -26,10 +27,34 @@ export interface Condition {
 const OPS = ['>=', '<=', '!=', '<>', '!~', '=', '>', '<', '~'] as const;
 type Op = (typeof OPS)[number];
 
+const q = sqliteDialect.q; // the same quoting on every database
+
+/** comparisons of text that ignore case, as each database spells them (`?`: the value) */
+interface TextSql {
+  /** the column's text contains the pattern (a null column contains nothing) */
+  contains(col: string): string;
+  /** compares with `op`, ignoring case */
+  compare(col: string, op: string): string;
+}
+
+const TEXT: Record<Dialect['name'], TextSql> = {
+  // SQLite's LIKE ignores ASCII case already; NOCASE makes = and < do so
+  sqlite: {
+    contains: (col) => `coalesce(${col}, '') LIKE ? ESCAPE '\\'`,
+    compare: (col, op) => `${col} ${op} ? COLLATE NOCASE`,
+  },
+  // ILIKE and lower() are defined on text: other types (numbers, uuid, json) are read as their text
+  postgres: {
+    contains: (col) => `coalesce(${col}::text, '') ILIKE ? ESCAPE '\\'`,
+    compare: (col, op) => `lower(${col}::text) ${op} lower(?)`,
+  },
+};
+
 const QUOTED = `"(?:[^"]|"")*"|'(?:[^']|'')*'`;
 const TERM = new RegExp(`\\s*(?:([^\\s=<>!~"']+)\\s*(>=|<=|!=|<>|!~|=|>|<|~)\\s*(${QUOTED}|\\S*)|(${QUOTED}|\\S+))`, 'y');
 
-export function parseFilter(table: TableInfo, text: string): Condition {
+export function parseFilter(table: TableInfo, text: string, dialect: Pick<Dialect, 'name'> = sqliteDialect): Condition {
+  const sql = TEXT[dialect.name];
   const parts: string[] = [];
   const params: Value[] = [];
   TERM.lastIndex = 0;
@@ -38,11 +63,11 @@ export function parseFilter(table: TableInfo, text: string): Condition {
     const m = TERM.exec(input);
     if (!m) throw new FilterError(`cannot read the filter from "${input.slice(TERM.lastIndex)}"`);
     if (m[4] !== undefined) {
-      anyTextContains(table, unquote(m[4]), parts, params);
+      anyTextContains(sql, table, unquote(m[4]), parts, params);
       continue;
     }
     const col = resolveColumn(table, m[1]!);
-    compare(col, m[2] as Op, unquote(m[3]!), parts, params);
+    compare(sql, col, m[2] as Op, unquote(m[3]!), parts, params);
   }
   return { sql: parts.join(' AND '), params };
 }
@@ -81,10 +106,10 @@ export function resolveColumn(table: TableInfo, name: string): ColumnInfo {
   throw new FilterError(`${table.name} has no column "${name}"${near ? ` — did you mean ${near}?` : ''}`);
 }
 
-function compare(col: ColumnInfo, op: Op, raw: string, parts: string[], params: Value[]): void {
+function compare(sql: TextSql, col: ColumnInfo, op: Op, raw: string, parts: string[], params: Value[]): void {
   const name = q(col.name);
   if (op === '~' || op === '!~') {
-    parts.push(`${op === '~' ? '' : 'NOT '}coalesce(${name}, '') LIKE ? ESCAPE '\\'`);
+    parts.push(`${op === '~' ? '' : 'NOT '}${sql.contains(name)}`);
     params.push(`%${raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     return;
   }
@@ -95,17 +120,17 @@ function compare(col: ColumnInfo, op: Op, raw: string, parts: string[], params: 
   }
   const value = typed(col, raw);
   const sqlOp = op === '<>' ? '!=' : op;
-  // people type "germany" for "Germany": text compares ignoring case
-  const collate = typeof value === 'string' ? ' COLLATE NOCASE' : '';
-  parts.push(`${name} ${sqlOp} ?${collate}`);
+  // people type "germany" for "Germany": text compares ignoring case (a date is compared as a date)
+  const text = typeof value === 'string' && (col.kind === 'text' || col.kind === 'numeric');
+  parts.push(text ? sql.compare(name, sqlOp) : `${name} ${sqlOp} ?`);
   params.push(value);
 }
 
-function anyTextContains(table: TableInfo, raw: string, parts: string[], params: Value[]): void {
+function anyTextContains(sql: TextSql, table: TableInfo, raw: string, parts: string[], params: Value[]): void {
   const text = table.columns.filter((c) => c.kind === 'text' || c.kind === 'numeric');
   const cols = text.length ? text : table.columns;
   const pattern = `%${raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  parts.push(`(${cols.map((c) => `${q(c.name)} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+  parts.push(`(${cols.map((c) => sql.contains(q(c.name))).join(' OR ')})`);
   for (let i = 0; i < cols.length; i++) params.push(pattern);
 }
 

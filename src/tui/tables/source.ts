@@ -1,18 +1,23 @@
 /**
- * What the Tables pane reads, over its own READ-ONLY connection to the project's working database.
- * The API and the workers write from other processes (WAL), so every read sees their last commit;
- * cached counts and sort orders are dropped whenever SQLite's data_version says another connection
- * committed.
+ * What the Tables pane reads, over its own READ-ONLY connection to the project's database
+ * (a SyncReader: better-sqlite3 on SQLite, a read-only PgSyncConnection on PostgreSQL). The API and
+ * the workers write from other processes, so every read sees their last commit; cached counts and
+ * sort orders are dropped whenever the reader's change mark says someone committed (SQLite's
+ * data_version at every read; PostgreSQL's WAL position, a round trip, at most every half second —
+ * and the pane polls it every second, so writes by other applications show within one).
  *
  * Paging stays fast at any depth: in primary-key order a page is LIMIT/OFFSET on the key's b-tree;
- * sorted by any other column, the sorted rowids are computed once per (table, sort, filter) and a
- * page is then a lookup of its rowids — no re-sort per page (≈80 ms at offset 50 000 of 100 000).
+ * sorted by any other column, the sorted row names — SQLite's rowids, PostgreSQL's primary keys —
+ * are computed once per (table, sort, filter) and a page is then a lookup of its names: no re-sort
+ * per page (≈80 ms at offset 50 000 of 100 000). A table without a key (and a view) pages with
+ * LIMIT/OFFSET.
  */
-import Database from 'better-sqlite3';
 import type { Project } from '../../project/load.js';
+import { sqliteDialect } from '../../store/dialect.js';
 import { buildModel, type ApiModel, type ResourceType } from '../../api/jsonapi/model.js';
-import { introspect } from '../../store/introspect.js';
-import { q, statementCache } from '../../store/sqlite.js';
+import { PgSyncReader } from '../../store/pg-sync-reader.js';
+import { SqliteSyncReader } from '../../store/sqlite-sync-reader.js';
+import type { ReaderParam, SyncReader } from '../../store/sync-reader.js';
 import type { ForeignKey, Row, Schema, TableInfo, Value } from '../../store/types.js';
 import { loadAdminConfig, resolveAdmin, type AdminConfig, type TableView } from './admin-config.js';
 import { andConditions, equalityCondition, FilterError, parseFilter, type Condition } from './filter.js';
@@ -112,55 +117,82 @@ interface Lens {
   rows: Condition;
 }
 
+const q = sqliteDialect.q; // the same quoting on every database
+
 const EVERY_ROW: Condition = { sql: '', params: [] };
 
-interface SortedIds {
+/** how a table's rows are named in a sorted snapshot: SQLite's rowid, a primary key (PostgreSQL), or not at all (LIMIT/OFFSET) */
+type Naming = { kind: 'rowid' } | { kind: 'key'; columns: string[] } | { kind: 'none' };
+
+/** the rows of one (table, sort, filter) in order, by name: `width` values a row, one after the other */
+interface SortedNames {
   version: number;
-  ids: number[];
+  names: Value[];
+  width: number;
 }
 
 const ROWID = '_alsx_rowid';
+
+/** a row's name as a Map key (a composite key's values together; a bigint as itself) */
+const nameKey = (values: readonly Value[]): string =>
+  JSON.stringify(values, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+  );
 
 export class TableSource {
   readonly schema: Schema;
   readonly views: Map<string, TableView>;
   readonly warnings: string[];
-  private readonly db: Database.Database;
+  private readonly db: SyncReader;
   private readonly model: ApiModel;
-  private readonly stmt: (sql: string) => Database.Statement;
   private readonly hasRowid = new Map<string, boolean>();
   private readonly counts = new Map<string, number>();
-  /** a few sorted-rowid snapshots, most recent last */
-  private readonly sorted = new Map<string, SortedIds>();
+  /** a few sorted snapshots, most recent last */
+  private readonly sorted = new Map<string, SortedNames>();
   private cacheVersion = 0;
-  private dataVersion: number;
+  private mark: number | string;
+  private lastLook = 0;
   private security: RowSecurity | null = null;
   private readonly lenses = new Map<string, Lens>();
 
   private readonly ownsConnection: boolean;
 
-  /** on a file (opened read-only here) or on a connection the caller owns (and closes) */
-  constructor(db: string | Database.Database, options: SourceOptions = {}) {
-    this.ownsConnection = typeof db === 'string';
-    this.db = typeof db === 'string' ? new Database(db, { readonly: true, fileMustExist: true }) : db;
-    if (this.ownsConnection) this.db.pragma('busy_timeout = 2000');
-    this.stmt = statementCache(this.db);
-    this.schema = introspect(this.db);
+  /** on a SQLite file (opened read-only here, closed by close()) or on a reader — closed by close() with `ownsReader`, else the caller's to close */
+  constructor(db: string | SyncReader, options: SourceOptions & { ownsReader?: boolean } = {}) {
+    this.ownsConnection = typeof db === 'string' || options.ownsReader === true;
+    this.db = typeof db === 'string' ? new SqliteSyncReader(db) : db;
+    this.schema = this.db.schema;
     this.model = buildModel(this.schema);
     const admin = resolveAdmin(this.schema, options.admin);
     this.views = admin.views;
     this.warnings = admin.warnings;
-    this.dataVersion = this.readDataVersion();
+    this.mark = this.db.changeMark();
   }
 
-  /** the project's working database with its admin.ts applied (the caller has built the database) */
-  static async forProject(project: Project, db: string | Database.Database = project.dbFile): Promise<TableSource> {
+  /**
+   * The project's database, read-only, with its admin.ts applied (the caller has built the database).
+   * On PostgreSQL `schema` spares introspecting again what the open project has read already.
+   */
+  static async forProject(project: Project, known: { schema?: Schema } = {}): Promise<TableSource> {
     const admin = await loadAdminConfig(project);
-    return new TableSource(db, admin ? { admin } : {});
+    const reader = project.dbUrl
+      ? await PgSyncReader.open(project.dbUrl, { pgSchema: project.config.db?.pgSchema, schema: known.schema })
+      : new SqliteSyncReader(project.dbFile);
+    try {
+      return new TableSource(reader, { ...(admin ? { admin } : {}), ownsReader: true });
+    } catch (e) {
+      reader.close();
+      throw e;
+    }
   }
 
   close(): void {
     if (this.ownsConnection) this.db.close();
+  }
+
+  /** the SQL of the database read */
+  get dialect(): SyncReader['dialect'] {
+    return this.db.dialect;
   }
 
   /** every table and view, by name (for completion: no counting) */
@@ -175,9 +207,10 @@ export class TableSource {
 
   /** true (once) when another connection committed since the last look; caches are dropped */
   changed(): boolean {
-    const now = this.readDataVersion();
-    if (now === this.dataVersion) return false;
-    this.dataVersion = now;
+    this.lastLook = Date.now();
+    const now = this.db.changeMark();
+    if (now === this.mark) return false;
+    this.mark = now;
     this.invalidate();
     return true;
   }
@@ -204,7 +237,8 @@ export class TableSource {
 
   /** drops every cached count and sort order (the `r` key) */
   refresh(): void {
-    this.dataVersion = this.readDataVersion();
+    this.lastLook = Date.now();
+    this.mark = this.db.changeMark();
     this.invalidate();
   }
 
@@ -225,54 +259,41 @@ export class TableSource {
   }
 
   tables(): TableSummary[] {
-    this.changed();
+    this.look();
     return [...this.schema.tables.values()].map((t) => ({ name: t.name, rows: this.count(t.name), isView: t.isView }));
   }
 
   /** rows matching filter and where; throws FilterError for a filter that names no column or cannot be read */
   count(table: string, filter = '', where?: Row): number {
-    this.changed();
+    this.look();
     const t = this.table(table);
     const cond = this.condition(t, filter, where);
     const id = `${t.name}\u0000${cond.sql}\u0000${JSON.stringify(cond.params)}`;
     let n = this.counts.get(id);
     if (n === undefined) {
-      n = this.stmt(`SELECT count(*) FROM ${q(t.name)}${whereSql(cond)}`)
-        .pluck()
-        .get(...cond.params) as number;
+      // count(*) is a bigint on PostgreSQL
+      n = Number(this.column(`SELECT count(*) FROM ${q(t.name)}${whereSql(cond)}`, cond.params)[0]);
       this.counts.set(id, n);
     }
     return n;
   }
 
   page(query: PageQuery): Page {
-    this.changed();
+    this.look();
     const t = this.table(query.table);
     const cond = this.condition(t, query.filter ?? '', query.where);
     const offset = Math.max(0, Math.floor(query.offset));
     const limit = Math.max(0, Math.floor(query.limit));
     if (query.sort) this.checkSortColumn(t, query.sort.column);
     const byKey = !query.sort || (t.primaryKey.length === 1 && t.primaryKey[0] === query.sort.column);
-    if (!byKey && this.rowidOf(t)) {
-      const ids = this.sortedIds(t, query.sort!, cond);
-      const slice = ids.slice(offset, offset + limit);
-      const rows = slice.length
-        ? (this.stmt(`SELECT rowid AS ${ROWID}, * FROM ${q(t.name)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(
-            JSON.stringify(slice),
-          ) as Row[])
-        : [];
-      const byId = new Map(rows.map((r) => [r[ROWID] as number, r]));
-      // a row deleted since the snapshot is skipped; the next data_version check rebuilds it
-      const ordered = slice.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
-      for (const r of ordered) delete r[ROWID];
-      return { rows: ordered, total: ids.length, offset };
+    const naming = this.naming(t);
+    if (!byKey && naming.kind !== 'none') {
+      const { names, width } = this.sortedNames(t, naming, query.sort!, cond);
+      const slice = names.slice(offset * width, (offset + limit) * width);
+      return { rows: this.rowsNamed(t, naming, slice), total: names.length / width, offset };
     }
     const order = this.orderBy(t, query.sort);
-    const rows = this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}${order} LIMIT ? OFFSET ?`).all(
-      ...cond.params,
-      limit,
-      offset,
-    ) as Row[];
+    const rows = this.all(`SELECT * FROM ${q(t.name)}${whereSql(cond)}${order} LIMIT ? OFFSET ?`, [...cond.params, limit, offset]);
     return { rows, total: this.count(t.name, query.filter ?? '', query.where), offset };
   }
 
@@ -281,26 +302,32 @@ export class TableSource {
    * equalities and sort): the cursor position that selects it. Undefined when it is not among them.
    */
   positionOf(query: Omit<PageQuery, 'offset' | 'limit'>, key: Row): number | undefined {
-    this.changed();
+    this.look();
     const t = this.table(query.table);
     if (!t.primaryKey.length) return undefined;
     const listed = this.condition(t, query.filter ?? '', query.where);
     const cond = andConditions(listed, equalityCondition(t, key));
-    const row = this.stmt(`SELECT ${this.rowidOf(t) ? `rowid AS ${ROWID}, ` : ''}* FROM ${q(t.name)}${whereSql(cond)}`).get(
-      ...cond.params,
-    ) as Row | undefined;
+    const naming = this.naming(t);
+    const row = this.all(
+      `SELECT ${naming.kind === 'rowid' ? `rowid AS ${ROWID}, ` : ''}* FROM ${q(t.name)}${whereSql(cond)}`,
+      cond.params,
+    )[0];
     if (!row) return undefined;
     if (query.sort) this.checkSortColumn(t, query.sort.column);
     const byKey = !query.sort || (t.primaryKey.length === 1 && t.primaryKey[0] === query.sort.column);
-    if (!byKey && this.rowidOf(t)) return this.sortedIds(t, query.sort!, listed).indexOf(row[ROWID] as number);
+    if (!byKey && naming.kind !== 'none') {
+      const { names, width } = this.sortedNames(t, naming, query.sort!, listed);
+      const name = naming.kind === 'rowid' ? [row[ROWID]!] : naming.columns.map((c) => row[c] ?? null);
+      const wanted = nameKey(name);
+      for (let i = 0; i < names.length; i += width) if (nameKey(names.slice(i, i + width)) === wanted) return i / width;
+      return -1;
+    }
     // the rows before it in the ORDER BY of page(): the sort column (if any), then the key
     const cols = [...(query.sort ? [query.sort.column] : []), ...t.primaryKey.filter((k) => k !== query.sort?.column)];
     const before = query.sort?.dir === 'desc' ? '>' : '<';
     const tuple = (list: string[]) => `(${list.join(', ')})`;
     const sql = `SELECT count(*) FROM ${q(t.name)} WHERE ${listed.sql ? `(${listed.sql}) AND ` : ''}${tuple(cols.map(q))} ${before} ${tuple(cols.map(() => '?'))}`;
-    return this.stmt(sql)
-      .pluck()
-      .get(...listed.params, ...cols.map((c) => row[c] ?? null)) as number;
+    return Number(this.column(sql, [...listed.params, ...cols.map((c) => row[c] ?? null)])[0]);
   }
 
   /** a row by its primary key (fresh from the database) */
@@ -308,7 +335,7 @@ export class TableSource {
     const t = this.table(table);
     if (!t.primaryKey.length) return undefined;
     const cond = this.condition(t, '', Object.fromEntries(t.primaryKey.map((c) => [c, key[c] ?? null])));
-    return this.stmt(`SELECT * FROM ${q(t.name)}${whereSql(cond)}`).get(...cond.params) as Row | undefined;
+    return this.all(`SELECT * FROM ${q(t.name)}${whereSql(cond)}`, cond.params)[0];
   }
 
   /** the row's key: its primary key columns (every column for a view or a keyless table) */
@@ -345,7 +372,7 @@ export class TableSource {
     const key = Object.fromEntries(fk.parentColumns.map((c, i) => [c, values[i]!]));
     // a parent the viewer may not read is, to them, not there
     const cond = andConditions(this.lens(parent.name).rows, equalityCondition(this.schema.tables.get(parent.name)!, key));
-    const row = this.stmt(`SELECT * FROM ${q(parent.name)}${whereSql(cond)}`).get(...cond.params) as Row | undefined;
+    const row = this.all(`SELECT * FROM ${q(parent.name)}${whereSql(cond)}`, cond.params)[0];
     const role =
       [...this.model.byTable.get(fk.childTable)!.relationships.values()].find((r) => r.kind === 'toOne' && r.fk === fk)?.name ?? fk.role;
     return {
@@ -359,7 +386,7 @@ export class TableSource {
 
   /** the row's values with each parent named, and the lists of its children */
   detail(table: string, rowOrKey: Row): RowDetail | undefined {
-    this.changed();
+    this.look();
     const t = this.table(table);
     const row = t.primaryKey.length ? this.get(table, rowOrKey) : rowOrKey;
     if (!row) return undefined;
@@ -390,7 +417,7 @@ export class TableSource {
 
   /** the rows the viewer may read that match `where` and the person's filter */
   private condition(t: TableInfo, filter: string, where?: Row): Condition {
-    return andConditions(this.lens(t.name).rows, where ? equalityCondition(t, where) : EVERY_ROW, parseFilter(t, filter));
+    return andConditions(this.lens(t.name).rows, where ? equalityCondition(t, where) : EVERY_ROW, parseFilter(t, filter, this.db.dialect));
   }
 
   private lens(name: string): Lens {
@@ -432,38 +459,93 @@ export class TableSource {
 
   /** ORDER BY the sort column, then the key (so pages never overlap); the key alone by default */
   private orderBy(t: TableInfo, sort?: Sort): string {
-    const dir = sort?.dir === 'desc' ? ' DESC' : '';
-    const key = t.primaryKey.length ? t.primaryKey : this.rowidOf(t) ? ['rowid'] : [];
+    const key = t.primaryKey.length ? t.primaryKey : this.tiebreak(t);
     const cols = [...(sort ? [sort.column] : []), ...key.filter((k) => k !== sort?.column)];
     if (!cols.length) return '';
-    return ` ORDER BY ${cols.map((c) => `${c === 'rowid' ? c : q(c)}${dir}`).join(', ')}`;
+    const dir = sort?.dir ?? 'asc';
+    return ` ORDER BY ${cols.map((c) => this.orderTerm(c === 'rowid' || c === 'ctid' ? c : q(c), dir, c === sort?.column && !key.includes(c))).join(', ')}`;
   }
 
-  private sortedIds(t: TableInfo, sort: Sort, cond: Condition): number[] {
+  /** what orders a keyless table's equal rows: SQLite's rowid, PostgreSQL's ctid (their place on disk); nothing for a view */
+  private tiebreak(t: TableInfo): string[] {
+    if (this.db.dialect.name === 'postgres') return t.isView ? [] : ['ctid'];
+    return this.rowidOf(t) ? ['rowid'] : [];
+  }
+
+  /** `col DESC`; a column that may be null puts nulls first going up, on PostgreSQL too (SQLite's order) */
+  private orderTerm(col: string, dir: SortDir, nullable: boolean): string {
+    const term = `${col}${dir === 'desc' ? ' DESC' : ''}`;
+    if (!nullable || this.db.dialect.name !== 'postgres') return term;
+    return `${term} ${dir === 'desc' ? 'NULLS LAST' : 'NULLS FIRST'}`;
+  }
+
+  private naming(t: TableInfo): Naming {
+    if (this.db.dialect.name === 'sqlite') return this.rowidOf(t) ? { kind: 'rowid' } : { kind: 'none' };
+    return t.primaryKey.length && !t.isView ? { kind: 'key', columns: t.primaryKey } : { kind: 'none' };
+  }
+
+  /** the names of the rows matching `cond` in the sort's order (the key breaking ties), computed once per version */
+  private sortedNames(t: TableInfo, naming: Exclude<Naming, { kind: 'none' }>, sort: Sort, cond: Condition): SortedNames {
     const id = `${t.name}\u0000${sort.column}\u0000${sort.dir}\u0000${cond.sql}\u0000${JSON.stringify(cond.params)}`;
     const hit = this.sorted.get(id);
     if (hit && hit.version === this.cacheVersion) {
       this.sorted.delete(id); // most recent last
       this.sorted.set(id, hit);
-      return hit.ids;
+      return hit;
     }
-    const dir = sort.dir === 'desc' ? ' DESC' : '';
-    const ids = this.stmt(`SELECT rowid FROM ${q(t.name)}${whereSql(cond)} ORDER BY ${q(sort.column)}${dir}, rowid${dir}`)
-      .pluck()
-      .all(...cond.params) as number[];
-    this.sorted.set(id, { version: this.cacheVersion, ids });
+    const cols = naming.kind === 'rowid' ? ['rowid'] : naming.columns.map(q);
+    const order = [this.orderTerm(q(sort.column), sort.dir, true), ...cols.map((c) => this.orderTerm(c, sort.dir, false))].join(', ');
+    const sql = `SELECT ${cols.join(', ')} FROM ${q(t.name)}${whereSql(cond)} ORDER BY ${order}`;
+    let names: Value[];
+    if (cols.length === 1) names = this.column(sql, cond.params);
+    else {
+      const keyCols = (naming as { columns: string[] }).columns;
+      names = this.all(sql, cond.params).flatMap((r) => keyCols.map((c) => r[c] ?? null));
+    }
+    const snapshot = { version: this.cacheVersion, names, width: cols.length };
+    this.sorted.set(id, snapshot);
     while (this.sorted.size > 4) this.sorted.delete(this.sorted.keys().next().value!);
-    return ids;
+    return snapshot;
   }
 
-  /** a real table with rowids (not a view, not WITHOUT ROWID, no column shadowing the name) */
+  /** the rows with these names, in their order; a row deleted since the snapshot is skipped (the next change rebuilds it) */
+  private rowsNamed(t: TableInfo, naming: Exclude<Naming, { kind: 'none' }>, names: Value[]): Row[] {
+    if (names.length === 0) return [];
+    if (naming.kind === 'rowid') {
+      const rows = this.all(`SELECT rowid AS ${ROWID}, * FROM ${q(t.name)} WHERE rowid IN (SELECT value FROM json_each(?))`, [
+        JSON.stringify(names),
+      ]);
+      const byId = new Map(rows.map((r) => [r[ROWID] as number, r]));
+      const ordered = names.map((id) => byId.get(id as number)).filter((r): r is Row => r !== undefined);
+      for (const r of ordered) delete r[ROWID];
+      return ordered;
+    }
+    const cols = naming.columns;
+    const width = cols.length;
+    let rows: Row[];
+    if (width === 1) rows = this.all(`SELECT * FROM ${q(t.name)} WHERE ${q(cols[0]!)} = ANY(?)`, [names]);
+    else {
+      const tuple = `(${cols.map(() => '?').join(', ')})`;
+      const tuples = Array.from({ length: names.length / width }, () => tuple).join(', ');
+      rows = this.all(`SELECT * FROM ${q(t.name)} WHERE (${cols.map(q).join(', ')}) IN (${tuples})`, names);
+    }
+    const byName = new Map(rows.map((r) => [nameKey(cols.map((c) => r[c] ?? null)), r]));
+    const ordered: Row[] = [];
+    for (let i = 0; i < names.length; i += width) {
+      const row = byName.get(nameKey(names.slice(i, i + width)));
+      if (row) ordered.push(row);
+    }
+    return ordered;
+  }
+
+  /** a real SQLite table with rowids (not a view, not WITHOUT ROWID, no column shadowing the name) */
   private rowidOf(t: TableInfo): boolean {
     let has = this.hasRowid.get(t.name);
     if (has === undefined) {
-      has = !t.isView && !this.schema.tables.get(t.name)!.columnsByName.has('rowid');
+      has = this.db.dialect.name === 'sqlite' && !t.isView && !this.schema.tables.get(t.name)!.columnsByName.has('rowid');
       if (has) {
         try {
-          this.db.prepare(`SELECT rowid FROM ${q(t.name)} LIMIT 0`);
+          this.db.all(`SELECT rowid FROM ${q(t.name)} LIMIT 0`);
         } catch {
           has = false;
         }
@@ -473,14 +555,35 @@ export class TableSource {
     return has;
   }
 
+  /** looks for others' commits at every read on SQLite (microseconds); at most every watchMs where a look is a round trip */
+  private look(): void {
+    if (this.db.watchMs && Date.now() - this.lastLook < this.db.watchMs) return;
+    this.changed();
+  }
+
   private invalidate(): void {
     this.cacheVersion++;
     this.counts.clear();
     this.sorted.clear();
   }
 
-  private readDataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+  private all(sql: string, params: readonly ReaderParam[]): Row[] {
+    return this.valuesOf(() => this.db.all(sql, params));
+  }
+
+  private column(sql: string, params: readonly ReaderParam[]): Value[] {
+    return this.valuesOf(() => this.db.column(sql, params));
+  }
+
+  /** a value the database cannot read as its column's type (PostgreSQL: a date "tomorrow") is the filter's fault */
+  private valuesOf<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('22')) throw new FilterError((e as Error).message);
+      throw e;
+    }
   }
 }
 
