@@ -15,6 +15,8 @@ import { pgTypes } from './pg-values.js';
 import type { Row, Value } from './types.js';
 
 const driver = createRequire(import.meta.url).resolve('pg');
+/** statements named per connection, at most */
+const MAX_NAMED = 1000;
 
 // plain CommonJS, evaluated in the worker: no build step, no TypeScript loader
 const WORKER = `
@@ -121,8 +123,9 @@ export class PgSyncConnection {
 
   /** rows of a statement with parameters ($1 …); its plan is kept on the connection */
   query(sql: string, params: readonly Value[] = []): { rows: Row[]; rowCount: number } {
+    // named (prepared once on the connection) up to a bound: each name holds server memory for the connection's life
     let name = this.names.get(sql);
-    if (!name) this.names.set(sql, (name = `alsx_${this.names.size}`));
+    if (!name && this.names.size < MAX_NAMED) this.names.set(sql, (name = `alsx_${this.names.size}`));
     return this.parse(this.call({ sql, params: params.map(toParam), name }));
   }
 
